@@ -1,0 +1,5 @@
+"""learnplat: a terminal-first learning platform."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,120 @@
+"""The Textual app: header, the five tabs, app-wide bindings and command-palette entries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
+
+from .platform import Platform
+from .screens.challenges import ChallengesPane
+from .screens.learn import LearnPane
+from .screens.library import LibraryPane
+from .screens.progress import ProgressPane
+from .screens.teach import TeachPane
+from .screens.widgets.path_input import parse_pasted_paths
+
+# (tab id, label, key); the order is the order of the tab bar.
+TABS: tuple[tuple[str, str, str], ...] = (
+    ("learn", "Learn", "f1"),
+    ("teach", "Teach Back", "f2"),
+    ("challenges", "Challenges", "f3"),
+    ("library", "Library", "f4"),
+    ("progress", "Progress", "f5"),
+)
+_TAB_GROUP = Binding.Group("Tabs")
+
+
+class LearnplatApp(App[None]):
+    """learnplat in the terminal; every area is a tab, the services come from ``platform``."""
+
+    # Absolute, so that subclasses defined elsewhere (tests) find the stylesheet too.
+    CSS_PATH = Path(__file__).with_name("learnplat.tcss")
+    TITLE = "learnplat"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            # Priority, so the keys switch tabs even while an Input has focus.
+            Binding(key, f"show_tab('{tab_id}')", label, priority=True, group=_TAB_GROUP,
+                    tooltip=f"Go to the {label} tab")
+            for tab_id, label, key in TABS
+        ),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, platform: Platform) -> None:
+        super().__init__()
+        self.platform = platform
+        settings = platform.settings
+        self.sub_title = f"{settings.user} · {settings.provider}"
+
+    def compose(self) -> ComposeResult:
+        panes: dict[str, Callable[[], Widget]] = {
+            "learn": LearnPane,
+            "teach": TeachPane,
+            "challenges": ChallengesPane,
+            "library": lambda: LibraryPane(self.platform.library, id="library-pane"),
+            "progress": ProgressPane,
+        }
+        yield Header()
+        with TabbedContent(initial="library", id="tabs"):
+            for tab_id, label, _key in TABS:
+                with TabPane(label, id=tab_id):
+                    yield panes[tab_id]()
+        yield Footer(compact=True)
+
+    @property
+    def library_pane(self) -> LibraryPane:
+        return self.query_one(LibraryPane)
+
+    def action_show_tab(self, tab_id: str) -> None:
+        """Switch to a tab and put the focus where its keys work."""
+        tabbed = self.query_one(TabbedContent)
+        # Move focus off the old pane first: a focused widget that gets hidden hands focus to a
+        # sibling in its pane, and that pane's TabPane.Focused would switch the tab right back.
+        self.screen.set_focus(tabbed.query_one(Tabs))
+        tabbed.active = tab_id
+        self.call_after_refresh(self._focus_tab, tab_id)
+
+    def _focus_tab(self, tab_id: str) -> None:
+        if tab_id == "library":
+            self.library_pane.focus_default()
+        else:
+            self.query_one(TabbedContent).query_one(Tabs).focus()
+
+    def _in_library(self, action: str) -> None:
+        self.action_show_tab("library")
+        self.call_after_refresh(getattr(self.library_pane, f"action_{action}"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for tab_id, label, key in TABS:
+            yield SystemCommand(
+                f"Go to {label}", f"Switch to the {label} tab ({key})",
+                partial(self.action_show_tab, tab_id),
+            )
+        library_commands = (
+            ("Library: add a file by path", "Type or paste a file's path", "focus_path"),
+            ("Library: browse for a file", "Pick a PDF, DOCX, TXT or Markdown file", "browse"),
+            ("Library: search", "Search the text of your documents", "focus_search"),
+            ("Library: remove the selected document", "Asks for confirmation first", "remove"),
+        )
+        for title, help_text, action in library_commands:
+            yield SystemCommand(title, help_text, partial(self._in_library, action))
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste nobody else took (e.g. files dropped on the tab bar) goes to the Library."""
+        if len(self.screen_stack) > 1:
+            return
+        if self.query_one(TabbedContent).active != "library":
+            if not any(path.exists() for path in parse_pasted_paths(event.text)):
+                return
+            self.action_show_tab("library")
+        self.library_pane.ingest_pasted(event.text)

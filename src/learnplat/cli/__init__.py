@@ -1,0 +1,7 @@
+"""The Typer CLI: a few lines per command over the Platform's services."""
+
+from __future__ import annotations
+
+from .main import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,263 @@
+"""Library commands: ingest, docs list/show/remove, search."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.text import Text
+
+from ..errors import BadInput
+from . import output
+from .main import app, state
+
+if TYPE_CHECKING:
+    from ..services.library import DocumentInfo, IngestProgress, IngestResult, SearchHit
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def cite(unit_name: str, number: int) -> str:
+    """How a page or section is cited: "p. 3" or "§3"."""
+    return f"p. {number}" if unit_name == "page" else f"§{number}"
+
+
+def _describe(document: DocumentInfo) -> str:
+    return (
+        f"#{document.id} {escape(document.title)} ({document.pages} {document.unit_name}s, "
+        f"{document.words:,} words)"
+    )
+
+
+def _print_result(result: IngestResult) -> None:
+    name = escape(result.path.name)
+    if result.status == "added" and result.document:
+        output.out.print(
+            f"[green]added[/]     {name}: {_describe(result.document)}", soft_wrap=True
+        )
+    elif result.status == "duplicate" and result.document:
+        output.out.print(
+            f"[cyan]unchanged[/] {name}: already in the library as {_describe(result.document)}",
+            soft_wrap=True,
+        )
+    elif result.error is not None:
+        output.error(f"{name}: {escape(result.error.message)}", result.error.hint)
+    for warning in result.warnings:
+        output.note(f"  note: {escape(warning)}")
+
+
+def _result_json(result: IngestResult) -> dict:
+    error = None
+    if result.error is not None:
+        error = {"message": result.error.message, "hint": result.error.hint}
+    return {
+        "path": str(result.path),
+        "status": result.status,
+        "document": result.document,
+        "error": error,
+        "warnings": list(result.warnings),
+    }
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="PDF, DOCX, TXT or Markdown files.")],
+    password: Annotated[
+        str | None, typer.Option("--password", help="Password of an encrypted PDF.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add files to your library (a file already there is not added twice).
+
+    Exit status: 0 when every file is in the library, 1 when some failed, 2 when all were bad input.
+
+    Example: learnplat ingest notes.pdf lecture.docx todo.md
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    library = state(ctx).platform.library
+    show_bar = output.err.is_terminal and not as_json
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=output.err,
+        transient=True,
+        disable=not show_bar,
+    ) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def on_progress(event: IngestProgress) -> None:
+            if event.result is None:
+                progress.update(task, description=f"reading {escape(event.path.name)}")
+                return
+            progress.advance(task)
+            if not as_json:
+                _print_result(event.result)
+
+        results = library.ingest_many(files, password=password, on_progress=on_progress)
+    if as_json:
+        output.emit_json([_result_json(r) for r in results])
+    failed = [r for r in results if r.status == "failed"]
+    if failed and len(failed) == len(results):
+        all_bad_input = all(isinstance(r.error, BadInput) for r in failed)
+        raise typer.Exit(2 if all_bad_input else 1)
+    if failed:
+        raise typer.Exit(1)
+
+
+docs_app = typer.Typer(
+    help="List, show and remove documents in your library.", no_args_is_help=True
+)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("list")
+def docs_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List your documents.
+
+    Example: learnplat docs list --json
+    """
+    documents = state(ctx).platform.library.documents()
+    if as_json:
+        output.emit_json(documents)
+        return
+    if not documents:
+        output.note("your library is empty; add files with: learnplat ingest notes.pdf")
+        return
+    from rich.table import Table
+
+    table = Table()
+    for column, justify in (
+        ("id", "right"),
+        ("title", "left"),
+        ("type", "left"),
+        ("pages", "right"),
+        ("words", "right"),
+        ("added", "left"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for doc in documents:
+        table.add_row(
+            str(doc.id),
+            escape(doc.title),
+            doc.kind,
+            f"{doc.pages}",
+            f"{doc.words:,}",
+            doc.added_at[:10],
+        )
+    output.out.print(table)
+
+
+@docs_app.command("show")
+def docs_show(
+    ctx: typer.Context,
+    doc_id: Annotated[int, typer.Argument(metavar="ID", help="Document id (see docs list).")],
+    page: Annotated[
+        int | None, typer.Option("--page", "-p", help="Page or section to print.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show a document's details and the text of one page (the first by default).
+
+    Example: learnplat docs show 3 --page 12
+    """
+    view = state(ctx).platform.library.page(doc_id, page)
+    if as_json:
+        output.emit_json(
+            {
+                "document": view.document,
+                "page": view.number,
+                "heading_path": list(view.heading_path),
+                "text": view.text,
+                "previous": view.previous,
+                "next": view.next,
+            }
+        )
+        return
+    doc = view.document
+    output.out.print(f"[bold]{_describe(doc)}[/]", soft_wrap=True)
+    output.out.print(
+        f"[dim]{escape(doc.filename)} · {doc.kind} · added {doc.added_at} · "
+        f"copy at {escape(str(doc.stored_path))}[/]",
+        soft_wrap=True,
+    )
+    for warning in doc.warnings:
+        output.note(f"note: {escape(warning)}")
+    heading = " > ".join(view.heading_path)
+    output.out.print(
+        f"\n[bold cyan]{cite(doc.unit_name, view.number)}[/]"
+        + (f" [cyan]{escape(heading)}[/]" if heading else "")
+    )
+    output.out.print(escape(view.text), soft_wrap=False)
+    moves = [f"--page {n}" for n in (view.previous, view.next) if n is not None]
+    if moves:
+        output.note(f"[dim]more: {' or '.join(moves)}[/]")
+
+
+@docs_app.command("remove")
+def docs_remove(
+    ctx: typer.Context,
+    doc_id: Annotated[int, typer.Argument(metavar="ID", help="Document id (see docs list).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Remove a document and its passages from your library (your original file is untouched).
+
+    Example: learnplat docs remove 3 --yes
+    """
+    library = state(ctx).platform.library
+    document = library.document(doc_id)
+    if not yes and sys.stdin.isatty():
+        typer.confirm(f"Remove #{document.id} {document.title}?", abort=True, err=True)
+    removed = library.remove(doc_id)
+    if as_json:
+        output.emit_json(removed)
+    else:
+        output.out.print(f"removed #{removed.id} {escape(removed.title)}", soft_wrap=True)
+
+
+def _hit_text(hit: SearchHit) -> Text:
+    text = Text(hit.snippet)
+    for start, end in hit.highlights:
+        text.stylize("bold yellow", start, end)
+    return text
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        str, typer.Argument(help='Words to find; "quotes" for a phrase, word* for a prefix.')
+    ],
+    doc: Annotated[int | None, typer.Option("--doc", help="Only this document id.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Most results to show.")] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Find passages in your library, best first, with document title and page.
+
+    Example: learnplat search "light reactions" --limit 5
+    """
+    hits = state(ctx).platform.library.search(query, doc_id=doc, limit=limit)
+    if as_json:
+        output.emit_json(hits)
+        return
+    if not hits:
+        output.note(
+            f"no passages match {query!r}; `learnplat docs list` shows what is in your library"
+        )
+        return
+    for hit in hits:
+        where = cite(hit.unit_name, hit.page)
+        heading = f" · {' > '.join(hit.heading_path)}" if hit.heading_path else ""
+        output.out.print(
+            f"[bold]#{hit.doc_id} {escape(hit.title)}[/] [cyan]{where}"
+            f"{escape(heading)}[/]  [dim]score {hit.score:.2f}[/]",
+            soft_wrap=True,
+        )
+        output.out.print(_hit_text(hit), soft_wrap=True)
+        output.out.print()

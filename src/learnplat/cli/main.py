@@ -1,0 +1,219 @@
+"""The root command: global options, error handling, and the config / doctor / tui commands."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from .. import __version__
+from ..errors import LearnplatError
+from ..settings import OPTIONS, Settings, load_settings
+from . import output
+
+if TYPE_CHECKING:
+    from ..platform import Platform
+
+
+class LearnplatGroup(TyperGroup):
+    """Turn a LearnplatError anywhere below into one line plus a hint, and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LearnplatError as exc:
+            output.error(exc.message, exc.hint)
+            raise SystemExit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, TyperException):  # usage errors, --help, exit codes
+            raise
+        except Exception as exc:  # a bug: keep the traceback in the log, not on the terminal
+            logging.getLogger("learnplat").exception("unexpected error")
+            output.error(
+                f"unexpected error: {exc.__class__.__name__}: {exc}",
+                "the traceback is in the log file; `learnplat doctor` shows the data dir",
+            )
+            raise SystemExit(1) from None
+
+
+@dataclass
+class CliState:
+    """Global options, and the Platform built from them on first use."""
+
+    flags: dict[str, Any]
+    _settings: Settings | None = None
+    _platform: Platform | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.flags)
+        return self._settings
+
+    @property
+    def platform(self) -> Platform:
+        if self._platform is None:
+            from ..platform import Platform
+
+            self._platform = Platform.build(self.settings)
+        return self._platform
+
+    def close(self) -> None:
+        if self._platform is not None:
+            self._platform.close()
+
+
+def state(ctx: typer.Context) -> CliState:
+    return ctx.ensure_object(CliState)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"learnplat {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=LearnplatGroup,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="learnplat: learn from your own notes in the terminal, offline.\n\n"
+    'Example: learnplat ingest notes.pdf && learnplat search "light reactions"',
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Data dir (database, files, config); default LEARNPLAT_HOME "
+            "or the platform's user data dir.",
+            show_default=False,
+        ),
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Profile to act as.")] = None,
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="Tutor backend: offline, bedrock or openai.")
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Global options go before the command: learnplat --user ana search photosynthesis"""
+    cli_state = CliState({"data_dir": data_dir, "user": user, "provider": provider})
+    ctx.obj = cli_state
+    ctx.call_on_close(cli_state.close)
+
+
+config_app = typer.Typer(help="Show the settings and where they come from.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show each setting, its value and its source (flag, env, file, default).
+
+    Example: learnplat config show --json
+    """
+    settings = state(ctx).settings
+    values = settings.as_dict()
+    rows = [
+        {
+            "key": o.key,
+            "value": values[o.key],
+            "source": settings.sources.get(o.key, "default"),
+            "env": o.env_var,
+            "help": o.help,
+        }
+        for o in OPTIONS
+    ]
+    if as_json:
+        output.emit_json(
+            {
+                "config_file": str(settings.config_path),
+                "settings": rows,
+                "warnings": list(settings.warnings),
+            }
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"config file: {settings.config_path}", title_justify="left")
+    for column in ("key", "value", "source", "env var"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["key"], str(row["value"]), row["source"], row["env"])
+    output.out.print(table)
+    for warning in settings.warnings:
+        output.note(f"warning: {warning}")
+
+
+@config_app.command("path")
+def config_path(ctx: typer.Context) -> None:
+    """Print the config file's path (it need not exist yet).
+
+    Example: $EDITOR "$(learnplat config path)"
+    """
+    typer.echo(str(state(ctx).settings.config_path))
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check the data dir, database, config, provider and PDF engines.
+
+    Example: learnplat doctor
+    """
+    from ..services.doctor import run_checks
+
+    checks = run_checks(state(ctx).settings)
+    if as_json:
+        output.emit_json(checks)
+    else:
+        marks = {"ok": "[green]ok[/]  ", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
+        for check in checks:
+            output.out.print(
+                f"{marks[check.status]} {check.name:<12} {check.detail}", soft_wrap=True
+            )
+    if any(check.status == "fail" for check in checks):
+        raise typer.Exit(1)
+
+
+@app.command()
+def tui(ctx: typer.Context) -> None:
+    """Open the full-screen app (Learn, Teach Back, Challenges, Library, Progress).
+
+    Example: learnplat --user ana tui
+    """
+    from ..app import LearnplatApp
+
+    LearnplatApp(state(ctx).platform).run()
+
+
+def _register_commands() -> None:
+    from . import library  # noqa: F401  (registers ingest, docs, search)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

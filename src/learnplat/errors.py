@@ -1,0 +1,46 @@
+"""The one error hierarchy: every failure a user can see carries a message and a hint."""
+
+from __future__ import annotations
+
+
+class LearnplatError(Exception):
+    """A failure reported to the user as one line plus an optional hint.
+
+    ``exit_code`` is what the CLI exits with: 1 for a runtime failure, 2 for bad input.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadInput(LearnplatError):
+    """The user gave something we cannot use: a wrong path, flag value or query."""
+
+    exit_code = 2
+
+
+class NotFound(BadInput):
+    """A named thing (document, profile, page) does not exist."""
+
+
+class DocumentError(BadInput):
+    """A file cannot be ingested: wrong type, too large, corrupt, empty or unreadable."""
+
+
+class EncryptedDocument(DocumentError):
+    """A PDF needs a password (or the one given is wrong)."""
+
+
+class ConfigError(BadInput):
+    """The config file or a setting's value is invalid."""
+
+
+class StoreError(LearnplatError):
+    """The database cannot be opened or migrated."""

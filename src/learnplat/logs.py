@@ -1,0 +1,34 @@
+"""Send library warnings (pypdf, PDFium, Python warnings) to a log file, never the terminal."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from . import paths
+
+_QUIET_LOGGERS = ("pypdf", "pypdfium2", "py.warnings", "learnplat")
+_handler: logging.Handler | None = None
+
+
+def configure_logging(data_dir: Path) -> Path:
+    """Route warnings to ``<data dir>/logs/learnplat.log``; safe to call more than once."""
+    global _handler
+    target = paths.log_file(data_dir)
+    if _handler is not None and getattr(_handler, "baseFilename", None) == str(target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(target, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.captureWarnings(True)
+    for name in _QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        if _handler is not None:
+            logger.removeHandler(_handler)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO if name == "learnplat" else logging.WARNING)
+        logger.propagate = False
+    if _handler is not None:
+        _handler.close()
+    _handler = handler
+    return target

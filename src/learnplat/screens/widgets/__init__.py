@@ -1,0 +1,1 @@
+"""Reusable TUI widgets: path input with completion, file picker, confirm and password modals."""

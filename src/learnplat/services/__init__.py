@@ -1,0 +1,1 @@
+"""Services: all behaviour lives here; they never import a UI or transport library."""

@@ -1,0 +1,104 @@
+"""Health checks for `learnplat doctor`: data dir, database, config, provider, PDF engines."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Literal
+
+from .. import paths
+from ..errors import LearnplatError
+from ..settings import Settings
+from ..store.database import Database
+from ..store.migrations import MIGRATIONS, schema_version
+
+Status = Literal["ok", "warn", "fail"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the doctor's report."""
+
+    name: str
+    status: Status
+    detail: str
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _data_dir(settings: Settings) -> Check:
+    data_dir = settings.data_dir
+    if data_dir.exists() and not os.access(data_dir, os.W_OK):
+        return Check("data dir", "fail", f"{data_dir} is not writable")
+    state = "" if data_dir.exists() else " (created on first use)"
+    return Check("data dir", "ok", f"{data_dir}{state}")
+
+
+def _database(settings: Settings) -> Check:
+    path = paths.database_file(settings.data_dir)
+    try:
+        database = Database(path)
+    except LearnplatError as exc:
+        return Check("database", "fail", exc.message)
+    try:
+        version = schema_version(database.db)
+        documents = database.rows("SELECT COUNT(*) AS n FROM documents")[0]["n"]
+        healthy = database.integrity_ok()
+    finally:
+        database.close()
+    latest = MIGRATIONS[-1][0]
+    detail = f"{path} (schema {version}/{latest}, {documents} documents)"
+    return Check(
+        "database",
+        "ok" if healthy else "fail",
+        detail if healthy else f"{detail}: integrity check failed",
+    )
+
+
+def _config(settings: Settings) -> Check:
+    path = settings.config_path
+    if settings.warnings:
+        return Check("config", "warn", f"{path}: {'; '.join(settings.warnings)}")
+    return Check(
+        "config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults in use)"
+    )
+
+
+def _provider(settings: Settings) -> Check:
+    if settings.provider == "offline":
+        return Check("provider", "ok", "offline engine (no network, no account)")
+    return Check(
+        "provider",
+        "warn",
+        f"{settings.provider} is configured; lessons use it once the Learn area is built",
+    )
+
+
+def _pdf_engines() -> Check:
+    pdfium, pypdf = _version("pypdfium2"), _version("pypdf")
+    if not pdfium and not pypdf:
+        return Check("pdf engines", "fail", "neither pypdfium2 nor pypdf is installed")
+    found = [
+        f"{name} {version}"
+        for name, version in (("pypdfium2", pdfium), ("pypdf", pypdf))
+        if version
+    ]
+    return Check("pdf engines", "ok" if pdfium and pypdf else "warn", ", ".join(found))
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """Every check, in report order. Never raises: failures are reported as checks."""
+    return [
+        Check("profile", "ok", f"{settings.user} (from {settings.sources.get('user', 'default')})"),
+        _data_dir(settings),
+        _database(settings),
+        _config(settings),
+        _provider(settings),
+        _pdf_engines(),
+    ]

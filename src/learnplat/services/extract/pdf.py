@@ -1,0 +1,203 @@
+"""PDF reader: PDFium for text and line geometry, pypdf as the fallback for files PDFium rejects."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import io
+import re
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from learnplat.errors import DocumentError, EncryptedDocument
+
+from .cleanup import clean_text, compress_ranges, normalise_newlines, squash
+from .logs import log
+from .model import Extracted
+from .pdflayout import Line, build_pages
+
+_HYPHEN_MARKS = re.compile("[\x02\ufffe]")
+_WORD_CHAR = re.compile(r"\w")
+# Font names are the only reliable sign of weight and pitch in many PDFs (TeX's CMBX, CMTT).
+_BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi|cmbx", re.I)
+_MONO_NAME = re.compile(rb"mono|courier|consol|typewriter|code|cmtt|inconsolata", re.I)
+_FORCE_BOLD_FLAG = 1 << 18
+_FIXED_PITCH_FLAG = 1
+
+# PDFium is not thread-safe, nor is swapping the warnings filters, and the TUI ingests from
+# worker threads: one PDF at a time.
+_PDF_LOCK = threading.Lock()
+
+
+class _Rejected(Exception):
+    """PDFium could not open the file for a reason other than its password."""
+
+
+def read_pdf(data: bytes, name: str, password: str | None) -> Extracted:
+    """Read every page of a PDF; raises EncryptedDocument or DocumentError."""
+    with _PDF_LOCK, _warnings_to_log():
+        try:
+            pages, title = _pdfium_pages(data, name, password)
+        except _Rejected as error:
+            log.info("PDFium rejected %s (%s); trying pypdf", name, error)
+            pages, title = pypdf_pages(data, name, password)
+    units, empty = build_pages(pages)
+    if not units:
+        raise DocumentError(
+            f"{name} has no extractable text (scanned? OCR is not available)",
+            hint="run OCR on it first (for example with ocrmypdf) and import the result",
+        )
+    notes = []
+    if empty:
+        plural = "s" if len(empty) > 1 else ""
+        notes.append(
+            f"no text on page{plural} {compress_ranges(empty)}: scanned? OCR is not available"
+        )
+    return Extracted("pdf", "page", title, units, notes, len(pages))
+
+
+@contextmanager
+def _warnings_to_log() -> Iterator[None]:
+    """Send Python warnings raised by the PDF libraries to the log instead of the terminal."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        log.warning("%s: %s", warning.category.__name__, warning.message)
+
+
+def _pdfium_pages(data: bytes, name: str, password: str | None) -> tuple[list[list[Line]], str]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        document = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as error:
+        if error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise _password_error(name, password) from error
+        raise _Rejected(str(error)) from error
+    try:
+        title = _clean_title(document.get_metadata_value("Title"))
+        pages: list[list[Line]] = []
+        for index in range(len(document)):
+            try:
+                pages.append(_page_lines(document, index, pdfium_c))
+            except pdfium.PdfiumError as error:
+                # One broken page must not sink the book: it is reported as a page without text.
+                log.warning("PDFium could not read page %d of %s: %s", index + 1, name, error)
+                pages.append([])
+    finally:
+        document.close()
+    return pages, title
+
+
+def _page_lines(document: Any, index: int, pdfium_c: Any) -> list[Line]:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return _textpage_lines(textpage, pdfium_c)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
+    """Split the page text at PDFium's line breaks; read position and font of each line's start."""
+    text = textpage.get_text_range()
+    if not text or text.isspace():
+        return []
+    raw_lines = text.split("\r\n")
+    cleaned_lines = clean_text("\n".join(raw_lines)).split("\n")
+    # When every character maps to one of the text, positions index both; otherwise ask PDFium.
+    same_indexing = len(text) == textpage.count_chars()
+    to_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex
+    get_origin, get_size = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetFontSize
+    get_weight, get_font = pdfium_c.FPDFText_GetFontWeight, pdfium_c.FPDFText_GetFontInfo
+    x, y, flags = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
+    x_ref, y_ref, flags_ref = ctypes.byref(x), ctypes.byref(y), ctypes.byref(flags)
+    font_name = ctypes.create_string_buffer(64)
+    handle = textpage.raw  # the bare handle: the wrapper costs an attribute lookup per call
+    lines: list[Line] = []
+    position = 0
+    for raw_line, cleaned in zip(raw_lines, cleaned_lines, strict=True):
+        # Probe the first letter or digit: a bullet glyph has its own font, size and baseline.
+        first_word = _WORD_CHAR.search(raw_line)
+        start = position + (first_word.start() if first_word else 0)
+        position += len(raw_line) + 2
+        cleaned = " ".join(cleaned.split())
+        if not cleaned:
+            continue
+        line = Line(cleaned)
+        if "\x02" in raw_line or "\ufffe" in raw_line:
+            line.joins = len(_HYPHEN_MARKS.findall(raw_line))
+        char = start if same_indexing else to_char(handle, start)
+        if char >= 0 and get_origin(handle, char, x_ref, y_ref):
+            line.x, line.y = x.value, y.value
+            line.size = get_size(handle, char)
+            get_font(handle, char, font_name, 64, flags_ref)
+            bold_name, mono_name = _font_kind(font_name.value)
+            line.bold = bold_name or bool(flags.value & _FORCE_BOLD_FLAG)
+            line.bold = line.bold or get_weight(handle, char) >= 600
+            line.mono = mono_name or bool(flags.value & _FIXED_PITCH_FLAG)
+        lines.append(line)
+    return lines
+
+
+@functools.lru_cache(maxsize=256)
+def _font_kind(name: bytes) -> tuple[bool, bool]:
+    """Whether a font's name says bold, and whether it says fixed-pitch."""
+    return _BOLD_NAME.search(name) is not None, _MONO_NAME.search(name) is not None
+
+
+def pypdf_pages(data: bytes, name: str, password: str | None) -> tuple[list[list[Line]], str]:
+    """Read page text with pypdf (text only, no geometry); raises DocumentError when it fails too.
+
+    Public so the fallback can be checked directly on any PDF.
+    """
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(password or ""):
+            raise _password_error(name, password)
+        title = _clean_title(reader.metadata.title if reader.metadata else None)
+        pages: list[list[Line]] = []
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                text = page.extract_text() or ""
+            except Exception as error:  # pypdf raises many types on a broken content stream
+                log.warning("pypdf could not read page %d of %s: %r", number, name, error)
+                text = ""
+            lines = (squash(clean_text(line)) for line in normalise_newlines(text).split("\n"))
+            pages.append([Line(line) for line in lines if line])
+    except EncryptedDocument:
+        raise
+    except Exception as error:  # pypdf raises many types on broken files
+        log.warning("pypdf could not read %s: %r", name, error)
+        raise DocumentError(
+            f"{name} is damaged or not a complete PDF (truncated?)",
+            hint="download or export the PDF again",
+        ) from error
+    return pages, title
+
+
+def _password_error(name: str, password: str | None) -> EncryptedDocument:
+    if password is None:
+        return EncryptedDocument(f"{name} is encrypted", hint="pass --password")
+    return EncryptedDocument(
+        f"wrong password for {name}", hint="check the password (it is case-sensitive)"
+    )
+
+
+def _clean_title(raw: str | None) -> str:
+    """Metadata titles are often the producer's leftovers: drop "Microsoft Word - x.docx" noise."""
+    title = squash(clean_text(raw or ""))
+    title = re.sub(r"^microsoft (?:word|powerpoint) - ", "", title, flags=re.I)
+    if re.fullmatch(r"(?:untitled.*|.+\.(?:docx?|pptx?|pdf|tex|indd|odt))", title, re.I):
+        return ""
+    return title

@@ -1,0 +1,333 @@
+"""The Library: ingest files once, list, preview, search and remove them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import BadInput, DocumentError, LearnplatError, NotFound
+from ..store.library import LibraryStore, now_iso
+from .extract import extract
+from .passages import HEADING_SEPARATOR, chunk_units
+from .search import build_match, split_snippet
+
+IngestStatus = Literal["added", "duplicate", "failed"]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document in the library."""
+
+    id: int
+    title: str
+    filename: str
+    kind: str
+    unit_name: str
+    pages: int
+    words: int
+    passages: int
+    size_bytes: int
+    added_at: str
+    source_path: str
+    stored_path: Path
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, data_dir: Path) -> DocumentInfo:
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            filename=row["filename"],
+            kind=row["kind"],
+            unit_name=row["unit_name"],
+            pages=row["pages"],
+            words=row["words"],
+            passages=row["passages"],
+            size_bytes=row["size_bytes"],
+            added_at=row["added_at"],
+            source_path=row["source_path"],
+            stored_path=data_dir / row["stored_path"],
+            warnings=tuple(json.loads(row["warnings"] or "[]")),
+        )
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What happened to one file: added, already there (duplicate), or failed with an error."""
+
+    path: Path
+    status: IngestStatus
+    document: DocumentInfo | None = None
+    error: LearnplatError | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Reported before each file (``result`` None) and after it (``result`` set)."""
+
+    index: int
+    total: int
+    path: Path
+    result: IngestResult | None = None
+
+
+@dataclass(frozen=True)
+class PageView:
+    """The text of one page (or section) of a document, with its neighbours for paging."""
+
+    document: DocumentInfo
+    number: int
+    heading_path: tuple[str, ...]
+    text: str
+    previous: int | None
+    next: int | None
+    numbers: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A ranked passage: where it is, a snippet, and the snippet's highlighted spans."""
+
+    passage_id: int
+    doc_id: int
+    title: str
+    unit_name: str
+    page: int
+    heading_path: tuple[str, ...]
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    score: float
+
+
+def _split_path(stored: str) -> tuple[str, ...]:
+    return tuple(part for part in stored.split(HEADING_SEPARATOR) if part)
+
+
+class Library:
+    """The current user's documents. Every public method raises LearnplatError subclasses."""
+
+    def __init__(self, store: LibraryStore, data_dir: Path, user: str, max_file_bytes: int) -> None:
+        self.store = store
+        self.data_dir = data_dir
+        self.user = user
+        self.max_file_bytes = max_file_bytes
+
+    # ingest --------------------------------------------------------------
+    def _read(self, path: Path) -> bytes:
+        if not path.exists():
+            raise DocumentError(f"no such file: {path}", hint="check the path and try again")
+        if path.is_dir():
+            raise DocumentError(
+                f"{path} is a directory", hint=f"name the files in it, e.g. {path}/*.pdf"
+            )
+        limit_mb = self.max_file_bytes / (1024 * 1024)
+        try:
+            size = path.stat().st_size
+            if size > self.max_file_bytes:
+                raise DocumentError(
+                    f"{path.name} is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB",
+                    hint="raise max_file_mb in the config file or LEARNPLAT_MAX_FILE_MB",
+                )
+            with path.open("rb") as handle:
+                data = handle.read(self.max_file_bytes + 1)
+        except FileNotFoundError as exc:
+            raise DocumentError(
+                f"{path.name} vanished while it was being read", hint="was it moved or deleted?"
+            ) from exc
+        except OSError as exc:
+            raise DocumentError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        if len(data) > self.max_file_bytes:
+            raise DocumentError(
+                f"{path.name} grew past the {limit_mb:g} MB limit while it was being read"
+            )
+        return data
+
+    def _keep_original(self, data: bytes, sha256: str, suffix: str) -> str:
+        """Copy the file's bytes into the data dir (content-addressed); return the relative path."""
+        relative = Path("originals") / sha256[:2] / f"{sha256}{suffix.lower()}"
+        target = self.data_dir / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".ingest-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp_name, target)
+            except BaseException:
+                Path(tmp_name).unlink(missing_ok=True)
+                raise
+        return relative.as_posix()
+
+    def _discard_original(self, relative: str) -> None:
+        if not self.store.stored_path_in_use(relative):
+            (self.data_dir / relative).unlink(missing_ok=True)
+
+    def ingest(self, path: Path | str, *, password: str | None = None) -> IngestResult:
+        """Add one file; an identical file already in the library is reported, not added twice.
+
+        Returns the IngestResult (status "added" or "duplicate"). Raises DocumentError.
+        """
+        source = Path(path).expanduser()
+        data = self._read(source)
+        sha256 = hashlib.sha256(data).hexdigest()
+        existing = self.store.find_by_hash(self.user, sha256)
+        if existing is not None:
+            return IngestResult(source, "duplicate", DocumentInfo.from_row(existing, self.data_dir))
+        extracted = extract(data, source.name, password=password)
+        chunks = chunk_units(extracted.units)
+        if not chunks:
+            raise DocumentError(f"{source.name} has no text to index")
+        stored = self._keep_original(data, sha256, source.suffix)
+        document = {
+            "user_id": self.user,
+            "title": extracted.title,
+            "filename": source.name,
+            "source_path": str(source.resolve()),
+            "stored_path": stored,
+            "kind": extracted.kind,
+            "unit_name": extracted.unit_name,
+            "sha256": sha256,
+            "size_bytes": len(data),
+            "pages": extracted.page_count,
+            "words": sum(chunk.words for chunk in chunks),
+            "passages": len(chunks),
+            "warnings": json.dumps(list(extracted.warnings)),
+            "added_at": now_iso(),
+        }
+        try:
+            doc_id = self.store.add_document(document, chunks)
+        except sqlite3.IntegrityError:
+            # Another process added the same bytes between our check and our insert.
+            existing = self.store.find_by_hash(self.user, sha256)
+            if existing is None:
+                raise
+            return IngestResult(source, "duplicate", DocumentInfo.from_row(existing, self.data_dir))
+        except BaseException:
+            self._discard_original(stored)
+            raise
+        return IngestResult(
+            source, "added", self.document(doc_id), warnings=tuple(extracted.warnings)
+        )
+
+    def ingest_many(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        password: str | None = None,
+        on_progress: Callable[[IngestProgress], None] | None = None,
+    ) -> list[IngestResult]:
+        """Ingest each file in turn; a failure is recorded in its result and the rest go on."""
+        sources = [Path(p).expanduser() for p in paths]
+        results = []
+        for index, source in enumerate(sources):
+            if on_progress:
+                on_progress(IngestProgress(index, len(sources), source))
+            try:
+                result = self.ingest(source, password=password)
+            except LearnplatError as exc:
+                result = IngestResult(source, "failed", error=exc)
+            results.append(result)
+            if on_progress:
+                on_progress(IngestProgress(index, len(sources), source, result))
+        return results
+
+    # reading -------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        """All of the current user's documents, oldest first."""
+        return [
+            DocumentInfo.from_row(row, self.data_dir) for row in self.store.documents(self.user)
+        ]
+
+    def document(self, doc_id: int) -> DocumentInfo:
+        """One document. Raises NotFound."""
+        row = self.store.document(self.user, doc_id)
+        if row is None:
+            raise NotFound(
+                f"no document with id {doc_id}", hint="`learnplat docs list` shows the ids"
+            )
+        return DocumentInfo.from_row(row, self.data_dir)
+
+    def page(self, doc_id: int, number: int | None = None) -> PageView:
+        """Page (or section) ``number``; the first with text when None. Raises NotFound."""
+        document = self.document(doc_id)
+        numbers = self.store.page_numbers(doc_id)
+        if number is None:
+            number = numbers[0]
+        if number not in numbers:
+            raise NotFound(
+                f"{document.title} has no text on {document.unit_name} {number}",
+                hint=f"{document.unit_name}s with text: {format_ranges(numbers)}",
+            )
+        rows = self.store.page_passages(doc_id, number)
+        position = numbers.index(number)
+        return PageView(
+            document=document,
+            number=number,
+            heading_path=_split_path(rows[0]["heading_path"]),
+            text="\n\n".join(row["text"] for row in rows),
+            previous=numbers[position - 1] if position > 0 else None,
+            next=numbers[position + 1] if position + 1 < len(numbers) else None,
+            numbers=tuple(numbers),
+        )
+
+    def remove(self, doc_id: int) -> DocumentInfo:
+        """Delete a document, its passages and (if nothing else uses it) its stored copy."""
+        document = self.document(doc_id)
+        self.store.delete_document(self.user, doc_id)
+        self._discard_original(document.stored_path.relative_to(self.data_dir).as_posix())
+        return document
+
+    def search(self, query: str, *, doc_id: int | None = None, limit: int = 10) -> list[SearchHit]:
+        """Passages matching ``query`` best first (all words, else any word). Raises BadInput."""
+        if not 1 <= limit <= 200:
+            raise BadInput(f"limit must be between 1 and 200, got {limit}")
+        if doc_id is not None:
+            self.document(doc_id)
+        rows: list[sqlite3.Row] = []
+        for match in build_match(query):
+            rows = self.store.search(
+                self.user, match, doc_id=doc_id, limit=limit, snippet_tokens=24
+            )
+            if rows:
+                break
+        hits = []
+        for row in rows:
+            snippet, highlights = split_snippet(row["snippet"])
+            hits.append(
+                SearchHit(
+                    passage_id=row["passage_id"],
+                    doc_id=row["doc_id"],
+                    title=row["title"],
+                    unit_name=row["unit_name"],
+                    page=row["page"],
+                    heading_path=_split_path(row["heading_path"]),
+                    snippet=snippet,
+                    highlights=highlights,
+                    score=round(-row["rank"], 4),
+                )
+            )
+        return hits
+
+
+def format_ranges(numbers: Iterable[int]) -> str:
+    """``[1, 2, 3, 5]`` → ``"1–3, 5"``."""
+    ordered = sorted(set(numbers))
+    parts = []
+    start = previous = None
+    for number in [*ordered, None]:
+        if start is None:
+            start = previous = number
+        elif number is not None and previous is not None and number == previous + 1:
+            previous = number
+        else:
+            parts.append(f"{start}" if start == previous else f"{start}–{previous}")
+            start = previous = number
+    return ", ".join(parts)

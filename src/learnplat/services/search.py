@@ -1,0 +1,74 @@
+"""Turn what a user types into safe FTS5 queries, and FTS5 snippets into text plus highlights."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import BadInput
+from ..store.library import HIT_CLOSE, HIT_OPEN
+
+# A quoted phrase, or a word (letters/digits, inner apostrophes and hyphens) with an optional
+# trailing * for a prefix search. Everything else (?, -, parentheses, AND/OR/NOT as operators)
+# is treated as text, so no input can raise an FTS5 syntax error.
+_TERM = re.compile(r'"([^"]*)"|(\w+(?:[\'’-]\w+)*)(\*?)')
+_WORD = re.compile(r"\w+")
+# Question words and glue that would otherwise rank any passage saying "does" or "the" highly
+# ("what does RuBisCO do?"). Dropped from a query only when a content word remains.
+STOPWORDS = frozenset(
+    """a about an and are as at be by can do does did for from how i in is it its me of on or
+    the their there these this to was were what when where which who whom why will with you your
+    explain tell describe define""".split()
+)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def build_match(query: str) -> list[str]:
+    """FTS5 MATCH expressions to try in order: all terms, then (with several terms) any term.
+
+    Raises BadInput when the query holds no word to search for.
+    """
+    terms: list[str] = []
+    stop: set[str] = set()
+    for phrase, word, star in _TERM.findall(query):
+        if phrase:
+            words = _WORD.findall(phrase)
+            if words:
+                terms.append(_quote(" ".join(words)))
+        elif word:
+            words = _WORD.findall(word)
+            terms.append(_quote(" ".join(words)) + (" *" if star else ""))
+            if not star and word.lower() in STOPWORDS:
+                stop.add(terms[-1])
+    if len(stop) < len(terms):
+        terms = [term for term in terms if term not in stop]
+    if not terms:
+        raise BadInput(
+            f"nothing to search for in {query!r}",
+            hint='try words, e.g. learnplat search "light reactions"',
+        )
+    expressions = [" AND ".join(terms)]
+    if len(terms) > 1:
+        expressions.append(" OR ".join(terms))
+    return expressions
+
+
+def split_snippet(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Remove the hit markers from an FTS5 snippet; return plain text and (start, end) spans."""
+    text: list[str] = []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    start = None
+    for char in snippet:
+        if char == HIT_OPEN:
+            start = position
+        elif char == HIT_CLOSE:
+            if start is not None:
+                spans.append((start, position))
+            start = None
+        else:
+            text.append(char)
+            position += 1
+    return "".join(text), tuple(spans)

@@ -1,0 +1,1 @@
+"""Store: the one relational database behind store methods."""

@@ -1,0 +1,71 @@
+"""Open the SQLite database with the pragmas we rely on, and run its migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from ..errors import StoreError
+from .migrations import migrate
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class Database:
+    """One connection shared by the threads of a process, serialised by a lock.
+
+    Textual workers run in threads; a single connection behind an RLock keeps every
+    transaction whole without each worker opening its own connection.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+            self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"cannot open the database {path}: {exc}",
+                hint="is it a learnplat database? `learnplat doctor` checks it",
+            ) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot create the data dir {path.parent}: {exc.strerror}") from exc
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """A transaction (a savepoint when nested) holding the lock; rolls back on any error."""
+        with self.lock, self.db.atomic():
+            yield self.conn
+
+    def rows(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        """Run a read query under the lock and return its rows (``sqlite3.Row``)."""
+        with self.lock:
+            cursor = self.conn.cursor()
+            cursor.row_factory = sqlite3.Row
+            return cursor.execute(sql, params).fetchall()
+
+    def integrity_ok(self) -> bool:
+        with self.lock:
+            return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()

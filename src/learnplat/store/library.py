@@ -1,0 +1,145 @@
+"""Store methods for users, documents and passages (with their FTS5 index)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+from .database import Database
+
+DOCUMENT_COLUMNS = (
+    "id, user_id, title, filename, source_path, stored_path, kind, unit_name, sha256,"
+    " size_bytes, pages, words, passages, warnings, added_at"
+)
+# bm25 weights: a hit in a heading counts more than one in body text.
+_BM25 = "bm25(passages_fts, 4.0, 1.0)"
+HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class PassageRow(Protocol):
+    """What the store needs of a passage to insert it."""
+
+    page: int
+    seq: int
+    heading_path: str
+    text: str
+    words: int
+
+
+class LibraryStore:
+    """Users, documents and passages. SQL lives here and nowhere in the services."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # users ---------------------------------------------------------------
+    def ensure_user(self, user_id: str) -> None:
+        with self.database.atomic() as conn:
+            conn.execute(
+                "INSERT INTO users (id, display_name, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING",
+                (user_id, user_id, now_iso()),
+            )
+
+    def users(self) -> list[sqlite3.Row]:
+        return self.database.rows("SELECT id, display_name, created_at FROM users ORDER BY id")
+
+    # documents -----------------------------------------------------------
+    def find_by_hash(self, user_id: str, sha256: str) -> sqlite3.Row | None:
+        rows = self.database.rows(
+            f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? AND sha256 = ?",
+            (user_id, sha256),
+        )
+        return rows[0] if rows else None
+
+    def add_document(self, document: dict, passages: Sequence[PassageRow]) -> int:
+        """Insert a document and its passages in one transaction; return the new id."""
+        columns = ", ".join(document)
+        marks = ", ".join("?" for _ in document)
+        with self.database.atomic() as conn:
+            cursor = conn.execute(
+                f"INSERT INTO documents ({columns}) VALUES ({marks})", tuple(document.values())
+            )
+            doc_id = int(cursor.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO passages (document_id, page, seq, heading_path, text, words)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(doc_id, p.page, p.seq, p.heading_path, p.text, p.words) for p in passages],
+            )
+        return doc_id
+
+    def documents(self, user_id: str) -> list[sqlite3.Row]:
+        return self.database.rows(
+            f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+
+    def document(self, user_id: str, doc_id: int) -> sqlite3.Row | None:
+        rows = self.database.rows(
+            f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? AND id = ?",
+            (user_id, doc_id),
+        )
+        return rows[0] if rows else None
+
+    def delete_document(self, user_id: str, doc_id: int) -> bool:
+        with self.database.atomic() as conn:
+            cursor = conn.execute(
+                "DELETE FROM documents WHERE user_id = ? AND id = ?", (user_id, doc_id)
+            )
+        return cursor.rowcount > 0
+
+    def stored_path_in_use(self, stored_path: str) -> bool:
+        rows = self.database.rows(
+            "SELECT 1 FROM documents WHERE stored_path = ? LIMIT 1", (stored_path,)
+        )
+        return bool(rows)
+
+    # passages ------------------------------------------------------------
+    def page_numbers(self, doc_id: int) -> list[int]:
+        rows = self.database.rows(
+            "SELECT DISTINCT page FROM passages WHERE document_id = ? ORDER BY page", (doc_id,)
+        )
+        return [row["page"] for row in rows]
+
+    def page_passages(self, doc_id: int, page: int) -> list[sqlite3.Row]:
+        return self.database.rows(
+            "SELECT id, page, seq, heading_path, text FROM passages"
+            " WHERE document_id = ? AND page = ? ORDER BY seq",
+            (doc_id, page),
+        )
+
+    def passage_count(self) -> int:
+        return int(self.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"])
+
+    def search(
+        self, user_id: str, match: str, *, doc_id: int | None, limit: int, snippet_tokens: int
+    ) -> list[sqlite3.Row]:
+        """Rank passages matching an FTS5 ``match`` expression (already escaped) by bm25."""
+        doc_filter = "AND d.id = :doc_id" if doc_id is not None else ""
+        sql = f"""
+            SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
+                   d.unit_name AS unit_name, p.page AS page, p.heading_path AS heading_path,
+                   snippet(passages_fts, 1, :open, :close, '…', :tokens) AS snippet,
+                   {_BM25} AS rank
+            FROM passages_fts
+            JOIN passages AS p ON p.id = passages_fts.rowid
+            JOIN documents AS d ON d.id = p.document_id
+            WHERE passages_fts MATCH :match AND d.user_id = :user {doc_filter}
+            ORDER BY rank
+            LIMIT :limit
+        """
+        params = {
+            "open": HIT_OPEN,
+            "close": HIT_CLOSE,
+            "tokens": snippet_tokens,
+            "match": match,
+            "user": user_id,
+            "doc_id": doc_id,
+            "limit": limit,
+        }
+        return self.database.rows(sql, params)

@@ -1,0 +1,170 @@
+"""The CLI through CliRunner with LEARNPLAT_HOME in tmp_path: JSON contracts, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from learnplat import __version__
+from learnplat.cli import app
+from tests import corpus
+
+SAMPLE_MD = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(app, [str(a) for a in args], input=input)
+
+    return invoke
+
+
+def test_version_and_help(run) -> None:
+    assert run("--version").stdout.strip() == f"learnplat {__version__}"
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("ingest", "search", "docs", "config", "doctor", "tui"):
+        assert command in result.stdout
+
+
+def test_ingest_then_list_show_search_remove_in_json(run, docs_dir: Path) -> None:
+    pdf = corpus.make_pdf(docs_dir / "textbook.pdf")
+    docx = corpus.make_docx(docs_dir / "lecture.docx")
+    result = run("ingest", pdf, docx, SAMPLE_MD, "--json")
+    assert result.exit_code == 0, result.output
+    ingested = json.loads(result.stdout)
+    assert [item["status"] for item in ingested] == ["added", "added", "added"]
+
+    listed = json.loads(run("docs", "list", "--json").stdout)
+    assert len(listed) == 3
+    for document in listed:
+        assert {"id", "title", "pages", "words", "added_at"} <= document.keys()
+    pdf_doc = next(d for d in listed if d["kind"] == "pdf")
+    assert pdf_doc["title"] == corpus.PDF_TITLE
+
+    hits = json.loads(run("search", corpus.KNOWN_WORD, "--json").stdout)
+    assert len(hits) == 1
+    assert {"doc_id", "title", "page", "snippet", "score"} <= hits[0].keys()
+    assert (hits[0]["doc_id"], hits[0]["page"]) == (pdf_doc["id"], corpus.KNOWN_WORD_PAGE)
+
+    shown = json.loads(
+        run("docs", "show", pdf_doc["id"], "--page", corpus.KNOWN_WORD_PAGE, "--json").stdout
+    )
+    assert corpus.KNOWN_WORD in shown["text"]
+
+    removed = run("docs", "remove", pdf_doc["id"], "--yes", "--json")
+    assert removed.exit_code == 0
+    assert json.loads(run("search", corpus.KNOWN_WORD, "--json").stdout) == []
+
+
+def test_reingest_reports_the_existing_document(run) -> None:
+    run("ingest", SAMPLE_MD)
+    result = run("ingest", SAMPLE_MD)
+    assert result.exit_code == 0
+    assert "already in the library" in result.stdout
+    assert len(json.loads(run("docs", "list", "--json").stdout)) == 1
+
+
+def test_human_search_shows_title_page_and_heading(run, docs_dir: Path) -> None:
+    run("ingest", SAMPLE_MD)
+    result = run("search", "RuBisCO")
+    assert result.exit_code == 0
+    assert "Photosynthesis" in result.stdout and "§" in result.stdout
+    assert "The Calvin cycle" in result.stdout
+
+
+def test_bad_input_is_one_line_and_exit_2(run, docs_dir: Path) -> None:
+    junk = corpus.make_binary_junk(docs_dir / "junk.txt")
+    result = run("ingest", junk)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "junk.txt" in result.stderr and "binary" in result.stderr
+    assert result.stdout == ""
+
+
+def test_some_failed_exits_1_and_keeps_the_good_ones(run, docs_dir: Path) -> None:
+    missing = docs_dir / "missing.pdf"
+    result = run("ingest", SAMPLE_MD, missing, "--json")
+    assert result.exit_code == 1
+    items = json.loads(result.stdout)
+    assert [item["status"] for item in items] == ["added", "failed"]
+    assert "no such file" in items[1]["error"]["message"]
+
+
+def test_encrypted_pdf_needs_the_password(run, docs_dir: Path) -> None:
+    pdf = corpus.make_encrypted_pdf(docs_dir / "secret.pdf", "s3cret")
+    refused = run("ingest", pdf)
+    assert (
+        refused.exit_code == 2 and "encrypted" in refused.stderr and "--password" in refused.stderr
+    )
+    accepted = run("ingest", pdf, "--password", "s3cret")
+    assert accepted.exit_code == 0, accepted.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("docs", "show", "99"), "no document with id 99"),
+        (("docs", "remove", "99", "--yes"), "no document with id 99"),
+        (("search", "?!"), "nothing to search for"),
+        (("search", "x", "--limit", "0"), "limit must be between"),
+        (("--provider", "gpt", "docs", "list"), "must be one of"),
+    ],
+)
+def test_errors_are_messages_not_tracebacks(run, args, message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_global_options_choose_profile_and_data_dir(run, tmp_path: Path) -> None:
+    other = tmp_path / "other-data"
+    run("--data-dir", other, "--user", "ben", "ingest", SAMPLE_MD)
+    assert (
+        len(json.loads(run("--data-dir", other, "--user", "ben", "docs", "list", "--json").stdout))
+        == 1
+    )
+    assert (
+        json.loads(run("--data-dir", other, "--user", "ana", "docs", "list", "--json").stdout) == []
+    )
+    assert json.loads(run("docs", "list", "--json").stdout) == []
+    assert (other / "learnplat.db").exists()
+
+
+def test_config_show_reports_sources(
+    run, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.toml").write_text("max_file_mb = 4\n")
+    monkeypatch.setenv("LEARNPLAT_PROVIDER", "openai")
+    shown = json.loads(run("--user", "ana", "config", "show", "--json").stdout)
+    by_key = {row["key"]: row for row in shown["settings"]}
+    assert (by_key["user"]["value"], by_key["user"]["source"]) == ("ana", "flag")
+    assert (by_key["provider"]["value"], by_key["provider"]["source"]) == ("openai", "env")
+    assert (by_key["max_file_mb"]["value"], by_key["max_file_mb"]["source"]) == (4.0, "file")
+    assert run("config", "path").stdout.strip() == str(isolated_home / "config.toml")
+
+
+def test_doctor_reports_data_dir_database_and_provider(run, isolated_home: Path) -> None:
+    result = run("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    checks = {check["name"]: check for check in json.loads(result.stdout)}
+    assert {"data dir", "database", "provider", "pdf engines"} <= checks.keys()
+    assert checks["database"]["status"] == "ok"
+    assert str(isolated_home) in checks["data dir"]["detail"]
+    assert "offline" in checks["provider"]["detail"]
+
+
+def test_doctor_fails_on_a_broken_database(run, isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "learnplat.db").write_bytes(b"not a database" * 200)
+    result = run("doctor")
+    assert result.exit_code == 1
+    assert "FAIL" in result.stdout and "database" in result.stdout

@@ -1,0 +1,273 @@
+"""The Library service on a real SQLite file: ingest, dedupe, preview, search, remove, atomicity."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from learnplat.errors import BadInput, DocumentError, NotFound
+from learnplat.platform import Platform
+from learnplat.services.passages import MAX_WORDS, MIN_WORDS
+from tests import corpus
+
+SAMPLE_MD = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
+
+
+def test_ingested_pdf_is_searchable_with_title_and_page(platform: Platform, docs_dir: Path) -> None:
+    pdf = corpus.make_pdf(docs_dir / "textbook.pdf")
+    result = platform.library.ingest(pdf)
+    assert result.status == "added" and result.document is not None
+    assert result.document.title == corpus.PDF_TITLE
+    assert result.document.unit_name == "page"
+
+    hits = platform.library.search(corpus.KNOWN_WORD)
+    assert [(hit.doc_id, hit.page) for hit in hits] == [
+        (result.document.id, corpus.KNOWN_WORD_PAGE)
+    ]
+    hit = hits[0]
+    assert hit.title == corpus.PDF_TITLE
+    start, end = hit.highlights[0]
+    assert hit.snippet[start:end].lower() == corpus.KNOWN_WORD
+
+
+def test_search_stems_ranks_and_filters_by_document(platform: Platform, docs_dir: Path) -> None:
+    md = platform.library.ingest(SAMPLE_MD).document
+    pdf = platform.library.ingest(corpus.make_pdf(docs_dir / "textbook.pdf")).document
+    assert md and pdf
+    hits = platform.library.search("light reaction")  # singular finds "reactions"
+    assert hits and {hit.doc_id for hit in hits} == {md.id, pdf.id}
+    assert hits == sorted(hits, key=lambda hit: -hit.score)
+    only_md = platform.library.search("light reaction", doc_id=md.id)
+    assert only_md and all(hit.doc_id == md.id for hit in only_md)
+    assert only_md[0].heading_path == ("Photosynthesis", "The light reactions")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what does RuBisCO do?",
+        '"unterminated',
+        "AND",
+        "light AND",
+        "NOT NEAR(",
+        "-oxygen",
+        "c*",
+        "*",
+        "plant's",
+        "co2 + h2o → glucose",
+        "x' OR 1=1 --",
+        "(stroma) ^ {}",
+    ],
+)
+def test_queries_with_fts_syntax_never_raise(platform: Platform, query: str) -> None:
+    platform.library.ingest(SAMPLE_MD)
+    try:
+        hits = platform.library.search(query)
+    except BadInput as exc:  # only when there is no word at all
+        assert "nothing to search for" in exc.message
+    else:
+        assert isinstance(hits, list)
+
+
+def test_any_word_matches_when_all_words_do_not(platform: Platform) -> None:
+    platform.library.ingest(SAMPLE_MD)
+    hits = platform.library.search("RuBisCO zeppelin")
+    assert hits and "RuBisCO" in hits[0].snippet
+
+
+def test_phrase_and_prefix_queries(platform: Platform) -> None:
+    platform.library.ingest(SAMPLE_MD)
+    assert platform.library.search('"carbon fixation"')
+    assert not platform.library.search('"fixation carbon"')
+    assert platform.library.search("thylak*")
+
+
+def test_reingesting_the_same_bytes_adds_nothing(platform: Platform, docs_dir: Path) -> None:
+    first = platform.library.ingest(SAMPLE_MD)
+    copy = docs_dir / "renamed.md"
+    copy.write_bytes(SAMPLE_MD.read_bytes())
+    second = platform.library.ingest(copy)
+    assert second.status == "duplicate"
+    assert second.document and first.document and second.document.id == first.document.id
+    assert len(platform.library.documents()) == 1
+
+
+def test_original_is_kept_so_citations_survive_a_move(platform: Platform, docs_dir: Path) -> None:
+    source = docs_dir / "notes.md"
+    source.write_bytes(SAMPLE_MD.read_bytes())
+    document = platform.library.ingest(source).document
+    assert document is not None
+    source.unlink()
+    assert document.stored_path.read_bytes() == SAMPLE_MD.read_bytes()
+    assert platform.library.page(document.id, 1).text
+
+
+def test_passages_keep_to_their_page_and_size(platform: Platform, docs_dir: Path) -> None:
+    pdf = corpus.make_long_pdf(docs_dir / "long.pdf", pages=30)
+    document = platform.library.ingest(pdf).document
+    assert document is not None and document.pages == 30
+    rows = platform.database.rows(
+        "SELECT page, words, text FROM passages WHERE document_id = ?", (document.id,)
+    )
+    assert {row["page"] for row in rows} == set(range(1, 31))
+    assert all(row["words"] <= MAX_WORDS for row in rows)
+    sizes = sorted(row["words"] for row in rows)
+    median = sizes[len(sizes) // 2]
+    assert MIN_WORDS <= median <= MAX_WORDS
+    for number in (1, 15, 30):
+        page = platform.library.page(document.id, number)
+        assert page.text == "\n\n".join(row["text"] for row in rows if row["page"] == number)
+
+
+def test_page_preview_pages_through_the_document(platform: Platform, docs_dir: Path) -> None:
+    pdf = corpus.make_image_only_pages_pdf(docs_dir / "scanned.pdf")
+    document = platform.library.ingest(pdf).document
+    assert document is not None
+    first = platform.library.page(document.id)
+    assert first.previous is None and first.next is not None
+    assert not set(first.numbers) & set(corpus.IMAGE_ONLY_PAGES)
+    with pytest.raises(NotFound, match="no text on page 3"):
+        platform.library.page(document.id, 3)
+
+
+def test_remove_deletes_passages_index_and_copy(platform: Platform, docs_dir: Path) -> None:
+    document = platform.library.ingest(SAMPLE_MD).document
+    assert document is not None and document.stored_path.exists()
+    platform.library.remove(document.id)
+    assert platform.library.documents() == []
+    assert not document.stored_path.exists()
+    assert platform.library.search("chlorophyll") == []
+    assert platform.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"] == 0
+    with pytest.raises(NotFound):
+        platform.library.remove(document.id)
+
+
+def test_profiles_have_separate_libraries(platform: Platform, isolated_home: Path) -> None:
+    from learnplat.settings import load_settings
+
+    platform.library.ingest(SAMPLE_MD)
+    with Platform.build(load_settings({"user": "ben"})) as other:
+        assert other.library.documents() == []
+        assert other.library.search("chlorophyll") == []
+        assert other.library.ingest(SAMPLE_MD).status == "added"
+
+
+def test_oversized_file_is_refused_before_reading(isolated_home: Path, docs_dir: Path) -> None:
+    from learnplat.settings import load_settings
+
+    big = docs_dir / "big.txt"
+    big.write_text("word " * 300_000)
+    with Platform.build(load_settings({"max_file_mb": 1})) as small:
+        with pytest.raises(DocumentError, match=r"big.txt is 1.4 MB; the limit is 1 MB"):
+            small.library.ingest(big)
+        assert small.library.documents() == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.pdf", "no such file"),
+        (lambda d: d, "is a directory"),
+        (lambda d: corpus.write_text(d / "empty.txt", ""), "empty"),
+        (lambda d: corpus.make_truncated_pdf(d / "cut.pdf"), "damaged"),
+        (lambda d: corpus.make_not_zip_docx(d / "fake.docx"), "not a valid Word document"),
+        (lambda d: corpus.make_binary_junk(d / "junk.txt"), "binary"),
+    ],
+)
+def test_bad_files_fail_clearly_and_touch_nothing(
+    platform: Platform, docs_dir: Path, make, message: str
+) -> None:
+    kept = platform.library.ingest(SAMPLE_MD).document
+    assert kept is not None
+    with pytest.raises(DocumentError, match=message):
+        platform.library.ingest(make(docs_dir))
+    assert platform.library.documents() == [kept]
+    stored = list((platform.settings.data_dir / "originals").rglob("*"))
+    assert [path.name for path in stored if path.is_file()] == [kept.stored_path.name]
+
+
+def test_ingest_many_goes_on_after_a_failure_and_reports_progress(
+    platform: Platform, docs_dir: Path
+) -> None:
+    good = corpus.make_docx(docs_dir / "lecture.docx")
+    bad = corpus.write_text(docs_dir / "empty.md", "")
+    events = []
+    results = platform.library.ingest_many([bad, good], on_progress=events.append)
+    assert [r.status for r in results] == ["failed", "added"]
+    assert isinstance(results[0].error, DocumentError)
+    assert [(e.index, e.result is not None) for e in events] == [
+        (0, False),
+        (0, True),
+        (1, False),
+        (1, True),
+    ]
+
+
+def test_a_file_that_vanishes_before_it_is_read(platform: Platform, docs_dir: Path) -> None:
+    first = corpus.write_text(docs_dir / "a.md", "# A\n\nSome notes about cells.\n")
+    second = corpus.write_text(docs_dir / "b.md", "# B\n\nMore notes about cells.\n")
+
+    def delete_second_when_first_starts(event) -> None:
+        if event.index == 0 and event.result is None:
+            second.unlink()
+
+    results = platform.library.ingest_many(
+        [first, second], on_progress=delete_second_when_first_starts
+    )
+    assert results[0].status == "added"
+    assert results[1].status == "failed" and "no such file" in results[1].error.message
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from learnplat.platform import Platform
+    from learnplat.settings import load_settings
+
+    platform = Platform.build(load_settings({"user": "ana"}))
+    conn = platform.database.conn
+    steps = {"n": 0}
+
+    def kill_mid_transaction():
+        if conn.in_transaction:
+            steps["n"] += 1
+            if steps["n"] > 50:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return 0
+
+    conn.set_progress_handler(kill_mid_transaction, 100)
+    platform.library.ingest(sys.argv[1])
+    """
+)
+
+
+def test_kill_9_mid_ingest_leaves_no_partial_document(isolated_home: Path, docs_dir: Path) -> None:
+    pdf = corpus.make_long_pdf(docs_dir / "long.pdf", pages=60)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.run([sys.executable, "-c", KILLER, str(pdf)], env=env, capture_output=True)
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+
+    from learnplat.settings import load_settings
+
+    with Platform.build(load_settings({"user": "ana"})) as platform:
+        assert platform.database.integrity_ok()
+        assert platform.library.documents() == []
+        assert platform.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"] == 0
+        platform.database.conn.execute(
+            "INSERT INTO passages_fts (passages_fts) VALUES ('integrity-check')"
+        )
+        assert platform.library.ingest(pdf).status == "added"
+
+
+def test_question_words_do_not_outrank_the_subject(platform: Platform) -> None:
+    platform.library.ingest(SAMPLE_MD)
+    platform.library.ingest(Path(__file__).resolve().parents[1] / "data" / "samples" / "cellular-respiration.pdf")
+    hits = platform.library.search("what does RuBisCO do?")
+    assert hits and all("RuBisCO" in hit.snippet for hit in hits)
+    assert platform.library.search("the")  # a query of only stopwords still searches
