@@ -241,15 +241,6 @@ def test_long_pdf_keeps_numbered_section_paths(tmp_path: Path) -> None:
     assert all(300 < unit.words < 400 for unit in book.units)
 
 
-def test_pdf_extraction_is_fast_enough_for_bulk_ingest(tmp_path: Path) -> None:
-    data = make_long_pdf(tmp_path / "long.pdf", pages=200).read_bytes()
-    started = time.perf_counter()
-    book = extract(data, "long.pdf")
-    pages_per_second = book.page_count / (time.perf_counter() - started)
-    # About 1,300 pages/s on a 2-core machine; the ingest target is 500 pages/s in all.
-    assert pages_per_second > 400, f"{pages_per_second:.0f} pages/s"
-
-
 # --- DOCX ------------------------------------------------------------------------------------
 
 

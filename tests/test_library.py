@@ -267,7 +267,22 @@ def test_kill_9_mid_ingest_leaves_no_partial_document(isolated_home: Path, docs_
 
 def test_question_words_do_not_outrank_the_subject(platform: Platform) -> None:
     platform.library.ingest(SAMPLE_MD)
-    platform.library.ingest(Path(__file__).resolve().parents[1] / "data" / "samples" / "cellular-respiration.pdf")
+    platform.library.ingest(
+        Path(__file__).resolve().parents[1] / "data" / "samples" / "cellular-respiration.pdf"
+    )
     hits = platform.library.search("what does RuBisCO do?")
     assert hits and all("RuBisCO" in hit.snippet for hit in hits)
     assert platform.library.search("the")  # a query of only stopwords still searches
+
+
+def test_another_profiles_many_hits_do_not_hide_mine(platform: Platform, docs_dir: Path) -> None:
+    from learnplat.settings import load_settings
+
+    crowd = "\n\n".join(f"# Part {n}\n\nChlorophyll is green, note {n}." for n in range(80))
+    with Platform.build(load_settings({"user": "ben"})) as ben:
+        ben.library.ingest(corpus.write_text(docs_dir / "crowd.md", crowd))
+        assert len(ben.library.search("chlorophyll", limit=60)) == 60
+    mine = platform.library.ingest(SAMPLE_MD).document
+    assert mine is not None
+    hits = platform.library.search("chlorophyll")
+    assert hits and {hit.doc_id for hit in hits} == {mine.id}

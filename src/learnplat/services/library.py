@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import BadInput, DocumentError, LearnplatError, NotFound
 from ..store.library import LibraryStore, now_iso
@@ -291,7 +291,7 @@ class Library:
             raise BadInput(f"limit must be between 1 and 200, got {limit}")
         if doc_id is not None:
             self.document(doc_id)
-        rows: list[sqlite3.Row] = []
+        rows: list[dict[str, Any]] = []
         for match in build_match(query):
             rows = self.store.search(
                 self.user, match, doc_id=doc_id, limit=limit, snippet_tokens=24

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from .database import Database
 
@@ -118,28 +118,74 @@ class LibraryStore:
 
     def search(
         self, user_id: str, match: str, *, doc_id: int | None, limit: int, snippet_tokens: int
-    ) -> list[sqlite3.Row]:
-        """Rank passages matching an FTS5 ``match`` expression (already escaped) by bm25."""
-        doc_filter = "AND d.id = :doc_id" if doc_id is not None else ""
-        sql = f"""
-            SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
-                   d.unit_name AS unit_name, p.page AS page, p.heading_path AS heading_path,
-                   snippet(passages_fts, 1, :open, :close, '…', :tokens) AS snippet,
-                   {_BM25} AS rank
-            FROM passages_fts
-            JOIN passages AS p ON p.id = passages_fts.rowid
-            JOIN documents AS d ON d.id = p.document_id
-            WHERE passages_fts MATCH :match AND d.user_id = :user {doc_filter}
-            ORDER BY rank
-            LIMIT :limit
+    ) -> list[dict[str, Any]]:
+        """Rank passages matching an FTS5 ``match`` expression (already escaped) by bm25.
+
+        Ranking runs on the FTS index alone over a few times ``limit`` candidates, and only the
+        winners are joined and given snippets: joins and snippets for every matching row cost
+        more than the ranking. When other profiles' passages crowd the candidates out (or one
+        document is asked for) it ranks with the join instead.
         """
-        params = {
-            "open": HIT_OPEN,
-            "close": HIT_CLOSE,
-            "tokens": snippet_tokens,
-            "match": match,
-            "user": user_id,
-            "doc_id": doc_id,
-            "limit": limit,
-        }
-        return self.database.rows(sql, params)
+        candidates = max(50, limit * 5)
+        ranked: list[tuple[int, float]] = []
+        if doc_id is None:
+            ranked = [
+                (row["rowid"], row["rank"])
+                for row in self.database.rows(
+                    f"SELECT rowid, {_BM25} AS rank FROM passages_fts"
+                    " WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (match, candidates),
+                )
+            ]
+            owned = self._owned(user_id, [rowid for rowid, _ in ranked])
+            if len(ranked) == candidates and len(owned) < min(limit, len(ranked)):
+                ranked = []  # crowded out: rank with the join below
+            else:
+                ranked = [(rowid, rank) for rowid, rank in ranked if rowid in owned][:limit]
+                return self._hits(match, ranked, snippet_tokens)
+        doc_filter = "AND d.id = :doc_id" if doc_id is not None else ""
+        rows = self.database.rows(
+            f"""SELECT passages_fts.rowid AS rowid, {_BM25} AS rank
+                FROM passages_fts
+                JOIN passages AS p ON p.id = passages_fts.rowid
+                JOIN documents AS d ON d.id = p.document_id
+                WHERE passages_fts MATCH :match AND d.user_id = :user {doc_filter}
+                ORDER BY rank LIMIT :limit""",
+            {"match": match, "user": user_id, "doc_id": doc_id, "limit": limit},
+        )
+        return self._hits(match, [(row["rowid"], row["rank"]) for row in rows], snippet_tokens)
+
+    def _owned(self, user_id: str, passage_ids: list[int]) -> set[int]:
+        if not passage_ids:
+            return set()
+        marks = ", ".join("?" for _ in passage_ids)
+        rows = self.database.rows(
+            f"SELECT p.id FROM passages AS p JOIN documents AS d ON d.id = p.document_id"
+            f" WHERE d.user_id = ? AND p.id IN ({marks})",
+            (user_id, *passage_ids),
+        )
+        return {row["id"] for row in rows}
+
+    def _hits(
+        self, match: str, ranked: list[tuple[int, float]], snippet_tokens: int
+    ) -> list[dict[str, Any]]:
+        """Join the ranked passages to their documents and snippets, keeping the rank order."""
+        if not ranked:
+            return []
+        marks = ", ".join("?" for _ in ranked)
+        rows = self.database.rows(
+            f"""SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
+                       d.unit_name AS unit_name, p.page AS page, p.heading_path AS heading_path,
+                       snippet(passages_fts, 1, ?, ?, '…', ?) AS snippet
+                FROM passages_fts
+                JOIN passages AS p ON p.id = passages_fts.rowid
+                JOIN documents AS d ON d.id = p.document_id
+                WHERE passages_fts MATCH ? AND passages_fts.rowid IN ({marks})""",
+            (HIT_OPEN, HIT_CLOSE, snippet_tokens, match, *(rowid for rowid, _ in ranked)),
+        )
+        by_id = {row["passage_id"]: row for row in rows}
+        return [
+            {**dict(zip(by_id[rowid].keys(), by_id[rowid], strict=True)), "rank": rank}
+            for rowid, rank in ranked
+            if rowid in by_id
+        ]
