@@ -15,6 +15,7 @@ from typing import Any, Literal
 from ..errors import BadInput, DocumentError, LearnplatError, NotFound
 from ..store.library import LibraryStore, now_iso
 from .extract import extract
+from .extract.cleanup import compress_ranges
 from .passages import HEADING_SEPARATOR, chunk_units
 from .search import build_match, split_snippet
 
@@ -264,7 +265,7 @@ class Library:
         if number not in numbers:
             raise NotFound(
                 f"{document.title} has no text on {document.unit_name} {number}",
-                hint=f"{document.unit_name}s with text: {format_ranges(numbers)}",
+                hint=f"{document.unit_name}s with text: {compress_ranges(numbers)}",
             )
         rows = self.store.page_passages(doc_id, number)
         position = numbers.index(number)
@@ -316,18 +317,3 @@ class Library:
             )
         return hits
 
-
-def format_ranges(numbers: Iterable[int]) -> str:
-    """``[1, 2, 3, 5]`` → ``"1–3, 5"``."""
-    ordered = sorted(set(numbers))
-    parts = []
-    start = previous = None
-    for number in [*ordered, None]:
-        if start is None:
-            start = previous = number
-        elif number is not None and previous is not None and number == previous + 1:
-            previous = number
-        else:
-            parts.append(f"{start}" if start == previous else f"{start}–{previous}")
-            start = previous = number
-    return ", ".join(parts)
