@@ -1,0 +1,151 @@
+"""Translate HTTP statuses, socket failures and error payloads from OpenAI-compatible servers."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+from learnplat.clients.errors import Kind, ProviderError, one_line
+
+
+@dataclass(frozen=True)
+class ServerTarget:
+    """Which server and model the messages name, and how the key is configured."""
+
+    base_url: str
+    model: str
+    api_key_env: str | None
+    key_is_set: bool
+    timeout: float
+
+
+def payload_message(payload: Any) -> str:
+    """The human part of an error body: OpenAI, Ollama, llama.cpp and FastAPI shapes."""
+    if isinstance(payload, dict):
+        for key in ("error", "detail", "message", "msg"):
+            if key in payload:
+                return payload_message(payload[key])
+        return one_line(json.dumps(payload))
+    if isinstance(payload, list) and payload:
+        return payload_message(payload[0]) if isinstance(payload[0], dict) else one_line(payload)
+    return one_line(payload)
+
+
+def body_message(text: str) -> str:
+    """The error message inside a response body, JSON or plain text."""
+    try:
+        return payload_message(json.loads(text))
+    except ValueError:
+        return one_line(text)
+
+
+def _kind_for_status(status: int) -> Kind:
+    if status in (401, 403):
+        return "auth"
+    if status == 429:
+        return "throttled"
+    if status == 408:
+        return "timeout"
+    if 400 <= status < 500:
+        return "validation"
+    return "unavailable"
+
+
+def status_error(status: int, text: str, target: ServerTarget) -> ProviderError:
+    """The ProviderError for an HTTP error status with body ``text``."""
+    kind = _kind_for_status(status)
+    detail = body_message(text)
+    detail = f": {detail}" if detail else ""
+    lead = f"The model server at {target.base_url}"
+    if kind == "auth":
+        env = target.api_key_env or "the API key variable"
+        message = f"{lead} refused the request (HTTP {status}){detail}"
+        hint = (
+            f"Check the API key in ${env}."
+            if target.key_is_set
+            else f"Set ${env} to your API key; no key was sent."
+        )
+    elif kind == "throttled":
+        message = f"{lead} is rate-limiting requests (HTTP 429){detail}"
+        hint = "Wait a moment and try again."
+    elif kind == "timeout":
+        message = f"{lead} gave up waiting for the request (HTTP {status}){detail}"
+        hint = "Try again."
+    elif kind == "validation":
+        message = f"{lead} rejected the request for model {target.model} (HTTP {status}){detail}"
+        hint = (
+            f"Check the model name (for Ollama: `ollama pull {target.model}`) and the base URL, "
+            "which should end in /v1."
+        )
+    else:
+        message = f"{lead} failed (HTTP {status}){detail}"
+        hint = "Check the server's own log; it may be out of memory or still loading the model."
+    return ProviderError(message, hint, kind=kind, provider="openai", code=str(status))
+
+
+def network_error(
+    exc: BaseException, target: ServerTarget, *, mid_stream: bool = False
+) -> ProviderError:
+    """The ProviderError for a socket-level failure talking to the server."""
+    server = f"the model server at {target.base_url}"
+    lead = f"The model server at {target.base_url}"
+    if isinstance(exc, TimeoutError):
+        return ProviderError(
+            f"{lead} did not answer within {target.timeout:g} s",
+            "A large model may need longer: raise the timeout, or use a smaller model.",
+            kind="timeout",
+            provider="openai",
+        )
+    if mid_stream:
+        message = f"{lead} dropped the connection mid-answer"
+        hint = "Try again; check the server's log if it keeps happening."
+    elif isinstance(exc, ConnectionRefusedError):
+        message = f"Cannot reach {server}: connection refused"
+        hint = "Start the server (for Ollama: `ollama serve`) or fix the base URL in your config."
+    elif isinstance(exc, socket.gaierror):
+        message = f"Cannot reach {server}: the host name does not resolve"
+        hint = "Check the base URL in your config and your network connection."
+    elif isinstance(exc, ssl.SSLError):
+        message = f"Cannot talk securely to {server}: {one_line(exc, 120)}"
+        hint = "Check the URL's scheme (http vs https) and the server's certificate."
+    else:
+        what = one_line(exc, 120) or type(exc).__name__
+        if isinstance(exc, http.client.HTTPException) and not str(exc):
+            what = type(exc).__name__
+        message = f"Cannot reach {server}: {what}"
+        hint = "Check that the server is running and the base URL is right."
+    return ProviderError(message, hint, kind="unavailable", provider="openai")
+
+
+def stream_error(payload: Any, target: ServerTarget) -> ProviderError:
+    """The ProviderError for an error event sent inside a 200 streaming response."""
+    code = None
+    if isinstance(payload, dict):
+        inner = payload.get("error", payload)
+        if isinstance(inner, dict):
+            raw_code = inner.get("code", inner.get("status"))
+            code = raw_code if isinstance(raw_code, int) else None
+            if code is None and "rate" in str(inner.get("type", "")):
+                code = 429
+    kind: Kind = _kind_for_status(code) if code else "unavailable"
+    return ProviderError(
+        f"The model server at {target.base_url} failed mid-answer: {payload_message(payload)}",
+        "Try again; the partial answer is incomplete.",
+        kind=kind,
+        provider="openai",
+        code=str(code) if code else None,
+    )
+
+
+def bad_output(what: str, target: ServerTarget) -> ProviderError:
+    """The ProviderError for a reply we cannot read."""
+    return ProviderError(
+        f"The model server at {target.base_url} sent a reply we cannot read: {one_line(what, 160)}",
+        "Check that the base URL points at an OpenAI-compatible /v1 endpoint.",
+        kind="bad-output",
+        provider="openai",
+    )

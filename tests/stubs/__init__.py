@@ -1,0 +1,1 @@
+"""Local stub servers that speak real providers' wire formats over HTTP, for tests."""

@@ -1,0 +1,127 @@
+"""A stub OpenAI-compatible server: /v1/chat/completions, plain JSON and Server-Sent Events."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, Literal
+
+from tests.stubs.server import StubHandler, StubServer
+
+
+def _chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-stub",
+        "object": "chat.completion.chunk",
+        "created": 1700000000,
+        "model": "stub-model",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }
+
+
+class OpenAIStub(StubServer):
+    """Scriptable: set the attributes before the client calls, read ``requests`` after."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reply = "Mitochondria make ATP."
+        self.chunks = ["Mito", "chondria ", "make ", "ATP — énergie."]
+        self.failures: list[tuple[int, Any]] = []  # (status, JSON body), one per request
+        self.reject_response_format = False
+        self.malformed = False
+        self.stream_error_after: int | None = None  # send an error event after N chunks
+        self.stream_error_style: Literal["data", "field"] = "data"
+        self.drop_after: int | None = None  # hang up mid-stream after N chunks
+        self.hold_after_first: threading.Event | None = None
+        self.delay_s = 0.0
+        self.rest_released = threading.Event()  # set before anything after the first chunk
+        self.split_reads = 0  # events sent in two pieces with a pause between
+
+    @property
+    def base_url(self) -> str:
+        return self.url + "/v1"
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [request.json() for request in self.requests]
+
+
+class _Handler(StubHandler):
+    stub: OpenAIStub
+
+    def do_POST(self) -> None:
+        request = self.record()
+        stub = self.stub
+        if stub.delay_s:
+            time.sleep(stub.delay_s)
+        if self.path != "/v1/chat/completions":
+            self.send_json(404, {"error": "404 page not found"})
+            return
+        body = request.json()
+        with stub.lock:
+            failure = stub.failures.pop(0) if stub.failures else None
+        if failure is not None:
+            self.send_json(*failure)
+        elif stub.reject_response_format and "response_format" in body:
+            error = {"message": "Unrecognized request argument: response_format", "code": 400}
+            self.send_json(400, {"error": error})
+        elif stub.malformed:
+            self.send_body(200, b"<html>Bad gateway</html>", "application/json")
+        elif body.get("stream"):
+            self._stream()
+        else:
+            message = {"role": "assistant", "content": stub.reply}
+            self.send_json(
+                200,
+                {
+                    "id": "chatcmpl-stub",
+                    "object": "chat.completion",
+                    "model": body.get("model"),
+                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 9, "completion_tokens": 5, "total_tokens": 14},
+                },
+            )
+
+    def _event(self, line: str) -> None:
+        """Send one SSE event split in two HTTP chunks (mid-UTF-8 where possible), pausing."""
+        raw = (line + "\n\n").encode()
+        lead = next((i for i, byte in enumerate(raw) if byte >= 0xC0), None)
+        cut = len(raw) // 2 if lead is None else lead + 1
+        self.write_chunk(raw[:cut])
+        time.sleep(0.002)
+        self.write_chunk(raw[cut:])
+        self.stub.split_reads += 1
+
+    def _stream(self) -> None:
+        stub = self.stub
+        self.start_chunked("text/event-stream")
+        self.write_chunk(b": keep-alive\n\n")
+        self._event("data: " + json.dumps(_chunk({"role": "assistant", "content": ""})))
+        for index, text in enumerate(stub.chunks):
+            if index == stub.drop_after:
+                self.wfile.write(b'40\r\ndata: {"cho')  # a chunk promised but never finished
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            if index == stub.stream_error_after:
+                self._stream_error()
+                return
+            self._event("data: " + json.dumps(_chunk({"content": text}), ensure_ascii=False))
+            if index == 0 and stub.hold_after_first is not None:
+                stub.hold_after_first.wait(timeout=5)
+                stub.rest_released.set()
+        self._event("data: " + json.dumps(_chunk({}, finish_reason="stop")))
+        self._event("data: [DONE]")
+        self.end_chunks()
+
+    def _stream_error(self) -> None:
+        error = {"message": "the model crashed: out of memory", "type": "server_error"}
+        if self.stub.stream_error_style == "data":
+            self._event("data: " + json.dumps({"error": error}))
+        else:  # older llama.cpp servers: a non-standard "error:" field
+            self._event("error: " + json.dumps({"code": 500, **error}))
+            self._event("data: [DONE]")
+        self.end_chunks()
+
+
+OpenAIStub.handler = _Handler
