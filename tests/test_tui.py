@@ -12,7 +12,7 @@ import pytest
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static, TabbedContent
+from textual.widgets import DataTable, Input, ProgressBar, Static, TabbedContent
 from textual.worker import Worker
 
 from learnplat.app import LearnplatApp
@@ -239,6 +239,9 @@ def test_pasting_paths_outside_the_input_adds_them(platform: Platform, docs_dir:
         await settle(pilot)
         assert rows(app) == 2
         assert app.severities() == ["information", "information"]
+        bar = app.query_one(ProgressBar)
+        assert (bar.progress, bar.total) == (2, 2)  # files done / total, hidden once finished
+        assert not app.query_one("#library-progress").display
 
     run(platform, scenario)
 
@@ -545,8 +548,11 @@ def _still_app(platform: Platform) -> LearnplatApp:
 
 
 async def _quiet(pilot: Pilot) -> None:
+    """Settle, then drop what depends on timing: toasts and the input cursor's blink phase."""
     await settle(pilot)
     pilot.app.clear_notifications()
+    for text_input in pilot.app.query(Input):
+        text_input.cursor_blink = False
     await pilot.pause()
 
 

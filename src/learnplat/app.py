@@ -39,6 +39,8 @@ class LearnplatApp(App[None]):
     # Absolute, so that subclasses defined elsewhere (tests) find the stylesheet too.
     CSS_PATH = Path(__file__).with_name("learnplat.tcss")
     TITLE = "learnplat"
+    # No automatic focus on the tab bar: the Library's path input or table gets it (on_mount).
+    AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             # Priority, so the keys switch tabs even while an Input has focus.
@@ -69,6 +71,13 @@ class LearnplatApp(App[None]):
                 with TabPane(label, id=tab_id):
                     yield panes[tab_id]()
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._initial_focus)
+
+    def _initial_focus(self) -> None:
+        if self.focused is None and self.query_one(TabbedContent).active in ("", "library"):
+            self.library_pane.focus_default()
 
     @property
     def library_pane(self) -> LibraryPane:

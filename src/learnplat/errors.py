@@ -44,3 +44,7 @@ class ConfigError(BadInput):
 
 class StoreError(LearnplatError):
     """The database cannot be opened or migrated."""
+
+
+class NothingToTeach(LearnplatError):
+    """No source covers the topic and no provider can generate a lesson (exit code 1)."""

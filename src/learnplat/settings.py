@@ -45,6 +45,27 @@ def _path(value: Any) -> Path:
     return Path(str(value)).expanduser()
 
 
+def _text(value: Any) -> str:
+    text = str(value).strip()
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _temperature(value: Any) -> float:
+    number = float(value)
+    if not 0 <= number <= 2:
+        raise ValueError("must be between 0 and 2")
+    return number
+
+
+def _max_tokens(value: Any) -> int:
+    number = int(value)
+    if not 1 <= number <= 100_000:
+        raise ValueError("must be between 1 and 100000")
+    return number
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting: its key (also ``LEARNPLAT_<KEY>`` and a CLI flag), parser, default and help."""
@@ -64,7 +85,15 @@ OPTIONS: tuple[Option, ...] = (
     Option("provider", _provider, "offline", "Tutor backend: offline, bedrock or openai."),
     Option("max_file_mb", _positive_number, 16.0, "Largest file ingest accepts, in MB."),
     Option("data_dir", _path, None, "Where the database and ingested files live."),
+    Option("model", _text, None, "Model id (default: amazon.nova-pro-v1:0 / llama3.1)."),
+    Option("region", _text, "us-east-1", "AWS region for Bedrock; credentials from the AWS chain."),
+    Option("base_url", _text, "http://localhost:11434/v1", "OpenAI-compatible endpoint."),
+    Option("api_key_env", _text, "OPENAI_API_KEY", "Env var with the API key."),
+    Option("temperature", _temperature, 0.3, "Sampling temperature for generated lessons."),
+    Option("max_tokens", _max_tokens, 4000, "Longest generated reply, in tokens (Nova Pro: 5000)."),
+    Option("topic_store", _text, "local", "local or s3://bucket/prefix."),
 )
+DEFAULT_MODELS = {"bedrock": "amazon.nova-pro-v1:0", "openai": "llama3.1"}
 _BY_KEY = {option.key: option for option in OPTIONS}
 
 
@@ -85,6 +114,13 @@ class Settings:
     provider: str
     max_file_mb: float
     config_path: Path
+    model: str | None = None
+    region: str = "us-east-1"
+    base_url: str = "http://localhost:11434/v1"
+    api_key_env: str = "OPENAI_API_KEY"
+    temperature: float = 0.3
+    max_tokens: int = 4000
+    topic_store: str = "local"
     sources: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
@@ -92,12 +128,17 @@ class Settings:
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
 
+    @property
+    def model_id(self) -> str | None:
+        """The model in use: the configured one, else the provider's default (None offline)."""
+        return self.model or DEFAULT_MODELS.get(self.provider)
+
     def as_dict(self) -> dict[str, Any]:
+        """Every option's resolved value (paths as strings)."""
         return {
-            "data_dir": str(self.data_dir),
-            "user": self.user,
-            "provider": self.provider,
-            "max_file_mb": self.max_file_mb,
+            option.key: str(value) if isinstance(value, Path) else value
+            for option in OPTIONS
+            for value in [getattr(self, option.key)]
         }
 
 
@@ -168,11 +209,9 @@ def load_settings(
         values["data_dir"] = paths.default_data_dir()
     if values["user"] is None:
         values["user"], sources["user"] = _login_name(), "login"
+    values["data_dir"] = Path(values["data_dir"]).expanduser().resolve()
     return Settings(
-        data_dir=Path(values["data_dir"]).expanduser().resolve(),
-        user=values["user"],
-        provider=values["provider"],
-        max_file_mb=values["max_file_mb"],
+        **values,
         config_path=config_path,
         sources=sources,
         warnings=tuple(warnings),

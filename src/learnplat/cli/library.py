@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
+from ..citations import page_mark
 from ..errors import BadInput
 from . import output
 from .main import app, state
@@ -18,11 +19,6 @@ if TYPE_CHECKING:
     from ..services.library import DocumentInfo, IngestProgress, IngestResult, SearchHit
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def cite(unit_name: str, number: int) -> str:
-    """How a page or section is cited: "p. 3" or "§3"."""
-    return f"p. {number}" if unit_name == "page" else f"§{number}"
 
 
 def _describe(document: DocumentInfo) -> str:
@@ -190,7 +186,7 @@ def docs_show(
         output.note(f"note: {escape(warning)}")
     heading = " > ".join(view.heading_path)
     output.out.print(
-        f"\n[bold cyan]{cite(doc.unit_name, view.number)}[/]"
+        f"\n[bold cyan]{page_mark(doc.unit_name, view.number)}[/]"
         + (f" [cyan]{escape(heading)}[/]" if heading else "")
     )
     output.out.print(escape(view.text), soft_wrap=False)
@@ -252,7 +248,7 @@ def search(
         )
         return
     for hit in hits:
-        where = cite(hit.unit_name, hit.page)
+        where = page_mark(hit.unit_name, hit.page)
         heading = f" · {' > '.join(hit.heading_path)}" if hit.heading_path else ""
         output.out.print(
             f"[bold]#{hit.doc_id} {escape(hit.title)}[/] [cyan]{where}"

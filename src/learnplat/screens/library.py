@@ -15,8 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Label, OptionList, ProgressBar, Static, Tabs
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    Label,
+    OptionList,
+    ProgressBar,
+    Static,
+)
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..errors import EncryptedDocument, LearnplatError
@@ -351,12 +358,11 @@ class LibraryPane(Vertical):
         self.refresh_bindings()
         if not self._loaded_once:
             self._loaded_once = True
-            focused = self.screen.focused
-            if self._is_shown() and (focused is None or isinstance(focused, Tabs)):
-                self.focus_default()
-
-    def _is_shown(self) -> bool:
-        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+            # The app focused the path input before the list arrived; with documents to show,
+            # and nothing typed yet, the table is the better place to start.
+            path_input = self.query_one(PathInput)
+            if table.row_count and self.screen.focused is path_input and not path_input.value:
+                table.focus()
 
     @on(DataTable.RowSelected, "#library-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

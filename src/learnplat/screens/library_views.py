@@ -14,15 +14,11 @@ from textual.message import Message
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..citations import page_mark
 from ..services.library import DocumentInfo, PageView, SearchHit
 
 HIGHLIGHT_STYLE = "bold reverse"
 TITLE_WIDTH = 36
-
-
-def cite(unit_name: str, number: int) -> str:
-    """How a page or section is cited: "p. 3" or "§3"."""
-    return f"p. {number}" if unit_name == "page" else f"§{number}"
 
 
 def _shorten(text: str, width: int) -> str:
@@ -82,7 +78,7 @@ class DocumentTable(DataTable[object]):
 
 def hit_prompt(hit: SearchHit) -> Text:
     """Two lines: "title — p. 3 · heading", then the snippet with the matched words highlighted."""
-    where = Text(f"{hit.title} — {cite(hit.unit_name, hit.page)}", style="bold")
+    where = Text(f"{hit.title} — {page_mark(hit.unit_name, hit.page)}", style="bold")
     if hit.heading_path:
         where.append(f" · {hit.heading_path[-1]}", style="dim")
     snippet = Text(hit.snippet)
@@ -180,7 +176,7 @@ class PagePreview(Vertical):
     def show(self, view: PageView, terms: Sequence[str] = ()) -> None:
         self.view = view
         document = view.document
-        title = f"{document.title} — {cite(document.unit_name, view.number)}"
+        title = f"{document.title} — {page_mark(document.unit_name, view.number)}"
         if view.heading_path:
             title += " · " + " › ".join(view.heading_path)
         self.query_one("#preview-title", Static).update(Text(title, style="bold"))

@@ -94,6 +94,33 @@ class PageView:
 
 
 @dataclass(frozen=True)
+class Passage:
+    """A stored passage with where it sits: document, page (or section), heading path."""
+
+    id: int
+    doc_id: int
+    title: str
+    unit_name: str
+    page: int
+    heading_path: tuple[str, ...]
+    text: str
+    words: int
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Passage:
+        return cls(
+            id=row["id"],
+            doc_id=row["doc_id"],
+            title=row["title"],
+            unit_name=row["unit_name"],
+            page=row["page"],
+            heading_path=_split_path(row["heading_path"]),
+            text=row["text"],
+            words=row["words"],
+        )
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A ranked passage: where it is, a snippet, and the snippet's highlighted spans."""
 
@@ -286,14 +313,43 @@ class Library:
         self._discard_original(document.stored_path.relative_to(self.data_dir).as_posix())
         return document
 
-    def search(self, query: str, *, doc_id: int | None = None, limit: int = 10) -> list[SearchHit]:
-        """Passages matching ``query`` best first (all words, else any word). Raises BadInput."""
+    def passages(self, doc_id: int) -> list[Passage]:
+        """Every passage of a document in reading order. Raises NotFound."""
+        self.document(doc_id)
+        return [Passage.from_row(row) for row in self.store.passages(doc_id=doc_id)]
+
+    def relevant_passages(
+        self,
+        query: str,
+        *,
+        doc_ids: Iterable[int] = (),
+        limit: int = 12,
+        require_all: bool = True,
+    ) -> list[Passage]:
+        """The passages that contain every word of ``query`` (any word, unless
+        ``require_all``), best first, from the given documents or the whole library.
+        Raises BadInput for a query without words, NotFound for an unknown document id."""
+        hits: list[SearchHit] = []
+        for doc_id in list(doc_ids) or [None]:
+            hits += self.search(query, doc_id=doc_id, limit=limit, require_all=require_all)
+        hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
+        by_id = {
+            row["id"]: row for row in self.store.passages(ids=[hit.passage_id for hit in hits])
+        }
+        return [Passage.from_row(by_id[hit.passage_id]) for hit in hits if hit.passage_id in by_id]
+
+    def search(
+        self, query: str, *, doc_id: int | None = None, limit: int = 10, require_all: bool = False
+    ) -> list[SearchHit]:
+        """Passages matching ``query`` best first: all its words, else (unless ``require_all``)
+        any of them. Raises BadInput for an empty query or a bad limit, NotFound for a bad id."""
         if not 1 <= limit <= 200:
             raise BadInput(f"limit must be between 1 and 200, got {limit}")
         if doc_id is not None:
             self.document(doc_id)
         rows: list[dict[str, Any]] = []
-        for match in build_match(query):
+        matches = build_match(query)
+        for match in matches[:1] if require_all else matches:
             rows = self.store.search(
                 self.user, match, doc_id=doc_id, limit=limit, snippet_tokens=24
             )
@@ -316,4 +372,3 @@ class Library:
                 )
             )
         return hits
-

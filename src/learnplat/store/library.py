@@ -113,6 +113,22 @@ class LibraryStore:
             (doc_id, page),
         )
 
+    def passages(self, doc_id: int | None = None, ids: Sequence[int] = ()) -> list[sqlite3.Row]:
+        """Passages with their document's title and unit: a whole document's, or the given ids'."""
+        base = (
+            "SELECT p.id, p.document_id AS doc_id, d.title, d.unit_name, p.page, p.seq,"
+            " p.heading_path, p.text, p.words FROM passages AS p"
+            " JOIN documents AS d ON d.id = p.document_id"
+        )
+        if doc_id is not None:
+            return self.database.rows(
+                f"{base} WHERE p.document_id = ? ORDER BY p.page, p.seq", (doc_id,)
+            )
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        return self.database.rows(f"{base} WHERE p.id IN ({marks})", tuple(ids))
+
     def passage_count(self) -> int:
         return int(self.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"])
 

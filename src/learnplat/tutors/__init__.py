@@ -1,0 +1,1 @@
+"""Tutors: the pedagogy layer (offline engine, LLM tutor) behind one interface."""
