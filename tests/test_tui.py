@@ -227,6 +227,18 @@ def test_adding_the_same_file_twice_says_it_is_already_there(
     run(platform, scenario)
 
 
+def test_a_typed_path_with_spaces_that_does_not_exist_is_one_error(
+    platform: Platform, docs_dir: Path
+) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await add_by_path(pilot, docs_dir / "ATP synthase")
+        errors = [notice for notice in app.notices if notice.severity == "error"]
+        assert len(errors) == 1 and "ATP synthase" in errors[0].message
+        assert rows(app) == 0
+
+    run(platform, scenario)
+
+
 def test_pasting_paths_outside_the_input_adds_them(platform: Platform, docs_dir: Path) -> None:
     spaced = write_notes(docs_dir, "my notes.md")
     other = write_notes(docs_dir, "other.txt", "Photosynthesis makes sugar from light.\n")

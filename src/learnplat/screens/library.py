@@ -213,6 +213,9 @@ class LibraryPane(Vertical):
     def _path_submitted(self, event: Input.Submitted) -> None:
         typed = event.value.strip()
         paths = parse_pasted_paths(typed)
+        if len(paths) > 1 and not all(path.exists() for path in paths):
+            # Typed words that are not all files are one path that does not exist: one error.
+            paths = [Path(typed).expanduser()]
         if not paths:
             self.notify("Type the path of a file to add.", severity="warning")
             return
