@@ -168,3 +168,15 @@ def test_doctor_fails_on_a_broken_database(run, isolated_home: Path) -> None:
     result = run("doctor")
     assert result.exit_code == 1
     assert "FAIL" in result.stdout and "database" in result.stdout
+
+
+def test_pdf_library_warnings_go_to_the_log_not_the_terminal(
+    run, docs_dir: Path, isolated_home: Path
+) -> None:
+    damaged = corpus.make_pdfium_rejected_pdf(docs_dir / "damaged.pdf")
+    result = run("ingest", damaged)
+    assert result.exit_code == 0, result.output
+    assert "Root" not in result.output and "pypdf" not in result.output
+    log = (isolated_home / "logs" / "learnplat.log").read_text()
+    assert "PDFium rejected damaged.pdf" in log
+    assert "pypdf" in log
