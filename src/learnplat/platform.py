@@ -6,10 +6,15 @@ from dataclasses import dataclass
 
 from . import paths
 from .logs import configure_logging
+from .services.learning import Learning, Provider
+from .services.lesson_cache import LessonCache
 from .services.library import Library
+from .services.topic_store import open_topic_store
+from .services.topics import TopicLibrary
 from .settings import Settings
 from .store.database import Database
 from .store.library import LibraryStore
+from .tutors.factory import make_tutor
 
 
 @dataclass
@@ -19,6 +24,7 @@ class Platform:
     settings: Settings
     database: Database
     library: Library
+    learning: Learning
 
     @classmethod
     def build(cls, settings: Settings) -> Platform:
@@ -28,7 +34,15 @@ class Platform:
         library_store = LibraryStore(database)
         library_store.ensure_user(settings.user)
         library = Library(library_store, settings.data_dir, settings.user, settings.max_file_bytes)
-        return cls(settings=settings, database=database, library=library)
+        topic_store = open_topic_store(settings.topic_store, settings.data_dir)
+        learning = Learning(
+            library,
+            TopicLibrary(store=topic_store),
+            make_tutor(settings),
+            Provider(settings.provider, settings.model_id),
+            LessonCache(topic_store),
+        )
+        return cls(settings=settings, database=database, library=library, learning=learning)
 
     def close(self) -> None:
         self.database.close()

@@ -208,7 +208,7 @@ def tui(ctx: typer.Context) -> None:
 
 
 def _register_commands() -> None:
-    from . import library  # noqa: F401  (registers ingest, docs, search)
+    from . import learn, library  # noqa: F401  (they register their commands)
 
 
 _register_commands()

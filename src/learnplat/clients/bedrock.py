@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
+from learnplat.aws import LazyClient, boto3_client
 from learnplat.clients.base import Message
 from learnplat.clients.bedrock_errors import (
     MID_STREAM_RETRYABLE,
@@ -63,8 +63,7 @@ class BedrockChat:
         self.connect_timeout = connect_timeout
         self.max_attempts = max_attempts
         self._session = session
-        self._client: Any = None
-        self._lock = threading.Lock()
+        self._client = LazyClient(self._make_client)
         self._target = BedrockTarget(model, region, endpoint_url, read_timeout, max_attempts)
 
     def __repr__(self) -> str:
@@ -217,36 +216,18 @@ class BedrockChat:
         )
 
     def _get_client(self) -> Any:
-        with self._lock:
-            if self._client is None:
-                self._client = self._make_client()
-            return self._client
+        return self._client.get()
 
     def _make_client(self) -> Any:
         try:
-            import boto3
-            from botocore.config import Config
-        except ImportError as exc:
-            raise ProviderError(
-                "Bedrock support needs the boto3 package, which is not installed",
-                "Install it with `pip install boto3`.",
-                kind="unavailable",
-                provider=self.name,
-            ) from exc
-        session = self._session if self._session is not None else boto3.session.Session()
-        config = Config(
-            # botocore's "max_attempts" counts retries only; ours counts every attempt.
-            retries={"mode": "standard", "total_max_attempts": self.max_attempts},
-            read_timeout=self.read_timeout,
-            connect_timeout=self.connect_timeout,
-            user_agent_extra="learnplat",
-        )
-        try:
-            return session.client(
+            return boto3_client(
                 "bedrock-runtime",
-                region_name=self.region,
+                region=self.region,
                 endpoint_url=self.endpoint_url,
-                config=config,
+                connect_timeout=self.connect_timeout,
+                read_timeout=self.read_timeout,
+                max_attempts=self.max_attempts,
+                session=self._session,
             )
         except Exception as exc:
             mapped = self._map(exc)

@@ -1,0 +1,271 @@
+"""Learn commands: learn, ask, topics."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from ..errors import LearnplatError
+from . import output
+from .main import app, state
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from ..tutors.model import Answer, Citation, ConceptNode, Lesson
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+ProviderFlag = Annotated[
+    str | None,
+    typer.Option("--provider", help="offline, bedrock or openai (same as the global option)."),
+]
+
+
+def citation_json(citation: Citation) -> dict[str, Any]:
+    return {
+        "doc_id": citation.doc_id,
+        "title": citation.title,
+        "page": citation.page,
+        "unit": citation.unit_name,
+        "passage_id": citation.passage_id,
+        "quote": citation.quote,
+    }
+
+
+def lesson_json(lesson: Lesson) -> dict[str, Any]:
+    from ..tutors.render import lesson_markdown, section_markdown
+
+    return {
+        "topic": lesson.topic,
+        "title": lesson.title,
+        "level": lesson.level,
+        "format": lesson.format,
+        "content": lesson_markdown(lesson),
+        "sections": [
+            {"heading": s.heading, "content": section_markdown(s)} for s in lesson.sections
+        ],
+        "key_terms": [{"term": t.term, "definition": t.definition} for t in lesson.key_terms],
+        "citations": [citation_json(c) for c in lesson.citations],
+        "follow_ups": lesson.follow_ups,
+        "concept_map": output.plain(lesson.concept_map),
+        "narration": [{"start_s": s.start_s, "text": s.text} for s in lesson.narration],
+        "chapters": [{"title": c.title} for c in lesson.chapters],
+        "provider": lesson.provider,
+        "model": lesson.model,
+        "from_cache": lesson.from_cache,
+        "notices": lesson.notices,
+    }
+
+
+def concept_tree(node: ConceptNode, tree: Tree | None = None) -> Tree:
+    from rich.tree import Tree
+
+    label = escape(node.label)
+    if node.citation is not None and node.citation.page is not None:
+        label += f" [dim]({escape(node.citation.label)})[/]"
+    branch = Tree(f"[bold]{label}[/]") if tree is None else tree.add(label)
+    for child in node.children:
+        concept_tree(child, branch)
+    return branch
+
+
+def _ingest_files(ctx: typer.Context, files: list[Path]) -> list[int]:
+    """Ingest ``--file`` arguments through the Library; their ids (existing ones reused)."""
+    results = state(ctx).platform.library.ingest_many(files)
+    ids = []
+    for result in results:
+        if result.error is not None:
+            raise result.error
+        if result.document is not None:
+            ids.append(result.document.id)
+            if result.status == "added":
+                output.note(f"added {result.path.name} to your library as #{result.document.id}")
+    return ids
+
+
+class _Streamer:
+    """Shows Markdown as it arrives: live-rendered on a terminal, collected otherwise."""
+
+    def __init__(self, live: bool) -> None:
+        self.text = ""
+        self.live_display: Any = None
+        if live:
+            from rich.live import Live
+            from rich.markdown import Markdown
+
+            self._markdown = Markdown
+            self.live_display = Live(console=output.out, refresh_per_second=12, transient=False)
+
+    def __enter__(self) -> _Streamer:
+        if self.live_display is not None:
+            self.live_display.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live_display is not None:
+            self.live_display.__exit__(*exc)
+
+    def __call__(self, delta: str) -> None:
+        self.text += delta
+        if self.live_display is not None:
+            self.live_display.update(self._markdown(self.text))
+
+    def restart(self) -> None:
+        self.text = ""
+
+
+@app.command()
+def learn(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Argument(help="What to learn, e.g. photosynthesis.")] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Option("--file", "-f", help="Notes to learn from (ingested first)."),
+    ] = None,
+    docs: Annotated[
+        list[int] | None, typer.Option("--doc", "-d", help="Library document id to learn from.")
+    ] = None,
+    level: Annotated[
+        str, typer.Option("--level", "-l", help="beginner, intermediate or advanced.")
+    ] = "beginner",
+    format: Annotated[str, typer.Option("--format", help="chat, visual, audio or ebook.")] = "chat",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write to FILE.md (map.md: Mermaid) or .epub."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Make a fresh lesson.")] = False,
+    provider: ProviderFlag = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Explain a topic at your level, grounded in your notes, with page citations.
+
+    Exit status 1 when nothing covers the topic (no lesson was made).
+
+    Examples:
+      learnplat learn photosynthesis --level beginner
+      learnplat learn --file notes.pdf --format ebook --out notes-book.md
+    """
+    from ..services.export import export_lesson
+
+    if provider:
+        state(ctx).flags["provider"] = provider
+    doc_ids = list(docs or []) + (_ingest_files(ctx, files) if files else [])
+    learning = state(ctx).platform.learning
+    live = output.out.is_terminal and not as_json and out is None and format != "visual"
+    with _Streamer(live) as streamer:
+        lesson = learning.lesson(
+            topic,
+            doc_ids=doc_ids,
+            level=level,
+            format=format,
+            use_cache=not no_cache,
+            on_text=streamer,
+        )
+    if out is not None:
+        export_lesson(lesson, out)
+        output.note(f"wrote {out}")
+    if as_json:
+        output.emit_json(lesson_json(lesson))
+        return
+    for notice in lesson.notices:
+        output.note(f"[yellow]note:[/] {escape(notice)}")
+    if out is not None or live:
+        return
+    if format == "visual" and lesson.concept_map is not None:
+        output.out.print(concept_tree(lesson.concept_map))
+        return
+    from ..tutors.render import lesson_markdown
+
+    if output.out.is_terminal:
+        from rich.markdown import Markdown
+
+        output.out.print(Markdown(lesson_markdown(lesson)))
+    else:
+        sys.stdout.write(lesson_markdown(lesson))
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    from ..tutors.render import answer_markdown
+
+    return {
+        "question": answer.question,
+        "answer": answer_markdown(answer).strip(),
+        "found": answer.found,
+        "citations": [citation_json(c) for c in answer.citations],
+        "provider": answer.provider,
+        "notices": list(answer.notices),
+    }
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="Your question.")],
+    docs: Annotated[
+        list[int] | None, typer.Option("--doc", "-d", help="Only these document ids.")
+    ] = None,
+    provider: ProviderFlag = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer a question from your notes, with citations, or say plainly that they do not cover it.
+
+    Example: learnplat ask "what does RuBisCO do?" --doc 3
+    """
+    from ..tutors.render import answer_markdown
+
+    if provider:
+        state(ctx).flags["provider"] = provider
+    answer = state(ctx).platform.learning.ask(question, doc_ids=list(docs or []))
+    if as_json:
+        output.emit_json(answer_json(answer))
+        return
+    for notice in answer.notices:
+        output.note(f"[yellow]note:[/] {escape(notice)}")
+    output.out.print(escape(answer_markdown(answer).strip()), soft_wrap=True)
+
+
+@app.command()
+def topics(
+    ctx: typer.Context,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help="Only this category.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the curated topics you can learn offline.
+
+    Example: learnplat topics --category biology
+    """
+    library = state(ctx).platform.learning.topics
+    records = library.all(category)
+    if category and not records:
+        raise LearnplatError(
+            f"no topics in category {category!r}",
+            hint=f"categories: {', '.join(library.categories())}",
+        )
+    if as_json:
+        output.emit_json(
+            [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "category": r.category,
+                    "difficulty": r.difficulty,
+                    "summary": r.summary,
+                }
+                for r in records
+            ]
+        )
+        return
+    from rich.table import Table
+
+    table = Table()
+    for column in ("id", "name", "category", "difficulty"):
+        table.add_column(column)
+    for record in records:
+        table.add_row(record.id, escape(record.name), record.category, record.difficulty)
+    output.out.print(table)

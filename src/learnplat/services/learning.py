@@ -1,0 +1,173 @@
+"""Learn: lessons at three levels in four formats, and answers, grounded in the sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import BadInput, NothingToTeach
+from ..tutors.base import TextSink, Tutor
+from ..tutors.model import FORMATS, LEVELS, Answer, Lesson, LessonRequest, Source, TopicRecord
+from ..tutors.render import lesson_markdown
+from .lesson_cache import hash_sources
+from .library import Library, Passage
+from .topic_store import TopicStoreError
+
+if TYPE_CHECKING:
+    from .lesson_cache import LessonCache
+    from .topics import TopicLibrary
+
+# How many of the learner's passages ground a lesson on a topic, and an answer.
+TOPIC_PASSAGES = 16
+ANSWER_PASSAGES = 8
+
+
+def source_of(passage: Passage) -> Source:
+    return Source(
+        text=passage.text,
+        title=passage.title,
+        doc_id=passage.doc_id,
+        passage_id=passage.id,
+        page=passage.page,
+        unit_name=passage.unit_name,
+        heading_path=passage.heading_path,
+    )
+
+
+@dataclass(frozen=True)
+class Provider:
+    """The provider in use, for headers and cache keys."""
+
+    name: str
+    model: str | None
+
+
+class Learning:
+    """Lessons and answers for the current user. Methods raise LearnplatError subclasses."""
+
+    def __init__(
+        self,
+        library: Library,
+        topics: TopicLibrary,
+        tutor: Tutor,
+        provider: Provider,
+        cache: LessonCache | None = None,
+    ) -> None:
+        self.library = library
+        self.topics = topics
+        self.tutor = tutor
+        self.provider = provider
+        self.cache = cache
+
+    def _check(self, level: str, format: str) -> None:
+        if level not in LEVELS:
+            raise BadInput(f"unknown level {level!r}", hint=f"choose one of {', '.join(LEVELS)}")
+        if format not in FORMATS:
+            raise BadInput(f"unknown format {format!r}", hint=f"choose one of {', '.join(FORMATS)}")
+
+    def _nothing_to_teach(self, topic: str, searched_docs: bool) -> NothingToTeach:
+        nearest = [record.name for record in self.topics.suggest(topic)]
+        where = "your documents" if searched_docs else "the topic library or your documents"
+        suggestion = f"nearest library topics: {', '.join(nearest)}. " if nearest else ""
+        return NothingToTeach(
+            f"no lesson on {topic!r}: it is not in {where}, and no provider is configured",
+            hint=f"{suggestion}Add notes with `learnplat learn {topic!r} --file notes.pdf`, or "
+            "use a model: `learnplat --provider bedrock ...` or `--provider openai` (Ollama).",
+        )
+
+    def lesson_request(
+        self,
+        topic: str | None,
+        *,
+        doc_ids: Sequence[int] = (),
+        level: str = "beginner",
+        format: str = "chat",
+    ) -> LessonRequest:
+        """Gather what to teach from: the curated topic and the learner's passages on it
+        (the named documents, else the whole library); a whole document when no topic is given.
+        Raises BadInput, NotFound, or NothingToTeach (offline, with nothing that covers it)."""
+        self._check(level, format)
+        topic = (topic or "").strip()
+        if not topic and not doc_ids:
+            raise BadInput("say what to learn", hint="a topic, --file notes.pdf or --doc ID")
+        record: TopicRecord | None = self.topics.find(topic) if topic else None
+        if topic:
+            passages = self.library.relevant_passages(topic, doc_ids=doc_ids, limit=TOPIC_PASSAGES)
+            passages.sort(key=lambda p: (p.doc_id, p.page, p.id))
+        else:
+            passages = [p for doc_id in doc_ids for p in self.library.passages(doc_id)]
+            titles = list(dict.fromkeys(p.title for p in passages))
+            topic = " and ".join(titles) if titles else "your document"
+        if record is None and not passages and self.provider.name == "offline":
+            raise self._nothing_to_teach(topic, bool(doc_ids))
+        return LessonRequest(
+            topic=record.name if record else topic,
+            level=level,  # type: ignore[arg-type]
+            format=format,  # type: ignore[arg-type]
+            sources=tuple(source_of(p) for p in passages),
+            topic_record=record,
+        )
+
+    def lesson(
+        self,
+        topic: str | None,
+        *,
+        doc_ids: Sequence[int] = (),
+        level: str = "beginner",
+        format: str = "chat",
+        use_cache: bool = True,
+        on_text: TextSink | None = None,
+    ) -> Lesson:
+        """A lesson (from the cache when the same sources were taught before at that level and
+        format). ``on_text`` receives Markdown as it is made. Raises as ``lesson_request``."""
+        request = self.lesson_request(topic, doc_ids=doc_ids, level=level, format=format)
+        key = self._cache_key(request)
+        cache_notices: list[str] = []
+        if use_cache and self.cache is not None:
+            try:
+                cached = self.cache.get(key)
+            except TopicStoreError as exc:
+                cached, cache_notices = None, [f"lesson cache unavailable: {exc.message}"]
+            if cached is not None:
+                if on_text is not None:
+                    on_text(lesson_markdown(cached))
+                return cached
+        lesson = self.tutor.lesson(request, on_text)
+        # A fallback lesson (the provider failed) is not what this provider would say: not cached.
+        if self.cache is not None and lesson.provider == self.provider.name and not cache_notices:
+            try:
+                self.cache.put(key, lesson)
+            except TopicStoreError as exc:
+                cache_notices.append(f"lesson not cached: {exc.message}")
+        lesson.notices.extend(cache_notices)
+        return lesson
+
+    def _cache_key(self, request: LessonRequest) -> tuple[str, ...]:
+        topic_id = request.topic_record.id if request.topic_record else request.topic.lower()
+        return (
+            self.provider.name,
+            self.provider.model or "",
+            topic_id,
+            request.level,
+            request.format,
+            hash_sources(request.sources),
+        )
+
+    def ask(
+        self, question: str, *, doc_ids: Sequence[int] = (), on_text: TextSink | None = None
+    ) -> Answer:
+        """Answer from the learner's documents (the named ones, else all). ``found`` is False
+        when they do not cover the question. Raises BadInput, NotFound."""
+        question = question.strip()
+        if not question:
+            raise BadInput("the question is empty", hint='learnplat ask "what does RuBisCO do?"')
+        passages = self.library.relevant_passages(question, doc_ids=doc_ids, limit=ANSWER_PASSAGES)
+        if len(passages) < ANSWER_PASSAGES:
+            # Questions rarely share every word with the text: widen to passages with any of them.
+            have = {p.id for p in passages}
+            wider = self.library.relevant_passages(
+                question, doc_ids=doc_ids, limit=ANSWER_PASSAGES, require_all=False
+            )
+            passages += [p for p in wider if p.id not in have][: ANSWER_PASSAGES - len(passages)]
+        return self.tutor.answer(question, [source_of(p) for p in passages], on_text)

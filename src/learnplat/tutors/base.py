@@ -1,0 +1,26 @@
+"""The Tutor interface: the pedagogy that the offline engine and the LLM tutor both implement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from .model import Answer, Lesson, LessonRequest, Source
+
+TextSink = Callable[[str], None]
+
+
+class Tutor(Protocol):
+    """Makes lessons and answers. ``on_text`` receives Markdown as it is produced (streaming)."""
+
+    name: str
+
+    def lesson(self, request: LessonRequest, on_text: TextSink | None = None) -> Lesson:
+        """A lesson in the requested level and format, cited to ``request.sources``."""
+        ...
+
+    def answer(
+        self, question: str, sources: Sequence[Source], on_text: TextSink | None = None
+    ) -> Answer:
+        """An answer using only ``sources``; ``found`` False when they do not cover the question."""
+        ...

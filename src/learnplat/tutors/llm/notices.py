@@ -1,0 +1,64 @@
+"""The one-line notices shown when the LLM tutor falls back or leaves generated text out."""
+
+from __future__ import annotations
+
+from learnplat.clients.errors import ProviderError, one_line
+
+_PROVIDERS = {"bedrock": "Bedrock", "openai": "Model server"}
+_KINDS = {
+    "auth": "access denied",
+    "throttled": "throttled",
+    "validation": "request rejected",
+    "timeout": "timed out",
+    "unavailable": "unavailable",
+    "bad-output": "unreadable reply",
+}
+
+
+def provider_label(name: str) -> str:
+    return _PROVIDERS.get(name, name.capitalize() or "The model")
+
+
+def reason(error: ProviderError) -> str:
+    """A short cause: the provider's error code ("AccessDenied"), else what kind of failure."""
+    kind = _KINDS.get(error.kind, error.kind)
+    code = error.code or ""
+    if code.isdigit():
+        return f"{kind} (HTTP {code})"
+    if code:
+        return code.removesuffix("Exception")
+    # "unavailable" covers many causes (refused, DNS, a broken stream): the message says which.
+    return one_line(error.message, 120) if error.kind == "unavailable" else kind
+
+
+def _tail(what: str, fallback: str, discarded: bool) -> str:
+    showing = f"showing the {fallback} {what}"
+    return f"the text generated so far was discarded; {showing}" if discarded else showing
+
+
+def provider_failed(
+    error: ProviderError, provider: str, *, what: str, fallback: str, discarded: bool
+) -> str:
+    """E.g. "Bedrock unavailable: AccessDenied — showing the offline lesson"."""
+    label = provider_label(provider)
+    return f"{label} unavailable: {reason(error)} — {_tail(what, fallback, discarded)}"
+
+
+def unusable_output(provider: str, *, what: str, fallback: str, discarded: bool) -> str:
+    label = provider_label(provider)
+    return (
+        f"{label} sent a {what} that could not be used, even after asking it to correct it "
+        f"— {_tail(what, fallback, discarded)}"
+    )
+
+
+def left_out(dropped: int) -> str:
+    statements = "statement" if dropped == 1 else "statements"
+    return f"Left out {dropped} generated {statements} that did not cite the given sources."
+
+
+def ungrounded(provider: str) -> str:
+    return (
+        f"{provider_label(provider)} wrote this without sources to cite (no notes or library "
+        "topic matched): check it against a reference."
+    )

@@ -1,0 +1,115 @@
+"""Find definition sentences ("X is a ...", "... called X") and the term each one defines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .sentences import Sentence
+from .text import STOPWORDS, stem, tokens
+
+_WORD = r"[A-Za-z0-9][\w+'\-]*"
+_TERM = rf"(?P<term>{_WORD}(?:\s+{_WORD}){{0,3}}?)"
+_ARTICLE = r"(?:(?:The|A|An)\s+)?"
+# "Photosynthesis is the process ...", "RuBisCO is probably the most abundant protein ..."
+_SUBJECT = re.compile(
+    rf"^{_ARTICLE}{_TERM}(?:\s*\([^)]{{1,40}}\))?\s+(?:is|are)\s+(?:\w+ly\s+)?"
+    r"(?:a|an|the|one|any|defined\s+as|known\s+as)\s"
+)
+_REFERS = re.compile(
+    rf"^{_ARTICLE}{_TERM}\s+(?:refers?\s+to|means|is\s+a\s+term\s+for|is\s+the\s+name\s+for)\s"
+)
+_CALLED = re.compile(
+    rf"\b(?:called|known\s+as|termed)\s+(?:the\s+|a\s+|an\s+)?(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})"
+)
+# "...; this is fermentation, the reason ..."
+_THIS_IS = re.compile(rf"[;:,]\s+this\s+is\s+(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})")
+# "... chlorophyll, the green pigment that absorbs ..."
+_APPOSITIVE = re.compile(
+    r"\b(?P<term>[A-Za-z][\w\-]*),\s+(?:the|a|an)\s+[a-z][\w\- ]{2,60}?\s+"
+    r"(?:that|which|who|where)\b"
+)
+_NOT_A_TERM = frozenset(
+    "it this that these those there here which what one each its their such another other some "
+    "they he she we you all both most many".split()
+)
+_QUICK_CHECK = (
+    " is ",
+    " are ",
+    "called",
+    "known as",
+    "termed",
+    "refer",
+    " means ",
+    ", the ",
+    ", a",
+)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A sentence defining ``term``; ``strength`` 3 for "X is a ...", 2 "called X", 1 apposed."""
+
+    term: str
+    key: str
+    sentence: Sentence
+    strength: int
+
+
+def term_key(term: str) -> str:
+    """The form terms are compared in: stems of the words, so "Thylakoids" matches "thylakoid"."""
+    return " ".join(stem(token) for token in tokens(term))
+
+
+def _clean_term(term: str, *, cut_at_stopword: bool) -> str:
+    words = term.split()
+    if cut_at_stopword:
+        for position, word in enumerate(words):
+            if word.lower().strip("'") in STOPWORDS:
+                words = words[:position]
+                break
+    words = [w.strip("'-") for w in words]
+    if not words or words[0].lower() in _NOT_A_TERM:
+        return ""
+    if any(word.lower() in STOPWORDS and word.lower() != "of" for word in words):
+        return ""
+    if words[-1].lower() == "of" or all(word.isdigit() for word in words):
+        return ""
+    return " ".join(words)
+
+
+def sentence_definitions(sentence: Sentence) -> list[Definition]:
+    """The terms ``sentence`` defines, strongest pattern first."""
+    text = sentence.text
+    if not any(marker in text for marker in _QUICK_CHECK):
+        return []
+    found: list[tuple[str, int]] = []
+    for pattern, strength in ((_SUBJECT, 3), (_REFERS, 3)):
+        match = pattern.match(text)
+        if match:
+            found.append((_clean_term(match.group("term"), cut_at_stopword=False), strength))
+    for match in _CALLED.finditer(text):
+        found.append((_clean_term(match.group("term"), cut_at_stopword=True), 2))
+    for pattern in (_THIS_IS, _APPOSITIVE):
+        for match in pattern.finditer(text):
+            found.append((_clean_term(match.group("term"), cut_at_stopword=True), 1))
+    result: list[Definition] = []
+    seen: set[str] = set()
+    for term, strength in found:
+        key = term_key(term)
+        if term and key and key not in seen:
+            seen.add(key)
+            result.append(Definition(term, key, sentence, strength))
+    return result
+
+
+def find_definitions(sentences: Sequence[Sentence]) -> dict[str, list[Definition]]:
+    """Definitions by term key, each list best first: strongest pattern, then simplest sentence."""
+    by_key: dict[str, list[Definition]] = {}
+    for sentence in sentences:
+        for definition in sentence_definitions(sentence):
+            by_key.setdefault(definition.key, []).append(definition)
+    for definitions in by_key.values():
+        definitions.sort(key=lambda d: (-d.strength, d.sentence.grade, d.sentence.index))
+    return by_key

@@ -1,0 +1,116 @@
+"""Suggest three follow-up questions that the learner's sources (or the topic) can answer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .analysis import Analysis
+from .answer import SentenceIndex, answer_from_index, build_index
+from .plan import Plan
+from .plans import topic_level
+from .terms import Term
+
+FOLLOW_UPS = 3
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
+_ACTS = re.compile(r"^\s*(?:then\s+|\w+ly\s+)?(?!is\b|was\b|has\b)[a-z]+s\b")
+
+
+@lru_cache(maxsize=4)
+def index_for(analysis: Analysis) -> SentenceIndex:
+    return build_index(analysis.sentences, analysis.stems)
+
+
+def what_question(term: str, acts: bool = False) -> str:
+    if acts:
+        return f"What does {term} do?"
+    # Names and acronyms read well bare ("What is RuBisCO?"); common nouns need no article here.
+    return f"What is {term}?" if term != term.lower() else f"What is meant by {term}?"
+
+
+def _acts(term: Term, analysis: Analysis) -> bool:
+    """The text shows the term doing something: "RuBisCO attaches ..."."""
+    pattern = re.compile(rf"\b{re.escape(term.text)}\b", re.IGNORECASE)
+    for index in term.sentence_ids[:6]:
+        text = analysis.sentences[index].text
+        for match in pattern.finditer(text):
+            if _ACTS.match(text[match.end() :]):
+                return True
+    return False
+
+
+def _about(title: str) -> str:
+    title = _NUMBERING.sub("", title).strip()
+    first = title.split()[0] if title else ""
+    if first[:1].isupper() and first[1:] == first[1:].lower():
+        title = title[:1].lower() + title[1:]
+    return f"What should I know about {title}?"
+
+
+def _pair(terms: list[Term]) -> str | None:
+    """Two top terms used in one sentence, preferring a pair with the same head noun.
+    Only defined terms and names qualify: "ATP" and "NADPH", not "carbon dioxide" and "light"."""
+    top = [t for t in terms if t.definitions or t.text != t.text.lower()][:15]
+    pairs = [
+        (a, b)
+        for position, a in enumerate(top)
+        for b in top[position + 1 :]
+        if a.key not in b.key and b.key not in a.key and set(a.sentence_ids) & set(b.sentence_ids)
+    ]
+    same_head = [(a, b) for a, b in pairs if a.key.split()[-1] == b.key.split()[-1]]
+    options = same_head or pairs
+    if not options:
+        return None
+    first, second = options[0]
+    return f"How is {first.text} different from {second.text}?"
+
+
+def document_candidates(plan: Plan, analysis: Analysis) -> list[str]:
+    taught = {term.term.lower() for term in plan.key_terms}
+    terms = list(analysis.terms)
+    # Terms the text defines but the lesson has not taught yet make the best next questions.
+    fresh = sorted(
+        terms, key=lambda t: (t.text.lower() in taught, not t.definitions, not t.specific)
+    )
+    whats = [what_question(t.text, _acts(t, analysis)) for t in fresh[:12]]
+    covered = {item.chapter for item in plan.items}
+    abouts = [_about(title) for title in analysis.chapter_titles if title not in covered]
+    pair = _pair(terms)
+    ordered = whats[:1] + ([pair] if pair else []) + abouts[:1] + whats[1:] + abouts[1:]
+    index = index_for(analysis)
+    return [q for q in ordered if answer_from_index(index, q).found]
+
+
+def topic_candidates(plan: Plan) -> list[str]:
+    record = plan.record
+    if record is None:
+        return []
+    levels = ["beginner", "intermediate", "advanced"]
+    taught = {term.term.lower() for term in topic_level(record, plan.level).key_terms}
+    later = [level for level in levels[levels.index(plan.level) + 1 :] if level in record.levels]
+    whats = [
+        what_question(term.term)
+        for level in later
+        for term in record.levels[level].key_terms
+        if term.term.lower() not in taught
+    ]
+    related = [
+        f"How is {record.name.lower()} connected to {topic_id.replace('-', ' ')}?"
+        for topic_id in record.related
+    ]
+    curated = [exercise.question for exercise in record.questions]
+    return whats[:2] + related[:1] + curated + whats[2:] + related[1:]
+
+
+def follow_ups(plan: Plan) -> list[str]:
+    """Three questions to ask next: about a term not yet taught, a comparison, a part not yet
+    covered; the document's are kept only if the offline answerer finds them in the sources."""
+    candidates: list[str] = []
+    if plan.analysis is not None and plan.analysis.sentences:
+        candidates += document_candidates(plan, plan.analysis)
+    mixed = topic_candidates(plan)
+    if candidates and mixed:
+        candidates = [candidates[0], mixed[0], *candidates[1:], *mixed[1:]]
+    else:
+        candidates += mixed
+    return list(dict.fromkeys(candidates))[:FOLLOW_UPS]

@@ -1,0 +1,185 @@
+"""What a document lesson teaches at each level: simple central ideas, the central ideas by
+heading, or the whole outline with its detail; the three always rise in grade and length."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..model import KeyTerm, Level
+from .analysis import Analysis
+from .definitions import Definition
+from .grading import Body, body_of
+from .terms import Term
+
+GLOSSARY_SIZE: dict[Level, int] = {"beginner": 6, "intermediate": 10, "advanced": 16}
+BEGINNER_MAX_WORDS = 22
+INTERMEDIATE_SHARE, INTERMEDIATE_MAX = 0.3, 40
+ADVANCED_SHARE, ADVANCED_MAX = 0.7, 300
+# Grades apart that survive the tutor's glue lines ("Let's look at ...") joining the text.
+GRADE_MARGIN = 0.5
+_ANAPHORS = ("It ", "Its ", "This ", "These ", "They ", "That ", "Those ", "There it ", "Such ")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Sentence indexes (reading order) chosen for each level."""
+
+    beginner: tuple[int, ...]
+    intermediate: tuple[int, ...]
+    advanced: tuple[int, ...]
+
+    def of(self, level: Level) -> tuple[int, ...]:
+        return {"beginner": self.beginner, "intermediate": self.intermediate}.get(
+            level, self.advanced
+        )
+
+
+def stands_alone(text: str) -> bool:
+    """Not opening with a pronoun that needs the sentence before it ("It takes in ...")."""
+    return not text.startswith(_ANAPHORS)
+
+
+def select_levels(analysis: Analysis) -> Selection:
+    """The sentences of all three levels, adjusted until grade and length rise strictly."""
+    count = len(analysis.sentences)
+    beginner_size = max(2, min(6, count // 6))
+    intermediate_size = max(
+        beginner_size + 2, min(INTERMEDIATE_MAX, round(count * INTERMEDIATE_SHARE))
+    )
+    advanced_size = max(intermediate_size + 3, min(ADVANCED_MAX, round(count * ADVANCED_SHARE)))
+    beginner = _simplest_central(analysis, beginner_size)
+    intermediate = _central_by_heading(analysis, intermediate_size)
+    advanced = _outline_detail(analysis, advanced_size, intermediate)
+    return _rising(analysis, beginner, intermediate, advanced)
+
+
+def _simplest_central(analysis: Analysis, size: int) -> list[int]:
+    sentences = analysis.sentences
+    pool = list(analysis.central_order[: max(8, min(200, round(len(sentences) * 0.3)))])
+    for limit in (BEGINNER_MAX_WORDS, BEGINNER_MAX_WORDS + 8, 10_000):
+        short = [i for i in pool if sentences[i].words <= limit and stands_alone(sentences[i].text)]
+        if len(short) >= size:
+            break
+    short = short or pool
+    return sorted(sorted(short, key=lambda i: (sentences[i].grade, i))[:size])
+
+
+def _groups(analysis: Analysis) -> dict[tuple[str, ...], list[int]]:
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for sentence in analysis.sentences:
+        groups.setdefault(sentence.path, []).append(sentence.index)
+    return groups
+
+
+def _rank(analysis: Analysis) -> list[int]:
+    rank = [0] * len(analysis.sentences)
+    for position, index in enumerate(analysis.central_order):
+        rank[index] = position
+    return rank
+
+
+def _central_by_heading(analysis: Analysis, size: int) -> list[int]:
+    """The most central sentence of each heading (best headings first), then the most central
+    of all; the most complex sentences are left for the advanced level."""
+    sentences = analysis.sentences
+    rank = _rank(analysis)
+    pool = analysis.central_order[: 2 * size]
+    grades = sorted(sentences[i].grade for i in pool)
+    ceiling = grades[int(0.85 * (len(grades) - 1))] if grades else 0.0
+
+    def eligible(index: int) -> bool:
+        sentence = sentences[index]
+        return sentence.words <= 45 and stands_alone(sentence.text) and sentence.grade <= ceiling
+
+    chosen: list[int] = []
+    firsts = []
+    for members in _groups(analysis).values():
+        ordered = sorted(members, key=lambda i: rank[i])
+        best = next((i for i in ordered[:8] if eligible(i)), None)
+        if best is not None:
+            firsts.append(best)
+    for index in sorted(firsts, key=lambda i: rank[i])[:size]:
+        chosen.append(index)
+    for index in analysis.central_order:
+        if len(chosen) >= size:
+            break
+        if index not in chosen and eligible(index):
+            chosen.append(index)
+    return sorted(chosen)
+
+
+def _outline_detail(analysis: Analysis, size: int, required: Sequence[int]) -> list[int]:
+    """Every heading keeps sentences in proportion to its length, preferring central ones that
+    carry detail (a higher grade), plus everything the intermediate level teaches."""
+    sentences = analysis.sentences
+    rank = _rank(analysis)
+    share = size / max(1, len(sentences))
+    chosen = set(required)
+    for members in _groups(analysis).values():
+        quota = max(1, round(len(members) * share))
+        candidates = sorted(members, key=lambda i: rank[i])[: 2 * quota]
+        candidates.sort(key=lambda i: (-sentences[i].grade - 0.5 * sentences[i].words ** 0.5, i))
+        chosen.update(candidates[:quota])
+    return sorted(chosen)
+
+
+def _rising(
+    analysis: Analysis, beginner: list[int], intermediate: list[int], advanced: list[int]
+) -> Selection:
+    """Trim until grade and length rise strictly: the beginner's hardest sentences go first,
+    then the advanced level's easiest extras (keeping every heading), then the intermediate's
+    hardest (which the advanced level keeps)."""
+    texts = [s.text for s in analysis.sentences]
+    paths = [s.path for s in analysis.sentences]
+
+    def body(indexes: Iterable[int]) -> Body:
+        return body_of(texts[i] for i in indexes)
+
+    def grade(index: int) -> float:
+        return analysis.sentences[index].grade
+
+    while len(beginner) > 2 and body(beginner).grade >= body(intermediate).grade - GRADE_MARGIN:
+        beginner.remove(max(beginner, key=lambda i: (grade(i), i)))
+    for _ in range(len(advanced) + len(intermediate)):
+        if body(advanced).grade > body(intermediate).grade + GRADE_MARGIN:
+            break
+        per_heading = Counter(paths[i] for i in advanced)
+        extras = sorted((i for i in advanced if i not in intermediate), key=lambda i: (grade(i), i))
+        removable = [i for i in extras if per_heading[paths[i]] > 1]
+        if (
+            removable
+            and body(advanced).words - analysis.sentences[removable[0]].words
+            > body(intermediate).words
+        ):
+            advanced.remove(removable[0])
+        elif len(intermediate) > len(beginner) + 1:
+            intermediate.remove(max(intermediate, key=lambda i: (grade(i), i)))
+        else:
+            break
+    while len(beginner) > 1 and body(beginner).words >= body(intermediate).words:
+        beginner.remove(max(beginner, key=lambda i: (analysis.sentences[i].words, i)))
+    return Selection(tuple(beginner), tuple(intermediate), tuple(advanced))
+
+
+def key_terms(analysis: Analysis, level: Level) -> list[KeyTerm]:
+    """The glossary: the top terms the text defines, with the simplest definition for beginners."""
+    chosen: list[KeyTerm] = []
+    for term in analysis.terms:
+        definition = _definition(term, simplest=level == "beginner")
+        if definition is not None:
+            sentence = definition.sentence
+            chosen.append(KeyTerm(term.text, sentence.text, sentence.citation))
+        if len(chosen) == GLOSSARY_SIZE[level]:
+            break
+    return chosen
+
+
+def _definition(term: Term, *, simplest: bool) -> Definition | None:
+    usable = [d for d in term.definitions if d.sentence.words <= 40] or list(term.definitions)
+    if not usable:
+        return None
+    if simplest:
+        return min(usable, key=lambda d: (-min(d.strength, 2), d.sentence.grade, d.sentence.index))
+    return usable[0]

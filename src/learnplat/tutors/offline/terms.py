@@ -1,0 +1,167 @@
+"""Key terms: YAKE phrases from central sentences, cleaned and merged with the defined terms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .definitions import Definition, term_key
+from .sentences import Sentence
+from .text import STOPWORDS, tokens
+
+# Enough text for YAKE to rank phrases well; it costs ~40 us a word, so a 70k-word document
+# is sampled down to its central sentences instead of being read whole.
+SAMPLE_WORDS = 2500
+_FILLER = frozenset(
+    """
+    called known also process way thing part kind type form number example time level set lot
+    amount result case fact point order end start step instead whichever however therefore
+    high low small large great new main little much many first second third final next last
+    important different similar certain common general overall whole rest top bottom side
+    """.split()
+)
+_HEADING_WORDS = frozenset("chapter section figure table page appendix contents index".split())
+_NAMING_WORDS = frozenset("called known termed named also".split())
+_NUMBER = re.compile(r"^[\d.,/%+-]+$")
+# Words after which a noun follows; a phrase never seen after one is likely a verb ("turns").
+_BEFORE_NOUN = (
+    "the a an its their this these those each every our his her your of in on into from with by "
+    "for and as no some any more less two three four"
+).split()
+
+
+@dataclass(frozen=True)
+class Term:
+    """A key term: how to show it, its comparable key, the sentences using it, its definitions."""
+
+    text: str
+    key: str
+    sentence_ids: tuple[int, ...]
+    definitions: tuple[Definition, ...] = ()
+
+    @property
+    def definition(self) -> Definition | None:
+        return self.definitions[0] if self.definitions else None
+
+    @property
+    def specific(self) -> bool:
+        """Defined by the text, a name or acronym, or a phrase: better to ask about than "light"."""
+        return bool(self.definitions) or self.text != self.text.lower() or " " in self.text
+
+
+def sample_text(
+    sentences: Sequence[Sentence], central_order: Sequence[int], chapter_of: Sequence[int]
+) -> str:
+    """The most central sentences, taken in turn from each chapter, joined in reading order."""
+    by_chapter: dict[int, list[int]] = {}
+    for position in central_order:
+        by_chapter.setdefault(chapter_of[position], []).append(position)
+    queues = [by_chapter[chapter] for chapter in sorted(by_chapter)]
+    chosen: list[int] = []
+    words = 0
+    depth = 0
+    while words < SAMPLE_WORDS and any(depth < len(queue) for queue in queues):
+        for queue in queues:
+            if depth < len(queue):
+                chosen.append(queue[depth])
+                words += sentences[queue[depth]].words
+        depth += 1
+    return " ".join(sentences[position].text for position in sorted(chosen))
+
+
+def yake_phrases(text: str, top: int = 80) -> list[str]:
+    """YAKE's phrases for ``text``, best first (YAKE is imported here: it loads networkx)."""
+    import yake
+
+    extractor = yake.KeywordExtractor(lan="en", n=3, top=top)
+    return [phrase for phrase, _score in extractor.extract_keywords(text)]
+
+
+def acceptable(phrase: str) -> bool:
+    """Not a filler word, a number, a heading residue or a phrase with stopwords inside."""
+    words = phrase.split()
+    lowered = [word.lower() for word in words]
+    if not words or len(phrase) < 2 or any(_NUMBER.match(word) for word in words):
+        return False
+    if lowered[0] in STOPWORDS or lowered[-1] in STOPWORDS:
+        return False
+    if any(word in STOPWORDS and word != "of" for word in lowered):
+        return False
+    if any(word in _HEADING_WORDS or word in _NAMING_WORDS for word in lowered):
+        return False
+    return not (len(words) == 1 and (lowered[0] in _FILLER or len(lowered[0]) < 3))
+
+
+def used_as_noun(phrase: str, texts: Sequence[str]) -> bool:
+    """Seen right after an article, a possessive or a preposition in at least one sentence."""
+    lowered = phrase.lower()
+    if lowered != phrase[:1].lower() + phrase[1:]:
+        return True  # an acronym or a name: "ATP", "RuBisCO", "Calvin cycle"
+    pattern = re.compile(rf"\b(?:{'|'.join(_BEFORE_NOUN)})\s+{re.escape(lowered)}\b")
+    return any(pattern.search(text.lower()) for text in texts)
+
+
+def _display(phrase: str, sample: str) -> str:
+    """Lower-case a phrase capitalised only because it opened a sentence ("Photosynthesis")."""
+    if phrase[:1].isupper() and phrase[1:] == phrase[1:].lower() and f" {phrase.lower()}" in sample:
+        return phrase.lower()
+    return phrase
+
+
+def rank_terms(
+    phrases: Sequence[str],
+    definitions: Mapping[str, list[Definition]],
+    occurrences: Mapping[str, tuple[int, ...]],
+    sample: str,
+    texts: Sequence[str],
+    limit: int,
+) -> list[Term]:
+    """Merge YAKE phrases with defined terms, drop sub-phrases of a kept phrase, best first.
+
+    ``occurrences`` maps a term key to the sentences (indexes into ``texts``) that use it. A
+    phrase must be used twice, as a noun, unless the text defines it; a sub-phrase goes when its
+    longer phrase covers most of its uses ("dioxide" inside "carbon dioxide"), but
+    "photosynthesis" stays beside "rate of photosynthesis".
+    """
+    ranked: dict[str, tuple[float, str]] = {}
+    for position, phrase in enumerate(phrases):
+        key = term_key(phrase)
+        if acceptable(phrase) and key and key not in ranked:
+            # A term the text defines is worth more to a learner than YAKE's rank alone says.
+            boost = 0.5 if key in definitions else 1.0
+            ranked[key] = (position * boost, _display(phrase, sample))
+    for key, found in definitions.items():
+        if key not in ranked and acceptable(found[0].term):
+            score = len(phrases) * 0.5 + found[0].sentence.index * 1e-6
+            ranked[key] = (score, _display(found[0].term, f"{sample} {found[0].sentence.text}"))
+    candidates = [
+        (score, key, text)
+        for key, (score, text) in ranked.items()
+        if key in definitions
+        or (
+            len(occurrences.get(key, ())) >= 2
+            and used_as_noun(text, [texts[i] for i in occurrences[key]])
+        )
+    ]
+    candidates.sort()
+    keys = [key for _score, key, _text in candidates]
+    terms: list[Term] = []
+    for _score, key, text in candidates:
+        uses = len(occurrences[key])
+        covered = any(
+            other != key and f" {key} " in f" {other} " and len(occurrences[other]) * 2 >= uses
+            for other in keys
+        )
+        if not covered:
+            terms.append(Term(text, key, occurrences[key], tuple(definitions.get(key, ()))))
+        if len(terms) == limit:
+            break
+    return terms
+
+
+def phrase_keys(phrases: Sequence[str], definitions: Mapping[str, list[Definition]]) -> list[str]:
+    """Every key whose occurrences ``rank_terms`` will need."""
+    keys = dict.fromkeys(term_key(phrase) for phrase in phrases if acceptable(phrase))
+    keys.update(dict.fromkeys(definitions))
+    return [key for key in keys if key and tokens(key)]

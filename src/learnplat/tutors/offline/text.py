@@ -1,0 +1,84 @@
+"""Word-level helpers shared by the offline engine: tokens, stopwords and a small stemmer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all almost also although always am among an and any are
+    around as at be because been before being below between both but by can cannot could did do
+    does doing done down during each either else enough even ever every few for from further get
+    gets got had has have having he her here hers herself him himself his how however i if in into
+    is it its itself just least less like made make makes many may me might more most much must my
+    myself neither no nor not now of off often on once one only onto or other others otherwise our
+    ours ourselves out over own per perhaps quite rather really same several shall she should since
+    so some such than that the their theirs them themselves then there therefore these they this
+    those though through thus to together too toward towards under until up upon us use used uses
+    using usually very via was way ways we well were what whatever when where whereas whether which
+    while who whom whose why will with within without would yet you your yours yourself
+    """.split()
+)
+
+# Words a learner puts around a question that say nothing about its subject.
+QUESTION_WORDS = frozenset(
+    """
+    explain describe tell define definition meaning mean means happen happens happened work works
+    role purpose difference different differ differs compare compared versus vs example examples
+    give show say says said know need want please main important meant connected connect
+    related relate relates
+    """.split()
+)
+
+
+@lru_cache(maxsize=32768)
+def stem(word: str) -> str:
+    """A light suffix stripper: plurals, verb endings and a final e ("reduces", "reduced" and
+    "reducing" all become "reduc"), enough for matching a question to a sentence."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    word = word.removesuffix("'s")
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh")):
+        if word.endswith(suffix):
+            word = word[: -len(suffix)] + replacement
+            break
+    else:
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+    if word.endswith("ing") and len(word) >= 6:
+        word = _undouble(word[:-3])
+    elif word.endswith("ied") and len(word) >= 5:
+        word = word[:-3] + "y"
+    elif word.endswith("ed") and len(word) >= 5:
+        word = _undouble(word[:-2])
+    if word.endswith("e") and len(word) >= 4:
+        word = word[:-1]
+    return word
+
+
+def _undouble(word: str) -> str:
+    # "stopped" -> "stopp" -> "stop", but keep the "ll"/"ss" of "falling", "passed".
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words and numbers of ``text``, hyphenated words split in two."""
+    return _TOKEN.findall(text.lower())
+
+
+def content_stems(text: str, extra_stopwords: frozenset[str] = frozenset()) -> list[str]:
+    """Stems of the words that carry meaning: no stopwords, no single letters or lone digits."""
+    return [
+        stem(token)
+        for token in tokens(text)
+        if len(token) > 1 and token not in STOPWORDS and token not in extra_stopwords
+    ]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,44 @@
+"""OfflineTutor: lessons and answers made from the sources alone, with no model and no network."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..base import TextSink
+from ..model import Answer, Lesson, LessonRequest, Source
+from ..render import answer_markdown, lesson_markdown
+
+_SECTION_START = re.compile(r"(?=\n\n## )")
+
+
+class OfflineTutor:
+    """The Tutor that needs nothing but the text: extractive, deterministic, cited."""
+
+    name = "offline"
+
+    def lesson(self, request: LessonRequest, on_text: TextSink | None = None) -> Lesson:
+        """A lesson in the requested level and format; every statement from a source cites it.
+
+        ``on_text`` receives the lesson's Markdown section by section (the pieces join into
+        ``render.lesson_markdown(lesson)``)."""
+        # Imported here: numpy and YAKE load on the first lesson, not when the CLI starts.
+        from .lessons import build_lesson
+
+        lesson = build_lesson(request)
+        if on_text is not None:
+            for piece in _SECTION_START.split(lesson_markdown(lesson)):
+                on_text(piece)
+        return lesson
+
+    def answer(
+        self, question: str, sources: Sequence[Source], on_text: TextSink | None = None
+    ) -> Answer:
+        """The 1-3 best-matching sentences of ``sources``, cited; ``found`` False when none
+        matches the question well enough."""
+        from .answer import answer
+
+        result = answer(question, sources)
+        if on_text is not None:
+            on_text(answer_markdown(result))
+        return result

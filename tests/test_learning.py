@@ -1,0 +1,220 @@
+"""Learn and ask through the Platform: topic library, the learner's documents, cache, export, CLI."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from learnplat.cli import app
+from learnplat.errors import BadInput, NothingToTeach
+from learnplat.platform import Platform
+from learnplat.services.export import export_lesson
+from learnplat.services.readability import flesch_kincaid_grade
+from learnplat.settings import load_settings
+from learnplat.tutors.render import lesson_markdown
+from tests.stubs.openai import OpenAIStub
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+LEVELS = ("beginner", "intermediate", "advanced")
+
+
+@pytest.fixture
+def notes(platform: Platform) -> tuple[int, int]:
+    md = platform.library.ingest(SAMPLES / "photosynthesis.md").document
+    pdf = platform.library.ingest(SAMPLES / "cellular-respiration.pdf").document
+    assert md and pdf
+    return md.id, pdf.id
+
+
+def body_text(lesson) -> str:
+    return " ".join(s.text for sec in lesson.all_sections() for p in sec.paragraphs for s in p)
+
+
+def test_a_library_topic_is_explained_offline_at_each_level(platform: Platform) -> None:
+    lessons = [platform.learning.lesson("photosynthesis", level=level) for level in LEVELS]
+    for lesson in lessons:
+        assert lesson.topic == "Photosynthesis" and lesson.provider == "offline"
+        assert any(c.title == "Topic library: Photosynthesis" for c in lesson.citations)
+    grades = [flesch_kincaid_grade(body_text(lesson)) for lesson in lessons]
+    assert grades == sorted(grades) and len(set(grades)) == 3
+    assert lessons[0].follow_ups  # chat ends with questions to ask next
+
+
+@pytest.mark.parametrize("name", ["Photo synthesis", "photosynthesis?", "PHOTOSYNTHESIS"])
+def test_topic_names_match_forgivingly(platform: Platform, name: str) -> None:
+    assert platform.learning.lesson(name).topic == "Photosynthesis"
+
+
+def test_lessons_cite_the_learners_pages_truthfully(platform: Platform, notes) -> None:
+    md_id, pdf_id = notes
+    lesson = platform.learning.lesson("ATP synthase", doc_ids=[pdf_id], level="intermediate")
+    cited = [c for c in lesson.citations if c.doc_id is not None]
+    assert cited and all(c.doc_id == pdf_id for c in cited)
+    for citation in cited:
+        page = platform.library.page(citation.doc_id, citation.page)
+        assert citation.quote
+        assert " ".join(citation.quote.split()) in " ".join(page.text.split())
+
+
+def test_a_whole_document_without_a_topic(platform: Platform, notes) -> None:
+    _, pdf_id = notes
+    lesson = platform.learning.lesson(None, doc_ids=[pdf_id], format="ebook", level="advanced")
+    assert lesson.topic == "Cellular respiration: study notes"
+    assert lesson.chapters and all(chapter.exercises for chapter in lesson.chapters)
+
+
+def test_nothing_covers_the_topic_offline_says_so_with_suggestions(platform: Platform) -> None:
+    with pytest.raises(NothingToTeach) as raised:
+        platform.learning.lesson("photosythetic zebras of mars")
+    assert "no provider is configured" in raised.value.message
+    assert "Photosynthesis" in (raised.value.hint or "")
+
+
+def test_unknown_level_or_format_is_bad_input(platform: Platform) -> None:
+    with pytest.raises(BadInput, match="unknown level"):
+        platform.learning.lesson("photosynthesis", level="expert")
+    with pytest.raises(BadInput, match="unknown format"):
+        platform.learning.lesson("photosynthesis", format="video")
+
+
+def test_the_second_lesson_comes_from_the_cache(platform: Platform) -> None:
+    first = platform.learning.lesson("recursion", level="advanced", format="visual")
+    second = platform.learning.lesson("recursion", level="advanced", format="visual")
+    assert not first.from_cache and second.from_cache
+    assert lesson_markdown(second) == lesson_markdown(first)
+    assert not platform.learning.lesson("recursion", level="advanced", format="visual",
+                                        use_cache=False).from_cache
+
+
+def test_ask_answers_from_the_notes_or_says_it_cannot(platform: Platform, notes) -> None:
+    md_id, _ = notes
+    answer = platform.learning.ask("what does RuBisCO do?")
+    assert answer.found and any(c.doc_id == md_id for c in answer.citations)
+    missing = platform.learning.ask("who won the 1966 football world cup?")
+    assert not missing.found and not missing.citations
+
+
+def test_exports_markdown_mermaid_and_epub(platform: Platform, tmp_path: Path) -> None:
+    ebook = platform.learning.lesson("supply and demand", format="ebook", level="intermediate")
+    book = export_lesson(ebook, tmp_path / "book.epub")
+    with zipfile.ZipFile(book) as epub:
+        first = epub.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert epub.read("mimetype") == b"application/epub+zip"
+        assert "OEBPS/content.opf" in epub.namelist()
+        chapter = epub.read("OEBPS/c1.xhtml").decode()
+        assert "<h2>" in chapter and "Exercises" in chapter
+    visual = platform.learning.lesson("supply and demand", format="visual")
+    mindmap = export_lesson(visual, tmp_path / "map.md").read_text()
+    assert "```mermaid\nmindmap" in mindmap
+    with pytest.raises(BadInput, match="unknown extension"):
+        export_lesson(visual, tmp_path / "map.docx")
+    with pytest.raises(BadInput, match="does not exist"):
+        export_lesson(visual, tmp_path / "missing" / "map.md")
+
+
+# --- CLI ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, [str(a) for a in args])
+
+
+def test_cli_learn_json_contract(run) -> None:
+    result = run("learn", "photosynthesis", "--level", "beginner", "--json")
+    assert result.exit_code == 0, result.output
+    lesson = json.loads(result.stdout)
+    for key in ("topic", "level", "format", "content", "sections", "citations", "provider",
+                "from_cache"):
+        assert key in lesson
+    assert lesson["provider"] == "offline" and lesson["content"].startswith("# ")
+
+
+def test_cli_learn_file_ingests_then_teaches_with_page_citations(run, tmp_path: Path) -> None:
+    out = tmp_path / "book.md"
+    result = run("learn", "--file", SAMPLES / "cellular-respiration.pdf", "--format", "ebook",
+                 "--out", out, "--json")
+    assert result.exit_code == 0, result.output
+    lesson = json.loads(result.stdout)
+    pages = {c["page"] for c in lesson["citations"] if c["doc_id"] is not None}
+    assert pages and pages <= {1, 2, 3, 4}
+    assert "## Chapter 1" in out.read_text()
+    assert len(json.loads(run("docs", "list", "--json").stdout)) == 1
+
+
+def test_cli_unknown_topic_exits_1_with_a_hint(run) -> None:
+    result = run("learn", "quantum chromodynamics of cheese")
+    assert result.exit_code == 1
+    assert "no lesson" in result.stderr and "hint:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_ask_json_contract(run) -> None:
+    run("ingest", SAMPLES / "photosynthesis.md")
+    answer = json.loads(run("ask", "what does RuBisCO do?", "--json").stdout)
+    assert answer["found"] is True and answer["citations"] and answer["answer"]
+    absent = json.loads(run("ask", "what is the capital of Peru?", "--json").stdout)
+    assert absent["found"] is False
+
+
+def test_cli_topics_lists_the_library(run) -> None:
+    topics = json.loads(run("topics", "--json").stdout)
+    assert len(topics) >= 50
+    biology = json.loads(run("topics", "--category", "biology", "--json").stdout)
+    assert biology and {t["category"] for t in biology} == {"biology"}
+    unknown = run("topics", "--category", "astrology")
+    assert unknown.exit_code == 2 and "biology" in unknown.stderr
+
+
+# --- an OpenAI-compatible provider over real HTTP ---------------------------------------------
+
+
+@pytest.fixture
+def openai_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIStub]:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    stub = OpenAIStub()
+    stub.start()
+    yield stub
+    stub.stop()
+
+
+def chat_lesson_json(title: str) -> str:
+    return json.dumps({
+        "title": title,
+        "sections": [{"heading": "Idea", "paragraphs": [[
+            {"sources": ["S1"], "text": "Plants make sugar from light."}]]}],
+        "key_terms": [{"term": "chlorophyll", "definition": "The green pigment.", "source": "S1"}],
+        "follow_ups": ["What is chlorophyll?"],
+    })
+
+
+def test_openai_provider_generates_and_is_cached_per_provider(
+    openai_server: OpenAIStub, isolated_home: Path
+) -> None:
+    openai_server.chunks = [chat_lesson_json("Photosynthesis, generated")]
+    openai_server.reply = openai_server.chunks[0]
+    settings = load_settings({"provider": "openai", "base_url": openai_server.base_url})
+    with Platform.build(settings) as platform:
+        streamed: list[str] = []
+        lesson = platform.learning.lesson("photosynthesis", on_text=streamed.append)
+        assert lesson.provider == "openai" and lesson.title == "Photosynthesis, generated"
+        assert "".join(streamed)
+        assert platform.learning.lesson("photosynthesis").from_cache
+    with Platform.build(load_settings()) as offline:
+        assert offline.learning.lesson("photosynthesis").provider == "offline"
+
+
+def test_an_unreachable_provider_falls_back_with_a_notice(isolated_home: Path) -> None:
+    settings = load_settings({"provider": "openai", "base_url": "http://127.0.0.1:9/v1"})
+    with Platform.build(settings) as platform:
+        lesson = platform.learning.lesson("photosynthesis")
+        assert lesson.provider == "offline"
+        assert lesson.notices and "offline lesson" in lesson.notices[0]
+        assert not platform.learning.lesson("photosynthesis").from_cache
