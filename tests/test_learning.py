@@ -1,8 +1,9 @@
-"""Learn and ask through the Platform: topic library, the learner's documents, cache, export, CLI."""
+"""Learn and ask through the Platform: topic library, documents, cache, export, CLI, doctor."""
 
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_topic_names_match_forgivingly(platform: Platform, name: str) -> None:
 
 
 def test_lessons_cite_the_learners_pages_truthfully(platform: Platform, notes) -> None:
-    md_id, pdf_id = notes
+    _, pdf_id = notes
     lesson = platform.learning.lesson("ATP synthase", doc_ids=[pdf_id], level="intermediate")
     cited = [c for c in lesson.citations if c.doc_id is not None]
     assert cited and all(c.doc_id == pdf_id for c in cited)
@@ -87,8 +88,9 @@ def test_the_second_lesson_comes_from_the_cache(platform: Platform) -> None:
     second = platform.learning.lesson("recursion", level="advanced", format="visual")
     assert not first.from_cache and second.from_cache
     assert lesson_markdown(second) == lesson_markdown(first)
-    assert not platform.learning.lesson("recursion", level="advanced", format="visual",
-                                        use_cache=False).from_cache
+    assert not platform.learning.lesson(
+        "recursion", level="advanced", format="visual", use_cache=False
+    ).from_cache
 
 
 def test_ask_answers_from_the_notes_or_says_it_cannot(platform: Platform, notes) -> None:
@@ -131,16 +133,32 @@ def test_cli_learn_json_contract(run) -> None:
     result = run("learn", "photosynthesis", "--level", "beginner", "--json")
     assert result.exit_code == 0, result.output
     lesson = json.loads(result.stdout)
-    for key in ("topic", "level", "format", "content", "sections", "citations", "provider",
-                "from_cache"):
+    for key in (
+        "topic",
+        "level",
+        "format",
+        "content",
+        "sections",
+        "citations",
+        "provider",
+        "from_cache",
+    ):
         assert key in lesson
     assert lesson["provider"] == "offline" and lesson["content"].startswith("# ")
 
 
 def test_cli_learn_file_ingests_then_teaches_with_page_citations(run, tmp_path: Path) -> None:
     out = tmp_path / "book.md"
-    result = run("learn", "--file", SAMPLES / "cellular-respiration.pdf", "--format", "ebook",
-                 "--out", out, "--json")
+    result = run(
+        "learn",
+        "--file",
+        SAMPLES / "cellular-respiration.pdf",
+        "--format",
+        "ebook",
+        "--out",
+        out,
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     lesson = json.loads(result.stdout)
     pages = {c["page"] for c in lesson["citations"] if c["doc_id"] is not None}
@@ -186,13 +204,21 @@ def openai_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIStub]:
 
 
 def chat_lesson_json(title: str) -> str:
-    return json.dumps({
-        "title": title,
-        "sections": [{"heading": "Idea", "paragraphs": [[
-            {"sources": ["S1"], "text": "Plants make sugar from light."}]]}],
-        "key_terms": [{"term": "chlorophyll", "definition": "The green pigment.", "source": "S1"}],
-        "follow_ups": ["What is chlorophyll?"],
-    })
+    return json.dumps(
+        {
+            "title": title,
+            "sections": [
+                {
+                    "heading": "Idea",
+                    "paragraphs": [[{"sources": ["S1"], "text": "Plants make sugar from light."}]],
+                }
+            ],
+            "key_terms": [
+                {"term": "chlorophyll", "definition": "The green pigment.", "source": "S1"}
+            ],
+            "follow_ups": ["What is chlorophyll?"],
+        }
+    )
 
 
 def test_openai_provider_generates_and_is_cached_per_provider(
@@ -218,3 +244,27 @@ def test_an_unreachable_provider_falls_back_with_a_notice(isolated_home: Path) -
         assert lesson.provider == "offline"
         assert lesson.notices and "offline lesson" in lesson.notices[0]
         assert not platform.learning.lesson("photosynthesis").from_cache
+
+
+def test_doctor_checks_the_configured_provider(
+    run, openai_server: OpenAIStub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def provider_check(*flags: str) -> dict:
+        checks = json.loads(run(*flags, "doctor", "--json").stdout)
+        return next(check for check in checks if check["name"] == "provider")
+
+    monkeypatch.setenv("LEARNPLAT_BASE_URL", openai_server.base_url)
+    assert provider_check("--provider", "openai")["status"] == "ok"
+    monkeypatch.setenv("LEARNPLAT_BASE_URL", "http://127.0.0.1:9/v1")
+    assert provider_check("--provider", "openai")["status"] == "fail"
+
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    missing = provider_check("--provider", "bedrock")
+    assert missing["status"] == "fail" and "no AWS credentials" in missing["detail"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    assert provider_check("--provider", "bedrock")["status"] == "ok"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Literal
@@ -71,13 +73,48 @@ def _config(settings: Settings) -> Check:
 
 
 def _provider(settings: Settings) -> Check:
+    """The configured provider; for openai it asks the server for its models (2 s timeout)."""
     if settings.provider == "offline":
         return Check("provider", "ok", "offline engine (no network, no account)")
-    return Check(
-        "provider",
-        "warn",
-        f"{settings.provider} is configured; lessons use it once the Learn area is built",
-    )
+    model = settings.model_id
+    if settings.provider == "bedrock":
+        import boto3
+
+        credentials = boto3.session.Session().get_credentials()
+        if credentials is None:
+            return Check(
+                "provider",
+                "fail",
+                f"bedrock ({model}, {settings.region}): no AWS credentials found "
+                "(aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID); lessons fall back to offline",
+            )
+        return Check(
+            "provider",
+            "ok",
+            f"bedrock ({model}, {settings.region}), credentials from {credentials.method}",
+        )
+    url = settings.base_url.rstrip("/") + "/models"
+    request = urllib.request.Request(url)
+    key = os.environ.get(settings.api_key_env)
+    if key:
+        request.add_header("Authorization", f"Bearer {key}")
+    try:
+        with urllib.request.urlopen(request, timeout=2):
+            pass
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            return Check(
+                "provider",
+                "fail",
+                f"openai ({model}) at {url}: HTTP {exc.code}, check ${settings.api_key_env}",
+            )
+    except (OSError, ValueError) as exc:
+        return Check(
+            "provider",
+            "fail",
+            f"openai ({model}): cannot reach {url} ({exc}); lessons fall back to offline",
+        )
+    return Check("provider", "ok", f"openai ({model}) at {settings.base_url}, reachable")
 
 
 def _pdf_engines() -> Check:

@@ -1,0 +1,110 @@
+"""Learn: offline lesson time on an ingested 100-page document, cached lesson time, and how soon
+streamed text reaches the caller after the client receives it.
+
+Run: .venv/bin/python bench/learn_speed.py [--pages 100]   (needs the test extra)
+Targets (issue 3): offline lesson < 1 s; from cache < 20 ms; each chunk within 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from _common import percentile, report
+
+from learnplat.platform import Platform
+from learnplat.settings import load_settings
+from tests import corpus
+
+FORMATS = ("chat", "visual", "audio", "ebook")
+
+
+def offline_times(tmp: Path, pages: int) -> tuple[list[tuple[str, str]], dict]:
+    rows, data = [], {}
+    pdf = corpus.make_long_pdf(tmp / "book.pdf", pages=pages)
+    with Platform.build(load_settings({"data_dir": tmp / "offline", "user": "bench"})) as platform:
+        doc = platform.library.ingest(pdf).document
+        assert doc is not None
+        for format in FORMATS:
+            for level in ("beginner", "advanced"):
+                started = time.perf_counter()
+                platform.learning.lesson(None, doc_ids=[doc.id], level=level, format=format)
+                fresh = time.perf_counter() - started
+                started = time.perf_counter()
+                cached = platform.learning.lesson(None, doc_ids=[doc.id], level=level, format=format)
+                hit = time.perf_counter() - started
+                assert cached.from_cache
+                rows.append((f"{format}/{level}", f"fresh {fresh * 1000:.0f} ms, cached {hit * 1000:.1f} ms"))
+                data[f"{format}/{level}"] = {"fresh_s": fresh, "cached_s": hit}
+    return rows, data
+
+
+def lesson_json() -> str:
+    paragraphs = [[{"sources": ["S1"], "text": f"Sentence number {i} explains one more idea about light."}]
+                  for i in range(40)]
+    return json.dumps({"title": "Streaming", "sections": [{"heading": "Idea", "paragraphs": paragraphs}],
+                       "key_terms": [], "follow_ups": ["Why?"]})
+
+
+class _Stream(BaseHTTPRequestHandler):
+    sent: list[float] = []
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        text = lesson_json()
+        for start in range(0, len(text), 40):
+            piece = {"choices": [{"delta": {"content": text[start:start + 40]}}]}
+            self.wfile.write(f"data: {json.dumps(piece)}\n\n".encode())
+            self.wfile.flush()
+            _Stream.sent.append(time.perf_counter())
+            time.sleep(0.01)
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+
+def streaming_latency(tmp: Path) -> tuple[list[tuple[str, str]], dict]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stream)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    received: list[float] = []
+    settings = load_settings({"data_dir": tmp / "stream", "user": "bench", "provider": "openai",
+                              "base_url": base})
+    with Platform.build(settings) as platform:
+        platform.learning.lesson("photosynthesis", use_cache=False,
+                                 on_text=lambda _delta: received.append(time.perf_counter()))
+    server.shutdown()
+    delays = []
+    for at in received:
+        before = [sent for sent in _Stream.sent if sent <= at]
+        if before:
+            delays.append((at - before[-1]) * 1000)
+    return [("stream: chunk sent -> on_text", f"p50 {percentile(delays, .5):.1f} ms, "
+             f"p95 {percentile(delays, .95):.1f} ms, max {max(delays):.1f} ms ({len(delays)} deltas)")], {
+        "stream_p50_ms": percentile(delays, .5), "stream_p95_ms": percentile(delays, .95),
+        "stream_max_ms": max(delays)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        rows, data = offline_times(tmp, args.pages)
+        more_rows, more = streaming_latency(tmp)
+    report("learn_speed", [("document", f"{args.pages} pages"), *rows, *more_rows], {**data, **more})
+
+
+if __name__ == "__main__":
+    main()
