@@ -22,11 +22,40 @@ from learnplat.settings import load_settings
 from tests import corpus
 
 FORMATS = ("chat", "visual", "audio", "ebook")
+TOPICS = Path(__file__).resolve().parents[1] / "data" / "topics"
+
+
+def latin1(text: str) -> str:
+    """The PDF's core font is Latin-1: spell out arrows and dashes, replace the rest."""
+    for char, plain in (("→", "->"), ("—", "-"), ("–", "-"), ("’", "'"), ("“", '"'), ("”", '"')):
+        text = text.replace(char, plain)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def textbook_pages(pages: int, words_per_page: int = 400) -> list[tuple[str | None, str]]:
+    """Real prose for a real-looking textbook: the curated topics, a chapter each, in pages."""
+    book: list[tuple[str | None, str]] = []
+    for number, path in enumerate(sorted(TOPICS.glob("*/*.json")), 1):
+        topic = json.loads(path.read_text())
+        paragraphs = [topic["summary"]]
+        for level in ("beginner", "intermediate", "advanced"):
+            paragraphs += topic["levels"][level]["explanation"].replace("`", "").split("\n\n")
+        paragraphs = [latin1(paragraph) for paragraph in paragraphs]
+        heading: str | None = latin1(f"{number} {topic['name']}")
+        current: list[str] = []
+        for paragraph in paragraphs:
+            current.append(paragraph)
+            if sum(len(p.split()) for p in current) >= words_per_page:
+                book.append((heading, "\n\n".join(current)))
+                heading, current = None, []
+        if current:
+            book.append((heading, "\n\n".join(current)))
+    return book[:pages]
 
 
 def offline_times(tmp: Path, pages: int) -> tuple[list[tuple[str, str]], dict]:
     rows, data = [], {}
-    pdf = corpus.make_long_pdf(tmp / "book.pdf", pages=pages)
+    pdf = corpus.make_pdf(tmp / "book.pdf", textbook_pages(pages))
     with Platform.build(load_settings({"data_dir": tmp / "offline", "user": "bench"})) as platform:
         doc = platform.library.ingest(pdf).document
         assert doc is not None

@@ -25,12 +25,11 @@ def cite_marks(citations: tuple[Citation, ...]) -> str:
 def statements_markdown(statements: tuple[Statement, ...]) -> str:
     """Sentences with their citation marks; a run of sentences citing the same places carries
     one mark, after its last sentence."""
-    parts = []
-    for index, statement in enumerate(statements):
-        following = statements[index + 1].citations if index + 1 < len(statements) else None
-        mark = "" if following == statement.citations else cite_marks(statement.citations)
-        parts.append(statement.text + mark)
-    return " ".join(parts)
+    marks = [cite_marks(statement.citations) for statement in statements]
+    return " ".join(
+        statement.text + ("" if marks[index + 1 : index + 2] == [mark] else mark)
+        for index, (statement, mark) in enumerate(zip(statements, marks, strict=True))
+    )
 
 
 def section_markdown(section: Section, depth: int = 2) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..model import Source
 from .centrality import TermMatrix, lexrank, term_matrix
-from .definitions import Definition, find_definitions, term_key
+from .definitions import Definition, find_definitions
 from .sentences import Sentence, split_sources
 from .terms import Term, phrase_keys, rank_terms, sample_text, yake_phrases
 from .text import content_stems, stem, tokens
@@ -60,7 +60,7 @@ def analyse(sources: tuple[Source, ...]) -> Analysis:
     occurrences = _occurrences(sentences, stems, phrase_keys(phrases, definitions))
     texts = [s.text for s in sentences]
     limit = max(MIN_TERMS, TERMS_PER_CHAPTER * len(titles))
-    terms = tuple(rank_terms(phrases, definitions, occurrences, sample, texts, limit))
+    terms = tuple(rank_terms(phrases, definitions, occurrences, texts, limit))
     titles = _name_clusters(titles, chapter_of, terms)
     return Analysis(
         sentences,
@@ -182,9 +182,3 @@ def _name_clusters(
         else:
             named[number] = f"Part {number + 1}"
     return named
-
-
-def term_sentences(analysis: Analysis, term: str) -> list[int]:
-    """Sentences of the analysis that use ``term`` (for terms that are not key terms)."""
-    key = term_key(term)
-    return list(_occurrences(analysis.sentences, analysis.stems, [key]).get(key, ()))

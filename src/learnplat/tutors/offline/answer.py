@@ -125,7 +125,7 @@ def search(index: SentenceIndex, question: str) -> tuple[list[int], dict[str, st
         if scores[position] >= 0.6 * best or adds:
             chosen.append(position)
             covered |= adds
-    if sum(weights[term] for term in covered) < COVERAGE * total:
+    if sum(weights[term] for term in sorted(covered)) < COVERAGE * total:
         return [], terms, covered
     return sorted(chosen), terms, covered
 

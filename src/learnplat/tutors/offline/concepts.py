@@ -78,6 +78,12 @@ def _fact(analysis: Analysis, index: int) -> ConceptNode:
     return ConceptNode(sentence.text, citation=sentence.citation)
 
 
+def _gist(sentence: str, words: int = 8) -> str:
+    """A paragraph's first sentence, cut short: the heading the explanation does not have."""
+    parts = sentence.rstrip(".").split()
+    return " ".join(parts) if len(parts) <= words + 2 else " ".join(parts[:words]) + " …"
+
+
 def _topic_sections(plan: Plan) -> list[ConceptNode]:
     """A node per paragraph of the topic's explanation, named after the first term it uses."""
     record = plan.record
@@ -103,7 +109,7 @@ def _topic_sections(plan: Plan) -> list[ConceptNode]:
                 )
             )
             remaining.remove(term)
-        label = mentioned[0].term if mentioned else f"{record.name}, part {number}"
+        label = _gist(sentences[0]) if sentences else f"{record.name}, part {number}"
         if term_nodes:
             nodes.append(ConceptNode(label, tuple(term_nodes)))
     if remaining:

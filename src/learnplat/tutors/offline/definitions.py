@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .sentences import Sentence
@@ -17,6 +17,12 @@ _SUBJECT = re.compile(
     rf"^{_ARTICLE}{_TERM}(?:\s*\([^)]{{1,40}}\))?\s+(?:is|are)\s+(?:\w+ly\s+)?"
     r"(?:a|an|the|one|any|defined\s+as|known\s+as)\s"
 )
+# "Enzymes are proteins that ...": a plural is defined without an article. A participle, an
+# -ing form or a preposition after "are" ("The ions are pumped ...") describes instead.
+_PLURAL_SUBJECT = re.compile(
+    rf"^{_ARTICLE}{_TERM}\s+are\s+(?!(?:not|also|then|in|on|at|by|to|from|with|made|used|found|"
+    r"split|set|built|kept|held|the|a|an)\b)(?![a-z]+(?:ed|en|ing)\b)[a-z][a-z-]+\s"
+)
 _REFERS = re.compile(
     rf"^{_ARTICLE}{_TERM}\s+(?:refers?\s+to|means|is\s+a\s+term\s+for|is\s+the\s+name\s+for)\s"
 )
@@ -27,12 +33,12 @@ _CALLED = re.compile(
 _THIS_IS = re.compile(rf"[;:,]\s+this\s+is\s+(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})")
 # "... chlorophyll, the green pigment that absorbs ..."
 _APPOSITIVE = re.compile(
-    r"\b(?P<term>[A-Za-z][\w\-]*),\s+(?:the|a|an)\s+[a-z][\w\- ]{2,60}?\s+"
-    r"(?:that|which|who|where)\b"
+    r"\b(?P<term>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*),"
+    r"\s+(?:the|a|an)\s+[a-z][\w\- ]{2,60}?\s+(?:that|which|who|where)\b"
 )
 _NOT_A_TERM = frozenset(
     "it this that these those there here which what one each its their such another other some "
-    "they he she we you all both most many".split()
+    "they he she we you all both most many called known termed named also because why how".split()
 )
 _QUICK_CHECK = (
     " is ",
@@ -79,21 +85,42 @@ def _clean_term(term: str, *, cut_at_stopword: bool) -> str:
     return " ".join(words)
 
 
-def sentence_definitions(sentence: Sentence) -> list[Definition]:
-    """The terms ``sentence`` defines, strongest pattern first."""
+def _never(phrase: str) -> bool:
+    return False
+
+
+def sentence_definitions(
+    sentence: Sentence, is_phrase: Callable[[str], bool] = _never
+) -> list[Definition]:
+    """The terms ``sentence`` defines, strongest pattern first.
+
+    An apposed term ("... activation energy, the minimum energy that ...") keeps the words
+    before its last only if ``is_phrase`` says they recur as a phrase ("hold chlorophyll" does
+    not) or they are capitalised like a name."""
     text = sentence.text
     if not any(marker in text for marker in _QUICK_CHECK):
         return []
     found: list[tuple[str, int]] = []
-    for pattern, strength in ((_SUBJECT, 3), (_REFERS, 3)):
+    for pattern, strength in ((_SUBJECT, 3), (_REFERS, 3), (_PLURAL_SUBJECT, 3)):
         match = pattern.match(text)
         if match:
             found.append((_clean_term(match.group("term"), cut_at_stopword=False), strength))
     for match in _CALLED.finditer(text):
         found.append((_clean_term(match.group("term"), cut_at_stopword=True), 2))
-    for pattern in (_THIS_IS, _APPOSITIVE):
-        for match in pattern.finditer(text):
-            found.append((_clean_term(match.group("term"), cut_at_stopword=True), 1))
+    for match in _THIS_IS.finditer(text):
+        found.append((_clean_term(match.group("term"), cut_at_stopword=True), 1))
+    for match in _APPOSITIVE.finditer(text):
+        words = match.group("term").split()
+        # The longest ending that recurs as a phrase, or is a name ("Wilson cycle").
+        term = next(
+            (
+                " ".join(words[start:])
+                for start in range(len(words) - 1)
+                if (start > 0 and words[start][:1].isupper()) or is_phrase(" ".join(words[start:]))
+            ),
+            words[-1],
+        )
+        found.append((_clean_term(term, cut_at_stopword=True), 1))
     result: list[Definition] = []
     seen: set[str] = set()
     for term, strength in found:
@@ -107,8 +134,15 @@ def sentence_definitions(sentence: Sentence) -> list[Definition]:
 def find_definitions(sentences: Sequence[Sentence]) -> dict[str, list[Definition]]:
     """Definitions by term key, each list best first: strongest pattern, then simplest sentence."""
     by_key: dict[str, list[Definition]] = {}
+    lowered: list[str] = []
+
+    def is_phrase(phrase: str) -> bool:
+        if not lowered:
+            lowered.append(" ".join(s.text.lower() for s in sentences))
+        return lowered[0].count(phrase.lower()) >= 2
+
     for sentence in sentences:
-        for definition in sentence_definitions(sentence):
+        for definition in sentence_definitions(sentence, is_phrase):
             by_key.setdefault(definition.key, []).append(definition)
     for definitions in by_key.values():
         definitions.sort(key=lambda d: (-d.strength, d.sentence.grade, d.sentence.index))

@@ -16,8 +16,14 @@ from .sentences import Sentence
 from .text import content_stems
 
 CHAPTER_TERMS = 5
-_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as)", re.IGNORECASE)
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|as in)\b", re.IGNORECASE)
+# A sentence with quantities in it is the next best thing to a worked example.
+_NUMBER = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|"
+    r"thousand|million|billion|percent|half|twice)\b",
+    re.IGNORECASE,
+)
+_APPLIED = re.compile(r"\b(?:like an?|this is why|that is why|because|so that|when)\b", re.I)
 
 
 def chapters(plan: Plan) -> list[Chapter]:
@@ -88,8 +94,9 @@ def _chapter_terms(members: list[Sentence], analysis: Analysis) -> list[KeyTerm]
 
 
 def _worked_example(members: list[Sentence], taught: set[Sentence | None]) -> str:
-    """A "for example" sentence, else one with numbers in it, cited; one not yet taught first."""
-    for pattern in (_EXAMPLE, _NUMBER):
+    """A "for example" sentence, else one with quantities, else one that applies an idea
+    ("like a tiny turbine", "this is why"); one the chapter does not already teach first."""
+    for pattern in (_EXAMPLE, _NUMBER, _APPLIED):
         matching = [s for s in members if pattern.search(s.text)]
         if matching:
             chosen = min(matching, key=lambda s: (s in taught, s.index))

@@ -10,9 +10,11 @@ from .answer import SentenceIndex, answer_from_index, build_index
 from .plan import Plan
 from .plans import topic_level
 from .terms import Term
+from .text import STOPWORDS
 
 FOLLOW_UPS = 3
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
+_AGENT = re.compile(r"\b(?:enzyme|protein|organelle|hormone|catalyst|machine|device)s?\b", re.I)
 _ACTS = re.compile(r"^\s*(?:then\s+|\w+ly\s+)?(?!is\b|was\b|has\b)[a-z]+s\b")
 
 
@@ -22,14 +24,21 @@ def index_for(analysis: Analysis) -> SentenceIndex:
 
 
 def what_question(term: str, acts: bool = False) -> str:
+    """ "What is RuBisCO?", "What is the Krebs cycle?", "What is meant by photolysis?"."""
+    named = term != term.lower()
+    # A name ending in a common noun takes "the": "the Krebs cycle", "the electron chain".
+    article = "the " if not named or term.split()[-1].islower() else ""
     if acts:
-        return f"What does {term} do?"
-    # Names and acronyms read well bare ("What is RuBisCO?"); common nouns need no article here.
-    return f"What is {term}?" if term != term.lower() else f"What is meant by {term}?"
+        return f"What does {article}{term} do?"
+    return f"What is {article}{term}?" if named else f"What is meant by {term}?"
 
 
 def _acts(term: Term, analysis: Analysis) -> bool:
-    """The text shows the term doing something: "RuBisCO attaches ..."."""
+    """An agent (a name such as "RuBisCO" or a defined enzyme or protein) that the text shows
+    doing something: "RuBisCO attaches ..."; "carbon dioxide enters" does not make an agent."""
+    named = any(letter.isupper() for letter in term.text[1:])
+    if not named and not any(_AGENT.search(d.sentence.text) for d in term.definitions):
+        return False
     pattern = re.compile(rf"\b{re.escape(term.text)}\b", re.IGNORECASE)
     for index in term.sentence_ids[:6]:
         text = analysis.sentences[index].text
@@ -40,22 +49,37 @@ def _acts(term: Term, analysis: Analysis) -> bool:
 
 
 def _about(title: str) -> str:
+    """ "What should I know about the Krebs cycle?" ("Acids and Bases" keeps its title case)."""
     title = _NUMBERING.sub("", title).strip()
-    first = title.split()[0] if title else ""
-    if first[:1].isupper() and first[1:] == first[1:].lower():
+    words = title.split()
+    significant = [w for w in words[1:] if w.lower() not in STOPWORDS]
+    title_case = bool(significant) and all(w[:1].isupper() for w in significant)
+    if words and words[0][1:] == words[0][1:].lower() and not title_case:
         title = title[:1].lower() + title[1:]
     return f"What should I know about {title}?"
 
 
+def _synonyms(first: Term, second: Term) -> bool:
+    """One is defined in a sentence naming the other: "the Krebs cycle, also called ..."."""
+    return any(d.sentence.index in second.sentence_ids for d in first.definitions) or any(
+        d.sentence.index in first.sentence_ids for d in second.definitions
+    )
+
+
 def _pair(terms: list[Term]) -> str | None:
-    """Two top terms used in one sentence, preferring a pair with the same head noun.
+    """Two top terms used together (twice, or once if they share a head noun, which is
+    preferred), not synonyms.
     Only defined terms and names qualify: "ATP" and "NADPH", not "carbon dioxide" and "light"."""
     top = [t for t in terms if t.definitions or t.text != t.text.lower()][:15]
     pairs = [
         (a, b)
         for position, a in enumerate(top)
         for b in top[position + 1 :]
-        if a.key not in b.key and b.key not in a.key and set(a.sentence_ids) & set(b.sentence_ids)
+        if a.key not in b.key
+        and b.key not in a.key
+        and not _synonyms(a, b)
+        and len(set(a.sentence_ids) & set(b.sentence_ids))
+        >= (1 if a.key.split()[-1] == b.key.split()[-1] else 2)
     ]
     same_head = [(a, b) for a, b in pairs if a.key.split()[-1] == b.key.split()[-1]]
     options = same_head or pairs
@@ -81,6 +105,13 @@ def document_candidates(plan: Plan, analysis: Analysis) -> list[str]:
     return [q for q in ordered if answer_from_index(index, q).found]
 
 
+def _as_written(term: str, text: str) -> str:
+    """A glossary's capital dropped when the text writes the term in lower case ("Thylakoid")."""
+    if term[1:] == term[1:].lower() and term.lower() in text:
+        return term.lower()
+    return term
+
+
 def topic_candidates(plan: Plan) -> list[str]:
     record = plan.record
     if record is None:
@@ -88,8 +119,9 @@ def topic_candidates(plan: Plan) -> list[str]:
     levels = ["beginner", "intermediate", "advanced"]
     taught = {term.term.lower() for term in topic_level(record, plan.level).key_terms}
     later = [level for level in levels[levels.index(plan.level) + 1 :] if level in record.levels]
+    text = " ".join(level.explanation for level in record.levels.values())
     whats = [
-        what_question(term.term)
+        what_question(_as_written(term.term, text))
         for level in later
         for term in record.levels[level].key_terms
         if term.term.lower() not in taught

@@ -3,6 +3,7 @@ heading, or the whole outline with its detail; the three always rise in grade an
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,14 +13,25 @@ from .analysis import Analysis
 from .definitions import Definition
 from .grading import Body, body_of
 from .terms import Term
+from .text import tokens
 
 GLOSSARY_SIZE: dict[Level, int] = {"beginner": 6, "intermediate": 10, "advanced": 16}
-BEGINNER_MAX_WORDS = 22
+BEGINNER_MAX, BEGINNER_MAX_WORDS = 8, 22
 INTERMEDIATE_SHARE, INTERMEDIATE_MAX = 0.3, 40
 ADVANCED_SHARE, ADVANCED_MAX = 0.7, 300
 # Grades apart that survive the tutor's glue lines ("Let's look at ...") joining the text.
 GRADE_MARGIN = 0.5
-_ANAPHORS = ("It ", "Its ", "This ", "These ", "They ", "That ", "Those ", "There it ", "Such ")
+BEGINNER_MIN_WORDS = 7
+# A sentence opening with one of these leans on the sentence before it ("It takes in ...").
+_CONNECTIVES = frozenset(
+    """
+    it its this these they that those such either both each here then so but and also however
+    therefore thus instead together there he she his her their them another yet or
+    """.split()
+)
+_FORMULA = re.compile(r"[=×÷→⁻⁺^<>±√∑]")
+_HAS_DIGIT = re.compile(r"\S*\d\S*")
+_PRONOUNS = frozenset("he she it its they their them this these those his her".split())
 
 
 @dataclass(frozen=True)
@@ -31,20 +43,23 @@ class Selection:
     advanced: tuple[int, ...]
 
     def of(self, level: Level) -> tuple[int, ...]:
-        return {"beginner": self.beginner, "intermediate": self.intermediate}.get(
-            level, self.advanced
-        )
+        if level == "beginner":
+            return self.beginner
+        return self.intermediate if level == "intermediate" else self.advanced
 
 
 def stands_alone(text: str) -> bool:
-    """Not opening with a pronoun that needs the sentence before it ("It takes in ...")."""
-    return not text.startswith(_ANAPHORS)
+    """Readable without the sentence before it: no opening "It", "Either way", "In 1687 he"."""
+    opening = tokens(text)[:3]
+    if not opening or opening[0] in _CONNECTIVES:
+        return False
+    return not any(word in _PRONOUNS for word in opening[1:])
 
 
 def select_levels(analysis: Analysis) -> Selection:
     """The sentences of all three levels, adjusted until grade and length rise strictly."""
     count = len(analysis.sentences)
-    beginner_size = max(2, min(6, count // 6))
+    beginner_size = max(2, min(BEGINNER_MAX, count // 6))
     intermediate_size = max(
         beginner_size + 2, min(INTERMEDIATE_MAX, round(count * INTERMEDIATE_SHARE))
     )
@@ -55,15 +70,36 @@ def select_levels(analysis: Analysis) -> Selection:
     return _rising(analysis, beginner, intermediate, advanced)
 
 
+def plain(text: str) -> bool:
+    """Words rather than formulas: at most one number and no equation symbols."""
+    return not _FORMULA.search(text) and len(_HAS_DIGIT.findall(text)) <= 1
+
+
 def _simplest_central(analysis: Analysis, size: int) -> list[int]:
+    """The simplest of the central sentences that read alone, one per chapter first so that
+    they span the document; short, but not so short that they say nothing."""
     sentences = analysis.sentences
     pool = list(analysis.central_order[: max(8, min(200, round(len(sentences) * 0.3)))])
-    for limit in (BEGINNER_MAX_WORDS, BEGINNER_MAX_WORDS + 8, 10_000):
-        short = [i for i in pool if sentences[i].words <= limit and stands_alone(sentences[i].text)]
-        if len(short) >= size:
+    usable: list[int] = []
+    for shortest, longest in ((BEGINNER_MIN_WORDS, BEGINNER_MAX_WORDS), (4, 30), (1, 10_000)):
+        usable = [
+            i
+            for i in pool
+            if shortest <= sentences[i].words <= longest
+            and stands_alone(sentences[i].text)
+            and plain(sentences[i].text)
+        ]
+        if len(usable) >= size:
             break
-    short = short or pool
-    return sorted(sorted(short, key=lambda i: (sentences[i].grade, i))[:size])
+    simplest = sorted(usable or pool, key=lambda i: (sentences[i].grade, i))
+    chosen: list[int] = []
+    chapters: set[int] = set()
+    for index in simplest:
+        if len(chosen) < size and analysis.chapter_of[index] not in chapters:
+            chosen.append(index)
+            chapters.add(analysis.chapter_of[index])
+    chosen += [i for i in simplest if i not in chosen][: size - len(chosen)]
+    return sorted(chosen)
 
 
 def _groups(analysis: Analysis) -> dict[tuple[str, ...], list[int]]:

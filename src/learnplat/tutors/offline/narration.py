@@ -45,7 +45,8 @@ def spoken(text: str) -> str:
 
 def _script(plan: Plan) -> list[list[str]]:
     """Sentences to speak, in runs that a segment may not cross (one run per part)."""
-    runs = [[f"This is a {plan.level} lesson on {plan.topic}."]]
+    article = "an" if plan.level[0] in "aeiou" else "a"
+    runs = [[f"This is {article} {plan.level} lesson on {plan.topic}."]]
     several = len([part for part in plan.parts if part.items]) > 1
     for part in plan.parts:
         if not part.items:

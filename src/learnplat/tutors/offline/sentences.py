@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from learnplat.services import readability
 
 from ..model import Citation, Source
+from .grading import body_of
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _TERMINAL = re.compile(r"[.!?;:]['\"”’)\]]*$")
@@ -32,17 +32,8 @@ class Sentence:
 
     @property
     def grade(self) -> float:
-        return sentence_grade(self.text)
-
-
-@lru_cache(maxsize=65536)
-def sentence_grade(text: str) -> float:
-    """Flesch-Kincaid grade of one sentence (the readability formula with one sentence)."""
-    tokens = readability.words(text)
-    if not tokens:
-        return 0.0
-    syllables = sum(readability.syllables(token) for token in tokens)
-    return 0.39 * len(tokens) + 11.8 * syllables / len(tokens) - 15.59
+        """Its Flesch-Kincaid grade (counts are cached per text, so this is cheap to repeat)."""
+        return body_of((self.text,)).grade
 
 
 def is_heading_like(paragraph: str) -> bool:
@@ -71,15 +62,32 @@ def is_fragment(sentence: str) -> bool:
     return sentence[0].islower() and sentence[1:2].islower()
 
 
-def _next_path(path: tuple[str, ...], heading: str, source: Source) -> tuple[str, ...]:
-    """The heading path after ``heading`` appears inside a passage."""
-    if heading in source.heading_path:
-        return source.heading_path[: source.heading_path.index(heading) + 1]
+def _next_path(
+    path: tuple[str, ...], heading: str, known: dict[str, list[tuple[str, ...]]]
+) -> tuple[str, ...]:
+    """The heading path after ``heading`` appears inside a passage: where other passages place
+    it (under the current path if it is used in several places), else by its numbering, else
+    as a sibling of the current heading."""
+    places = known.get(heading, [])
+    nested = [p for p in places if path[: len(p) - 1] == p[:-1]]
+    if nested or len(places) == 1:
+        return (nested or places)[0]
     numbered = _NUMBERED_HEADING.match(heading)
     if numbered:
         depth = numbered.group(1).count(".") + 1
         return (*path[: depth - 1], heading)
     return (*path[:-1], heading) if path else (heading,)
+
+
+def _known_places(sources: Sequence[Source]) -> dict[str, list[tuple[str, ...]]]:
+    """Every heading's paths, as passages that start under it record them."""
+    known: dict[str, list[tuple[str, ...]]] = {}
+    for source in sources:
+        for depth, heading in enumerate(source.heading_path, start=1):
+            places = known.setdefault(heading, [])
+            if source.heading_path[:depth] not in places:
+                places.append(source.heading_path[:depth])
+    return known
 
 
 def source_citation(source: Source, quote: str) -> Citation:
@@ -99,6 +107,7 @@ def split_sources(sources: Sequence[Source]) -> tuple[list[Sentence], list[tuple
     found: list[Sentence] = []
     seen: set[str] = set()
     outline: dict[tuple[str, ...], None] = {}
+    known = _known_places(sources)
     for source in sources:
         path = source.heading_path
         headed = bool(source.heading_path)
@@ -110,7 +119,7 @@ def split_sources(sources: Sequence[Source]) -> tuple[list[Sentence], list[tuple
                 continue
             if is_heading_like(paragraph):
                 if headed or paragraph in source.heading_path or _NUMBERED_HEADING.match(paragraph):
-                    path = _next_path(path, paragraph, source)
+                    path = _next_path(path, paragraph, known)
                     outline.setdefault(path)
                 continue
             for text in readability.sentences(paragraph):

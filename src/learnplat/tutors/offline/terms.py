@@ -102,10 +102,12 @@ def used_as_noun(phrase: str, texts: Sequence[str]) -> bool:
     return any(pattern.search(text.lower()) for text in texts)
 
 
-def _display(phrase: str, sample: str) -> str:
+def _display(phrase: str, texts: Sequence[str]) -> str:
     """Lower-case a phrase capitalised only because it opened a sentence ("Photosynthesis")."""
-    if phrase[:1].isupper() and phrase[1:] == phrase[1:].lower() and f" {phrase.lower()}" in sample:
-        return phrase.lower()
+    if phrase[:1].isupper() and phrase[1:] == phrase[1:].lower():
+        lowered = f" {phrase.lower()}"
+        if any(lowered in text for text in texts):
+            return phrase.lower()
     return phrase
 
 
@@ -113,7 +115,6 @@ def rank_terms(
     phrases: Sequence[str],
     definitions: Mapping[str, list[Definition]],
     occurrences: Mapping[str, tuple[int, ...]],
-    sample: str,
     texts: Sequence[str],
     limit: int,
 ) -> list[Term]:
@@ -130,11 +131,11 @@ def rank_terms(
         if acceptable(phrase) and key and key not in ranked:
             # A term the text defines is worth more to a learner than YAKE's rank alone says.
             boost = 0.5 if key in definitions else 1.0
-            ranked[key] = (position * boost, _display(phrase, sample))
+            ranked[key] = (position * boost, phrase)
     for key, found in definitions.items():
         if key not in ranked and acceptable(found[0].term):
             score = len(phrases) * 0.5 + found[0].sentence.index * 1e-6
-            ranked[key] = (score, _display(found[0].term, f"{sample} {found[0].sentence.text}"))
+            ranked[key] = (score, found[0].term)
     candidates = [
         (score, key, text)
         for key, (score, text) in ranked.items()
@@ -154,7 +155,8 @@ def rank_terms(
             for other in keys
         )
         if not covered:
-            terms.append(Term(text, key, occurrences[key], tuple(definitions.get(key, ()))))
+            shown = _display(text, [texts[i] for i in occurrences[key]])
+            terms.append(Term(shown, key, occurrences[key], tuple(definitions.get(key, ()))))
         if len(terms) == limit:
             break
     return terms
