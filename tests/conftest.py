@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from learnplat.settings import Settings, load_settings
+from tests.stubs.bedrock import BedrockStub
+from tests.stubs.openai import OpenAIStub
 
 if TYPE_CHECKING:
     from learnplat.platform import Platform
@@ -59,3 +61,36 @@ def require_program(name: str) -> str:
     if os.environ.get("LEARNPLAT_REQUIRE_SYSTEM_DEPS") == "1":
         pytest.fail(f"{reason}, and LEARNPLAT_REQUIRE_SYSTEM_DEPS=1 requires it")
     pytest.skip(reason)
+
+
+# Local stand-ins for providers, over real HTTP on 127.0.0.1 (tests/stubs/).
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Dummy credentials through the standard chain, and nothing else from this machine."""
+    for key in list(os.environ):
+        if key.startswith("AWS_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+
+
+@pytest.fixture
+def bedrock(aws_env: None) -> Iterator[BedrockStub]:
+    stub = BedrockStub()
+    stub.start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def openai_stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIStub]:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    stub = OpenAIStub()
+    stub.start()
+    yield stub
+    stub.stop()

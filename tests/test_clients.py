@@ -8,8 +8,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,36 +18,6 @@ from tests.stubs.openai import OpenAIStub
 
 QUESTION = [Message("user", "What does photosynthesis do?")]
 MODEL = "amazon.nova-pro-v1:0"
-
-
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Dummy credentials through the standard chain, and nothing else from this machine."""
-    for key in list(os.environ):
-        if key.startswith("AWS_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-
-
-@pytest.fixture
-def bedrock(aws_env: None) -> Iterator[BedrockStub]:
-    stub = BedrockStub()
-    stub.start()
-    yield stub
-    stub.stop()
-
-
-@pytest.fixture
-def openai_stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIStub]:
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    stub = OpenAIStub()
-    stub.start()
-    yield stub
-    stub.stop()
 
 
 def bedrock_chat(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from learnplat.services.export import export_lesson
 from learnplat.services.readability import flesch_kincaid_grade
 from learnplat.settings import load_settings
 from learnplat.tutors.render import lesson_markdown
+from tests.stubs.bedrock import BedrockStub, HTTPFailure
 from tests.stubs.openai import OpenAIStub
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -194,15 +194,6 @@ def test_cli_topics_lists_the_library(run) -> None:
 # --- an OpenAI-compatible provider over real HTTP ---------------------------------------------
 
 
-@pytest.fixture
-def openai_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIStub]:
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    stub = OpenAIStub()
-    stub.start()
-    yield stub
-    stub.stop()
-
-
 def chat_lesson_json(title: str) -> str:
     return json.dumps(
         {
@@ -222,11 +213,11 @@ def chat_lesson_json(title: str) -> str:
 
 
 def test_openai_provider_generates_and_is_cached_per_provider(
-    openai_server: OpenAIStub, isolated_home: Path
+    openai_stub: OpenAIStub, isolated_home: Path
 ) -> None:
-    openai_server.chunks = [chat_lesson_json("Photosynthesis, generated")]
-    openai_server.reply = openai_server.chunks[0]
-    settings = load_settings({"provider": "openai", "base_url": openai_server.base_url})
+    openai_stub.chunks = [chat_lesson_json("Photosynthesis, generated")]
+    openai_stub.reply = openai_stub.chunks[0]
+    settings = load_settings({"provider": "openai", "base_url": openai_stub.base_url})
     with Platform.build(settings) as platform:
         streamed: list[str] = []
         lesson = platform.learning.lesson("photosynthesis", on_text=streamed.append)
@@ -247,13 +238,13 @@ def test_an_unreachable_provider_falls_back_with_a_notice(isolated_home: Path) -
 
 
 def test_doctor_checks_the_configured_provider(
-    run, openai_server: OpenAIStub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    run, openai_stub: OpenAIStub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     def provider_check(*flags: str) -> dict:
         checks = json.loads(run(*flags, "doctor", "--json").stdout)
         return next(check for check in checks if check["name"] == "provider")
 
-    monkeypatch.setenv("LEARNPLAT_BASE_URL", openai_server.base_url)
+    monkeypatch.setenv("LEARNPLAT_BASE_URL", openai_stub.base_url)
     assert provider_check("--provider", "openai")["status"] == "ok"
     monkeypatch.setenv("LEARNPLAT_BASE_URL", "http://127.0.0.1:9/v1")
     assert provider_check("--provider", "openai")["status"] == "fail"
@@ -268,3 +259,53 @@ def test_doctor_checks_the_configured_provider(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     assert provider_check("--provider", "bedrock")["status"] == "ok"
+
+
+def test_cli_learn_with_bedrock_streams_a_generated_lesson(
+    run, bedrock: BedrockStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The standard AWS setting for a custom endpoint; credentials come from aws_env.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrock.url)
+    lesson = chat_lesson_json("Photosynthesis, by Nova")
+    bedrock.chunks = [lesson[i : i + 25] for i in range(0, len(lesson), 25)]
+    result = run("--provider", "bedrock", "learn", "photosynthesis", "--json")
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.stdout)
+    assert (made["provider"], made["title"]) == ("bedrock", "Photosynthesis, by Nova")
+    sent = bedrock.model_requests("converse-stream")[0]
+    assert sent["inferenceConfig"]["maxTokens"] <= 5000
+    assert "Photosynthesis" in json.dumps(sent["messages"])
+
+
+def test_cli_learn_bedrock_access_denied_falls_back_visibly(
+    run, bedrock: BedrockStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrock.url)
+    bedrock.failures = [HTTPFailure(403, "AccessDeniedException", "You don't have access")] * 5
+    result = run("--provider", "bedrock", "learn", "photosynthesis")
+    assert result.exit_code == 0, result.output
+    assert "AccessDenied" in result.stderr and "offline lesson" in result.stderr
+    assert "# Photosynthesis" in result.stdout
+
+
+def test_lessons_are_cached_in_an_s3_topic_store(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://{host}:{port}")
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="lessons")
+        settings = load_settings({"topic_store": "s3://lessons/learnplat"})
+        with Platform.build(settings) as platform:
+            platform.learning.lesson("inflation", level="advanced")
+        keys = boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket="lessons")
+        assert any(item["Key"].startswith("learnplat/lessons/") for item in keys["Contents"])
+        with Platform.build(settings) as fresh:  # a new process's view: from S3, not memory
+            assert fresh.learning.lesson("inflation", level="advanced").from_cache
+    finally:
+        server.stop()

@@ -26,7 +26,6 @@ from learnplat.tutors.model import (
     TopicRecord,
 )
 from learnplat.tutors.render import lesson_markdown
-from tests import test_clients
 from tests.stubs.bedrock import BedrockStub, HTTPFailure
 from tests.stubs.openai import OpenAIStub
 
@@ -124,9 +123,6 @@ class Collector:
 
 
 # The stub servers and AWS environment of the clients' own tests, shared rather than copied.
-aws_env = test_clients.aws_env
-bedrock = test_clients.bedrock
-openai_stub = test_clients.openai_stub
 
 
 @pytest.fixture
