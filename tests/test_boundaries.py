@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import learnplat.clients
 import learnplat.services
 import learnplat.store
+import learnplat.tutors
 
 FORBIDDEN = ("textual", "typer", "flask", "rich")
 
@@ -32,7 +34,13 @@ def _loaded_after_importing(modules: list[str]) -> set[str]:
 
 
 def test_services_and_store_never_import_ui_or_transport() -> None:
-    modules = _modules(learnplat.services) + _modules(learnplat.store) + ["learnplat.platform"]
+    modules = [
+        *_modules(learnplat.services),
+        *_modules(learnplat.store),
+        *_modules(learnplat.tutors),
+        *_modules(learnplat.clients),
+        "learnplat.platform",
+    ]
     assert "learnplat.services.library" in modules
     loaded = _loaded_after_importing(modules)
     assert not loaded & set(FORBIDDEN), loaded & set(FORBIDDEN)
@@ -41,7 +49,7 @@ def test_services_and_store_never_import_ui_or_transport() -> None:
 def test_cli_import_does_not_load_textual_or_pdf_engines() -> None:
     loaded = _loaded_after_importing(["learnplat.cli"])
     assert "typer" in loaded
-    assert not loaded & {"textual", "pypdfium2", "pypdf", "docx", "sqlite_utils"}
+    assert not loaded & {"textual", "pypdfium2", "pypdf", "docx", "sqlite_utils", "boto3", "numpy"}
 
 
 def test_tcss_ships_beside_the_app() -> None:
