@@ -42,6 +42,11 @@ def originals_dir(data_dir: Path) -> Path:
     return data_dir / "originals"
 
 
+def audio_dir(data_dir: Path) -> Path:
+    """Where spoken lessons are saved when no output path is given."""
+    return data_dir / "audio"
+
+
 def log_file(data_dir: Path) -> Path:
     """The log file that takes library warnings (pypdf, PDFium) away from the terminal."""
     return data_dir / "logs" / "learnplat.log"

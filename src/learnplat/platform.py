@@ -9,6 +9,7 @@ from .logs import configure_logging
 from .services.learning import Learning, Provider
 from .services.lesson_cache import LessonCache
 from .services.library import Library
+from .services.speech import Speech
 from .services.topic_store import open_topic_store
 from .services.topics import TopicLibrary
 from .settings import Settings
@@ -25,6 +26,7 @@ class Platform:
     database: Database
     library: Library
     learning: Learning
+    speech: Speech
 
     @classmethod
     def build(cls, settings: Settings) -> Platform:
@@ -42,7 +44,17 @@ class Platform:
             Provider(settings.provider, settings.model_id),
             LessonCache(topic_store),
         )
-        return cls(settings=settings, database=database, library=library, learning=learning)
+        speech = Speech.from_settings(
+            settings.speech,
+            region=settings.region,
+            polly_engine=settings.polly_engine,
+            polly_voice=settings.polly_voice,
+            voice=settings.voice,
+            audio_dir=paths.audio_dir(settings.data_dir),
+        )
+        return cls(
+            settings=settings, database=database, library=library, learning=learning, speech=speech
+        )
 
     def close(self) -> None:
         self.database.close()

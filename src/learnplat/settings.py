@@ -59,6 +59,27 @@ def _temperature(value: Any) -> float:
     return number
 
 
+def _speech(value: Any) -> str:
+    name = str(value).strip().lower()
+    if name not in ("espeak", "polly"):
+        raise ValueError("must be espeak or polly")
+    return name
+
+
+def _rate(value: Any) -> int:
+    number = int(value)
+    if not 80 <= number <= 450:
+        raise ValueError("must be between 80 and 450 words per minute")
+    return number
+
+
+def _polly_engine(value: Any) -> str:
+    name = str(value).strip().lower()
+    if name not in ("neural", "standard", "generative", "long-form"):
+        raise ValueError("must be neural, standard, generative or long-form")
+    return name
+
+
 def _max_tokens(value: Any) -> int:
     number = int(value)
     if not 1 <= number <= 100_000:
@@ -92,6 +113,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("temperature", _temperature, 0.3, "Sampling temperature for generated lessons."),
     Option("max_tokens", _max_tokens, 4000, "Longest generated reply, in tokens (Nova Pro: 5000)."),
     Option("topic_store", _text, "local", "local or s3://bucket/prefix."),
+    Option("speech", _speech, "espeak", "Voice engine: espeak (offline) or polly."),
+    Option("voice", _text, None, "Voice name (default: en for espeak, Joanna for Polly)."),
+    Option("rate_wpm", _rate, None, "Speaking rate in words per minute."),
+    Option("polly_engine", _polly_engine, "neural", "Polly engine."),
+    Option("polly_voice", _text, "Joanna", "Polly voice when no voice is set."),
 )
 DEFAULT_MODELS = {"bedrock": "amazon.nova-pro-v1:0", "openai": "llama3.1"}
 _BY_KEY = {option.key: option for option in OPTIONS}
@@ -121,6 +147,11 @@ class Settings:
     temperature: float = 0.3
     max_tokens: int = 4000
     topic_store: str = "local"
+    speech: str = "espeak"
+    voice: str | None = None
+    rate_wpm: int | None = None
+    polly_engine: str = "neural"
+    polly_voice: str = "Joanna"
     sources: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from ..errors import LearnplatError
+from ..errors import BadInput, LearnplatError
 from . import output
 from .main import app, state
 
@@ -139,23 +139,39 @@ def learn(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Make a fresh lesson.")] = False,
     provider: ProviderFlag = None,
+    play: Annotated[bool, typer.Option("--play", help="audio: speak and play the lesson.")] = False,
+    voice: Annotated[str | None, typer.Option("--voice", help="audio: voice name.")] = None,
+    rate: Annotated[int | None, typer.Option("--rate", help="audio: words per minute.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Explain a topic at your level, grounded in your notes, with page citations.
 
     Exit status 1 when nothing covers the topic (no lesson was made).
 
+    With --format audio, --out FILE.wav (or .mp3 with Polly) or --play speaks the narration.
+
     Examples:
       learnplat learn photosynthesis --level beginner
       learnplat learn --file notes.pdf --format ebook --out notes-book.md
+      learnplat learn photosynthesis --format audio --out photosynthesis.wav --play
     """
     from ..services.export import export_lesson
+    from .speech import AUDIO_SUFFIXES, audio_json, check_audio_target, narrate_lesson
 
     if provider:
         state(ctx).flags["provider"] = provider
+    spoken = format == "audio" and (
+        play or (out is not None and out.suffix.lower() in AUDIO_SUFFIXES)
+    )
+    if spoken:
+        check_audio_target(ctx, out, voice, rate)
+    elif play or voice or rate:
+        raise BadInput("--play, --voice and --rate need --format audio")
     doc_ids = list(docs or []) + (_ingest_files(ctx, files) if files else [])
     learning = state(ctx).platform.learning
-    live = output.out.is_terminal and not as_json and out is None and format != "visual"
+    live = (
+        output.out.is_terminal and not as_json and out is None and format not in ("visual", "audio")
+    )
     with _Streamer(live) as streamer:
         lesson = learning.lesson(
             topic,
@@ -165,11 +181,21 @@ def learn(
             use_cache=not no_cache,
             on_text=streamer,
         )
-    if out is not None:
+    audio = None
+    if spoken:
+        for notice in lesson.notices:
+            output.note(f"[yellow]note:[/] {escape(notice)}")
+        audio = narrate_lesson(ctx, lesson, out, voice=voice, rate=rate, play=play, as_json=as_json)
+    elif out is not None:
         export_lesson(lesson, out)
         output.note(f"wrote {out}")
     if as_json:
-        output.emit_json(lesson_json(lesson))
+        output.emit_json({**lesson_json(lesson), "audio": audio_json(audio) if audio else None})
+        return
+    if audio is not None:
+        from ..tutors.render import narration_markdown
+
+        sys.stdout.write(narration_markdown(audio.segments) + "\n")
         return
     for notice in lesson.notices:
         output.note(f"[yellow]note:[/] {escape(notice)}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -190,7 +191,7 @@ def doctor(
         marks = {"ok": "[green]ok[/]  ", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
         for check in checks:
             output.out.print(
-                f"{marks[check.status]} {check.name:<12} {check.detail}", soft_wrap=True
+                f"{marks[check.status]} {check.name:<12} {escape(check.detail)}", soft_wrap=True
             )
     if any(check.status == "fail" for check in checks):
         raise typer.Exit(1)
@@ -208,7 +209,7 @@ def tui(ctx: typer.Context) -> None:
 
 
 def _register_commands() -> None:
-    from . import learn, library  # noqa: F401  (they register their commands)
+    from . import learn, library, speech  # noqa: F401  (they register their commands)
 
 
 _register_commands()

@@ -117,6 +117,60 @@ def _provider(settings: Settings) -> Check:
     return Check("provider", "ok", f"openai ({model}) at {settings.base_url}, reachable")
 
 
+def _speech(settings: Settings) -> list[Check]:
+    """The voices that can speak, and the players that can play what they make."""
+    from .speech import EspeakVoice, PollyVoice, available_players
+
+    espeak = EspeakVoice()
+    checks = []
+    if espeak.available():
+        voices = espeak.voices()
+        checks.append(
+            Check("speech", "ok", f"espeak-ng ({len(voices)} voices, e.g. {', '.join(voices[:4])})")
+        )
+    else:
+        checks.append(
+            Check(
+                "speech",
+                "warn",
+                "espeak-ng not found: lessons are scripts only (apt-get install espeak-ng)",
+            )
+        )
+    if settings.speech == "polly":
+        polly = PollyVoice(
+            settings.region, engine=settings.polly_engine, voice=settings.polly_voice
+        )
+        if polly.available():
+            checks.append(
+                Check(
+                    "polly",
+                    "ok",
+                    f"Amazon Polly {settings.polly_voice} "
+                    f"({settings.polly_engine}, {settings.region})",
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    "polly",
+                    "fail",
+                    "Amazon Polly: no AWS credentials found; speech falls back to espeak-ng",
+                )
+            )
+    players = available_players()
+    checks.append(
+        Check("audio player", "ok", ", ".join(players))
+        if players
+        else Check(
+            "audio player",
+            "warn",
+            "none: audio is saved, not played (install "
+            "pulseaudio-utils or alsa-utils, or pip install 'learnplat[audio]')",
+        )
+    )
+    return checks
+
+
 def _pdf_engines() -> Check:
     pdfium, pypdf = _version("pypdfium2"), _version("pypdf")
     if not pdfium and not pypdf:
@@ -137,5 +191,6 @@ def run_checks(settings: Settings) -> list[Check]:
         _database(settings),
         _config(settings),
         _provider(settings),
+        *_speech(settings),
         _pdf_engines(),
     ]

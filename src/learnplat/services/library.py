@@ -139,6 +139,45 @@ def _split_path(stored: str) -> tuple[str, ...]:
     return tuple(part for part in stored.split(HEADING_SEPARATOR) if part)
 
 
+def read_file(path: Path, max_file_bytes: int) -> bytes:
+    """A file's bytes, refused clearly when missing, a directory, too large or unreadable."""
+    if not path.exists():
+        raise DocumentError(f"no such file: {path}", hint="check the path and try again")
+    if path.is_dir():
+        raise DocumentError(
+            f"{path} is a directory", hint=f"name the files in it, e.g. {path}/*.pdf"
+        )
+    limit_mb = max_file_bytes / (1024 * 1024)
+    try:
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            raise DocumentError(
+                f"{path.name} is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB",
+                hint="raise max_file_mb in the config file or LEARNPLAT_MAX_FILE_MB",
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_file_bytes + 1)
+    except FileNotFoundError as exc:
+        raise DocumentError(
+            f"{path.name} vanished while it was being read", hint="was it moved or deleted?"
+        ) from exc
+    except OSError as exc:
+        raise DocumentError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > max_file_bytes:
+        raise DocumentError(
+            f"{path.name} grew past the {limit_mb:g} MB limit while it was being read"
+        )
+    return data
+
+
+def read_text_of(path: Path, max_file_bytes: int) -> str:
+    """The text of a PDF, DOCX, TXT or Markdown file, without adding it to the library.
+    Raises DocumentError."""
+    source = Path(path).expanduser()
+    extracted = extract(read_file(source, max_file_bytes), source.name)
+    return "\n\n".join(unit.text for unit in extracted.units)
+
+
 class Library:
     """The current user's documents. Every public method raises LearnplatError subclasses."""
 
@@ -149,35 +188,6 @@ class Library:
         self.max_file_bytes = max_file_bytes
 
     # ingest --------------------------------------------------------------
-    def _read(self, path: Path) -> bytes:
-        if not path.exists():
-            raise DocumentError(f"no such file: {path}", hint="check the path and try again")
-        if path.is_dir():
-            raise DocumentError(
-                f"{path} is a directory", hint=f"name the files in it, e.g. {path}/*.pdf"
-            )
-        limit_mb = self.max_file_bytes / (1024 * 1024)
-        try:
-            size = path.stat().st_size
-            if size > self.max_file_bytes:
-                raise DocumentError(
-                    f"{path.name} is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB",
-                    hint="raise max_file_mb in the config file or LEARNPLAT_MAX_FILE_MB",
-                )
-            with path.open("rb") as handle:
-                data = handle.read(self.max_file_bytes + 1)
-        except FileNotFoundError as exc:
-            raise DocumentError(
-                f"{path.name} vanished while it was being read", hint="was it moved or deleted?"
-            ) from exc
-        except OSError as exc:
-            raise DocumentError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        if len(data) > self.max_file_bytes:
-            raise DocumentError(
-                f"{path.name} grew past the {limit_mb:g} MB limit while it was being read"
-            )
-        return data
-
     def _keep_original(self, data: bytes, sha256: str, suffix: str) -> str:
         """Copy the file's bytes into the data dir (content-addressed); return the relative path."""
         relative = Path("originals") / sha256[:2] / f"{sha256}{suffix.lower()}"
@@ -204,7 +214,7 @@ class Library:
         Returns the IngestResult (status "added" or "duplicate"). Raises DocumentError.
         """
         source = Path(path).expanduser()
-        data = self._read(source)
+        data = read_file(source, self.max_file_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self.store.find_by_hash(self.user, sha256)
         if existing is not None:
