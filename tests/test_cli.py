@@ -156,7 +156,8 @@ def test_doctor_reports_data_dir_database_and_provider(run, isolated_home: Path)
     result = run("doctor", "--json")
     assert result.exit_code == 0, result.output
     checks = {check["name"]: check for check in json.loads(result.stdout)}
-    assert {"data dir", "database", "provider", "speech", "audio player", "pdf engines"} <= checks.keys()
+    expected = {"data dir", "database", "provider", "speech", "audio player", "pdf engines"}
+    assert expected <= checks.keys()
     assert checks["database"]["status"] == "ok"
     assert str(isolated_home) in checks["data dir"]["detail"]
     assert "offline" in checks["provider"]["detail"]

@@ -309,3 +309,19 @@ def test_lessons_are_cached_in_an_s3_topic_store(
             assert fresh.learning.lesson("inflation", level="advanced").from_cache
     finally:
         server.stop()
+
+
+def test_ask_can_answer_from_a_curated_topic_too(platform: Platform) -> None:
+    without = platform.learning.ask("what does chlorophyll do?")
+    assert not without.found  # an empty library covers nothing
+    answer = platform.learning.ask("what does chlorophyll do?", topic="photosynthesis")
+    assert answer.found
+    assert any("chlorophyll" in statement.text.lower() for statement in answer.statements)
+    assert [c.title for c in answer.citations] == ["Topic library: Photosynthesis"]
+
+
+def test_exported_files_get_the_usual_permissions(platform: Platform, tmp_path: Path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    out = export_lesson(platform.learning.lesson("fractions"), tmp_path / "fractions.md")
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -59,11 +59,23 @@ class RecordingApp(LearnplatApp):
         self.notices: list[Notice] = []
         self.animation_level = "none"  # the tab underline's slide only slows the tests down
 
-    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",  # type: ignore[override]
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         self.notices.append(Notice(severity, title, message))
-        super().notify(message, title=title, severity=severity,  # type: ignore[arg-type]
-                       timeout=timeout, markup=markup)
+        super().notify(
+            message,
+            title=title,
+            severity=severity,  # type: ignore[arg-type]
+            timeout=timeout,
+            markup=markup,
+        )
 
     def severities(self) -> list[str]:
         return [notice.severity for notice in self.notices]
@@ -156,8 +168,11 @@ def test_function_keys_switch_tabs_even_while_typing_in_an_input(platform: Platf
 
 def test_tabs_not_built_yet_say_so_and_point_to_the_library(platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
-        for tab_id, name in [("learn", "Learn"), ("teach", "Teach Back"),
-                             ("challenges", "Challenges"), ("progress", "Progress")]:
+        for tab_id, name in [
+            ("teach", "Teach Back"),
+            ("challenges", "Challenges"),
+            ("progress", "Progress"),
+        ]:
             await pilot.press(TAB_KEYS[tab_id])
             await pilot.pause()
             pane = app.query_one(f"#{tab_id}")
@@ -171,9 +186,17 @@ def test_tabs_not_built_yet_say_so_and_point_to_the_library(platform: Platform) 
 def test_command_palette_lists_tab_and_library_commands(platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
-        for title in ["Go to Learn", "Go to Teach Back", "Go to Challenges", "Go to Library",
-                      "Go to Progress", "Library: add a file by path", "Library: browse for a file",
-                      "Library: search", "Library: remove the selected document"]:
+        for title in [
+            "Go to Learn",
+            "Go to Teach Back",
+            "Go to Challenges",
+            "Go to Library",
+            "Go to Progress",
+            "Library: add a file by path",
+            "Library: browse for a file",
+            "Library: search",
+            "Library: remove the selected document",
+        ]:
             assert title in commands
         commands["Go to Progress"].callback()
         await pilot.pause()
@@ -207,8 +230,9 @@ def test_typing_a_path_with_tab_completion_and_enter_adds_the_file(
         assert rows(app) == 1
         assert not app.query_one(LibraryPane).has_class("-empty")
         assert app.query_one(PathInput).value == ""
-        assert app.notices[-1] == Notice("information", "notes.md",
-                                         "Added “Cells”: 2 sections, 20 words.")
+        assert app.notices[-1] == Notice(
+            "information", "notes.md", "Added “Cells”: 2 sections, 20 words."
+        )
 
     run(platform, scenario)
 
@@ -324,7 +348,9 @@ def test_bad_files_give_error_notifications_and_the_app_stays_usable(
         await add_by_path(pilot, docs_dir / "missing.md")
         errors = [notice for notice in app.notices if notice.severity == "error"]
         assert [notice.title for notice in errors] == [
-            "Could not add empty.txt", "Could not add junk.pdf", "Could not add missing.md"
+            "Could not add empty.txt",
+            "Could not add junk.pdf",
+            "Could not add missing.md",
         ]
         assert all(notice.message for notice in errors)
         assert rows(app) == 0
@@ -543,7 +569,9 @@ def test_pasted_text_becomes_paths(tmp_path: Path) -> None:
     assert parse_pasted_paths(str(spaced)) == [spaced]  # unquoted, but a file as a whole
     assert parse_pasted_paths(f"file://{str(spaced).replace(' ', '%20')}") == [spaced]
     assert parse_pasted_paths("/a/b.pdf /c/d.md\n\n/e/f.txt\n") == [
-        Path("/a/b.pdf"), Path("/c/d.md"), Path("/e/f.txt")
+        Path("/a/b.pdf"),
+        Path("/c/d.md"),
+        Path("/e/f.txt"),
     ]
     assert parse_pasted_paths("   \n") == []
 
@@ -553,15 +581,15 @@ def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("learnplat.services.library.now_iso", lambda: "2024-01-01T00:00:00+00:00")
 
 
-def _still_app(platform: Platform) -> LearnplatApp:
+def still_app(platform: Platform) -> LearnplatApp:
     app = LearnplatApp(platform)
     app.animation_level = "none"  # a half-slid tab underline would make snapshots flaky
     return app
 
 
-async def _quiet(pilot: Pilot) -> None:
+async def quiet(pilot: Pilot, settled: Callable[[Pilot], Awaitable[None]] | None = None) -> None:
     """Settle, then drop what depends on timing: toasts and the input cursor's blink phase."""
-    await settle(pilot)
+    await (settled or settle)(pilot)
     pilot.app.clear_notifications()
     for text_input in pilot.app.query(Input):
         text_input.cursor_blink = False
@@ -569,7 +597,7 @@ async def _quiet(pilot: Pilot) -> None:
 
 
 def test_snapshot_empty_library_at_80x24(platform: Platform, snap_compare) -> None:
-    assert snap_compare(_still_app(platform), terminal_size=(80, 24), run_before=_quiet)
+    assert snap_compare(still_app(platform), terminal_size=(80, 24), run_before=quiet)
 
 
 def test_snapshot_library_with_preview_and_search(
@@ -584,14 +612,14 @@ def test_snapshot_library_with_preview_and_search(
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("slash", *"light", "enter")
-        await _quiet(pilot)
+        await quiet(pilot)
 
-    assert snap_compare(_still_app(platform), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
 
 
 def test_snapshot_teach_back_tab(platform: Platform, snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await pilot.press("f2")
-        await _quiet(pilot)
+        await quiet(pilot)
 
-    assert snap_compare(_still_app(platform), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(still_app(platform), terminal_size=(80, 24), run_before=run_before)

@@ -59,7 +59,9 @@ class LearnplatApp(App[None]):
 
     def compose(self) -> ComposeResult:
         panes: dict[str, Callable[[], Widget]] = {
-            "learn": LearnPane,
+            "learn": lambda: LearnPane(
+                self.platform.learning, self.platform.library, id="learn-pane"
+            ),
             "teach": TeachPane,
             "challenges": ChallengesPane,
             "library": lambda: LibraryPane(self.platform.library, id="library-pane"),
@@ -83,6 +85,10 @@ class LearnplatApp(App[None]):
     def library_pane(self) -> LibraryPane:
         return self.query_one(LibraryPane)
 
+    @property
+    def learn_pane(self) -> LearnPane:
+        return self.query_one(LearnPane)
+
     def action_show_tab(self, tab_id: str) -> None:
         """Switch to a tab and put the focus where its keys work."""
         tabbed = self.query_one(TabbedContent)
@@ -95,12 +101,18 @@ class LearnplatApp(App[None]):
     def _focus_tab(self, tab_id: str) -> None:
         if tab_id == "library":
             self.library_pane.focus_default()
+        elif tab_id == "learn":
+            self.learn_pane.focus_default()
         else:
             self.query_one(TabbedContent).query_one(Tabs).focus()
 
     def _in_library(self, action: str) -> None:
         self.action_show_tab("library")
         self.call_after_refresh(getattr(self.library_pane, f"action_{action}"))
+
+    def _in_learn(self, action: str) -> None:
+        self.action_show_tab("learn")
+        self.call_after_refresh(getattr(self.learn_pane, f"action_{action}"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -117,6 +129,18 @@ class LearnplatApp(App[None]):
         )
         for title, help_text, action in library_commands:
             yield SystemCommand(title, help_text, partial(self._in_library, action))
+        learn_commands = (
+            ("Learn: make the lesson", "Learn the typed topic at the chosen level (ctrl+l)",
+             "learn"),
+            ("Learn: pick sources", "Choose documents to ground lessons in (ctrl+o)", "sources"),
+            ("Learn: export the lesson", "Write it as Markdown, Mermaid or EPUB (ctrl+e)",
+             "export"),
+            ("Learn: ask a follow-up", "Ask about a chat lesson (ctrl+f)", "focus_follow_up"),
+            ("Learn: quiz me on this", "Challenges are coming (ctrl+g)", "quiz"),
+            ("Learn: teach it back", "Teach Back is coming (ctrl+t)", "teach_back"),
+        )
+        for title, help_text, action in learn_commands:
+            yield SystemCommand(title, help_text, partial(self._in_learn, action))
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste nobody else took (e.g. files dropped on the tab bar) goes to the Library."""

@@ -234,6 +234,9 @@ def ask(
     docs: Annotated[
         list[int] | None, typer.Option("--doc", "-d", help="Only these document ids.")
     ] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", "-t", help="Also answer from this curated topic.")
+    ] = None,
     provider: ProviderFlag = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -245,7 +248,7 @@ def ask(
 
     if provider:
         state(ctx).flags["provider"] = provider
-    answer = state(ctx).platform.learning.ask(question, doc_ids=list(docs or []))
+    answer = state(ctx).platform.learning.ask(question, doc_ids=list(docs or []), topic=topic)
     if as_json:
         output.emit_json(answer_json(answer))
         return

@@ -239,8 +239,9 @@ class LibraryPane(Vertical):
         missing = [path.name or str(path) for path in paths if not path.exists()]
         if not found:
             # Pasted prose is not a list of files: one notice, not an error per word.
-            self.notify("Nothing to add: the pasted text names no existing file.",
-                        severity="warning")
+            self.notify(
+                "Nothing to add: the pasted text names no existing file.", severity="warning"
+            )
             return
         if missing:
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
@@ -342,8 +343,9 @@ class LibraryPane(Vertical):
     def _password_given(self, job: IngestJob, path: Path, password: str | None) -> None:
         self._asking_password = False
         if password is None:
-            self.notify(f"Skipped {path.name}: it needs a password.", severity="warning",
-                        markup=False)
+            self.notify(
+                f"Skipped {path.name}: it needs a password.", severity="warning", markup=False
+            )
         else:
             self._jobs.appendleft(IngestJob((path,), password, job.typed))
         self._start_next_job()

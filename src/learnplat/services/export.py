@@ -6,7 +6,6 @@ import html
 import io
 import os
 import re
-import tempfile
 import uuid
 import zipfile
 from datetime import UTC, datetime
@@ -20,17 +19,21 @@ EXTENSIONS = (".md", ".markdown", ".epub")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """Write via a temp file and a rename, so a failure never leaves half a file. The file
+    gets the usual permissions (0666 less the umask), like any file the user saves."""
     if not path.parent.is_dir():
         raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except PermissionError as exc:
+        tmp.unlink(missing_ok=True)
         raise BadInput(f"cannot write {path}: permission denied") from exc
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise LearnplatError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 

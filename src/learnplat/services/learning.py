@@ -35,6 +35,16 @@ def source_of(passage: Passage) -> Source:
     )
 
 
+def topic_sources(record: TopicRecord) -> list[Source]:
+    """A curated topic's explanations, paragraph by paragraph, as sources to answer from."""
+    return [
+        Source(text=paragraph, title=record.citation.title)
+        for level in LEVELS
+        for paragraph in record.levels[level].explanation.split("\n\n")
+        if paragraph.strip()
+    ]
+
+
 @dataclass(frozen=True)
 class Provider:
     """The provider in use, for headers and cache keys."""
@@ -155,10 +165,16 @@ class Learning:
         )
 
     def ask(
-        self, question: str, *, doc_ids: Sequence[int] = (), on_text: TextSink | None = None
+        self,
+        question: str,
+        *,
+        doc_ids: Sequence[int] = (),
+        topic: str | None = None,
+        on_text: TextSink | None = None,
     ) -> Answer:
-        """Answer from the learner's documents (the named ones, else all). ``found`` is False
-        when they do not cover the question. Raises BadInput, NotFound."""
+        """Answer from the learner's documents (the named ones, else all) and, when ``topic``
+        names a curated topic, from its explanations too. ``found`` is False when none of them
+        covers the question. Raises BadInput, NotFound."""
         question = question.strip()
         if not question:
             raise BadInput("the question is empty", hint='learnplat ask "what does RuBisCO do?"')
@@ -170,4 +186,8 @@ class Learning:
                 question, doc_ids=doc_ids, limit=ANSWER_PASSAGES, require_all=False
             )
             passages += [p for p in wider if p.id not in have][: ANSWER_PASSAGES - len(passages)]
-        return self.tutor.answer(question, [source_of(p) for p in passages], on_text)
+        sources = [source_of(p) for p in passages]
+        record = self.topics.find(topic) if topic else None
+        if record is not None:
+            sources += topic_sources(record)
+        return self.tutor.answer(question, sources, on_text)

@@ -7,14 +7,13 @@ import os
 import shlex
 from collections.abc import Collection
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import unquote, urlparse
 
 from textual import events
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.suggester import Suggester
-from textual.widgets import Input
+
+from .completing_input import CompletingInput
 
 
 def complete_path(value: str, extensions: Collection[str]) -> str | None:
@@ -96,12 +95,8 @@ def parse_pasted_paths(text: str) -> list[Path]:
     return paths
 
 
-class PathInput(Input):
+class PathInput(CompletingInput):
     """A file path Input: right or tab completes; pasting existing files posts FilesPasted."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "complete", "Complete path", show=False),
-    ]
 
     class FilesPasted(Message):
         """Existing files were pasted into the input (a terminal drag-and-drop)."""
@@ -117,14 +112,6 @@ class PathInput(Input):
 
     def __init__(self, extensions: Collection[str], **kwargs: object) -> None:
         super().__init__(suggester=PathSuggester(extensions), **kwargs)  # type: ignore[arg-type]
-
-    def action_complete(self) -> None:
-        """Accept the suggestion; with none, move focus on as tab normally does."""
-        before = self.value
-        if self.cursor_at_end:
-            self.action_cursor_right()
-        if self.value == before:
-            self.screen.focus_next()
 
     def _on_paste(self, event: events.Paste) -> None:
         # Textual then calls Input._on_paste (inserting the text) unless the default is prevented.
