@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+StatusKind = Literal["auth", "throttled", "validation", "unavailable"]
+
 
 class LearnplatError(Exception):
     """A failure reported to the user as one line plus an optional hint.
@@ -48,3 +52,15 @@ class StoreError(LearnplatError):
 
 class NothingToTeach(LearnplatError):
     """No source covers the topic and no provider can generate a lesson (exit code 1)."""
+
+
+def kind_for_status(status: int | None) -> StatusKind:
+    """What an HTTP error status says about a failure when the service's own error code does
+    not: refused credentials, too many requests, a bad request, or the service being down."""
+    if status in (401, 403):
+        return "auth"
+    if status == 429:
+        return "throttled"
+    if status is not None and 400 <= status < 500:
+        return "validation"
+    return "unavailable"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from learnplat.clients.errors import Kind, ProviderError, one_line
+from learnplat.errors import kind_for_status
 
 _AUTH_CODES = {
     "AccessDeniedException",
@@ -72,13 +73,7 @@ def _kind_for(code: str, status: int | None) -> Kind:
         return "timeout"
     if code in _UNAVAILABLE_CODES:
         return "unavailable"
-    if status in (401, 403):
-        return "auth"
-    if status == 429:
-        return "throttled"
-    if status is not None and 400 <= status < 500:
-        return "validation"
-    return "unavailable"
+    return kind_for_status(status)
 
 
 def from_client_error(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from learnplat.clients.errors import Kind, ProviderError, one_line
+from learnplat.errors import kind_for_status
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,7 @@ def body_message(text: str) -> str:
 
 
 def _kind_for_status(status: int) -> Kind:
-    if status in (401, 403):
-        return "auth"
-    if status == 429:
-        return "throttled"
-    if status == 408:
-        return "timeout"
-    if 400 <= status < 500:
-        return "validation"
-    return "unavailable"
+    return "timeout" if status == 408 else kind_for_status(status)
 
 
 def status_error(status: int, text: str, target: ServerTarget) -> ProviderError:

@@ -340,7 +340,8 @@ class Library:
         ``require_all``), best first, from the given documents or the whole library.
         Raises BadInput for a query without words, NotFound for an unknown document id."""
         hits: list[SearchHit] = []
-        for doc_id in list(doc_ids) or [None]:
+        scopes: list[int | None] = [*doc_ids] or [None]
+        for doc_id in scopes:
             hits += self.search(query, doc_id=doc_id, limit=limit, require_all=require_all)
         hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
         by_id = {

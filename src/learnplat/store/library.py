@@ -23,13 +23,18 @@ def now_iso() -> str:
 
 
 class PassageRow(Protocol):
-    """What the store needs of a passage to insert it."""
+    """What the store needs of a passage to insert it (read-only attributes)."""
 
-    page: int
-    seq: int
-    heading_path: str
-    text: str
-    words: int
+    @property
+    def page(self) -> int: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def heading_path(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def words(self) -> int: ...
 
 
 class LibraryStore:

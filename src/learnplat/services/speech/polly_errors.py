@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...errors import kind_for_status
 from .errors import SpeechError, SpeechKind
 
 _AUTH_CODES = {
@@ -48,13 +49,7 @@ class PollyTarget:
 def _kind(code: str, status: int | None) -> SpeechKind:
     if code in _BY_CODE:
         return _BY_CODE[code]
-    if status in (401, 403):
-        return "auth"
-    if status == 429:
-        return "throttled"
-    if status is not None and 400 <= status < 500:
-        return "validation"
-    return "unavailable"
+    return kind_for_status(status)
 
 
 def _one_line(text: object, limit: int = 200) -> str:
