@@ -210,3 +210,53 @@ class TopicRecord:
             "difficulty": self.difficulty,
             "created_at": self.created_at,
         }
+
+
+@dataclass(frozen=True)
+class KeyIdea:
+    """One idea a good explanation of the topic covers, with the terms that signal it."""
+
+    text: str
+    terms: tuple[str, ...]
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What an explanation is graded against: the topic at a level, from the curated topic
+    and/or the learner's passages on it."""
+
+    topic: str
+    level: Level
+    text: str
+    key_ideas: tuple[KeyIdea, ...]
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class GradeComponent:
+    """One part of the rubric: its score from 0 to 1, its weight, and what it found."""
+
+    name: str
+    score: float
+    weight: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A 1-10 grade with the reasons a learner can act on."""
+
+    score: int
+    components: tuple[GradeComponent, ...]
+    covered: tuple[str, ...]
+    missed: tuple[KeyIdea, ...]
+    feedback: tuple[str, ...]
+    suggestion: str
+    reading_grade: float
+    jargon: tuple[str, ...] = ()
+    has_example: bool = False
+    copied: bool = False
+    off_topic: bool = False
+    grader: str = "offline"
+    notices: tuple[str, ...] = ()
