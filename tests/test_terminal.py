@@ -17,8 +17,15 @@ from tests.conftest import require_program
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
-def _tmux(*args: str) -> str:
-    done = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+# A tmux server of our own (-L): a server that is already running would start the app with its
+# environment instead of ours (PYTHONPATH, LEARNPLAT_HOME).
+SOCKET = f"learnplat-test-{uuid.uuid4().hex[:8]}"
+
+
+def _tmux(*args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False, env=env
+    )
     return done.stdout
 
 
@@ -28,11 +35,7 @@ def terminal(isolated_home: Path) -> Iterator[Callable[..., str]]:
     session = f"learnplat-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "TERM": "xterm-256color"}
     command = f"{sys.executable} -m learnplat --user ana tui"
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command],
-        env=env,
-        check=True,
-    )
+    _tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command, env=env)
 
     def screen_until(*texts: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -48,7 +51,7 @@ def terminal(isolated_home: Path) -> Iterator[Callable[..., str]]:
     try:
         yield screen_until
     finally:
-        _tmux("kill-session", "-t", session)
+        _tmux("kill-server")
 
 
 def test_tui_adds_searches_and_quits_in_a_real_terminal(terminal) -> None:
