@@ -70,8 +70,88 @@ def _v1_users_and_library(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2_community(db: sqlite_utils.Database) -> None:
+    """Teach Back's community: explanations, one upvote per user per explanation, points.
+
+    ``user_points`` (all time) and ``user_points_weekly`` (per ISO week, Monday 00:00 UTC) hold
+    running counters changed in the same transaction as the rows they count, so both
+    leaderboards read a few index entries however many votes there are;
+    ``CommunityStore.rebuild_counters`` recomputes them from ``explanations.graded_at`` and
+    ``user_upvotes.created_at``. ``user_upvotes.author_id`` (an explanation's author never
+    changes) counts the votes a user received without a join.
+    """
+    db.execute(
+        """CREATE TABLE explanations (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            topic TEXT NOT NULL,
+            topic_id TEXT NOT NULL,
+            level TEXT NOT NULL,
+            transcript TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'graded')),
+            clarity_score INTEGER,
+            knowledge_points INTEGER,
+            points_reason TEXT,
+            grade_json TEXT,
+            upvotes INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            graded_at TEXT
+        )"""
+    )
+    # No index leads with status: nearly every row is graded, and an equality on it would
+    # tempt the planner away from the topic indexes below.
+    db.execute("CREATE INDEX explanations_feed_new ON explanations (created_at)")
+    db.execute("CREATE INDEX explanations_feed_top ON explanations (upvotes, created_at)")
+    db.execute("CREATE INDEX explanations_by_topic_new ON explanations (topic_id, created_at)")
+    db.execute(
+        "CREATE INDEX explanations_by_topic_top ON explanations (topic_id, upvotes, created_at)"
+    )
+    db.execute("CREATE INDEX explanations_by_user ON explanations (user_id, topic_id, status)")
+    db.execute(
+        """CREATE TABLE user_points (
+            user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            total_points INTEGER NOT NULL DEFAULT 0,
+            explanations_count INTEGER NOT NULL DEFAULT 0,
+            upvotes_given INTEGER NOT NULL DEFAULT 0,
+            upvotes_received INTEGER NOT NULL DEFAULT 0,
+            points_at TEXT
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX user_points_rank ON user_points (total_points DESC, points_at, user_id)"
+    )
+    db.execute(
+        """CREATE TABLE user_points_weekly (
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            week_start TEXT NOT NULL,
+            points INTEGER NOT NULL DEFAULT 0,
+            explanations_count INTEGER NOT NULL DEFAULT 0,
+            upvotes_received INTEGER NOT NULL DEFAULT 0,
+            points_at TEXT,
+            PRIMARY KEY (user_id, week_start)
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX user_points_weekly_rank"
+        " ON user_points_weekly (week_start, points DESC, points_at, user_id)"
+    )
+    db.execute(
+        """CREATE TABLE user_upvotes (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            explanation_id INTEGER NOT NULL REFERENCES explanations(id) ON DELETE CASCADE,
+            author_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            UNIQUE (user_id, explanation_id)
+        )"""
+    )
+    db.execute("CREATE INDEX user_upvotes_by_explanation ON user_upvotes (explanation_id)")
+    db.execute("CREATE INDEX user_upvotes_by_author ON user_upvotes (author_id)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "users and library", _v1_users_and_library),
+    (2, "community: explanations, upvotes, points", _v2_community),
 )
 
 

@@ -1,0 +1,66 @@
+"""Which key ideas an explanation covers: by their terms, their words or the reference's core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import KeyIdea
+from .prepared import IdeaProfile, Prepared
+from .submission import Submission
+
+# An idea's words count as covering it once this share of their weight is used.
+TEXT_RECALL_FULL = 0.6
+COVERED = 0.5
+# Mean idea score and core-word recall that earn full marks: no explanation says everything.
+IDEAS_FULL = 0.85
+CORE_FULL = 0.75
+IDEA_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Per-idea scores, the ideas covered and missed, and the share of core words used."""
+
+    scores: tuple[float, ...]
+    covered: tuple[KeyIdea, ...]
+    missed: tuple[KeyIdea, ...]
+    idea_mean: float
+    core_recall: float
+
+    @property
+    def score(self) -> float:
+        ideas = min(1.0, self.idea_mean / IDEAS_FULL)
+        core = min(1.0, self.core_recall / CORE_FULL)
+        return IDEA_SHARE * ideas + (1 - IDEA_SHARE) * core
+
+
+def idea_score(profile: IdeaProfile, present: frozenset[str]) -> float:
+    """1 when the idea's term is used (two of a sentence's terms), or in proportion to how
+    much of its wording (a definition's words included) the explanation uses."""
+    term_score = 0.0
+    if profile.terms:
+        hits = sum(1 for term in profile.terms if all(forms & present for forms in term))
+        needed = 1 if profile.is_term else min(2, len(profile.terms))
+        term_score = min(1.0, hits / needed)
+    total = sum(profile.words.values())
+    if not total:
+        return term_score
+    used = sum(weight for word, weight in profile.words.items() if word in present)
+    return max(term_score, min(1.0, used / total / TEXT_RECALL_FULL))
+
+
+def measure_coverage(prepared: Prepared, submission: Submission) -> Coverage:
+    present = submission.present
+    scores = tuple(idea_score(profile, present) for profile in prepared.ideas)
+    # A key term explained without being named still counts among the core words.
+    named = set(present)
+    for profile, score in zip(prepared.ideas, scores, strict=True):
+        if profile.is_term and score >= COVERED:
+            for forms in profile.terms[0]:
+                named.update(forms)
+    total = sum(prepared.core.values()) or 1.0
+    core_recall = sum(w for word, w in prepared.core.items() if word in named) / total
+    covered = tuple(p.idea for p, s in zip(prepared.ideas, scores, strict=True) if s >= COVERED)
+    missed = tuple(p.idea for p, s in zip(prepared.ideas, scores, strict=True) if s < COVERED)
+    mean = sum(scores) / len(scores) if scores else core_recall
+    return Coverage(scores, covered, missed, mean, core_recall)
