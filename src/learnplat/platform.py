@@ -6,16 +6,20 @@ from dataclasses import dataclass
 
 from . import paths
 from .logs import configure_logging
+from .services.community import Community
 from .services.learning import Learning, Provider
 from .services.lesson_cache import LessonCache
 from .services.library import Library
 from .services.speech import Speech
+from .services.teachback import TeachBack
 from .services.topic_store import open_topic_store
 from .services.topics import TopicLibrary
 from .settings import Settings
+from .store.community import CommunityStore
 from .store.database import Database
 from .store.library import LibraryStore
 from .tutors.factory import make_tutor
+from .tutors.grader import OfflineGrader
 
 
 @dataclass
@@ -27,6 +31,8 @@ class Platform:
     library: Library
     learning: Learning
     speech: Speech
+    community: Community
+    teachback: TeachBack
 
     @classmethod
     def build(cls, settings: Settings) -> Platform:
@@ -52,8 +58,15 @@ class Platform:
             voice=settings.voice,
             audio_dir=paths.audio_dir(settings.data_dir),
         )
+        community = Community(CommunityStore(database), settings.user)
         return cls(
-            settings=settings, database=database, library=library, learning=learning, speech=speech
+            settings=settings,
+            database=database,
+            library=library,
+            learning=learning,
+            speech=speech,
+            community=community,
+            teachback=TeachBack(learning, community, OfflineGrader()),
         )
 
     def close(self) -> None:

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..errors import BadInput, NothingToTeach
 from ..tutors.base import TextSink, Tutor
-from ..tutors.model import FORMATS, LEVELS, Answer, Lesson, LessonRequest, Source, TopicRecord
+from ..tutors.model import (
+    FORMATS,
+    LEVELS,
+    Answer,
+    Lesson,
+    LessonRequest,
+    Level,
+    Source,
+    TopicRecord,
+)
 from ..tutors.render import lesson_markdown
 from .lesson_cache import hash_sources
 from .library import Library, Passage
@@ -33,6 +42,13 @@ def source_of(passage: Passage) -> Source:
         unit_name=passage.unit_name,
         heading_path=passage.heading_path,
     )
+
+
+def parse_level(level: str) -> Level:
+    """``level`` as a Level. Raises BadInput naming the three levels."""
+    if level not in LEVELS:
+        raise BadInput(f"unknown level {level!r}", hint=f"choose one of {', '.join(LEVELS)}")
+    return cast(Level, level)
 
 
 def topic_sources(record: TopicRecord) -> list[Source]:
@@ -71,8 +87,7 @@ class Learning:
         self.cache = cache
 
     def _check(self, level: str, format: str) -> None:
-        if level not in LEVELS:
-            raise BadInput(f"unknown level {level!r}", hint=f"choose one of {', '.join(LEVELS)}")
+        parse_level(level)
         if format not in FORMATS:
             raise BadInput(f"unknown format {format!r}", hint=f"choose one of {', '.join(FORMATS)}")
 

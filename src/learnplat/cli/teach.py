@@ -1,0 +1,348 @@
+"""Teach Back commands: teach, grade, community, upvote, unvote, stats, leaderboard."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from ..errors import BadInput, LearnplatError
+from . import output
+from .main import app, state
+
+if TYPE_CHECKING:
+    from ..services.teachback import TeachResult
+    from ..tutors.model import Grade
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+LevelFlag = Annotated[
+    str, typer.Option("--level", "-l", help="beginner, intermediate or advanced.")
+]
+
+
+def read_argument(value: str, what: str) -> str:
+    """``@path`` reads the file, ``-`` reads stdin, anything else is the text itself."""
+    if value == "-":
+        return sys.stdin.read()
+    if value.startswith("@"):
+        path = Path(value[1:]).expanduser()
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise BadInput(f"{what}: no such file: {path}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"{what}: cannot read {path} as UTF-8 text: {exc}") from exc
+    return value
+
+
+def grade_json(grade: Grade) -> dict[str, Any]:
+    return {
+        "score": grade.score,
+        "components": [
+            {"name": c.name, "score": round(c.score, 3), "weight": c.weight, "detail": c.detail}
+            for c in grade.components
+        ],
+        "feedback": list(grade.feedback),
+        "suggestion": grade.suggestion,
+        "covered": list(grade.covered),
+        "missed": [
+            {"idea": idea.text, "where": idea.citation.label if idea.citation else None}
+            for idea in grade.missed
+        ],
+        "reading_grade": grade.reading_grade,
+        "jargon": list(grade.jargon),
+        "has_example": grade.has_example,
+        "copied": grade.copied,
+        "off_topic": grade.off_topic,
+        "grader": grade.grader,
+    }
+
+
+def print_grade(grade: Grade) -> None:
+    filled = "█" * grade.score + "░" * (10 - grade.score)
+    output.out.print(f"[bold]{grade.score}/10[/]  {filled}")
+    for component in grade.components:
+        bar = "█" * round(component.score * 10)
+        output.out.print(
+            f"  {component.name:<12} {bar:<10} {escape(component.detail)}", soft_wrap=True
+        )
+    output.out.print()
+    for line in grade.feedback:
+        output.out.print(f"- {escape(line)}", soft_wrap=True)
+    if grade.suggestion:
+        output.out.print(f"\n[bold]Next:[/] {escape(grade.suggestion)}", soft_wrap=True)
+
+
+def _teach_json(result: TeachResult) -> dict[str, Any]:
+    submission = result.submission
+    data = {
+        "id": submission.id,
+        "topic": submission.topic,
+        "level": submission.level,
+        "status": submission.status,
+        "points": submission.points,
+        "points_reason": submission.points_reason,
+    }
+    if result.grade is not None:
+        data.update(grade_json(result.grade))
+    if result.error is not None:
+        data["error"] = {"message": result.error.message, "hint": result.error.hint}
+    return data
+
+
+@app.command()
+def teach(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Argument(help="The topic you explain.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Your explanation (text or Markdown).")
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="Your explanation, inline.")] = None,
+    level: LevelFlag = "beginner",
+    docs: Annotated[
+        list[int] | None, typer.Option("--doc", "-d", help="Grade against these documents too.")
+    ] = None,
+    regrade: Annotated[
+        int | None, typer.Option("--regrade", help="Grade a pending explanation.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Explain a topic in your own words: get a 1-10 grade with reasons, and points.
+
+    The text comes from --file, --text or standard input. It is saved before grading.
+
+    Examples:
+      learnplat teach photosynthesis --file my-explanation.md
+      echo "Plants make sugar from light..." | learnplat teach photosynthesis --level beginner
+      learnplat teach --regrade 12
+    """
+    teachback = state(ctx).platform.teachback
+    if regrade is not None:
+        result = teachback.regrade(regrade, doc_ids=list(docs or []))
+    else:
+        if not topic:
+            raise BadInput(
+                "name the topic you explain", hint="learnplat teach photosynthesis --file mine.md"
+            )
+        if file is not None and text is not None:
+            raise BadInput("give the explanation with --file or --text, not both")
+        if file is not None:
+            explanation = read_argument(f"@{file}", "--file")
+        elif text is not None:
+            explanation = text
+        elif not sys.stdin.isatty():
+            explanation = sys.stdin.read()
+        else:
+            raise BadInput(
+                "no explanation given", hint='use --file mine.md, --text "..." or pipe it in'
+            )
+        result = teachback.teach(topic, explanation, level=level, doc_ids=list(docs or []))
+    if as_json:
+        output.emit_json(_teach_json(result))
+    else:
+        submission = result.submission
+        if result.grade is not None:
+            print_grade(result.grade)
+            reason = f" ({submission.points_reason})" if submission.points_reason else ""
+            output.note(
+                f"#{submission.id} shared with the community; +{submission.points} points{reason}"
+            )
+    if result.error is not None:
+        output.error(
+            f"#{result.submission.id} saved but not graded: {result.error.message}",
+            f"finish it later with: learnplat teach --regrade {result.submission.id}",
+        )
+        raise typer.Exit(1)
+
+
+@app.command()
+def grade(
+    ctx: typer.Context,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Model answer: text, @file or -.")
+    ] = None,
+    answer: Annotated[
+        str | None, typer.Option("--answer", help="Student answer: text, @file or -.")
+    ] = None,
+    question: Annotated[str | None, typer.Option("--question", help="The question asked.")] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option("--batch", help="JSONL: {id, reference, answer, question?} per line."),
+    ] = None,
+    level: LevelFlag = "intermediate",
+    as_json: JsonFlag = False,
+) -> None:
+    """Grade an answer against a reference without storing it (for teachers and scripts).
+
+    --batch prints one JSON line per input line: {"id", "score", "components", "feedback", ...};
+    a bad line gets {"id", "error"} and the rest go on.
+
+    Examples:
+      learnplat grade --reference @ref.txt --answer @student.txt --json
+      learnplat grade --batch answers.jsonl > grades.jsonl
+    """
+    teachback = state(ctx).platform.teachback
+    if batch is not None:
+        _grade_batch(teachback, batch, level)
+        return
+    if reference is None or answer is None:
+        raise BadInput(
+            "give --reference and --answer (or --batch FILE)",
+            hint="learnplat grade --reference @ref.txt --answer @student.txt",
+        )
+    result = teachback.grade_only(
+        read_argument(reference, "--reference"),
+        read_argument(answer, "--answer"),
+        level=level,
+        question=question,
+    )
+    if as_json:
+        output.emit_json(grade_json(result))
+    else:
+        print_grade(result)
+
+
+def _grade_batch(teachback: Any, batch: Path, level: str) -> None:
+    try:
+        lines = batch.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BadInput(f"cannot read {batch}: {exc.strerror or exc}") from exc
+    from rich.progress import Progress
+
+    with Progress(
+        console=output.err, transient=True, disable=not output.err.is_terminal
+    ) as progress:
+        task = progress.add_task("grading", total=len(lines))
+        for number, line in enumerate(lines, 1):
+            progress.advance(task)
+            if not line.strip():
+                continue
+            row_id: Any = number
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise BadInput("each line must be a JSON object")
+                row_id = row.get("id", number)
+                result = teachback.grade_only(
+                    str(row.get("reference", "")),
+                    str(row.get("answer", "")),
+                    level=str(row.get("level", level)),
+                    question=row.get("question"),
+                )
+                out: dict[str, Any] = {"id": row_id, **grade_json(result)}
+            except json.JSONDecodeError as exc:
+                out = {"id": row_id, "error": f"line {number} is not JSON: {exc.msg}"}
+            except LearnplatError as exc:
+                out = {"id": row_id, "error": exc.message}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def community(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    level: Annotated[str | None, typer.Option("--level", "-l", help="Only this level.")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="top or new.")] = "top",
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """The community's explanations, best or newest first.
+
+    Example: learnplat community --topic photosynthesis --sort new
+    """
+    items = state(ctx).platform.community.feed(topic=topic, level=level, sort=sort, limit=limit)
+    if as_json:
+        output.emit_json(items)
+        return
+    if not items:
+        output.note("no explanations yet: be the first with `learnplat teach TOPIC --file mine.md`")
+        return
+    for item in items:
+        mark = " [green](you voted)[/]" if item.voted_by_me else ""
+        output.out.print(
+            f"[bold]#{item.id}[/] {escape(item.topic)} · {item.level} · by "
+            f"{escape(item.author)} · {item.score}/10 · ▲ {item.upvotes}{mark}",
+            soft_wrap=True,
+        )
+        output.out.print(f"  {escape(item.excerpt)}", soft_wrap=True)
+
+
+@app.command()
+def upvote(
+    ctx: typer.Context, explanation_id: Annotated[int, typer.Argument(metavar="ID")]
+) -> None:
+    """Upvote someone's explanation (once; not your own).
+
+    Example: learnplat upvote 12
+    """
+    result = state(ctx).platform.community.upvote(explanation_id)
+    output.out.print(f"upvoted #{result.explanation_id} (▲ {result.upvotes})")
+
+
+@app.command()
+def unvote(
+    ctx: typer.Context, explanation_id: Annotated[int, typer.Argument(metavar="ID")]
+) -> None:
+    """Take back your upvote.
+
+    Example: learnplat unvote 12
+    """
+    result = state(ctx).platform.community.unvote(explanation_id)
+    output.out.print(f"vote on #{result.explanation_id} taken back (▲ {result.upvotes})")
+
+
+@app.command()
+def stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Your Teach Back points, explanations, average score, votes and rank.
+
+    Example: learnplat stats --json
+    """
+    mine = state(ctx).platform.community.stats()
+    if as_json:
+        output.emit_json({"teach": mine})
+        return
+    average = f"{mine.average_score:.1f}" if mine.average_score is not None else "-"
+    rank = f"#{mine.rank}" if mine.rank else "-"
+    output.out.print(
+        f"[bold]{escape(mine.display_name)}[/]: {mine.points} points, {mine.explanations} "
+        f"explanations (average {average}/10), ▲ {mine.upvotes_received} received, "
+        f"{mine.upvotes_given} given, rank {rank}",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def leaderboard(
+    ctx: typer.Context,
+    board: Annotated[
+        str, typer.Option("--board", help="teach (game comes with Challenges).")
+    ] = "teach",
+    period: Annotated[
+        str, typer.Option("--period", help="all or week (this calendar week).")
+    ] = "all",
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Who has earned the most points.
+
+    Example: learnplat leaderboard --board teach --period week
+    """
+    if board != "teach":
+        raise BadInput(
+            f"unknown board {board!r}",
+            hint="the teach board is the one there is; the game board comes with Challenges",
+        )
+    rows = state(ctx).platform.community.leaderboard(period=period, limit=limit)
+    if as_json:
+        output.emit_json(rows)
+        return
+    for row in rows:
+        me = " [green](you)[/]" if row.is_me else ""
+        output.out.print(
+            f"{row.rank:>3}. {escape(row.display_name):<20} {row.points:>6} points  "
+            f"{row.explanations} explanations  ▲ {row.upvotes_received}{me}"
+        )
