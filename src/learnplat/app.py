@@ -60,9 +60,17 @@ class LearnplatApp(App[None]):
     def compose(self) -> ComposeResult:
         panes: dict[str, Callable[[], Widget]] = {
             "learn": lambda: LearnPane(
-                self.platform.learning, self.platform.library, id="learn-pane"
+                self.platform.learning,
+                self.platform.library,
+                speech=self.platform.speech,
+                id="learn-pane",
             ),
-            "teach": TeachPane,
+            "teach": lambda: TeachPane(
+                self.platform.teachback,
+                self.platform.community,
+                self.platform.learning.topics,
+                id="teach-pane",
+            ),
             "challenges": ChallengesPane,
             "library": lambda: LibraryPane(self.platform.library, id="library-pane"),
             "progress": ProgressPane,
@@ -89,6 +97,10 @@ class LearnplatApp(App[None]):
     def learn_pane(self) -> LearnPane:
         return self.query_one(LearnPane)
 
+    @property
+    def teach_pane(self) -> TeachPane:
+        return self.query_one(TeachPane)
+
     def action_show_tab(self, tab_id: str) -> None:
         """Switch to a tab and put the focus where its keys work."""
         tabbed = self.query_one(TabbedContent)
@@ -103,6 +115,8 @@ class LearnplatApp(App[None]):
             self.library_pane.focus_default()
         elif tab_id == "learn":
             self.learn_pane.focus_default()
+        elif tab_id == "teach":
+            self.teach_pane.focus_default()
         else:
             self.query_one(TabbedContent).query_one(Tabs).focus()
 
@@ -113,6 +127,10 @@ class LearnplatApp(App[None]):
     def _in_learn(self, action: str) -> None:
         self.action_show_tab("learn")
         self.call_after_refresh(getattr(self.learn_pane, f"action_{action}"))
+
+    def _in_teach(self, action: str) -> None:
+        self.action_show_tab("teach")
+        self.call_after_refresh(getattr(self.teach_pane, f"action_{action}"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -139,8 +157,29 @@ class LearnplatApp(App[None]):
             ("Learn: quiz me on this", "Challenges are coming (ctrl+g)", "quiz"),
             ("Learn: teach it back", "Teach Back is coming (ctrl+t)", "teach_back"),
         )
+        learn_commands += (
+            ("Learn: play or pause the narration", "Speak an audio lesson's narration (p)",
+             "play_narration"),
+            ("Learn: stop the narration", "Stop playing it (s)", "stop_narration"),
+        )
         for title, help_text, action in learn_commands:
             yield SystemCommand(title, help_text, partial(self._in_learn, action))
+        teach_commands = (
+            ("Teach: submit the explanation", "Grade what is in the editor (ctrl+s)", "submit"),
+            ("Teach: switch editor / community",
+             "The editor and your grade, or the feed and leaderboard (ctrl+o)", "toggle_view"),
+            ("Teach: upvote the selected explanation", "Or take your upvote back (u)",
+             "toggle_vote"),
+            ("Teach: sort the feed", "Most upvoted or newest first (s)", "toggle_sort"),
+            ("Teach: filter the feed by topic", "Only the typed topic, or all (f)",
+             "toggle_filter"),
+            ("Teach: leaderboard of this week / all time", "Switch the board's period (w)",
+             "toggle_board"),
+            ("Teach: grade saved explanations again",
+             "Explanations whose grading failed (ctrl+r)", "regrade"),
+        )
+        for title, help_text, action in teach_commands:
+            yield SystemCommand(title, help_text, partial(self._in_teach, action))
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste nobody else took (e.g. files dropped on the tab bar) goes to the Library."""

@@ -1,5 +1,6 @@
 """The Learn tab: a lesson on a topic at a level and in a format, streamed as the tutor writes it,
-with follow-up questions, export, and the concept map of a visual lesson drawn as a tree."""
+with follow-up questions, export, the concept map of a visual lesson drawn as a tree, and an
+audio lesson's narration played with its script."""
 
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ..services.export import export_lesson
 from ..services.learning import Learning
 from ..services.library import DocumentInfo, Library
+from ..services.speech import Speech
 from ..tutors.model import FORMATS, LEVELS, Lesson
 from .learn_answers import AnswerThread
+from .learn_audio import AudioPanel
 from .learn_views import (
     ERROR_TIMEOUT_S,
     ConceptTree,
@@ -124,10 +127,17 @@ class LearnPane(Vertical):
             super().__init__()
             self.path = path
 
-    def __init__(self, learning: Learning, library: Library, **kwargs: object) -> None:
+    def __init__(
+        self,
+        learning: Learning,
+        library: Library,
+        speech: Speech | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.learning = learning
         self.library = library
+        self.speech = speech  # None: the app's platform's (see AudioPanel.speech)
         self.lesson: Lesson | None = None
         self.documents: list[DocumentInfo] = []
         self.doc_ids: tuple[int, ...] = ()
@@ -165,6 +175,7 @@ class LearnPane(Vertical):
             yield Static(INTRO, markup=False, id="learn-intro")
             yield Static("", markup=False, id="learn-notices")
             yield ConceptTree(id="learn-map")
+            yield AudioPanel(self.speech, id="learn-audio")
             yield Markdown("", id="learn-lesson")
             yield FollowUpList(id="learn-follow-ups")
             yield AnswerThread(self.learning, id="learn-answers")
@@ -226,6 +237,8 @@ class LearnPane(Vertical):
         self.set_class(False, "-has-lesson")
         self.set_class(ask.format == "chat", "-chat")
         self.set_class(ask.format == "visual", "-visual")
+        self.set_class(False, "-audio")
+        await self.query_one(AudioPanel).clear()  # stops any narration playing
         self._show_notices([])
         self.query_one(FollowUpList).show_questions([])
         await self.query_one(AnswerThread).clear()
@@ -289,6 +302,18 @@ class LearnPane(Vertical):
     def action_teach_back(self) -> None:
         self.notify(TEACH_LATER, title="Teach it back", timeout=ERROR_TIMEOUT_S)
 
+    def action_play_narration(self) -> None:
+        """Play, pause or resume an audio lesson's narration (the panel's p)."""
+        self.query_one(AudioPanel).action_play()
+
+    def action_stop_narration(self) -> None:
+        self.query_one(AudioPanel).action_stop()
+
+    @on(AudioPanel.ScriptShown)
+    def _script_shown(self, event: AudioPanel.ScriptShown) -> None:
+        # The panel's script (marks, highlight) stands in for the lesson's own while it plays.
+        self.set_class(event.shown, "-narrating")
+
     def action_focus_follow_up(self) -> None:
         if self.lesson is None or self.lesson.format != "chat":
             self.notify(
@@ -345,6 +370,13 @@ class LearnPane(Vertical):
         self.set_class(visual, "-visual")
         if visual and lesson.concept_map is not None:
             self.query_one(ConceptTree).show_map(lesson.concept_map)
+        audio = lesson.format == "audio" and bool(lesson.narration)
+        self.set_class(audio, "-audio")
+        if audio:
+            panel = self.query_one(AudioPanel)
+            await panel.show_lesson(lesson)
+            if not self._typing():
+                panel.focus()  # so that p plays it (in an input, p is a letter)
         if lesson.format == "chat":
             self.query_one(FollowUpList).show_questions(lesson.follow_ups)
             self.query_one("#learn-question", FollowUpInput).names.set_names(lesson.follow_ups)
@@ -359,6 +391,14 @@ class LearnPane(Vertical):
             )
         self._idle(self._lesson_status(lesson))
         self.refresh_bindings()
+
+    def _typing(self) -> bool:
+        """Whether the learner is typing something new (not the topic just asked about)."""
+        focused = self.app.focused
+        if not isinstance(focused, Input):
+            return False
+        asked = self._asked.topic if self._asked is not None else ""
+        return focused.id != "learn-topic" or focused.value.strip() != asked
 
     def _show_notices(self, notices: list[str]) -> None:
         line = self.query_one("#learn-notices", Static)
