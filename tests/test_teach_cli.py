@@ -128,3 +128,14 @@ def test_grade_one_and_batch(run, tmp_path: Path) -> None:
     assert [row["id"] for row in out] == ["s1", "s2", "s3", 4]
     assert out[0]["score"] > out[1]["score"]
     assert "empty" in out[2]["error"] and "not JSON" in out[3]["error"]
+
+
+def test_teach_with_an_unreachable_provider_is_graded_offline_with_a_notice(
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEARNPLAT_BASE_URL", "http://127.0.0.1:9/v1")
+    result = run("--provider", "openai", "teach", "photosynthesis", "--text", GOOD, "--json")
+    assert result.exit_code == 0, result.output
+    graded = json.loads(result.stdout)
+    assert graded["grader"] == "offline" and graded["status"] == "graded"
+    assert graded["notices"] and "graded offline" in graded["notices"][0]

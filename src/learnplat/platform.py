@@ -18,8 +18,7 @@ from .settings import Settings
 from .store.community import CommunityStore
 from .store.database import Database
 from .store.library import LibraryStore
-from .tutors.factory import make_tutor
-from .tutors.grader import OfflineGrader
+from .tutors.factory import make_client, make_grader, make_tutor
 
 
 @dataclass
@@ -43,10 +42,11 @@ class Platform:
         library_store.ensure_user(settings.user)
         library = Library(library_store, settings.data_dir, settings.user, settings.max_file_bytes)
         topic_store = open_topic_store(settings.topic_store, settings.data_dir)
+        client = make_client(settings)
         learning = Learning(
             library,
             TopicLibrary(store=topic_store),
-            make_tutor(settings),
+            make_tutor(settings, client),
             Provider(settings.provider, settings.model_id),
             LessonCache(topic_store),
         )
@@ -66,7 +66,7 @@ class Platform:
             learning=learning,
             speech=speech,
             community=community,
-            teachback=TeachBack(learning, community, OfflineGrader()),
+            teachback=TeachBack(learning, community, make_grader(client)),
         )
 
     def close(self) -> None:

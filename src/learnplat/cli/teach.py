@@ -59,10 +59,13 @@ def grade_json(grade: Grade) -> dict[str, Any]:
         "copied": grade.copied,
         "off_topic": grade.off_topic,
         "grader": grade.grader,
+        "notices": list(grade.notices),
     }
 
 
 def print_grade(grade: Grade) -> None:
+    for notice in grade.notices:
+        output.note(f"[yellow]note:[/] {escape(notice)}")
     filled = "█" * grade.score + "░" * (10 - grade.score)
     output.out.print(f"[bold]{grade.score}/10[/]  {filled}")
     for component in grade.components:

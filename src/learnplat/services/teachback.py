@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import BadInput, LearnplatError, NothingToTeach
-from ..tutors.grader import OfflineGrader, build_reference
+from ..tutors.base import Grader
+from ..tutors.grader import build_reference
 from ..tutors.model import Grade, Reference, Source
 from .community import Community, Submission
 from .learning import TOPIC_PASSAGES, Learning, parse_level, source_of
@@ -43,7 +44,7 @@ def check_text(text: str) -> str:
 class TeachBack:
     """Submit, grade and regrade the current user's explanations. Raises LearnplatError."""
 
-    def __init__(self, learning: Learning, community: Community, grader: OfflineGrader) -> None:
+    def __init__(self, learning: Learning, community: Community, grader: Grader) -> None:
         self.learning = learning
         self.community = community
         self.grader = grader

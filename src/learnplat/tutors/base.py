@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from .model import Answer, Lesson, LessonRequest, Source
+from .model import Answer, Grade, Lesson, LessonRequest, Level, Reference, Source
 
 TextSink = Callable[[str], None]
 
@@ -23,4 +23,15 @@ class Tutor(Protocol):
         self, question: str, sources: Sequence[Source], on_text: TextSink | None = None
     ) -> Answer:
         """An answer using only ``sources``; ``found`` False when they do not cover the question."""
+        ...
+
+
+class Grader(Protocol):
+    """Grades an explanation against a reference: the offline grader, or a model's rubric
+    held to the offline coverage check."""
+
+    name: str
+
+    def grade(self, reference: Reference, explanation: str, level: Level) -> Grade:
+        """A 1-10 grade with reasons. Raises BadInput for an empty or over-long explanation."""
         ...

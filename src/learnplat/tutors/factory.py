@@ -1,34 +1,54 @@
-"""Build the tutor the settings ask for: offline, or an LLM tutor over Bedrock or OpenAI."""
+"""Build what the settings ask for: the tutor and the grader, offline or over a chat model."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..settings import Settings
-from .base import Tutor
+from .base import Grader, Tutor
 
-
-def make_tutor(settings: Settings) -> Tutor:
-    """The offline engine, or an LLM tutor that falls back to it. Opens no connection yet."""
-    from .offline import OfflineTutor
-
-    offline = OfflineTutor()
-    if settings.provider == "offline":
-        return offline
+if TYPE_CHECKING:
     from ..clients.base import ChatClient
-    from .llm import LLMTutor
 
-    client: ChatClient
+
+def make_client(settings: Settings) -> ChatClient | None:
+    """The chat client for the configured provider (None offline). Opens no connection yet."""
     if settings.provider == "bedrock":
         from ..clients.bedrock import BedrockChat
 
-        client = BedrockChat(model=settings.model_id or "", region=settings.region)
-    else:
+        return BedrockChat(model=settings.model_id or "", region=settings.region)
+    if settings.provider == "openai":
         from ..clients.openai import OpenAIChat
 
-        client = OpenAIChat(
+        return OpenAIChat(
             base_url=settings.base_url,
             model=settings.model_id or "",
             api_key_env=settings.api_key_env,
         )
+    return None
+
+
+def make_tutor(settings: Settings, client: ChatClient | None = None) -> Tutor:
+    """The offline engine, or an LLM tutor over ``client`` that falls back to it."""
+    from .offline import OfflineTutor
+
+    offline = OfflineTutor()
+    if client is None:
+        return offline
+    from .llm import LLMTutor
+
     return LLMTutor(
         client, offline, temperature=settings.temperature, max_tokens=settings.max_tokens
     )
+
+
+def make_grader(client: ChatClient | None = None) -> Grader:
+    """The offline grader, or a model's rubric held to its coverage check (falls back to it)."""
+    from .grader import OfflineGrader
+
+    offline = OfflineGrader()
+    if client is None:
+        return offline
+    from .llm.grading import LLMGrader
+
+    return LLMGrader(client, offline)
