@@ -53,7 +53,7 @@ class OfflineGrader:
             and coverage.idea_mean < OFF_TOPIC_COVERAGE
         )
         components = _components(coverage, relevance, reading, structure, jargon, level)
-        score = _score(components)
+        score = weighted_score(components)
         if off_topic:
             score = min(score, OFF_TOPIC_MAX)
         if share >= COPIED:
@@ -143,7 +143,7 @@ def _jargon_detail(jargon: tuple[str, ...], level: Level) -> str:
     return "every technical term explained"
 
 
-def _score(components: tuple[GradeComponent, ...]) -> int:
+def weighted_score(components: tuple[GradeComponent, ...]) -> int:
     """1 + 9 x the weighted mean, the style components scaled by how good the content is."""
     content = [c for c in components if c.name in CONTENT]
     style = [c for c in components if c.name not in CONTENT]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..grader.feedback import label, where
-from ..grader.grader import COPIED_MAX, OFF_TOPIC_MAX, _score
+from ..grader.grader import COPIED_MAX, OFF_TOPIC_MAX, weighted_score
 from ..model import Grade, GradeComponent, KeyIdea, Level, Reference
 from .grade_reader import Rubric
 
@@ -82,7 +82,7 @@ def combine(
         for c in offline.components
     )
     # The other parts count in proportion to the coverage until it reaches full credit.
-    score = _score(
+    score = weighted_score(
         tuple(c if c.name == "coverage" else replace(c, score=c.score * gate) for c in components)
     )
     if offline.off_topic:
