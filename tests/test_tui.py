@@ -169,7 +169,6 @@ def test_function_keys_switch_tabs_even_while_typing_in_an_input(platform: Platf
 def test_tabs_not_built_yet_say_so_and_point_to_the_library(platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         for tab_id, name in [
-            ("teach", "Teach Back"),
             ("challenges", "Challenges"),
             ("progress", "Progress"),
         ]:

@@ -1,0 +1,534 @@
+"""The Teach Back tab driven with Pilot over a real Platform (offline grader) in a temporary data
+dir; a second profile on the same data dir shares and votes as another learner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Static, TabbedContent, TextArea
+from textual.worker import Worker
+
+from learnplat.app import LearnplatApp
+from learnplat.platform import Platform
+from learnplat.screens.learn_views import TopicInput
+from learnplat.screens.teach import TeachPane
+from learnplat.screens.teach_views import (
+    FeedTable,
+    GradeView,
+    Leaderboard,
+    ScoreGauge,
+    ago,
+    bar,
+)
+from learnplat.settings import load_settings
+from tests.test_teach_cli import GOOD, OFF_TOPIC
+from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app
+
+NOON = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)  # a Wednesday
+
+
+def _teach_workers(app: LearnplatApp) -> list[Worker]:
+    return [worker for worker in app.workers if worker.group.startswith("teach-")]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until no Teach worker runs and every message their results posted was handled."""
+    for _ in range(20):
+        await pilot.app.workers.wait_for_complete(_teach_workers(pilot.app))
+        await pilot.pause()
+        if not any(worker.is_running for worker in _teach_workers(pilot.app)):
+            await pilot.pause()
+            return
+
+
+@pytest.fixture
+def ben(platform: Platform) -> Iterator[Platform]:
+    """Another learner on the same data dir."""
+    with Platform.build(load_settings({"user": "ben"})) as built:
+        yield built
+
+
+async def open_teach(pilot: Pilot) -> TeachPane:
+    await pilot.press("f2")
+    await settle(pilot)
+    pane = pilot.app.query_one(TeachPane)
+    assert pilot.app.query_one(TabbedContent).active == "teach"
+    return pane
+
+
+async def write(pilot: Pilot, topic: str, text: str) -> None:
+    """Type the topic, then put the explanation in the editor (typing it all would be slow)."""
+    pane = pilot.app.query_one(TeachPane)
+    topic_input = pane.query_one("#teach-topic", TopicInput)
+    topic_input.focus()
+    topic_input.value = topic
+    await pilot.press("enter")
+    editor = pane.query_one("#teach-editor", TextArea)
+    assert pilot.app.focused is editor
+    editor.text = text
+    await pilot.pause()
+
+
+async def submit(pilot: Pilot) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+def grade_text(app: LearnplatApp) -> str:
+    view = app.query_one(GradeView)
+    return "\n".join(str(static.render()) for static in view.query(Static))
+
+
+def feed_rows(app: LearnplatApp) -> list[list[str]]:
+    table = app.query_one(FeedTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def stats_text(app: LearnplatApp) -> str:
+    return str(app.query_one("#teach-stats", Static).render())
+
+
+def footer_keys(app: LearnplatApp) -> dict[str, str]:
+    return {
+        key: active.binding.description
+        for key, active in app.screen.active_bindings.items()
+        if active.binding.show
+    }
+
+
+# writing and grading -------------------------------------------------------
+def test_the_word_count_follows_typing_and_names_the_limit(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        editor = pane.query_one("#teach-editor", TextArea)
+        assert editor.border_subtitle == "0 / 5,000 words"
+        editor.focus()
+        await pilot.press(*"Sun feeds", "enter", *"us")
+        assert editor.text == "Sun feeds\nus"
+        assert editor.border_subtitle == "3 / 5,000 words"
+        editor.text = "word\n" * 5001
+        await pilot.pause()
+        assert editor.border_subtitle == "5,001 / 5,000 words · too long"
+        assert editor.has_class("-too-long")
+
+    run(platform, scenario)
+
+
+def test_submitting_shows_the_grade_the_feed_entry_and_the_points(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await write(pilot, "photosynthesis", GOOD)
+        await submit(pilot)
+        score = platform.community.get(1).score
+        assert score is not None and score >= 5
+        assert app.query_one(ScoreGauge).score == score
+        assert f"{score}/10 █" in str(app.query_one(ScoreGauge).render())
+        shown = grade_text(app)
+        for component in ("coverage", "accuracy", "structure", "readability", "jargon"):
+            assert f"{component} " in shown and "█" in shown
+        assert "of 10 key ideas" in shown  # a component's detail
+        assert f"+{score} knowledge points" in shown
+        assert "Feedback" in shown and "You covered" in shown
+        assert "Missed ideas" in shown and "explained in Topic library: Photosynthesis" in shown
+        assert app.query_one(GradeView).border_title == "Photosynthesis · beginner · #1"
+        assert app.notices[-1].message == f"{score}/10 · +{score} knowledge points"
+        # Nothing is lost: the text is still in the editor.
+        assert app.query_one("#teach-editor", TextArea).text == GOOD
+        # The community view has the explanation, the stats and the board.
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.focused, FeedTable)
+        rows = feed_rows(app)
+        assert len(rows) == 1
+        votes, shown_score, topic, level, author, _when, excerpt = rows[0]
+        assert (votes, shown_score, topic, level, author) == (
+            "▲ 0",
+            f"{score}/10",
+            "Photosynthesis",
+            "beg",
+            "ana (you)",
+        )
+        assert excerpt.startswith("Photosynthesis is how plants make their own food.")
+        assert f"{score} points · 1 explanation · average {score}.0/10 · rank #1" in (
+            stats_text(app)
+        )
+        board = app.query_one(Leaderboard)
+        assert [str(cell) for cell in board.get_row_at(0)][:3] == ["1.", "ana (you)", str(score)]
+
+    run(platform, scenario)
+
+
+def test_the_same_explanation_again_earns_no_points_and_says_why(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await write(pilot, "photosynthesis", GOOD)
+        await submit(pilot)
+        await submit(pilot)
+        assert "No points: 100% the same as your explanation #1" in grade_text(app)
+        assert app.notices[-1].severity == "warning"
+        assert "same as your explanation #1" in app.notices[-1].message
+
+    run(platform, scenario)
+
+
+def test_an_off_topic_explanation_scores_low(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await write(pilot, "photosynthesis", OFF_TOPIC)
+        await submit(pilot)
+        assert app.query_one(ScoreGauge).score <= 2
+
+    run(platform, scenario)
+
+
+def test_an_empty_explanation_is_an_error_and_the_tab_stays_usable(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        await write(pilot, "photosynthesis", "   \n  ")
+        await submit(pilot)
+        error = app.notices[-1]
+        assert error.severity == "error" and error.title == "Not graded"
+        assert "the explanation is empty" in error.message
+        assert not pane.grading and not pane.query_one("#teach-submit", Button).disabled
+        assert platform.community.feed() == []
+        # Still usable: write something and it is graded.
+        editor = pane.query_one("#teach-editor", TextArea)
+        editor.text = GOOD
+        await submit(pilot)
+        assert app.query_one(ScoreGauge).score >= 5
+        assert len(platform.community.feed()) == 1
+
+    run(platform, scenario)
+
+
+def test_an_unknown_topic_names_the_nearest_and_keeps_the_text(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        await write(pilot, "zorblax theory", GOOD)
+        await submit(pilot)
+        error = app.notices[-1]
+        assert error.severity == "error"
+        assert "nothing to grade an explanation of 'zorblax theory'" in error.message
+        assert "nearest library topics:" in error.message
+        assert pane.query_one("#teach-editor", TextArea).text == GOOD
+        # The grade view keeps what it showed before: the failure is a notification.
+        assert pane.query_one(GradeView).border_title == "Your grade"
+
+    run(platform, scenario)
+
+
+def test_submitting_without_a_topic_asks_for_one(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        pane.query_one("#teach-editor", TextArea).text = GOOD
+        pane.query_one("#teach-editor", TextArea).focus()
+        await submit(pilot)
+        assert app.notices[-1].severity == "warning"
+        assert "Type the topic" in app.notices[-1].message
+        assert app.focused is pane.query_one("#teach-topic", TopicInput)
+        assert pane.query_one("#teach-editor", TextArea).text == GOOD
+
+    run(platform, scenario)
+
+
+def test_the_topic_completes_library_topics_and_the_level_is_used(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        assert app.focused is pane.query_one("#teach-topic", TopicInput)
+        await pilot.press(*"photos", "tab")
+        assert pane.topic == "Photosynthesis"
+        pane.start("Photosynthesis", "advanced")
+        await pilot.pause()
+        editor = pane.query_one("#teach-editor", TextArea)
+        assert app.focused is editor
+        editor.text = GOOD
+        await submit(pilot)
+        assert platform.community.get(1).level == "advanced"
+        assert "advanced" in str(pane.query_one(GradeView).border_title)
+
+    run(platform, scenario)
+
+
+# the community -------------------------------------------------------------
+def test_upvoting_someone_elses_explanation_and_taking_it_back(
+    platform: Platform, ben: Platform
+) -> None:
+    bens = ben.teachback.teach("photosynthesis", GOOD).submission
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert feed_rows(app)[0][:5] == ["▲ 0", f"{bens.score}/10", "Photosynthesis", "beg", "ben"]
+        assert footer_keys(app)["u"] == "Upvote"
+        await pilot.press("u")
+        await settle(pilot)
+        assert feed_rows(app)[0][0] == "▲ 1 ✓"
+        assert footer_keys(app)["u"] == "Unvote"
+        assert "upvoted by you" in str(pane.query_one("#teach-excerpt", Static).render())
+        # The board counts ben's upvote as a point.
+        board = app.query_one(Leaderboard)
+        assert [str(cell) for cell in board.get_row_at(0)][:3] == [
+            "1.",
+            "ben",
+            str(bens.score + 1),
+        ]
+        await pilot.press("u")  # u again takes the vote back
+        await settle(pilot)
+        assert feed_rows(app)[0][0] == "▲ 0"
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        assert feed_rows(app)[0][0] == "▲ 0"
+        assert ben.community.get(bens.id).upvotes == 0
+        assert "error" not in app.severities() and "warning" not in app.severities()
+        # U with no vote to take back: refused, with the reason.
+        await pilot.press("U")
+        await settle(pilot)
+        refused = app.notices[-1]
+        assert refused.severity == "warning" and refused.title == "Vote not counted"
+        assert "you have not upvoted" in refused.message
+
+    run(platform, scenario)
+
+
+def test_upvoting_your_own_explanation_is_refused_with_the_reason(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await write(pilot, "photosynthesis", GOOD)
+        await submit(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        refused = app.notices[-1]
+        assert refused.severity == "warning" and refused.title == "Vote not counted"
+        assert "#1 is your own explanation" in refused.message
+        assert "only other learners can upvote it" in refused.message
+        assert feed_rows(app)[0][0] == "▲ 0"
+
+    run(platform, scenario)
+
+
+def test_the_feed_sorts_and_filters_by_the_typed_topic(platform: Platform, ben: Platform) -> None:
+    ben.community.clock = lambda: NOON
+    older = ben.teachback.teach("photosynthesis", GOOD).submission
+    ben.community.clock = lambda: NOON.replace(hour=13)
+    ben.teachback.teach("mitosis and meiosis", "Mitosis makes two identical cells. " * 4)
+    platform.community.upvote(older.id)  # the older one is the most upvoted
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        feed = app.query_one(FeedTable)
+        assert feed.border_title == "Community · most upvoted · all topics"
+        assert [row[2] for row in feed_rows(app)] == ["Photosynthesis", "Mitosis and Meiosis"]
+        await pilot.press("s")
+        await settle(pilot)
+        assert feed.border_title == "Community · newest · all topics"
+        assert [row[2] for row in feed_rows(app)] == ["Mitosis and Meiosis", "Photosynthesis"]
+        pane.query_one("#teach-topic", TopicInput).value = "photosynthesis"
+        await pilot.press("f")
+        await settle(pilot)
+        assert feed.border_title == "Community · newest · photosynthesis"
+        assert [row[2] for row in feed_rows(app)] == ["Photosynthesis"]
+        await pilot.press("f")
+        await settle(pilot)
+        assert len(feed_rows(app)) == 2
+
+    run(platform, scenario)
+
+
+def test_filtering_without_a_topic_says_to_type_one(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.notices[-1].severity == "warning" and "Type a topic" in app.notices[-1].message
+        assert pane.community_view.feed_topic is None
+
+    run(platform, scenario)
+
+
+def test_the_leaderboard_ranks_learners_all_time_and_this_week(
+    platform: Platform, ben: Platform
+) -> None:
+    last_month = NOON.replace(month=2)
+    ben.community.clock = lambda: last_month
+    ben.teachback.teach("photosynthesis", GOOD)
+    platform.community.clock = lambda: NOON
+    platform.teachback.teach("photosynthesis", OFF_TOPIC)
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        board = app.query_one(Leaderboard)
+        ranks = [[str(cell) for cell in board.get_row_at(i)][:2] for i in range(board.row_count)]
+        assert ranks == [["1.", "ben"], ["2.", "ana (you)"]]
+        assert "rank #2" in stats_text(app)
+        await pilot.press("w")
+        await settle(pilot)
+        assert board.border_title == "Leaderboard · week"
+        ranks = [[str(cell) for cell in board.get_row_at(i)][:2] for i in range(board.row_count)]
+        assert ranks == [["1.", "ana (you)"]]
+        await pilot.press("w")
+        await settle(pilot)
+        assert board.row_count == 2
+
+    run(platform, scenario)
+
+
+def test_an_empty_community_says_so(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "none yet" in str(app.query_one(FeedTable).border_title)
+        assert "0 points · 0 explanations" in stats_text(app)
+        assert "rank none yet" in stats_text(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.notices[-1].severity == "warning" and "feed is empty" in app.notices[-1].message
+
+    run(platform, scenario)
+
+
+# keys, palette, layout -----------------------------------------------------
+def test_the_footer_shows_the_keys_of_the_current_view(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        keys = footer_keys(app)
+        assert keys["ctrl+s"] == "Submit" and keys["ctrl+o"] == "Community"
+        assert "u" not in keys and "s" not in keys
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert keys["ctrl+o"] == "Write" and keys["u"] == "Upvote"
+        assert keys["s"] == "Newest first" and keys["w"] == "This week's leaderboard"
+
+    run(platform, scenario)
+
+
+def test_teach_commands_are_in_the_palette_and_work_from_other_tabs(
+    platform: Platform, ben: Platform
+) -> None:
+    ben.teachback.teach("photosynthesis", GOOD)
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        for title in [
+            "Teach: submit the explanation",
+            "Teach: switch editor / community",
+            "Teach: upvote the selected explanation",
+            "Teach: sort the feed",
+            "Teach: filter the feed by topic",
+            "Teach: leaderboard of this week / all time",
+            "Teach: grade saved explanations again",
+        ]:
+            assert title in commands
+        # From the Library, before the tab was ever shown: the vote waits for the feed.
+        commands["Teach: upvote the selected explanation"].callback()
+        await settle(pilot)
+        await settle(pilot)
+        assert app.query_one(TabbedContent).active == "teach"
+        assert isinstance(app.focused, FeedTable)
+        assert feed_rows(app)[0][0] == "▲ 1 ✓"
+        commands["Teach: grade saved explanations again"].callback()
+        await settle(pilot)
+        await settle(pilot)
+        assert app.notices[-1].message == "No explanation is waiting for a grade."
+
+    run(platform, scenario)
+
+
+def test_a_saved_but_ungraded_explanation_is_graded_again(platform: Platform) -> None:
+    platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        pane.query_one("#teach-editor", TextArea).focus()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert platform.community.get(1).status == "graded"
+        assert app.query_one(ScoreGauge).score >= 5
+
+    run(platform, scenario)
+
+
+def test_the_teach_tab_fits_an_80_by_24_terminal(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await write(pilot, "photosynthesis", GOOD)
+        await submit(pilot)
+        for selector in ["#teach-topic", "#teach-level", "#teach-submit", "#teach-editor"]:
+            region = app.query_one(selector).region
+            assert region.height > 0 and region.bottom <= 23 and region.right <= 80, selector
+        assert app.query_one("#teach-editor").region.height >= 10
+        assert app.query_one(GradeView).region.right <= 80
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        for selector in ["#teach-stats", "#teach-feed", "#teach-board", "#teach-excerpt"]:
+            region = app.query_one(selector).region
+            assert region.height > 0 and region.bottom <= 23 and region.right <= 80, selector
+        assert app.query_one("#teach-feed").region.height >= 6
+
+    run(platform, scenario, size=(80, 24))
+
+
+def test_helpers_draw_bars_and_relative_times() -> None:
+    assert bar(0, 4) == "░░░░" and bar(1, 4) == "████" and bar(0.5, 4) == "██░░"
+    assert bar(0.95, 10) == "█████████▌"
+    assert ago("2025-03-05T11:59:30+00:00", NOON) == "now"
+    assert ago("2025-03-05T11:15:00+00:00", NOON) == "45m ago"
+    assert ago("2025-03-05T02:00:00+00:00", NOON) == "10h ago"
+    assert ago("2025-03-02T12:00:00+00:00", NOON) == "3d ago"
+    assert ago("2025-01-02T12:00:00+00:00", NOON) == "2025-01-02"
+
+
+# snapshots ---------------------------------------------------------------
+def _freeze(*platforms: Platform) -> None:
+    for each in platforms:
+        each.community.clock = lambda: NOON
+
+
+async def _quiet(pilot: Pilot) -> None:
+    await quiet(pilot, settle)
+    for editor in pilot.app.query(TextArea):
+        editor.cursor_blink = False
+    await pilot.pause()
+
+
+def test_snapshot_a_graded_explanation(platform: Platform, snap_compare) -> None:
+    _freeze(platform)
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_teach(pilot)
+        await write(pilot, "photosynthesis", GOOD)
+        await submit(pilot)
+        await _quiet(pilot)
+
+    assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_the_community_feed(platform: Platform, ben: Platform, snap_compare) -> None:
+    _freeze(platform, ben)
+    platform.teachback.teach("photosynthesis", OFF_TOPIC, level="intermediate")
+    ben.teachback.teach("photosynthesis", GOOD)  # same time, later id: listed first
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_teach(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("u")  # upvotes ben's
+        await settle(pilot)
+        await _quiet(pilot)
+
+    assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
