@@ -470,16 +470,19 @@ def test_export_before_any_lesson_is_hidden_and_says_there_is_nothing_yet(
     run(platform, scenario)
 
 
-def test_quiz_and_teach_back_say_honestly_that_they_are_coming(platform: Platform) -> None:
+def test_quiz_says_it_is_coming_and_teach_back_opens_the_topic(platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_learn(pilot)
-        await learn(pilot, "photosynthesis")
+        await learn(pilot, "photosynthesis", level="intermediate")
         await pilot.press("ctrl+g")
+        await pilot.pause()
+        quiz = app.notices[-1]
+        assert quiz.title == "Quiz me on this" and "not built yet" in quiz.message
         await pilot.press("ctrl+t")
         await pilot.pause()
-        quiz, teach = app.notices[-2:]
-        assert quiz.title == "Quiz me on this" and "not built yet" in quiz.message
-        assert teach.title == "Teach it back" and "not built yet" in teach.message
+        assert app.query_one(TabbedContent).active == "teach"
+        assert app.query_one("#teach-topic", Input).value.lower() == "photosynthesis"
+        assert app.query_one("#teach-level", Select).value == "intermediate"
 
     run(platform, scenario)
 

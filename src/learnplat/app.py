@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
 
 from .platform import Platform
 from .screens.challenges import ChallengesPane
-from .screens.learn import LearnPane
+from .screens.learn import LearnPane, TeachItBack
 from .screens.library import LibraryPane
 from .screens.progress import ProgressPane
 from .screens.teach import TeachPane
@@ -101,6 +101,10 @@ class LearnplatApp(App[None]):
     def teach_pane(self) -> TeachPane:
         return self.query_one(TeachPane)
 
+    def on_teach_it_back(self, event: TeachItBack) -> None:
+        self.action_show_tab("teach")
+        self.teach_pane.start(event.topic, event.level)
+
     def action_show_tab(self, tab_id: str) -> None:
         """Switch to a tab and put the focus where its keys work."""
         tabbed = self.query_one(TabbedContent)
@@ -155,7 +159,8 @@ class LearnplatApp(App[None]):
              "export"),
             ("Learn: ask a follow-up", "Ask about a chat lesson (ctrl+f)", "focus_follow_up"),
             ("Learn: quiz me on this", "Challenges are coming (ctrl+g)", "quiz"),
-            ("Learn: teach it back", "Teach Back is coming (ctrl+t)", "teach_back"),
+            ("Learn: teach it back", "Explain this topic in your own words (ctrl+t)",
+             "teach_back"),
         )
         learn_commands += (
             ("Learn: play or pause the narration", "Speak an audio lesson's narration (p)",

@@ -65,10 +65,16 @@ QUIZ_LATER = (
     "Challenges are not built yet, so there is no quiz on this lesson. They are coming: timed "
     "multiple-choice rounds from the topic library and your documents."
 )
-TEACH_LATER = (
-    "Teach Back is not built yet. It is coming: explain this topic in your own words and get "
-    "your explanation graded for clarity and accuracy."
-)
+
+
+class TeachItBack(Message):
+    """The learner wants to explain the lesson's topic in their own words (the app switches
+    to the Teach Back tab)."""
+
+    def __init__(self, topic: str, level: str) -> None:
+        super().__init__()
+        self.topic = topic
+        self.level = level
 
 
 @dataclass(frozen=True)
@@ -300,7 +306,10 @@ class LearnPane(Vertical):
         self.notify(QUIZ_LATER, title="Quiz me on this", timeout=ERROR_TIMEOUT_S)
 
     def action_teach_back(self) -> None:
-        self.notify(TEACH_LATER, title="Teach it back", timeout=ERROR_TIMEOUT_S)
+        if self._asked is None:
+            self.notify("Make a lesson first, then teach it back.", title="Teach it back")
+            return
+        self.post_message(TeachItBack(self._asked.topic, self._asked.level))
 
     def action_play_narration(self) -> None:
         """Play, pause or resume an audio lesson's narration (the panel's p)."""
