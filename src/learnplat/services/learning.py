@@ -97,8 +97,9 @@ class Learning:
         suggestion = f"nearest library topics: {', '.join(nearest)}. " if nearest else ""
         return NothingToTeach(
             f"no lesson on {topic!r}: it is not in {where}, and no provider is configured",
-            hint=f"{suggestion}Add notes with `learnplat learn {topic!r} --file notes.pdf`, or "
-            "use a model: `learnplat --provider bedrock ...` or `--provider openai` (Ollama).",
+            hint=f"{suggestion}Add notes that cover it to your library (the Library tab, or "
+            f"`learnplat learn {topic!r} --file notes.pdf`), or use a model: provider bedrock "
+            "or openai (Ollama) in the config, or `--provider`.",
         )
 
     def lesson_request(

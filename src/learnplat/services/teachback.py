@@ -63,7 +63,8 @@ class TeachBack:
                 f"nothing to grade an explanation of {topic!r} against: it is not in the topic "
                 "library or your documents",
                 hint=(f"nearest library topics: {nearest}. " if nearest else "")
-                + "Add notes that explain it with `learnplat ingest notes.pdf`.",
+                + "Add notes that explain it to your library (the Library tab, or "
+                "`learnplat ingest notes.pdf`).",
             )
         name = record.name if record else topic
         sources = [source_of(p) for p in passages]
