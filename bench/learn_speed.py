@@ -14,12 +14,13 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 from _common import percentile, report
+from tests import corpus
 
 from learnplat.platform import Platform
 from learnplat.settings import load_settings
-from tests import corpus
 
 FORMATS = ("chat", "visual", "audio", "ebook")
 TOPICS = Path(__file__).resolve().parents[1] / "data" / "topics"
@@ -81,7 +82,7 @@ def lesson_json() -> str:
 
 
 class _Stream(BaseHTTPRequestHandler):
-    sent: list[float] = []
+    sent: ClassVar[list[float]] = []
 
     def log_message(self, *args) -> None:
         pass
