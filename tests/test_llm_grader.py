@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -75,30 +74,6 @@ FULL_MARKS = rubric(
 )
 
 
-class _ScriptedReplies:
-    """Each non-streaming reply is the next of ``replies``; the last one repeats."""
-
-    lock: Any
-    replies: list[str]
-
-    @property
-    def reply(self) -> str:
-        with self.lock:
-            return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-
-    @reply.setter
-    def reply(self, value: str) -> None:
-        self.replies = [value]
-
-
-class ScriptedBedrock(_ScriptedReplies, BedrockStub):
-    pass
-
-
-class ScriptedOpenAI(_ScriptedReplies, OpenAIStub):
-    pass
-
-
 # --- fixtures -------------------------------------------------------------------------------
 
 
@@ -109,23 +84,6 @@ def reference() -> Reference:
     built = build_reference("Photosynthesis", "beginner", record=record)
     assert len(built.key_ideas) == 10  # the rubric replies below number ideas 1-10
     return built
-
-
-@pytest.fixture
-def scripted_bedrock(aws_env: None) -> Iterator[ScriptedBedrock]:
-    stub = ScriptedBedrock()
-    stub.start()
-    yield stub
-    stub.stop()
-
-
-@pytest.fixture
-def scripted_openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedOpenAI]:
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    stub = ScriptedOpenAI()
-    stub.start()
-    yield stub
-    stub.stop()
 
 
 def bedrock_grader(stub: BedrockStub) -> LLMGrader:
@@ -274,14 +232,14 @@ def test_an_empty_explanation_is_refused_before_any_request(
 
 
 def test_invalid_json_is_repaired_once_and_the_repair_is_used(
-    scripted_bedrock: ScriptedBedrock, reference: Reference
+    bedrock: BedrockStub, reference: Reference
 ) -> None:
     broken = 'Here is the grade: {"components": {"coverage": oops}}'
-    scripted_bedrock.replies = [broken, "```json\n" + json.dumps(rubric()) + "\n```"]
+    bedrock.replies = [broken, "```json\n" + json.dumps(rubric()) + "\n```"]
 
-    grade = bedrock_grader(scripted_bedrock).grade(reference, GOOD, "beginner")
+    grade = bedrock_grader(bedrock).grade(reference, GOOD, "beginner")
 
-    first, repair = scripted_bedrock.model_requests("converse")
+    first, repair = bedrock.model_requests("converse")
     assert [role for role, _ in turns(repair)] == ["user", "assistant", "user"]
     assert turns(repair)[0] == turns(first)[0]
     assert turns(repair)[1][1] == broken
@@ -292,14 +250,14 @@ def test_invalid_json_is_repaired_once_and_the_repair_is_used(
 
 
 def test_idea_numbers_that_do_not_exist_are_sent_back_for_repair(
-    scripted_bedrock: ScriptedBedrock, reference: Reference
+    bedrock: BedrockStub, reference: Reference
 ) -> None:
     wrong = json.dumps(rubric(covered=[1, 2, 11], missed=[0, 3]))
-    scripted_bedrock.replies = [wrong, json.dumps(rubric())]
+    bedrock.replies = [wrong, json.dumps(rubric())]
 
-    grade = bedrock_grader(scripted_bedrock).grade(reference, GOOD, "beginner")
+    grade = bedrock_grader(bedrock).grade(reference, GOOD, "beginner")
 
-    _, repair = scripted_bedrock.model_requests("converse")
+    _, repair = bedrock.model_requests("converse")
     problems = turns(repair)[2][1]
     assert "covered[2]: 11 is not a key idea number: use 1 to 10" in problems
     assert "missed[0]: 0 is not a key idea number: use 1 to 10" in problems
@@ -307,13 +265,13 @@ def test_idea_numbers_that_do_not_exist_are_sent_back_for_repair(
 
 
 def test_an_empty_reply_is_repaired_in_a_single_user_turn(
-    scripted_openai: ScriptedOpenAI, reference: Reference
+    openai_stub: OpenAIStub, reference: Reference
 ) -> None:
-    scripted_openai.replies = ["", json.dumps(rubric())]
+    openai_stub.replies = ["", json.dumps(rubric())]
 
-    grade = openai_grader(scripted_openai).grade(reference, GOOD, "beginner")
+    grade = openai_grader(openai_stub).grade(reference, GOOD, "beginner")
 
-    first, repair = scripted_openai.bodies()
+    first, repair = openai_stub.bodies()
     assert [m["role"] for m in repair["messages"]] == ["system", "user"]
     repaired_user = repair["messages"][1]["content"]
     assert repaired_user.startswith(first["messages"][1]["content"])

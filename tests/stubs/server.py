@@ -93,8 +93,19 @@ class StubServer:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
+        self.replies: list[str] = [""]
         self._server: _QuietServer | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def reply(self) -> str:
+        """The next non-streaming reply: each of ``replies`` in turn, the last one repeating."""
+        with self.lock:
+            return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+
+    @reply.setter
+    def reply(self, value: str) -> None:
+        self.replies = [value]
 
     @property
     def url(self) -> str:
