@@ -12,6 +12,7 @@ from ..tutors.model import (
     FORMATS,
     LEVELS,
     Answer,
+    Format,
     Lesson,
     LessonRequest,
     Level,
@@ -86,10 +87,11 @@ class Learning:
         self.provider = provider
         self.cache = cache
 
-    def _check(self, level: str, format: str) -> None:
-        parse_level(level)
+    def _check(self, level: str, format: str) -> tuple[Level, Format]:
+        """``level`` and ``format`` as typed values. Raises BadInput naming the valid ones."""
         if format not in FORMATS:
             raise BadInput(f"unknown format {format!r}", hint=f"choose one of {', '.join(FORMATS)}")
+        return parse_level(level), cast(Format, format)
 
     def _nothing_to_teach(self, topic: str, searched_docs: bool) -> NothingToTeach:
         nearest = [record.name for record in self.topics.suggest(topic)]
@@ -113,7 +115,7 @@ class Learning:
         """Gather what to teach from: the curated topic and the learner's passages on it
         (the named documents, else the whole library); a whole document when no topic is given.
         Raises BadInput, NotFound, or NothingToTeach (offline, with nothing that covers it)."""
-        self._check(level, format)
+        typed_level, typed_format = self._check(level, format)
         topic = (topic or "").strip()
         if not topic and not doc_ids:
             raise BadInput("say what to learn", hint="a topic, --file notes.pdf or --doc ID")
@@ -129,8 +131,8 @@ class Learning:
             raise self._nothing_to_teach(topic, bool(doc_ids))
         return LessonRequest(
             topic=record.name if record else topic,
-            level=level,  # type: ignore[arg-type]
-            format=format,  # type: ignore[arg-type]
+            level=typed_level,
+            format=typed_format,
             sources=tuple(source_of(p) for p in passages),
             topic_record=record,
         )
