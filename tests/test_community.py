@@ -455,7 +455,7 @@ def test_a_write_outlasts_a_lock_held_past_the_busy_timeout(
 def test_a_lock_that_never_goes_away_is_a_clear_error_and_writes_nothing(
     database: Database, people: dict[str, Community], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("learnplat.store.community.BACKOFF_S", 0.001)
+    monkeypatch.setattr("learnplat.store.writes.BACKOFF_S", 0.001)
     explanation = teach(people["ana"], 6)
     database.conn.execute("PRAGMA busy_timeout = 1")
     holder = sqlite3.connect(database.path)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-import functools
-import logging
-import random
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, TypeVar
 
-from ..errors import StoreError
 from .database import Database
-
-log = logging.getLogger("learnplat.store.community")
+from .weeks import week_start
+from .writes import RetryingWriter
 
 T = TypeVar("T")
 VoteOutcome = Literal["voted", "retracted", "duplicate", "no vote", "own", "pending", "missing"]
@@ -31,39 +25,10 @@ EXPLANATION_COLUMNS = (
 EXCERPT_SOURCE_CHARS = 400
 # How many earlier explanations of a topic a new one is compared with for near-duplicates.
 DUPLICATE_CANDIDATES = 100
-# A write that meets "database is locked" (another process holds the write lock past the busy
-# timeout, or our snapshot went stale) is run again this many times, backing off in between.
-WRITE_ATTEMPTS = 6
-BACKOFF_S = 0.02
-
 _FEED_ORDER: dict[str, str] = {
     "top": "e.upvotes DESC, e.created_at DESC, e.id DESC",
     "new": "e.created_at DESC, e.id DESC",
 }
-_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes share the low byte)
-
-
-def is_busy(exc: sqlite3.OperationalError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in _BUSY_CODES
-    return "locked" in str(exc) or "busy" in str(exc)
-
-
-@functools.lru_cache(maxsize=1024)
-def _monday_of(day: str) -> str:
-    date = datetime.date.fromisoformat(day)
-    return (date - datetime.timedelta(days=date.weekday())).isoformat()
-
-
-def week_start(at: str) -> str:
-    """The Monday (UTC, as YYYY-MM-DD) of the ISO week holding the timestamp ``at``."""
-    if at.endswith("+00:00"):  # how we write them: the date is the UTC date
-        return _monday_of(at[:10])
-    moment = datetime.datetime.fromisoformat(at)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.UTC)
-    return _monday_of(moment.date().isoformat())
 
 
 class CommunityStore:
@@ -71,34 +36,15 @@ class CommunityStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self.retries = 0  # writes run again after "database is locked" (for tests and benches)
+        self._writer = RetryingWriter(database)
 
-    # transactions --------------------------------------------------------
+    @property
+    def retries(self) -> int:
+        """Writes run again after "database is locked" (for tests and benches)."""
+        return self._writer.retries
+
     def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``work`` in a transaction; run it again on "database is locked" with backoff.
-
-        Inside a caller's transaction there is nothing to retry from, so the error goes up.
-        """
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                # Under the lock, so that another thread's transaction is not taken for ours;
-                # released before the backoff, so that the other threads can go on meanwhile.
-                with self.database.lock:
-                    nested = self.database.conn.in_transaction
-                    with self.database.atomic() as conn:
-                        return work(conn)
-            except sqlite3.OperationalError as exc:
-                if nested or not is_busy(exc):
-                    raise
-                if attempt == WRITE_ATTEMPTS:
-                    raise StoreError(
-                        "the database stayed busy: another learnplat process kept it locked",
-                        hint="try again in a moment",
-                    ) from exc
-                self.retries += 1
-                log.info("database busy (%s); attempt %d of %d", exc, attempt, WRITE_ATTEMPTS)
-                time.sleep(BACKOFF_S * 2 ** (attempt - 1) * (1 + random.random()))
-        raise AssertionError("unreachable")
+        return self._writer.write(work)
 
     def _rows(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         return self.database.rows(sql, params)
