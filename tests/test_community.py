@@ -10,7 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from learnplat.store.community import CommunityStore
 from learnplat.store.database import Database
 from learnplat.store.library import LibraryStore
 from learnplat.tutors.model import Grade, GradeComponent, KeyIdea
+from tests.clock import Clock
 
 USERS = ("ana", "bo", "cy", "di")
 PHOTOSYNTHESIS = (
@@ -38,20 +39,6 @@ PHOTOSYNTHESIS_REWRITTEN = (
     "energy the leaf combines CO2 and water into sugar, storing the energy in chemical bonds, "
     "and lets oxygen out through tiny pores called stomata."
 )
-
-
-class Clock:
-    """A clock the tests move by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 def make_grade(score: int) -> Grade:

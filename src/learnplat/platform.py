@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from . import paths
 from .logs import configure_logging
 from .services.community import Community
+from .services.game import Game
 from .services.learning import Learning, Provider
 from .services.lesson_cache import LessonCache
 from .services.library import Library
@@ -17,6 +18,7 @@ from .services.topics import TopicLibrary
 from .settings import Settings
 from .store.community import CommunityStore
 from .store.database import Database
+from .store.game import GameStore
 from .store.library import LibraryStore
 from .tutors.factory import make_client, make_grader, make_tutor
 
@@ -32,6 +34,7 @@ class Platform:
     speech: Speech
     community: Community
     teachback: TeachBack
+    game: Game
 
     @classmethod
     def build(cls, settings: Settings) -> Platform:
@@ -67,6 +70,7 @@ class Platform:
             speech=speech,
             community=community,
             teachback=TeachBack(learning, community, make_grader(client)),
+            game=Game(GameStore(database), library, learning.tutor, settings.user),
         )
 
     def close(self) -> None:

@@ -149,9 +149,141 @@ def _v2_community(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX user_upvotes_by_author ON user_upvotes (author_id)")
 
 
+def _v3_game(db: sqlite_utils.Database) -> None:
+    """Challenges: the seed's ``challenges``, ``player_progress`` and ``challenge_attempts``,
+    plus leaderboard scopes, spaced-repetition cards and the question sets made from documents.
+
+    ``challenges.slug`` is the stable id a question is loaded by (the bank's ids, a hash for
+    generated and imported questions), so a changed bank question updates in place.
+    ``owner_id`` is NULL for the shipped bank, the user for imported cards; questions made
+    from a document belong to its owner through ``document_id``. A question is served by
+    inserting its attempt with a fresh token and answered by claiming that row
+    (``completed_at IS NULL``), so a token is answered once however many processes try.
+    ``game_scores`` holds the per-category and per-week boards (``category`` '' = all,
+    ``week_start`` '' = all time); the overall all-time board is ``player_progress``.
+    """
+    db.execute(
+        """CREATE TABLE challenges (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            question TEXT NOT NULL,
+            correct_answer TEXT NOT NULL,
+            options TEXT NOT NULL,
+            explanation TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL,
+            difficulty TEXT NOT NULL,
+            points INTEGER NOT NULL,
+            time_limit INTEGER NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('bank', 'document', 'cards')),
+            owner_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            passage_id INTEGER,
+            page INTEGER,
+            unit_name TEXT NOT NULL DEFAULT 'page',
+            source_title TEXT NOT NULL DEFAULT '',
+            quote TEXT NOT NULL DEFAULT '',
+            topic_id TEXT,
+            content_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX challenges_pick ON challenges (source, category, difficulty, active)"
+    )
+    db.execute("CREATE INDEX challenges_by_document ON challenges (document_id)")
+    db.execute("CREATE INDEX challenges_by_owner ON challenges (owner_id)")
+    db.execute(
+        """CREATE TABLE player_progress (
+            user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            total_points INTEGER NOT NULL DEFAULT 0,
+            challenges_completed INTEGER NOT NULL DEFAULT 0,
+            correct_count INTEGER NOT NULL DEFAULT 0,
+            current_streak INTEGER NOT NULL DEFAULT 0,
+            best_streak INTEGER NOT NULL DEFAULT 0,
+            level INTEGER NOT NULL DEFAULT 1,
+            points_at TEXT
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX player_progress_rank"
+        " ON player_progress (total_points DESC, best_streak DESC, points_at, user_id)"
+    )
+    db.execute(
+        """CREATE TABLE game_scores (
+            category TEXT NOT NULL,
+            week_start TEXT NOT NULL,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            points INTEGER NOT NULL DEFAULT 0,
+            answered INTEGER NOT NULL DEFAULT 0,
+            correct INTEGER NOT NULL DEFAULT 0,
+            current_streak INTEGER NOT NULL DEFAULT 0,
+            best_streak INTEGER NOT NULL DEFAULT 0,
+            points_at TEXT,
+            PRIMARY KEY (category, week_start, user_id)
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX game_scores_rank ON game_scores"
+        " (category, week_start, points DESC, best_streak DESC, points_at, user_id)"
+    )
+    db.execute(
+        """CREATE TABLE challenge_attempts (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            challenge_id INTEGER NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,
+            token TEXT NOT NULL UNIQUE,
+            mode TEXT NOT NULL DEFAULT 'play' CHECK (mode IN ('play', 'review')),
+            category TEXT NOT NULL,
+            served_at TEXT NOT NULL,
+            time_limit INTEGER NOT NULL,
+            answer TEXT,
+            is_correct INTEGER,
+            outcome TEXT CHECK (outcome IN ('correct', 'wrong', 'timeout')),
+            points_earned INTEGER,
+            time_taken_ms INTEGER,
+            streak INTEGER,
+            completed_at TEXT
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX challenge_attempts_seen"
+        " ON challenge_attempts (user_id, challenge_id, served_at)"
+    )
+    db.execute(
+        "CREATE INDEX challenge_attempts_done ON challenge_attempts (user_id, completed_at)"
+    )
+    db.execute("CREATE INDEX challenge_attempts_by_challenge ON challenge_attempts (challenge_id)")
+    db.execute(
+        """CREATE TABLE review_cards (
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            challenge_id INTEGER NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,
+            card TEXT NOT NULL,
+            due TEXT NOT NULL,
+            reviews INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            last_rating INTEGER,
+            PRIMARY KEY (user_id, challenge_id)
+        )"""
+    )
+    db.execute("CREATE INDEX review_cards_due ON review_cards (user_id, due)")
+    db.execute(
+        """CREATE TABLE question_sets (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            generator TEXT NOT NULL,
+            candidates INTEGER NOT NULL,
+            kept INTEGER NOT NULL,
+            dropped TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "users and library", _v1_users_and_library),
     (2, "community: explanations, upvotes, points", _v2_community),
+    (3, "game: challenges, attempts, progress, boards, reviews", _v3_game),
 )
 
 

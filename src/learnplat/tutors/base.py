@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from .model import Answer, Grade, Lesson, LessonRequest, Level, Reference, Source
+from .model import Answer, Grade, Lesson, LessonRequest, Level, Quiz, Reference, Source
 
 TextSink = Callable[[str], None]
 
@@ -23,6 +23,11 @@ class Tutor(Protocol):
         self, question: str, sources: Sequence[Source], on_text: TextSink | None = None
     ) -> Answer:
         """An answer using only ``sources``; ``found`` False when they do not cover the question."""
+        ...
+
+    def quiz(self, sources: Sequence[Source], limit: int) -> Quiz:
+        """Up to ``limit`` multiple-choice questions on ``sources``, each cited to the passage
+        its answer comes from (unverified: the game checks every one before serving it)."""
         ...
 
 

@@ -260,3 +260,33 @@ class Grade:
     off_topic: bool = False
     grader: str = "offline"
     notices: tuple[str, ...] = ()
+
+
+QuestionKind = Literal["definition", "cloze", "model"]
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """A multiple-choice question made from the sources: four options, one the answer, cited
+    to the passage the answer is taken from (``citation.passage_id``, ``citation.quote``)."""
+
+    question: str
+    options: tuple[str, ...]
+    answer: str
+    explanation: str
+    citation: Citation
+    kind: QuestionKind
+    difficulty: Level = "intermediate"
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """Questions a tutor made, before the service verifies them; ``generator`` names who made
+    them (a model's name, or "offline")."""
+
+    questions: tuple[QuizQuestion, ...]
+    generator: str = "offline"
+    notices: tuple[str, ...] = ()
+    # Questions a model wrote that cited no given passage or lacked three distractors: left
+    # out before any check, but counted in the drop rate.
+    unusable: int = 0

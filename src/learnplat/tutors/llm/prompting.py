@@ -66,3 +66,9 @@ def repair_prompt(problems: list[str], *, cut_off: bool) -> str:
     listed = "\n".join(f"- {problem}" for problem in problems)
     advice = template("repair_cut_off") if cut_off else ""
     return fill(template("repair"), {"problems": listed, "advice": advice}).rstrip()
+
+
+def quiz_prompt(index: SourceIndex, count: int) -> tuple[str, str]:
+    """The system prompt and the user message asking for ``count`` questions as JSON."""
+    user = fill(template("quiz_user"), {"passages": passages_block(index), "count": str(count)})
+    return template("quiz_system"), user

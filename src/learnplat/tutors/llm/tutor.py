@@ -11,7 +11,7 @@ from learnplat.clients.base import ChatClient, Message
 from learnplat.clients.errors import ProviderError
 
 from ..base import TextSink, Tutor
-from ..model import Answer, Lesson, LessonRequest, Source
+from ..model import Answer, Lesson, LessonRequest, Quiz, QuizQuestion, Source
 from ..render import answer_markdown, lesson_markdown
 from . import notices
 from .answer_reader import not_covered, read_answer
@@ -19,7 +19,8 @@ from .jsonscan import JsonScanner
 from .lesson_reader import read_lesson
 from .passages import SourceIndex
 from .preview import MarkdownPreview
-from .prompting import answer_prompt, lesson_prompt, repair_prompt
+from .prompting import answer_prompt, lesson_prompt, quiz_prompt, repair_prompt
+from .quiz_reader import read_quiz
 from .replies import parse_reply
 
 log = logging.getLogger("learnplat.tutors.llm")
@@ -145,6 +146,30 @@ class LLMTutor:
             tail = "".join(f"\n> {notice}\n" for notice in answer.notices)
             self._finish_stream(on_text, made, answer_markdown(answer), tail)
         return answer
+
+    def quiz(self, sources: Sequence[Source], limit: int) -> Quiz:
+        """Up to ``limit`` questions written by the model, each cited to the passage its answer
+        comes from; the fallback tutor's questions, with a notice, if the model cannot give
+        usable ones. (Not streamed: nothing is shown before the questions are checked.)"""
+        index = SourceIndex(sources)
+        system, user = quiz_prompt(index, limit)
+
+        def read(payload: Any) -> tuple[tuple[QuizQuestion, ...] | None, list[str], int]:
+            draft = read_quiz(payload, index)
+            return draft.questions, draft.problems, draft.dropped
+
+        made = self._generate(system, user, read, index, None, self.max_tokens)
+        if isinstance(made, _Failed) or not made.value:
+            fallback = self.fallback.quiz(sources, limit)
+            notice = (
+                made.notice(self.name, "quiz", self.fallback.name)
+                if isinstance(made, _Failed)
+                else notices.unusable_output(
+                    self.name, what="quiz", fallback=self.fallback.name, discarded=False
+                )
+            )
+            return replace(fallback, notices=(notice, *fallback.notices))
+        return Quiz(made.value[:limit], generator=self.name, unusable=made.dropped)
 
     def _generate(
         self,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..base import TextSink
-from ..model import Answer, Lesson, LessonRequest, Source
+from ..model import Answer, Lesson, LessonRequest, Quiz, Source
 from ..render import answer_markdown, lesson_markdown
 
 _SECTION_START = re.compile(r"(?=\n\n## )")
@@ -42,3 +42,10 @@ class OfflineTutor:
         if on_text is not None:
             on_text(answer_markdown(result))
         return result
+
+    def quiz(self, sources: Sequence[Source], limit: int) -> Quiz:
+        """Up to ``limit`` multiple-choice questions on ``sources``: definitions asked back and
+        blanks on key terms, the distractors other key terms of the same notes."""
+        from .quiz import make_quiz
+
+        return make_quiz(sources, limit)

@@ -1,0 +1,210 @@
+"""Multiple-choice questions from the learner's notes: "what is ...?" from definition sentences
+and fill-in-the-blank on key terms, with distractors drawn from the same notes' key terms."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Sequence
+
+from ..model import Level, QuestionKind, Quiz, QuizQuestion, Source
+from .analysis import Analysis, analyse
+from .definitions import term_key
+from .sentences import Sentence
+from .terms import Term, used_as_noun
+
+BLANK = "_____"
+DISTRACTORS = 3
+MIN_WORDS, MAX_WORDS = 6, 45
+# Plain single words ("rate", "air") make weak answers: asked about only to reach this many.
+PLAIN_TERMS_UNTIL = 15
+# A sentence opening with one of these leans on the one before: "It takes in _____".
+_LEANING = frozenset("it its this these they their those he she such".split())
+# Flesch-Kincaid grade of the question's sentence: below 9 beginner, below 13 intermediate.
+BEGINNER_GRADE, INTERMEDIATE_GRADE = 9.0, 13.0
+# "The Calvin cycle, also called the light-independent reactions": two names for one thing,
+# so neither may be a distractor for the other.
+_SAME_AS = re.compile(
+    r",?\s*\(?(?:also called|also known as|known as|or simply|i\.e\.)\s+(?:the |a |an )?",
+    re.IGNORECASE,
+)
+_DEFINED = re.compile(
+    r"^(?:the |a |an )?(?P<term>.+?)\s+(?P<verb>is|are)\s+(?P<rest>.+?)[.!]?$", re.IGNORECASE
+)
+
+
+def whole_word(phrase: str) -> re.Pattern[str]:
+    """Matches ``phrase`` as whole words, any case ("light" is not found in "light-dependent")."""
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.IGNORECASE)
+
+
+def make_quiz(sources: Sequence[Source], limit: int) -> Quiz:
+    """Up to ``limit`` candidate questions from ``sources``: one per key term at most, those
+    with a definition first. Deterministic. Candidates still need the service's checks."""
+    analysis = analyse(tuple(sources))
+    passages = {source.passage_id: source.text for source in sources}
+    synonyms = find_synonyms(analysis)
+    made: list[QuizQuestion] = []
+    used_sentences: set[int] = set()
+    # Defined terms first, then names and phrases, then plain words; each in rank order.
+    ranked = sorted(analysis.terms, key=lambda t: (not t.definitions, not t.specific))
+    for term in ranked:
+        if not term.specific and len(made) >= PLAIN_TERMS_UNTIL:
+            break
+        question = _question_for(term, analysis, passages, used_sentences, synonyms)
+        if question is not None:
+            made.append(question)
+        if len(made) >= limit:
+            break
+    return Quiz(tuple(made), generator="offline")
+
+
+def _question_for(
+    term: Term,
+    analysis: Analysis,
+    passages: dict[int | None, str],
+    used: set[int],
+    synonyms: dict[str, set[str]],
+) -> QuizQuestion | None:
+    """A question whose answer is ``term``: its definition asked back, else a blank where it
+    stands in one of its sentences."""
+    choices: list[tuple[Sentence, QuestionKind]] = [
+        (d.sentence, "definition") for d in term.definitions
+    ]
+    choices += [(analysis.sentences[i], "cloze") for i in term.sentence_ids]
+    for sentence, kind in choices:
+        if sentence.index in used or not MIN_WORDS <= sentence.words <= MAX_WORDS:
+            continue
+        if sentence.text.split()[0].lower() in _LEANING:
+            continue
+        # "some _____ the cycle" must not blank the verb "leaves" for the noun "leaves".
+        if not term.specific and not used_as_noun(term.text, [sentence.text]):
+            continue
+        passage = passages.get(sentence.citation.passage_id, "")
+        found = whole_word(term.text).search(sentence.text)
+        if found is None or not whole_word(term.text).search(passage):
+            continue
+        answer = found.group(0)
+        stem = _definition_stem(sentence.text, answer) if kind == "definition" else None
+        if stem is None:
+            kind = "cloze"
+            stem = (
+                "Fill in the blank: "
+                + sentence.text[: found.start()]
+                + BLANK
+                + sentence.text[found.end() :]
+            )
+        distractors = pick_distractors(
+            answer, analysis.terms, passage, stem, same_as=synonyms.get(term.key, set())
+        )
+        if len(distractors) < DISTRACTORS:
+            continue
+        used.add(sentence.index)
+        return QuizQuestion(
+            question=stem,
+            options=_shuffled(answer, distractors, stem),
+            answer=answer,
+            explanation=sentence.text,
+            citation=sentence.citation,
+            kind=kind,
+            difficulty=_difficulty(sentence),
+        )
+    return None
+
+
+def _definition_stem(text: str, term: str) -> str | None:
+    """ "RuBisCO is the enzyme that fixes carbon." -> "What is the enzyme that fixes carbon?"
+    when the sentence opens with the term; None otherwise."""
+    match = _DEFINED.match(text.strip())
+    if match is None or term_key(match.group("term")) != term_key(term):
+        return None
+    rest = match.group("rest").strip().rstrip(".;:")
+    if len(rest.split()) < 3:
+        return None
+    return f"What {match.group('verb').lower()} {rest}?"
+
+
+def _shape(text: str) -> tuple[int, str, bool]:
+    """How a term looks: its word count, its case pattern, and whether it reads as a plural."""
+    if text.isupper() and len(text) > 1:
+        case = "acronym"
+    elif text[:1].isupper():
+        case = "capital"
+    else:
+        case = "lower"
+    last = text.split()[-1].lower() if text.split() else ""
+    return len(text.split()), case, last.endswith("s") and not last.endswith("ss")
+
+
+def find_synonyms(analysis: Analysis) -> dict[str, set[str]]:
+    """Key terms the notes give as other names of each other ("X, also called Y"), by key."""
+    found: dict[str, set[str]] = {}
+    for sentence in analysis.sentences:
+        for marker in _SAME_AS.finditer(sentence.text):
+            before = sentence.text[: marker.start()].lower()
+            after = sentence.text[marker.end() :].lower()
+            left = [t for t in analysis.terms if before.endswith(t.text.lower())]
+            right = [t for t in analysis.terms if after.startswith(t.text.lower())]
+            for a in left:
+                for b in right:
+                    found.setdefault(a.key, set()).add(b.key)
+                    found.setdefault(b.key, set()).add(a.key)
+    return found
+
+
+def pick_distractors(
+    answer: str,
+    terms: Sequence[Term],
+    passage: str,
+    stem: str,
+    k: int = DISTRACTORS,
+    same_as: set[str] | None = None,
+) -> list[str]:
+    """``k`` other key terms that look like ``answer`` (same number of words, case pattern,
+    plural or not, similar length) and that neither occur in the cited ``passage`` nor overlap
+    the answer or the question's stem, nor are other names of the answer (``same_as``)."""
+    answer_key = term_key(answer)
+    words, case, plural = _shape(answer)
+    lowered_stem, lowered_answer = stem.lower(), answer.lower()
+    scored: list[tuple[float, int, str]] = []
+    seen: set[str] = {answer_key, *(same_as or ())}
+    for position, term in enumerate(terms):
+        text = term.text
+        lowered = text.lower()
+        if term.key in seen or not term.key:
+            continue
+        if lowered in lowered_answer or lowered_answer in lowered or lowered in lowered_stem:
+            continue
+        if whole_word(text).search(passage):
+            continue
+        seen.add(term.key)
+        other_words, other_case, other_plural = _shape(text)
+        similarity = (
+            1.5 * term.specific
+            + 2.0 * (other_words == words)
+            + 1.0 * (other_case == case)
+            + 1.0 * (other_plural == plural)
+            - abs(len(text) - len(answer)) / 8
+        )
+        scored.append((-similarity, position, text))
+    scored.sort()
+    return [text for _score, _position, text in scored[:k]]
+
+
+def _shuffled(answer: str, distractors: Sequence[str], stem: str) -> tuple[str, ...]:
+    """The options in an order fixed by the question, so the answer's place varies but a
+    question always looks the same."""
+    options = [answer, *distractors]
+    seed = int.from_bytes(hashlib.sha256(stem.encode("utf-8")).digest()[:8], "big")
+    random.Random(seed).shuffle(options)
+    return tuple(options)
+
+
+def _difficulty(sentence: Sentence) -> Level:
+    grade = sentence.grade
+    if grade < BEGINNER_GRADE:
+        return "beginner"
+    if grade < INTERMEDIATE_GRADE:
+        return "intermediate"
+    return "advanced"
