@@ -70,7 +70,7 @@ def test_explanation_from_stdin(run) -> None:
         (("teach", "zorblax theory", "--text", "It is a thing."), 1, "nothing to grade"),
         (("teach", "photosynthesis", "--text", GOOD, "--level", "expert"), 2, "unknown level"),
         (("upvote", "999"), 2, "no explanation #999"),
-        (("leaderboard", "--board", "game"), 2, "game board"),
+        (("leaderboard", "--board", "chess"), 2, "unknown board"),
     ],
 )
 def test_bad_teach_input_is_one_clear_line(run, args, code: int, message: str) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from . import paths
 from .logs import configure_logging
+from .services.cards import Cards
 from .services.community import Community
 from .services.game import Game
 from .services.learning import Learning, Provider
@@ -35,6 +36,7 @@ class Platform:
     community: Community
     teachback: TeachBack
     game: Game
+    cards: Cards
 
     @classmethod
     def build(cls, settings: Settings) -> Platform:
@@ -62,6 +64,8 @@ class Platform:
             audio_dir=paths.audio_dir(settings.data_dir),
         )
         community = Community(CommunityStore(database), settings.user)
+        game_store = GameStore(database)
+        game = Game(game_store, library, learning.tutor, settings.user)
         return cls(
             settings=settings,
             database=database,
@@ -70,7 +74,8 @@ class Platform:
             speech=speech,
             community=community,
             teachback=TeachBack(learning, community, make_grader(client)),
-            game=Game(GameStore(database), library, learning.tutor, settings.user),
+            game=game,
+            cards=Cards(game, game_store),
         )
 
     def close(self) -> None:

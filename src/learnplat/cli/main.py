@@ -209,7 +209,7 @@ def tui(ctx: typer.Context) -> None:
 
 
 def _register_commands() -> None:
-    from . import learn, library, speech, teach  # noqa: F401  (they register their commands)
+    from . import game, learn, library, speech, standing, teach  # noqa: F401  (register commands)
 
 
 _register_commands()

@@ -1,4 +1,4 @@
-"""Teach Back commands: teach, grade, community, upvote, unvote, stats, leaderboard."""
+"""Teach Back commands: teach, grade, community, upvote, unvote."""
 
 from __future__ import annotations
 
@@ -296,56 +296,3 @@ def unvote(
     """
     result = state(ctx).platform.community.unvote(explanation_id)
     output.out.print(f"vote on #{result.explanation_id} taken back (▲ {result.upvotes})")
-
-
-@app.command()
-def stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Your Teach Back points, explanations, average score, votes and rank.
-
-    Example: learnplat stats --json
-    """
-    mine = state(ctx).platform.community.stats()
-    if as_json:
-        output.emit_json({"teach": mine})
-        return
-    average = f"{mine.average_score:.1f}" if mine.average_score is not None else "-"
-    rank = f"#{mine.rank}" if mine.rank else "-"
-    output.out.print(
-        f"[bold]{escape(mine.display_name)}[/]: {mine.points} points, {mine.explanations} "
-        f"explanations (average {average}/10), ▲ {mine.upvotes_received} received, "
-        f"{mine.upvotes_given} given, rank {rank}",
-        soft_wrap=True,
-    )
-
-
-@app.command()
-def leaderboard(
-    ctx: typer.Context,
-    board: Annotated[
-        str, typer.Option("--board", help="teach (game comes with Challenges).")
-    ] = "teach",
-    period: Annotated[
-        str, typer.Option("--period", help="all or week (this calendar week).")
-    ] = "all",
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 10,
-    as_json: JsonFlag = False,
-) -> None:
-    """Who has earned the most points.
-
-    Example: learnplat leaderboard --board teach --period week
-    """
-    if board != "teach":
-        raise BadInput(
-            f"unknown board {board!r}",
-            hint="the teach board is the one there is; the game board comes with Challenges",
-        )
-    rows = state(ctx).platform.community.leaderboard(period=period, limit=limit)
-    if as_json:
-        output.emit_json(rows)
-        return
-    for row in rows:
-        me = " [green](you)[/]" if row.is_me else ""
-        output.out.print(
-            f"{row.rank:>3}. {escape(row.display_name):<20} {row.points:>6} points  "
-            f"{row.explanations} explanations  ▲ {row.upvotes_received}{me}"
-        )

@@ -1,0 +1,348 @@
+"""Flashcards in and out: the learner's questions as an Anki deck or CSV, and simple front/back
+decks turned into multiple-choice challenges."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import re
+import sqlite3
+import zipfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import BadInput, DocumentError
+from ..store.game import GameStore
+from .challenge_bank import content_hash
+from .community import timestamp, utc_now
+from .game import Game, question_source
+from .library import read_file
+
+CardFormat = Literal["anki", "csv"]
+FORMATS: tuple[CardFormat, ...] = ("anki", "csv")
+CSV_COLUMNS = ("front", "back", "source", "options", "category", "difficulty")
+CARDS_CATEGORY = "cards"
+MIN_CARDS = 4
+MAX_ANSWER_CHARS = 200
+IMPORT_LIMIT_BYTES = 16 * 1024 * 1024
+POINTS, TIME_LIMIT = 20, 45
+# Anki ids must stay the same from one export to the next, so that importing a deck again
+# updates its notes instead of adding copies.
+MODEL_ID = 1_607_392_319
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<br\s*/?>|</div>|</p>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One exported card: the question (or term) and its answer, with where it comes from."""
+
+    front: str
+    back: str
+    source: str
+    options: tuple[str, ...] = ()
+    category: str = ""
+    difficulty: str = ""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    format: CardFormat
+    cards: int
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What came of an import: challenges added or updated, and the cards skipped, by reason."""
+
+    path: Path
+    imported: int
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def _stable_id(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") | 1 << 30
+
+
+class Cards:
+    """The current user's cards. Raises BadInput for a bad path, format or deck."""
+
+    def __init__(self, game: Game, store: GameStore) -> None:
+        self.game = game
+        self.store = store
+
+    # export -------------------------------------------------------------------
+    def cards(self, doc_id: int | None = None) -> list[Card]:
+        """Every question of the user's: from ``doc_id`` only (made now if need be), else
+        those they have answered, their imported cards and their documents' questions."""
+        library = self.game.library
+        if doc_id is not None:
+            self.game.question_set(doc_id)
+            documents = [doc_id]
+        else:
+            documents = [document.id for document in library.documents()]
+        rows = self.store.questions_of(
+            owner_id=self.game.user,
+            document_ids=documents,
+            answered_by=None if doc_id is not None else self.game.user,
+        )
+        if doc_id is not None:
+            rows = [row for row in rows if row["document_id"] == doc_id]
+        return [_card(row) for row in rows]
+
+    def export(self, path: Path, format: str, doc_id: int | None = None) -> ExportResult:
+        """Write the user's questions to ``path`` as an Anki deck (.apkg) or CSV.
+        Raises BadInput for an unknown format, nothing to export, or an unwritable path."""
+        if format not in FORMATS:
+            raise BadInput(f"unknown card format {format!r}", hint="one of: anki, csv")
+        cards = self.cards(doc_id)
+        if not cards:
+            raise BadInput(
+                "you have no questions to export yet",
+                hint="play a round first (`learnplat play`), or export one document's "
+                "questions with --doc ID",
+            )
+        path = path.expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if format == "anki":
+                _write_anki(path, cards, deck_name=self._deck_name(doc_id))
+            else:
+                _write_csv(path, cards)
+        except OSError as exc:
+            raise BadInput(f"cannot write {path}: {exc.strerror or exc}") from exc
+        return ExportResult(path, "anki" if format == "anki" else "csv", len(cards))
+
+    def _deck_name(self, doc_id: int | None) -> str:
+        if doc_id is None:
+            return f"learnplat: {self.game.user}"
+        return f"learnplat: {self.game.library.document(doc_id).title}"
+
+    # import -------------------------------------------------------------------
+    def import_deck(self, path: Path) -> ImportResult:
+        """Turn the front/back cards of a CSV file or an Anki .apkg into multiple-choice
+        challenges (category "cards"): the back is the answer, the backs of other cards of
+        similar length the distractors. Importing the same deck again updates it in place.
+        Raises BadInput for a missing, unreadable or unsupported file or too few cards."""
+        path = path.expanduser()
+        data = read_file(path, IMPORT_LIMIT_BYTES)
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            pairs = _anki_pairs(path, data)
+        elif path.suffix.lower() == ".apkg":
+            raise DocumentError(f"{path.name} is not an Anki package (not a zip file)")
+        else:
+            pairs = _csv_pairs(path, data)
+        skipped: Counter[str] = Counter()
+        usable: dict[str, tuple[str, str]] = {}
+        for front, back in pairs:
+            if not front or not back:
+                skipped["empty front or back"] += 1
+            elif len(back) > MAX_ANSWER_CHARS:
+                skipped[f"back longer than {MAX_ANSWER_CHARS} characters"] += 1
+            elif front.lower() in usable:
+                skipped["same front as another card"] += 1
+            else:
+                usable[front.lower()] = (front, back)
+        rows = _challenge_rows(list(usable.values()), self.game.user, path.name, skipped)
+        if len(rows) < 1:
+            raise BadInput(
+                f"{path.name} has no cards that can become questions",
+                hint=f"a deck needs at least {MIN_CARDS} cards with different short backs, "
+                "to use as each other's wrong options",
+            )
+        self.store.upsert_questions(rows, timestamp(utc_now()))
+        return ImportResult(path, len(rows), dict(skipped))
+
+
+def _card(row: sqlite3.Row) -> Card:
+    source = question_source(row)
+    label = source.label if source else f"learnplat {row['category']} challenge"
+    return Card(
+        front=row["question"],
+        back=row["correct_answer"]
+        + (f"\n\n{row['explanation']}" if row["explanation"] and row["source"] != "cards" else ""),
+        source=label,
+        options=tuple(json.loads(row["options"])),
+        category=row["category"],
+        difficulty=row["difficulty"],
+    )
+
+
+def _write_csv(path: Path, cards: Sequence[Card]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for card in cards:
+            writer.writerow(
+                (card.front, card.back, card.source, " | ".join(card.options), card.category,
+                 card.difficulty)
+            )
+
+
+def _write_anki(path: Path, cards: Sequence[Card], deck_name: str) -> None:
+    import genanki  # imported here: it is only needed to write decks
+
+    model = genanki.Model(
+        MODEL_ID,
+        "learnplat question",
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'
+                '<div class="source">{{Source}}</div>',
+            }
+        ],
+        css=".card { font-family: sans-serif; font-size: 20px; }"
+        " .source { margin-top: 1em; font-size: 14px; color: #777; }",
+    )
+    deck = genanki.Deck(_stable_id(deck_name), deck_name)
+    for card in cards:
+        front = html.escape(card.front)
+        if card.options:
+            front += "<ol>" + "".join(f"<li>{html.escape(o)}</li>" for o in card.options) + "</ol>"
+        back = html.escape(card.back).replace("\n", "<br>")
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[front, back, html.escape(card.source)],
+                guid=genanki.guid_for(card.front, card.back),
+                tags=[tag for tag in (card.category, card.difficulty) if tag],
+            )
+        )
+    partial = path.with_name(f".{path.name}.partial")
+    genanki.Package(deck).write_to_file(str(partial))
+    partial.replace(path)
+
+
+def _plain(field_html: str) -> str:
+    text = _BREAK.sub("\n", field_html)
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def _anki_pairs(path: Path, data: bytes) -> list[tuple[str, str]]:
+    """The first two fields of every note of an Anki package."""
+    import tempfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        member = next((n for n in ("collection.anki21", "collection.anki2") if n in names), None)
+        if member is None:
+            if "collection.anki21b" in names:
+                raise DocumentError(
+                    f"{path.name} uses Anki's newest package format",
+                    hint="in Anki, export with 'Support older Anki versions' ticked",
+                )
+            raise DocumentError(f"{path.name} is not an Anki package (no collection inside)")
+        info = archive.getinfo(member)
+        if info.file_size > IMPORT_LIMIT_BYTES * 8:
+            raise DocumentError(f"{path.name}'s collection unpacks to more than 128 MB")
+        collection = archive.read(member)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "collection.sqlite"
+        copy.write_bytes(collection)
+        try:
+            conn = sqlite3.connect(copy)
+            try:
+                fields = [row[0] for row in conn.execute("SELECT flds FROM notes ORDER BY id")]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise DocumentError(f"{path.name}'s collection cannot be read: {exc}") from exc
+    pairs = []
+    for flds in fields:
+        parts = flds.split("\x1f")
+        pairs.append((_plain(parts[0]), _plain(parts[1]) if len(parts) > 1 else ""))
+    return pairs
+
+
+def _csv_pairs(path: Path, data: bytes) -> list[tuple[str, str]]:
+    """front,back per line; a header row naming "front" and "back" may say which columns."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"{path.name} is not UTF-8 text", hint="save it as UTF-8 CSV") from exc
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    if not rows:
+        raise DocumentError(f"{path.name} is empty")
+    header = [cell.strip().lower() for cell in rows[0]]
+    front_at, back_at = 0, 1
+    if "front" in header and "back" in header:
+        front_at, back_at = header.index("front"), header.index("back")
+        rows = rows[1:]
+    elif max(len(row) for row in rows) < 2:
+        raise DocumentError(
+            f"{path.name} has one column", hint="each line needs a front and a back: front,back"
+        )
+    return [
+        (
+            " ".join(row[front_at].split()) if len(row) > front_at else "",
+            " ".join(row[back_at].split()) if len(row) > back_at else "",
+        )
+        for row in rows
+    ]
+
+
+def _challenge_rows(
+    pairs: list[tuple[str, str]], user: str, deck: str, skipped: Counter[str]
+) -> list[dict[str, object]]:
+    """Multiple-choice rows: each card's back among three other backs closest in length."""
+    rows: list[dict[str, object]] = []
+    if len(pairs) < MIN_CARDS:
+        skipped[f"fewer than {MIN_CARDS} cards in the deck"] += len(pairs)
+        return rows
+    for front, back in pairs:
+        others = sorted(
+            {
+                other
+                for _f, other in pairs
+                if other.lower() != back.lower()
+                and other.lower() not in back.lower()
+                and back.lower() not in other.lower()
+                and other.lower() not in front.lower()
+            },
+            key=lambda other: (abs(len(other) - len(back)), other),
+        )[:3]
+        if len(others) < 3:
+            skipped["too few different backs for wrong options"] += 1
+            continue
+        options = [back, *others]
+        seed = hashlib.sha256(front.encode("utf-8")).digest()
+        order = sorted(range(4), key=lambda i: seed[i])
+        shuffled = [options[i] for i in order]
+        row: dict[str, object] = {
+            "slug": "cards-" + hashlib.sha256(f"{user}\x1f{front}".encode()).hexdigest()[:16],
+            "title": f"From {deck}",
+            "question": front,
+            "correct_answer": back,
+            "options": json.dumps(shuffled, ensure_ascii=False),
+            "explanation": f"The card's back: {back}",
+            "category": CARDS_CATEGORY,
+            "difficulty": "intermediate",
+            "points": POINTS,
+            "time_limit": TIME_LIMIT,
+            "source": "cards",
+            "owner_id": user,
+            "document_id": None,
+            "passage_id": None,
+            "page": None,
+            "unit_name": "page",
+            "source_title": deck,
+            "quote": "",
+            "topic_id": None,
+        }
+        row["content_hash"] = content_hash(row)
+        rows.append(row)
+    return rows
