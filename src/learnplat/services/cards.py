@@ -22,6 +22,7 @@ from ..store.game import GameStore
 from .challenge_bank import content_hash
 from .community import timestamp, utc_now
 from .game import Game, question_source
+from .learning import source_of
 from .library import read_file
 
 CardFormat = Literal["anki", "csv"]
@@ -35,7 +36,10 @@ POINTS, TIME_LIMIT = 20, 45
 # Anki ids must stay the same from one export to the next, so that importing a deck again
 # updates its notes instead of adding copies.
 MODEL_ID = 1_607_392_319
+FLASHCARDS_PER_DOCUMENT = 50
 _TAG = re.compile(r"<[^>]+>")
+# The options our own export lists under a question: not part of the card's front.
+_OPTIONS = re.compile(r'<ol class="options">.*?</ol>', re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>|</div>|</p>", re.IGNORECASE)
 
 
@@ -80,8 +84,9 @@ class Cards:
 
     # export -------------------------------------------------------------------
     def cards(self, doc_id: int | None = None) -> list[Card]:
-        """Every question of the user's: from ``doc_id`` only (made now if need be), else
-        those they have answered, their imported cards and their documents' questions."""
+        """The user's questions and flashcards: from ``doc_id`` only (made now if need be),
+        else the questions they have answered, their imported cards, and the questions and
+        term cards of every document they have made questions from."""
         library = self.game.library
         if doc_id is not None:
             self.game.question_set(doc_id)
@@ -95,7 +100,17 @@ class Cards:
         )
         if doc_id is not None:
             rows = [row for row in rows if row["document_id"] == doc_id]
-        return [_card(row) for row in rows]
+        played = {row["document_id"] for row in rows if row["document_id"] is not None}
+        terms = [card for document in sorted(played) for card in self._term_cards(document)]
+        return [_card(row) for row in rows] + terms
+
+    def _term_cards(self, doc_id: int) -> list[Card]:
+        passages = self.game.library.passages(doc_id)
+        sources = [source_of(passage) for passage in passages]
+        return [
+            Card(card.front, card.back, card.citation.label, category="notes", difficulty="term")
+            for card in self.game.tutor.flashcards(sources, FLASHCARDS_PER_DOCUMENT)
+        ]
 
     def export(self, path: Path, format: str, doc_id: int | None = None) -> ExportResult:
         """Write the user's questions to ``path`` as an Anki deck (.apkg) or CSV.
@@ -208,7 +223,8 @@ def _write_anki(path: Path, cards: Sequence[Card], deck_name: str) -> None:
     for card in cards:
         front = html.escape(card.front)
         if card.options:
-            front += "<ol>" + "".join(f"<li>{html.escape(o)}</li>" for o in card.options) + "</ol>"
+            listed = "".join(f"<li>{html.escape(o)}</li>" for o in card.options)
+            front += f'<ol class="options">{listed}</ol>'
         back = html.escape(card.back).replace("\n", "<br>")
         deck.add_note(
             genanki.Note(
@@ -224,7 +240,7 @@ def _write_anki(path: Path, cards: Sequence[Card], deck_name: str) -> None:
 
 
 def _plain(field_html: str) -> str:
-    text = _BREAK.sub("\n", field_html)
+    text = _BREAK.sub("\n", _OPTIONS.sub("", field_html))
     return " ".join(html.unescape(_TAG.sub("", text)).split())
 
 

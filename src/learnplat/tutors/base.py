@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from .model import Answer, Grade, Lesson, LessonRequest, Level, Quiz, Reference, Source
+from .model import (
+    Answer,
+    Flashcard,
+    Grade,
+    Lesson,
+    LessonRequest,
+    Level,
+    Quiz,
+    Reference,
+    Source,
+)
 
 TextSink = Callable[[str], None]
 
@@ -28,6 +38,10 @@ class Tutor(Protocol):
     def quiz(self, sources: Sequence[Source], limit: int) -> Quiz:
         """Up to ``limit`` multiple-choice questions on ``sources``, each cited to the passage
         its answer comes from (unverified: the game checks every one before serving it)."""
+        ...
+
+    def flashcards(self, sources: Sequence[Source], limit: int) -> list[Flashcard]:
+        """Up to ``limit`` term / definition cards from ``sources``, each cited."""
         ...
 
 

@@ -290,3 +290,12 @@ class Quiz:
     # Questions a model wrote that cited no given passage or lacked three distractors: left
     # out before any check, but counted in the drop rate.
     unusable: int = 0
+
+
+@dataclass(frozen=True)
+class Flashcard:
+    """A term and what the notes say it is, cited."""
+
+    front: str
+    back: str
+    citation: Citation

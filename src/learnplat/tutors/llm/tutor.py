@@ -11,7 +11,7 @@ from learnplat.clients.base import ChatClient, Message
 from learnplat.clients.errors import ProviderError
 
 from ..base import TextSink, Tutor
-from ..model import Answer, Lesson, LessonRequest, Quiz, QuizQuestion, Source
+from ..model import Answer, Flashcard, Lesson, LessonRequest, Quiz, QuizQuestion, Source
 from ..render import answer_markdown, lesson_markdown
 from . import notices
 from .answer_reader import not_covered, read_answer
@@ -170,6 +170,11 @@ class LLMTutor:
             )
             return replace(fallback, notices=(notice, *fallback.notices))
         return Quiz(made.value[:limit], generator=self.name, unusable=made.dropped)
+
+    def flashcards(self, sources: Sequence[Source], limit: int) -> list[Flashcard]:
+        """The fallback tutor's cards: a definition card quotes the notes word for word, which
+        the extractive engine does exactly and a model need not be asked for."""
+        return self.fallback.flashcards(sources, limit)
 
     def _generate(
         self,

@@ -8,7 +8,7 @@ import random
 import re
 from collections.abc import Sequence
 
-from ..model import Level, QuestionKind, Quiz, QuizQuestion, Source
+from ..model import Flashcard, Level, QuestionKind, Quiz, QuizQuestion, Source
 from .analysis import Analysis, analyse
 from .definitions import term_key
 from .sentences import Sentence
@@ -208,3 +208,19 @@ def _difficulty(sentence: Sentence) -> Level:
     if grade < INTERMEDIATE_GRADE:
         return "intermediate"
     return "advanced"
+
+
+def make_flashcards(sources: Sequence[Source], limit: int) -> list[Flashcard]:
+    """A card per term the notes define: the term on the front, its defining sentence on the
+    back (strongest definition first), cited."""
+    analysis = analyse(tuple(sources))
+    cards = []
+    for term in analysis.terms:
+        definition = term.definition
+        if definition is None or not MIN_WORDS <= definition.sentence.words <= MAX_WORDS:
+            continue
+        sentence = definition.sentence
+        cards.append(Flashcard(term.text, sentence.text, sentence.citation))
+        if len(cards) == limit:
+            break
+    return cards

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..base import TextSink
-from ..model import Answer, Lesson, LessonRequest, Quiz, Source
+from ..model import Answer, Flashcard, Lesson, LessonRequest, Quiz, Source
 from ..render import answer_markdown, lesson_markdown
 
 _SECTION_START = re.compile(r"(?=\n\n## )")
@@ -49,3 +49,9 @@ class OfflineTutor:
         from .quiz import make_quiz
 
         return make_quiz(sources, limit)
+
+    def flashcards(self, sources: Sequence[Source], limit: int) -> list[Flashcard]:
+        """Up to ``limit`` term / definition cards from the definitions in ``sources``."""
+        from .quiz import make_flashcards
+
+        return make_flashcards(sources, limit)
