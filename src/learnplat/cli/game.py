@@ -173,9 +173,9 @@ def _print_question(
     )
     if served.notice:
         output.note(f"[dim]{escape(served.notice)}[/]")
-    console.print(f"[bold]{escape(served.question)}[/]", soft_wrap=True)
+    console.print(f"[bold]{escape(served.question)}[/]")
     for index, option in enumerate(served.options, 1):
-        console.print(f"  [cyan]{index}[/]) {escape(option)}", soft_wrap=True)
+        console.print(f"  [cyan]{index}[/]) {escape(option)}")
 
 
 def _print_result(result: AnswerResult, console: Console | None = None) -> None:
@@ -196,7 +196,9 @@ def _print_result(result: AnswerResult, console: Console | None = None) -> None:
             f"[bold red]✗ Wrong[/] — the answer is [bold]{escape(result.correct_answer)}[/]"
         )
     if result.explanation:
-        console.print(f"  {escape(result.explanation)}", soft_wrap=True)
+        from rich.padding import Padding
+
+        console.print(Padding(escape(result.explanation), (0, 0, 0, 2)))
     if result.source is not None:
         console.print(f"  [dim]from {escape(result.source.label)}[/]")
     up = " [bold magenta]level up![/]" if result.leveled_up else ""
