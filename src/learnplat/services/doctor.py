@@ -183,6 +183,18 @@ def _pdf_engines() -> Check:
     return Check("pdf engines", "ok" if pdfium and pypdf else "warn", ", ".join(found))
 
 
+def _challenges() -> Check:
+    from .challenge_bank import load_bank
+
+    bank = load_bank()
+    if not bank:
+        return Check("challenges", "fail", "no challenge bank: the package's data is missing")
+    categories = {question.category for question in bank}
+    return Check(
+        "challenges", "ok", f"{len(bank)} bank questions in {len(categories)} categories"
+    )
+
+
 def run_checks(settings: Settings) -> list[Check]:
     """Every check, in report order. Never raises: failures are reported as checks."""
     return [
@@ -193,4 +205,5 @@ def run_checks(settings: Settings) -> list[Check]:
         _provider(settings),
         *_speech(settings),
         _pdf_engines(),
+        _challenges(),
     ]
