@@ -162,7 +162,7 @@ def test_doctor_reports_data_dir_database_and_provider(run, isolated_home: Path)
     assert str(isolated_home) in checks["data dir"]["detail"]
     assert "offline" in checks["provider"]["detail"]
     assert checks["challenges"]["status"] == "ok"
-    assert checks["challenges"]["detail"].startswith("324 bank questions in 9 categories")
+    assert "bank questions in 9 categories" in checks["challenges"]["detail"]
 
 
 def test_doctor_fails_on_a_broken_database(run, isolated_home: Path) -> None:
