@@ -167,6 +167,7 @@ def pick_distractors(
     answer_key = term_key(answer)
     words, case, plural = _shape(answer)
     lowered_stem, lowered_answer = stem.lower(), answer.lower()
+    lowered_passage = passage.lower()
     scored: list[tuple[float, int, str]] = []
     seen: set[str] = {answer_key, *(same_as or ())}
     for position, term in enumerate(terms):
@@ -176,7 +177,8 @@ def pick_distractors(
             continue
         if lowered in lowered_answer or lowered_answer in lowered or lowered in lowered_stem:
             continue
-        if whole_word(text).search(passage):
+        # The substring test first: the whole-word regex only when it could match.
+        if lowered in lowered_passage and whole_word(text).search(passage):
             continue
         seen.add(term.key)
         other_words, other_case, other_plural = _shape(text)
