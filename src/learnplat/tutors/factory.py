@@ -42,11 +42,15 @@ def make_tutor(settings: Settings, client: ChatClient | None = None) -> Tutor:
     )
 
 
-def make_grader(client: ChatClient | None = None) -> Grader:
-    """The offline grader, or a model's rubric held to its coverage check (falls back to it)."""
+def make_grader(client: ChatClient | None = None, *, semantic: bool = True) -> Grader:
+    """The offline grader, or a model's rubric held to its coverage check (falls back to it).
+
+    The offline grader matches by meaning too when ``semantic`` is on and learnplat[semantic]
+    is installed (the model loads on the first grade, not here).
+    """
     from .grader import OfflineGrader
 
-    offline = OfflineGrader()
+    offline = OfflineGrader(semantic=semantic)
     if client is None:
         return offline
     from .llm.grading import LLMGrader

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import KeyIdea
+from .meaning import Meaning
 from .prepared import IdeaProfile, Prepared
 from .submission import Submission
 
@@ -49,9 +50,23 @@ def idea_score(profile: IdeaProfile, present: frozenset[str]) -> float:
     return max(term_score, min(1.0, used / total / TEXT_RECALL_FULL))
 
 
-def measure_coverage(prepared: Prepared, submission: Submission) -> Coverage:
+def measure_coverage(
+    prepared: Prepared,
+    submission: Submission,
+    meaning: Meaning | None = None,
+    contradicted: frozenset[int] = frozenset(),
+) -> Coverage:
+    """Each key idea's score by its words and, with ``meaning``, by how closely some sentence
+    says it (never the credit of a sentence in ``contradicted``, which says the opposite)."""
     present = submission.present
     scores = tuple(idea_score(profile, present) for profile in prepared.ideas)
+    if meaning is not None:
+        scores = tuple(
+            score
+            if meaning.idea_sentence[index] in contradicted
+            else max(score, meaning.credit(index))
+            for index, score in enumerate(scores)
+        )
     # A key term explained without being named still counts among the core words.
     named = set(present)
     for profile, score in zip(prepared.ideas, scores, strict=True):

@@ -33,6 +33,7 @@ class Findings:
     copied: bool
     off_topic: bool
     words: int
+    by_meaning: bool = False
 
 
 def topic_name(topic: str) -> str:
@@ -73,8 +74,9 @@ def feedback(found: Findings) -> tuple[str, ...]:
     total = len(covered) + len(missed)
     if covered:
         shown = [label(idea) for idea in covered[:SHOWN_IDEAS]]
+        how = " (matched by meaning, not only by words)" if found.by_meaning else ""
         lines.append(
-            f"You covered {len(covered)} of {total} key ideas: "
+            f"You covered {len(covered)} of {total} key ideas{how}: "
             f"{_listed(shown, len(covered) - SHOWN_IDEAS)}."
         )
     elif not found.off_topic:

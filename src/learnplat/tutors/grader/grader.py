@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from ..model import Grade, GradeComponent, Level, Reference
+from .contradiction import find_contradictions
 from .copying import COPIED, copied_share
 from .coverage import Coverage, measure_coverage
+from .encoder import MODEL_NAME, shared_encoder
 from .feedback import Findings, feedback, label, suggestion
 from .jargon import find_jargon
+from .meaning import Meaning, measure_meaning
 from .prepared import prepare
 from .relevance import Relevance, measure_relevance
 from .style import Reading, Structure, measure_reading, measure_structure
@@ -25,14 +28,26 @@ JARGON_LOSS = 0.25
 OFF_TOPIC_SHARE = 0.12
 OFF_TOPIC_COSINE = 0.1
 OFF_TOPIC_COVERAGE = 0.15
+# By meaning, an explanation this close to the reference is on its subject, whatever its words;
+# being on the subject counts fully once this share of the key ideas is said.
+ON_TOPIC_MEANING = 0.3
+SUBSTANCE_FULL = 0.7
 OFF_TOPIC_MAX = 2
 COPIED_MAX = 4
 
 
 class OfflineGrader:
-    """Grades an explanation against a Reference with no network and no model."""
+    """Grades an explanation against a Reference with no network.
+
+    With the semantic tier installed (``learnplat[semantic]``) and ``semantic`` on, key ideas
+    and contradictions are also matched by meaning with a local sentence model, loaded on the
+    first grade and shared by every grader in the process; without it, by words alone.
+    """
 
     name = "offline"
+
+    def __init__(self, *, semantic: bool = True) -> None:
+        self.semantic = semantic
 
     def grade(self, reference: Reference, explanation: str, level: Level) -> Grade:
         """The grade of ``explanation`` (a teach-back of ``reference.topic`` at ``level``).
@@ -41,8 +56,18 @@ class OfflineGrader:
         """
         prepared = prepare(reference)
         submission = read_submission(explanation, prepared)
-        coverage = measure_coverage(prepared, submission)
-        relevance = measure_relevance(prepared, submission)
+        encoder = shared_encoder() if self.semantic else None
+        meaning = measure_meaning(prepared, submission, encoder) if encoder else None
+        contradictions = find_contradictions(prepared, submission, meaning)
+        contradicted = frozenset(found.index for found in contradictions)
+        coverage = measure_coverage(prepared, submission, meaning, contradicted)
+        relevance = measure_relevance(
+            prepared,
+            submission,
+            contradictions,
+            meaning.agreement if meaning else None,
+            min(1.0, coverage.idea_mean / SUBSTANCE_FULL),
+        )
         reading = measure_reading(submission, level)
         structure = measure_structure(prepared, submission)
         jargon = find_jargon(prepared, submission, level)
@@ -51,8 +76,9 @@ class OfflineGrader:
             relevance.on_topic < OFF_TOPIC_SHARE
             and relevance.cosine < OFF_TOPIC_COSINE
             and coverage.idea_mean < OFF_TOPIC_COVERAGE
+            and (meaning is None or meaning.agreement < ON_TOPIC_MEANING)
         )
-        components = _components(coverage, relevance, reading, structure, jargon, level)
+        components = _components(coverage, relevance, reading, structure, jargon, level, meaning)
         score = weighted_score(components)
         if off_topic:
             score = min(score, OFF_TOPIC_MAX)
@@ -70,6 +96,7 @@ class OfflineGrader:
             copied=share >= COPIED,
             off_topic=off_topic,
             words=submission.words,
+            by_meaning=meaning is not None,
         )
         return Grade(
             score=score,
@@ -94,23 +121,28 @@ def _components(
     structure: Structure,
     jargon: tuple[str, ...],
     level: Level,
+    meaning: Meaning | None,
 ) -> tuple[GradeComponent, ...]:
     covered = ", ".join(label(idea) for idea in coverage.covered[:4]) or "none"
+    matched = f"by words and by meaning ({MODEL_NAME})" if meaning else "by words"
+    agreement = f"agreement {relevance.cosine:.2f} (TF-IDF cosine)"
+    if relevance.by_meaning is not None:
+        agreement += f", {relevance.by_meaning:.2f} by meaning"
     reading_weight = WEIGHTS["readability"] * (1.0 if reading.reliable else UNRELIABLE_READING)
     return (
         GradeComponent(
             "coverage",
             round(coverage.score, 3),
             WEIGHTS["coverage"],
-            f"{len(coverage.covered)} of {len(coverage.scores)} key ideas ({covered}); "
-            f"{coverage.core_recall:.0%} of the reference's core words",
+            f"{len(coverage.covered)} of {len(coverage.scores)} key ideas ({covered}), matched "
+            f"{matched}; {coverage.core_recall:.0%} of the reference's core words",
         ),
         GradeComponent(
             "accuracy",
             round(relevance.score, 3),
             WEIGHTS["accuracy"],
-            f"agreement {relevance.cosine:.2f} (TF-IDF cosine), {relevance.on_topic:.0%} of its "
-            f"wording on the topic, {len(relevance.contradictions)} possible contradiction(s)",
+            f"{agreement}, {relevance.on_topic:.0%} of its wording on the topic, "
+            f"{len(relevance.contradictions)} possible contradiction(s)",
         ),
         GradeComponent(
             "structure",

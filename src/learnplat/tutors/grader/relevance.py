@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..offline.text import tokens
+from .contradiction import Contradiction
 from .prepared import Prepared, cosine, tfidf
 from .submission import Submission
 
@@ -14,34 +14,12 @@ COSINE_FULL = 0.6
 ON_TOPIC_FULL = 0.85
 COSINE_SHARE = 0.4
 CONTRADICTION_PENALTY = 0.2
-MIN_SHARED = 3
-ALIGNED = 0.5
 STRAY_WORDS = 4
-_OPPOSITES = (
-    ("increase increases increased increasing", "decrease decreases decreased decreasing"),
-    ("rise rises rising rose risen", "fall falls falling fell fallen"),
-    ("more", "less fewer"),
-    ("higher", "lower"),
-    ("raise raises raised raising", "lower lowers lowered lowering cut cuts"),
-    ("gain gains gained", "lose loses lost"),
-    ("absorb absorbs absorbed absorbing", "release releases released releasing"),
-    ("bigger larger greater", "smaller"),
-    ("faster quicker", "slower"),
-    ("positive", "negative"),
-    ("before", "after"),
-    ("always", "never"),
-    ("inside", "outside"),
-    ("left", "right"),
-    ("sorted ordered", "unsorted unordered"),
-    ("surplus surpluses", "shortage shortages"),
-    ("cheaper", "dearer"),
-    ("minimum", "maximum"),
-)
-_PAIRS = tuple(
-    (frozenset(a.split()), frozenset(b.split()))
-    for pair in _OPPOSITES
-    for a, b in (pair, pair[::-1])
-)
+# By meaning, the explanation as a whole against the reference as a whole (all-MiniLM-L6-v2):
+# unrelated text comes to 0.2 or less and earns nothing, a right explanation in other
+# words to 0.5-0.8.
+MEANING_FLOOR = 0.2
+MEANING_FULL = 0.8
 
 
 @dataclass(frozen=True)
@@ -52,51 +30,48 @@ class Relevance:
     on_topic: float
     contradictions: tuple[tuple[str, str], ...]
     stray: tuple[str, ...]
+    by_meaning: float | None = None
+    substance: float = 1.0
 
     @property
     def score(self) -> float:
-        agreement = COSINE_SHARE * min(1.0, self.cosine / COSINE_FULL) + (1 - COSINE_SHARE) * min(
-            1.0, self.on_topic / ON_TOPIC_FULL
-        )
+        on_topic = min(1.0, self.on_topic / ON_TOPIC_FULL)
+        if self.by_meaning is not None:
+            # On the subject by meaning counts where the wording is the learner's own, as far
+            # as the explanation says something (a vague text about plants is not accurate).
+            by_meaning = (self.by_meaning - MEANING_FLOOR) / (MEANING_FULL - MEANING_FLOOR)
+            on_topic = max(on_topic, min(1.0, max(0.0, by_meaning)) * self.substance)
+        shared = min(1.0, self.cosine / COSINE_FULL)
+        agreement = COSINE_SHARE * shared + (1 - COSINE_SHARE) * on_topic
         return max(0.0, agreement - CONTRADICTION_PENALTY * min(2, len(self.contradictions)))
 
 
-def measure_relevance(prepared: Prepared, submission: Submission) -> Relevance:
+def measure_relevance(
+    prepared: Prepared,
+    submission: Submission,
+    contradictions: tuple[Contradiction, ...] = (),
+    by_meaning: float | None = None,
+    substance: float = 1.0,
+) -> Relevance:
+    """TF-IDF agreement, the share of wording on the topic, sentences on no part of it, and
+    the ``contradictions`` found; ``by_meaning``: how far the semantic tier finds the
+    explanation on the subject (its cosine with the reference, None without the tier), which
+    counts in proportion to ``substance`` (0..1, how much of the key ideas it says)."""
     roots = submission.roots
     vector = tfidf(roots, prepared.idf, prepared.unknown_idf)
     weights = [prepared.weight(word) for word in roots]
     known = sum(w for word, w in zip(roots, weights, strict=True) if word in prepared.idf)
     on_topic = known / sum(weights) if weights else 0.0
-    contradictions: list[tuple[str, str]] = []
-    stray: list[str] = []
+    stray = []
     for index, sentence in enumerate(submission.sentences):
         sentence_roots = set(submission.sentence_roots(index))
         if len(sentence_roots) >= STRAY_WORDS and not sentence_roots & set(prepared.idf):
             stray.append(sentence)
-        found = _contradiction(prepared, sentence, sentence_roots)
-        if found:
-            contradictions.append((sentence, found))
-    return Relevance(cosine(vector, prepared.vector), on_topic, tuple(contradictions), tuple(stray))
-
-
-def _contradiction(prepared: Prepared, sentence: str, roots: set[str]) -> str | None:
-    """The reference sentence this one contradicts: closely aligned with it, it says one word
-    of an opposite pair where the reference says the other, and no reference sentence on the
-    same words backs the learner's word."""
-    if len(roots) < MIN_SHARED:
-        return None
-    words = set(tokens(sentence))
-    aligned = [
-        (index, len(roots & prepared.sentence_sets[index]))
-        for index in range(len(prepared.sentences))
-        if len(roots & prepared.sentence_sets[index]) >= MIN_SHARED
-    ]
-    for mine, theirs in _PAIRS:
-        if not words & mine or words & theirs:
-            continue
-        if any(prepared.sentence_words[index] & mine for index, _ in aligned):
-            continue
-        for index, shared in aligned:
-            if prepared.sentence_words[index] & theirs and shared / len(roots) >= ALIGNED:
-                return prepared.sentences[index]
-    return None
+    return Relevance(
+        cosine(vector, prepared.vector),
+        on_topic,
+        tuple((found.sentence, found.reference) for found in contradictions),
+        tuple(stray),
+        by_meaning,
+        substance,
+    )
