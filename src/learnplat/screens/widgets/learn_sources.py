@@ -1,4 +1,5 @@
-"""A modal picking the library documents a lesson is grounded in; returns their ids."""
+"""A modal picking the library documents a lesson is grounded in (or an explanation graded
+against); returns their ids."""
 
 from __future__ import annotations
 
@@ -58,16 +59,25 @@ class SourcesModal(ModalScreen[tuple[int, ...] | None]):
         Binding("ctrl+s", "use", "Use ticked"),
     ]
 
-    def __init__(self, documents: Sequence[DocumentInfo], selected: Collection[int]) -> None:
+    def __init__(
+        self,
+        documents: Sequence[DocumentInfo],
+        selected: Collection[int],
+        *,
+        title: str = "Learn from",
+        help_text: str = HELP,
+    ) -> None:
         super().__init__()
         self.documents = list(documents)
         self.selected = frozenset(selected)
+        self.heading = title
+        self.help_text = help_text
 
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
-            frame.border_title = "Learn from"
+            frame.border_title = self.heading
             frame.border_subtitle = "ctrl+s uses the ticked documents · escape cancels"
-            yield Static(HELP, markup=False)
+            yield Static(self.help_text, markup=False)
             yield SelectionList[int](
                 *(
                     Selection(_prompt(document), document.id, document.id in self.selected)
