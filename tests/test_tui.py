@@ -507,6 +507,25 @@ def test_remove_asks_first_cancel_keeps_and_confirm_removes(textbook_platform: P
     run(textbook_platform, scenario)
 
 
+def test_tab_keys_wait_while_a_modal_is_open_and_escape_still_closes_it(
+    textbook_platform: Platform,
+) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await pilot.press("r")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen is modal and app.focused is modal.query_one("#confirm-no")
+        assert app.query_one(TabbedContent).active == "library"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmModal) and rows(app) == 2
+
+    run(textbook_platform, scenario)
+
+
 def test_an_unexpected_service_failure_becomes_a_notification(
     textbook_platform: Platform, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -107,6 +107,8 @@ class LearnplatApp(App[None]):
 
     def action_show_tab(self, tab_id: str) -> None:
         """Switch to a tab and put the focus where its keys work."""
+        if len(self.screen_stack) > 1:
+            return  # a modal is open: it keeps the keys and the focus until it is closed
         tabbed = self.query_one(TabbedContent)
         # Move focus off the old pane first: a focused widget that gets hidden hands focus to a
         # sibling in its pane, and that pane's TabPane.Focused would switch the tab right back.
