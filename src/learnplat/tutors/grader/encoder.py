@@ -74,6 +74,8 @@ class SentenceEncoder:
         options.intra_op_num_threads = min(MAX_THREADS, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # Threads that wait without spinning: the machine is shared (a TUI, other programs).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(
             str(path), options, providers=["CPUExecutionProvider"]
         )

@@ -33,7 +33,6 @@ class Findings:
     copied: bool
     off_topic: bool
     words: int
-    by_meaning: bool = False
 
 
 def topic_name(topic: str) -> str:
@@ -74,7 +73,8 @@ def feedback(found: Findings) -> tuple[str, ...]:
     total = len(covered) + len(missed)
     if covered:
         shown = [label(idea) for idea in covered[:SHOWN_IDEAS]]
-        how = " (matched by meaning, not only by words)" if found.by_meaning else ""
+        other = len(found.coverage.by_meaning)
+        how = f" ({other} said in other words, matched by meaning)" if other else ""
         lines.append(
             f"You covered {len(covered)} of {total} key ideas{how}: "
             f"{_listed(shown, len(covered) - SHOWN_IDEAS)}."

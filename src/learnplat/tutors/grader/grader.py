@@ -96,7 +96,6 @@ class OfflineGrader:
             copied=share >= COPIED,
             off_topic=off_topic,
             words=submission.words,
-            by_meaning=meaning is not None,
         )
         return Grade(
             score=score,

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 # claims on one topic, 0.6 and more for one claim in other words. An idea earns credit from
 # MATCH_LOW and full credit at MATCH_FULL; a sentence this close to a reference sentence is
 # checked against it for a contradiction.
-MATCH_LOW = 0.55
-MATCH_FULL = 0.85
+MATCH_LOW = 0.5
+MATCH_FULL = 0.8
 ALIGNED = 0.6
 
 
