@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
@@ -36,6 +36,7 @@ WRITE_HINT = (
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 COMPONENT_BAR = 10
 LEVEL_SHORT = {"beginner": "beg", "intermediate": "int", "advanced": "adv"}
+Item = TypeVar("Item")
 
 
 def report_worker_error(
@@ -258,12 +259,39 @@ class GradeView(VerticalScroll):
         return widgets
 
 
-class FeedTable(DataTable[object]):
-    """The community's explanations, one row each, keyed by explanation id."""
+class ExplanationTable(DataTable[object], Generic[Item]):
+    """Explanations, one row each keyed by explanation id; a reload keeps the cursor on the
+    explanation it was on."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
-        self.items: dict[int, FeedItem] = {}
+        self.items: dict[int, Item] = {}
+
+    def show_rows(self, rows: Sequence[tuple[int, Item, Sequence[Text]]]) -> None:
+        """Replace the rows with ``rows`` of (explanation id, item, cells)."""
+        keep = self.selected_id
+        self.clear()
+        self.items = {explanation_id: item for explanation_id, item, _cells in rows}
+        for explanation_id, _item, cells in rows:
+            self.add_row(*cells, key=str(explanation_id))
+        if keep in self.items:
+            self.move_cursor(row=self.get_row_index(str(keep)))
+
+    @property
+    def selected_id(self) -> int | None:
+        if not self.row_count or not self.is_valid_row_index(self.cursor_row):
+            return None
+        row_key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key
+        return int(row_key.value) if row_key.value is not None else None
+
+    @property
+    def selected_item(self) -> Item | None:
+        explanation_id = self.selected_id
+        return None if explanation_id is None else self.items.get(explanation_id)
+
+
+class FeedTable(ExplanationTable[FeedItem]):
+    """The community's explanations."""
 
     def on_mount(self) -> None:
         self.add_column("▲", key="votes")
@@ -276,23 +304,19 @@ class FeedTable(DataTable[object]):
 
     def show_items(self, items: Sequence[FeedItem], now: datetime) -> None:
         """Replace the rows, keeping the cursor on the explanation it was on."""
-        keep = self.selected_id
-        self.clear()
-        self.items = {item.id: item for item in items}
-        for item in items:
-            author = f"{item.author} (you)" if item.mine else item.author
-            self.add_row(
-                self._votes_cell(item),
-                Text(f"{item.score}/10", justify="right"),
-                Text(shorten(item.topic, 24)),
-                Text(LEVEL_SHORT.get(item.level, item.level)),
-                Text(shorten(author, 16)),
-                Text(ago(item.created_at, now)),
-                Text(item.excerpt),
-                key=str(item.id),
-            )
-        if keep in self.items:
-            self.move_cursor(row=self.get_row_index(str(keep)))
+        self.show_rows([(item.id, item, self._cells(item, now)) for item in items])
+
+    def _cells(self, item: FeedItem, now: datetime) -> list[Text]:
+        author = f"{item.author} (you)" if item.mine else item.author
+        return [
+            self._votes_cell(item),
+            Text(f"{item.score}/10", justify="right"),
+            Text(shorten(item.topic, 24)),
+            Text(LEVEL_SHORT.get(item.level, item.level)),
+            Text(shorten(author, 16)),
+            Text(ago(item.created_at, now)),
+            Text(item.excerpt),
+        ]
 
     @staticmethod
     def _votes_cell(item: FeedItem) -> Text:
@@ -309,18 +333,6 @@ class FeedTable(DataTable[object]):
         item = replace(item, upvotes=vote.upvotes, voted_by_me=vote.voted_by_me)
         self.items[item.id] = item
         self.update_cell(str(item.id), "votes", self._votes_cell(item), update_width=True)
-
-    @property
-    def selected_id(self) -> int | None:
-        if not self.row_count or not self.is_valid_row_index(self.cursor_row):
-            return None
-        row_key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key
-        return int(row_key.value) if row_key.value is not None else None
-
-    @property
-    def selected_item(self) -> FeedItem | None:
-        explanation_id = self.selected_id
-        return None if explanation_id is None else self.items.get(explanation_id)
 
 
 class Leaderboard(DataTable[object]):
