@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Static, TabbedContent, TextArea
+from textual.widgets import Button, SelectionList, Static, TabbedContent, TextArea
 from textual.worker import Worker
 
 from learnplat.app import LearnplatApp
+from learnplat.clients.errors import ProviderError
 from learnplat.platform import Platform
 from learnplat.screens.learn_views import TopicInput
 from learnplat.screens.teach import TeachPane
@@ -23,11 +25,48 @@ from learnplat.screens.teach_views import (
     ago,
     bar,
 )
+from learnplat.screens.widgets.learn_sources import SourcesModal
+from learnplat.screens.widgets.teach_pending import EMPTY, PendingTable
 from learnplat.settings import load_settings
+from learnplat.tutors.base import Grader
+from learnplat.tutors.model import Grade, Level, Reference
 from tests.test_teach_cli import GOOD, OFF_TOPIC
-from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app
+from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app, write_notes
 
 NOON = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)  # a Wednesday
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
+LEAF_NOTES = """# Leaves
+
+Photosynthesis in a leaf happens in the palisade cells, packed with chloroplasts. The stomata
+let carbon dioxide in and oxygen out, and guard cells close them when the plant is short of water.
+"""
+
+
+class FailingGrader:
+    """A grader whose provider cannot be reached: every explanation stays pending."""
+
+    name = "stub"
+
+    def grade(self, reference: Reference, explanation: str, level: Level) -> Grade:
+        raise ProviderError(
+            "the grading provider could not be reached",
+            hint="check the network, then grade it again",
+            kind="unavailable",
+            provider="openai",
+        )
+
+
+class SourceSpy:
+    """The real grader, remembering which documents each reference it graded against came from."""
+
+    def __init__(self, inner: Grader) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.doc_ids: list[set[int]] = []
+
+    def grade(self, reference: Reference, explanation: str, level: Level) -> Grade:
+        self.doc_ids.append({s.doc_id for s in reference.sources if s.doc_id is not None})
+        return self.inner.grade(reference, explanation, level)
 
 
 def _teach_workers(app: LearnplatApp) -> list[Worker]:
@@ -401,18 +440,254 @@ def test_an_empty_community_says_so(platform: Platform) -> None:
     run(platform, scenario)
 
 
+# sources -------------------------------------------------------------------
+def sources_label(app: LearnplatApp) -> str:
+    return str(app.query_one("#teach-sources", Button).label)
+
+
+def test_explanations_are_graded_against_the_picked_documents(
+    platform: Platform, docs_dir: Path
+) -> None:
+    textbook = platform.library.ingest(SAMPLE).document
+    leaf = platform.library.ingest(write_notes(docs_dir, "leaves.md", LEAF_NOTES)).document
+    assert textbook is not None and leaf is not None
+    spy = SourceSpy(platform.teachback.grader)
+    platform.teachback.grader = spy
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        assert sources_label(app) == "all your documents"
+        await write(pilot, "photosynthesis", GOOD)
+        await submit(pilot)
+        assert spy.doc_ids[-1] == {textbook.id, leaf.id}  # none picked: the whole library
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, SourcesModal) and modal.heading == "Grade against"
+        assert modal.query_one(SelectionList).option_count == 2
+        await pilot.press("down", "space", "ctrl+s")
+        await pilot.pause()
+        assert pane.doc_ids == (leaf.id,)
+        assert sources_label(app) == "Leaves"
+        assert pane.pending_view.table.border_subtitle == "graded against Leaves"
+        await submit(pilot)
+        assert spy.doc_ids[-1] == {leaf.id}
+        assert app.query_one(ScoreGauge).score >= 1
+        # "All sources" goes back to the whole library.
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.click("#sources-all")
+        await pilot.pause()
+        assert pane.doc_ids == () and sources_label(app) == "all your documents"
+
+    run(platform, scenario)
+
+
+def test_a_picked_document_removed_from_the_library_is_no_longer_a_source(
+    platform: Platform, docs_dir: Path
+) -> None:
+    leaf = platform.library.ingest(write_notes(docs_dir, "leaves.md", LEAF_NOTES)).document
+    assert leaf is not None
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        assert pane.doc_ids == (leaf.id,)
+        platform.library.remove(leaf.id)
+        await pilot.press("f4")
+        await open_teach(pilot)  # the tab reads the library again when it is shown
+        assert pane.doc_ids == () and sources_label(app) == "all your documents"
+
+    run(platform, scenario)
+
+
+def test_sources_with_an_empty_library_say_where_to_add_notes(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert not isinstance(app.screen, SourcesModal)
+        assert "add notes in the Library (f4)" in app.notices[-1].message
+        assert "graded against the topic library meanwhile" in app.notices[-1].message
+
+    run(platform, scenario)
+
+
+# the pending list ----------------------------------------------------------
+def pending_rows(app: LearnplatApp) -> list[list[str]]:
+    table = app.query_one(PendingTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def pending_count(app: LearnplatApp) -> str | None:
+    """The count beside the sources, or None while it is hidden (nothing pending)."""
+    button = app.query_one("#teach-pending-count", Button)
+    return str(button.label) if button.display else None
+
+
+def test_a_failed_grading_waits_in_the_pending_list_and_is_graded_from_it(
+    platform: Platform,
+) -> None:
+    _freeze(platform)
+    grader = platform.teachback.grader
+    platform.teachback.grader = FailingGrader()
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        assert pending_count(app) is None
+        await write(pilot, "photosynthesis", GOOD)
+        await submit(pilot)
+        failed = app.notices[-1]
+        assert failed.severity == "error" and failed.title == "Photosynthesis #1"
+        assert failed.message.startswith("Saved but not graded: the grading provider")
+        assert "check the network" in failed.message and "pending list (ctrl+l)" in failed.message
+        assert "Saved as #1 but not graded" in grade_text(app)
+        assert pending_count(app) == "1 pending"
+        # The list: topic, level, when and the start of the text.
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert pane.view == "pending" and isinstance(app.focused, PendingTable)
+        (row,) = pending_rows(app)
+        assert row[:4] == ["1", "Photosynthesis", "beg", "now"]
+        assert row[4].startswith("Photosynthesis is how plants make")
+        assert pane.pending_view.table.border_title == "Waiting for a grade · 1"
+        preview = str(pane.query_one("#teach-pending-preview", Static).render())
+        assert preview.startswith("#1 · Photosynthesis · beginner · now · ")
+        # Failing again: it stays pending, and the learner is told.
+        await pilot.press("enter")
+        await settle(pilot)
+        again = app.notices[-1]
+        assert again.severity == "error" and again.title == "Photosynthesis #1"
+        assert again.message.startswith("Still not graded: the grading provider")
+        assert "stays in the pending list" in again.message
+        assert pane.view == "pending" and len(pending_rows(app)) == 1
+        assert pending_count(app) == "1 pending"
+        assert platform.community.get(1).status == "pending"
+        # The provider is back: graded, shown as any grade is, and gone from the list.
+        platform.teachback.grader = grader
+        await pilot.press("enter")
+        await settle(pilot)
+        assert platform.community.get(1).status == "graded"
+        assert pane.view == "write"
+        assert app.query_one(ScoreGauge).score == platform.community.get(1).score
+        assert app.query_one(GradeView).border_title == "Photosynthesis · beginner · #1"
+        assert app.notices[-1].severity == "information"
+        assert pending_count(app) is None
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert pending_rows(app) == []
+        assert str(pane.query_one("#teach-pending-preview", Static).render()) == EMPTY
+
+    run(platform, scenario)
+
+
+def test_grade_all_again_grades_what_it_can_and_keeps_the_rest_pending(
+    platform: Platform,
+) -> None:
+    platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
+    platform.community.submit("Zorblax theory", None, "advanced", "Zorblaxes spin twice. " * 5)
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        assert pending_count(app) == "2 pending"
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert [row[1] for row in pending_rows(app)] == ["Photosynthesis", "Zorblax theory"]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert platform.community.get(1).status == "graded"
+        assert platform.community.get(2).status == "pending"
+        # The grade is shown; the one nothing covers says why it is still pending.
+        assert pane.view == "write"
+        assert app.query_one(GradeView).border_title == "Photosynthesis · beginner · #1"
+        kept = app.notices[-1]
+        assert kept.severity == "error" and kept.title == "Zorblax theory #2"
+        assert "Still not graded: nothing to grade an explanation of 'Zorblax theory'" in (
+            kept.message
+        )
+        assert pending_count(app) == "1 pending"
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert [row[1] for row in pending_rows(app)] == ["Zorblax theory"]
+
+    run(platform, scenario)
+
+
+def test_the_pending_count_follows_explanations_left_pending_elsewhere(
+    platform: Platform,
+) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        assert pending_count(app) is None
+        # Left pending by the CLI, say, while the app is open.
+        platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
+        await pilot.press("f4")
+        await open_teach(pilot)
+        assert pending_count(app) == "1 pending"
+        await pilot.click("#teach-pending-count")
+        await settle(pilot)
+        assert app.query_one(TeachPane).view == "pending"
+        assert len(pending_rows(app)) == 1
+
+    run(platform, scenario)
+
+
 # keys, palette, layout -----------------------------------------------------
 def test_the_footer_shows_the_keys_of_the_current_view(platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
         keys = footer_keys(app)
         assert keys["ctrl+s"] == "Submit" and keys["ctrl+o"] == "Community"
-        assert "u" not in keys and "s" not in keys
+        assert keys["ctrl+g"] == "Sources"
+        assert "u" not in keys and "s" not in keys and "ctrl+r" not in keys
+        assert "ctrl+l" not in keys  # until something is pending
+        platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
+        await pilot.press("f4")
+        await open_teach(pilot)
+        assert footer_keys(app)["ctrl+l"] == "Pending"
         await pilot.press("ctrl+o")
         await settle(pilot)
         keys = footer_keys(app)
         assert keys["ctrl+o"] == "Write" and keys["u"] == "Upvote"
         assert keys["s"] == "Newest first" and keys["w"] == "This week's leaderboard"
+        assert keys["ctrl+l"] == "Pending"
+        assert "ctrl+s" not in keys and "ctrl+g" not in keys  # room for the feed's keys
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert keys["enter"] == "Grade again" and keys["ctrl+r"] == "Grade all"
+        assert keys["ctrl+l"] == "Write" and keys["ctrl+g"] == "Sources"
+        assert "ctrl+s" not in keys and "ctrl+o" not in keys
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.query_one(TeachPane).view == "write"
+
+    run(platform, scenario)
+
+
+def test_the_keys_work_in_every_view_even_out_of_the_footer(platform: Platform) -> None:
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_teach(pilot)
+        await pilot.press("ctrl+l")  # nothing pending: the empty list, which says what it is for
+        await settle(pilot)
+        assert pane.view == "pending"
+        assert str(pane.query_one("#teach-pending-preview", Static).render()) == EMPTY
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert pane.view == "community"
+        await write(pilot, "photosynthesis", GOOD)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await submit(pilot)  # from the community view: graded, and the grade shown
+        assert pane.view == "write" and app.query_one(ScoreGauge).score >= 5
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert "add notes in the Library (f4)" in app.notices[-1].message
 
     run(platform, scenario)
 
@@ -431,7 +706,10 @@ def test_teach_commands_are_in_the_palette_and_work_from_other_tabs(
             "Teach: sort the feed",
             "Teach: filter the feed by topic",
             "Teach: leaderboard of this week / all time",
-            "Teach: grade saved explanations again",
+            "Teach: pick sources",
+            "Teach: pending explanations",
+            "Teach: grade the selected pending explanation again",
+            "Teach: grade all pending explanations again",
         ]:
             assert title in commands
         # From the Library, before the tab was ever shown: the vote waits for the feed.
@@ -441,10 +719,34 @@ def test_teach_commands_are_in_the_palette_and_work_from_other_tabs(
         assert app.query_one(TabbedContent).active == "teach"
         assert isinstance(app.focused, FeedTable)
         assert feed_rows(app)[0][0] == "▲ 1 ✓"
-        commands["Teach: grade saved explanations again"].callback()
+        commands["Teach: grade all pending explanations again"].callback()
         await settle(pilot)
         await settle(pilot)
         assert app.notices[-1].message == "No explanation is waiting for a grade."
+        commands["Teach: pending explanations"].callback()
+        await settle(pilot)
+        assert app.query_one(TeachPane).view == "pending"
+        assert isinstance(app.focused, PendingTable)
+
+    run(platform, scenario)
+
+
+def test_the_palette_grades_the_selected_pending_explanation_from_another_tab(
+    platform: Platform,
+) -> None:
+    platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
+    platform.community.submit("Photosynthesis", "photosynthesis", "advanced", GOOD)
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        # From the Library, before the tab was ever shown: it waits for the list.
+        commands["Teach: grade the selected pending explanation again"].callback()
+        await settle(pilot)
+        await settle(pilot)
+        assert app.query_one(TabbedContent).active == "teach"
+        assert platform.community.get(1).status == "graded"
+        assert platform.community.get(2).status == "pending"
+        assert app.query_one(GradeView).border_title == "Photosynthesis · beginner · #1"
 
     run(platform, scenario)
 
@@ -463,12 +765,29 @@ def test_a_saved_but_ungraded_explanation_is_graded_again(platform: Platform) ->
     run(platform, scenario)
 
 
-def test_the_teach_tab_fits_an_80_by_24_terminal(platform: Platform) -> None:
+def test_the_teach_tab_fits_an_80_by_24_terminal(platform: Platform, docs_dir: Path) -> None:
+    # A long topic and document title: the options row still fits, with a pending count.
+    platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD * 3)
+    notes = LEAF_NOTES.replace("# Leaves", "# Photosynthesis in the leaves of flowering plants")
+    platform.library.ingest(write_notes(docs_dir, "leaves.md", notes))
+
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        assert sources_label(app) == "Photosynthesis in the…"
         await write(pilot, "photosynthesis", GOOD)
         await submit(pilot)
-        for selector in ["#teach-topic", "#teach-level", "#teach-submit", "#teach-editor"]:
+        for selector in [
+            "#teach-topic",
+            "#teach-level",
+            "#teach-sources",
+            "#teach-pending-count",
+            "#teach-submit",
+            "#teach-editor",
+        ]:
             region = app.query_one(selector).region
             assert region.height > 0 and region.bottom <= 23 and region.right <= 80, selector
         assert app.query_one("#teach-editor").region.height >= 10
@@ -479,6 +798,14 @@ def test_the_teach_tab_fits_an_80_by_24_terminal(platform: Platform) -> None:
             region = app.query_one(selector).region
             assert region.height > 0 and region.bottom <= 23 and region.right <= 80, selector
         assert app.query_one("#teach-feed").region.height >= 6
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        for selector in ["#teach-pending-table", "#teach-pending-preview"]:
+            region = app.query_one(selector).region
+            assert region.height > 0 and region.bottom <= 23 and region.right <= 80, selector
+        table = app.query_one(PendingTable)
+        assert table.region.height >= 6
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no h-scroll
 
     run(platform, scenario, size=(80, 24))
 
@@ -503,6 +830,8 @@ async def _quiet(pilot: Pilot) -> None:
     await quiet(pilot, settle)
     for editor in pilot.app.query(TextArea):
         editor.cursor_blink = False
+        # Lines cached in another blink phase would show the cursor or not by chance.
+        editor.notify_style_update()
     await pilot.pause()
 
 
@@ -532,3 +861,17 @@ def test_snapshot_the_community_feed(platform: Platform, ben: Platform, snap_com
         await _quiet(pilot)
 
     assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_the_pending_list_at_80x24(platform: Platform, snap_compare) -> None:
+    _freeze(platform)
+    platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
+    platform.community.submit("Cellular respiration", None, "intermediate", OFF_TOPIC)
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_teach(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await _quiet(pilot)
+
+    assert snap_compare(still_app(platform), terminal_size=(80, 24), run_before=run_before)

@@ -182,8 +182,14 @@ class LearnplatApp(App[None]):
              "toggle_filter"),
             ("Teach: leaderboard of this week / all time", "Switch the board's period (w)",
              "toggle_board"),
-            ("Teach: grade saved explanations again",
-             "Explanations whose grading failed (ctrl+r)", "regrade"),
+            ("Teach: pick sources",
+             "Choose the documents explanations are graded against (ctrl+g)", "sources"),
+            ("Teach: pending explanations",
+             "The explanations whose grading failed, to grade again (ctrl+l)", "pending"),
+            ("Teach: grade the selected pending explanation again",
+             "The one selected in the pending list (enter there)", "regrade_selected"),
+            ("Teach: grade all pending explanations again",
+             "Every explanation whose grading failed (ctrl+r)", "regrade"),
         )
         for title, help_text, action in teach_commands:
             yield SystemCommand(title, help_text, partial(self._in_teach, action))

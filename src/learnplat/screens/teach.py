@@ -1,8 +1,11 @@
-"""The Teach Back tab: explain a topic in your own words and get it graded, then see the
-community's explanations, upvote them, and where you stand on the leaderboard."""
+"""The Teach Back tab: explain a topic in your own words and get it graded against the topic
+library and the documents you pick, grade again the explanations whose grading failed, then see
+the community's explanations, upvote them, and where you stand on the leaderboard."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar, Literal
 
 from textual import on, work
@@ -11,10 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, ContentSwitcher, Input, Select, TextArea
-from textual.worker import Worker, WorkerState
+from textual.widgets import Button, ContentSwitcher, Input, Label, Select, TextArea
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..services.community import Community
+from ..errors import LearnplatError
+from ..services.community import Community, Submission
+from ..services.library import DocumentInfo, Library
 from ..services.teachback import MAX_WORDS, TeachBack, TeachResult
 from ..services.topics import TopicLibrary
 from ..tutors.model import LEVELS
@@ -25,13 +30,31 @@ from .teach_views import (
     GradeView,
     count_words,
     report_worker_error,
+    shorten,
     word_count_label,
 )
+from .widgets.learn_sources import SourcesModal
+from .widgets.teach_pending import PendingView
 
-View = Literal["write", "community"]
+View = Literal["write", "community", "pending"]
 EDITOR_PLACEHOLDER = (
     "Explain the topic here in your own words: what it is, how it works, an example…"
 )
+SOURCES_HELP = (
+    "Space or Enter ticks a document. Explanations are graded against the topic library and "
+    "the passages on their topic in the ticked documents; with none ticked, in your whole "
+    "library."
+)
+
+
+def sources_label(documents: list[DocumentInfo], doc_ids: tuple[int, ...]) -> str:
+    """What explanations are graded against, for the options row and the pending list."""
+    picked = [document.title for document in documents if document.id in doc_ids]
+    if not picked:
+        return "all your documents"
+    if len(picked) == 1:
+        return shorten(picked[0], 22)
+    return f"{len(picked)} documents"
 
 
 class TeachPane(Vertical):
@@ -47,33 +70,58 @@ class TeachPane(Vertical):
             tooltip="The community's explanations and the leaderboard",
         ),
         Binding("ctrl+o", "show_view('write')", "Write", tooltip="The editor and your grade"),
-        Binding("ctrl+r", "regrade", "Grade again", show=False),
+        Binding("ctrl+l", "pending(True)", "Pending", tooltip="Explanations waiting for a grade"),
+        Binding("ctrl+l", "pending(False)", "Write", tooltip="The editor and your grade"),
+        Binding(
+            "ctrl+g",
+            "sources",
+            "Sources",
+            tooltip="Pick which of your documents explanations are graded against",
+        ),
+        # Each key is in the footer of the views it matters in (80 columns hold no more), and
+        # ctrl+l once something is pending; these twins keep the keys working everywhere.
+        Binding("ctrl+s", "quietly('submit')", show=False),
+        Binding("ctrl+o", "quietly('toggle_view')", show=False),
+        Binding("ctrl+l", "quietly('pending')", show=False),
+        Binding("ctrl+g", "quietly('sources')", show=False),
+        # In the pending view's footer (its own ctrl+r); works everywhere.
+        Binding("ctrl+r", "regrade", "Grade all", show=False),
     ]
 
-    class TopicsLoaded(Message, bubble=False):
-        def __init__(self, names: list[str]) -> None:
-            super().__init__()
-            self.names = names
+    @dataclass
+    class ChoicesLoaded(Message, bubble=False):
+        topics: list[str]
+        documents: list[DocumentInfo]
+        open_sources: bool  # then show the picker
 
+    @dataclass
+    class PendingLoaded(Message, bubble=False):
+        items: list[Submission]
+        now: datetime
+
+    @dataclass
     class Graded(Message, bubble=False):
-        def __init__(self, results: list[TeachResult]) -> None:
-            super().__init__()
-            self.results = results
+        results: list[TeachResult]
+        regrade: bool = False  # grading again explanations left pending
 
     def __init__(
         self,
         teachback: TeachBack,
         community: Community,
         topics: TopicLibrary,
+        library: Library | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.teachback = teachback
         self.community = community
         self.topics = topics
+        self.library = library or teachback.learning.library
         self.view: View = "write"
         self.grading = False
-        self._topics_loaded = False
+        self.documents: list[DocumentInfo] = []
+        self.doc_ids: tuple[int, ...] = ()  # graded against these documents; none: all
+        self.pending: list[Submission] = []
         self._shown_title: str | Content | None = None
 
     def compose(self) -> ComposeResult:
@@ -82,13 +130,19 @@ class TeachPane(Vertical):
                 placeholder="Topic you explain, e.g. photosynthesis (tab completes)",
                 id="teach-topic",
             )
+            yield Button("Submit", variant="primary", id="teach-submit")
+        with Horizontal(id="teach-options"):
+            yield Label("Level", classes="teach-option-label")
             yield Select(
                 [(level.capitalize(), level) for level in LEVELS],
                 value="beginner",
                 allow_blank=False,
+                compact=True,
                 id="teach-level",
             )
-            yield Button("Submit", variant="primary", id="teach-submit")
+            yield Label("Graded against", classes="teach-option-label")
+            yield Button(sources_label([], ()), compact=True, id="teach-sources")
+            yield Button("", compact=True, variant="warning", id="teach-pending-count")
         with ContentSwitcher(initial="teach-write", id="teach-views"):
             with Horizontal(id="teach-write"):
                 yield TextArea(id="teach-editor", placeholder=EDITOR_PLACEHOLDER)
@@ -96,28 +150,38 @@ class TeachPane(Vertical):
             yield CommunityView(
                 self.community, typed_topic=lambda: self.topic, id="teach-community"
             )
+            yield PendingView(id="teach-pending")
 
     def on_mount(self) -> None:
         editor = self.query_one("#teach-editor", TextArea)
         editor.border_title = "Your explanation"
         editor.border_subtitle = word_count_label(0)
         self.query_one(GradeView).border_title = "Your grade"
+        self.query_one("#teach-pending-count", Button).display = False
 
     def on_show(self) -> None:
-        # Others may have shared or voted since we last looked.
-        if not self._topics_loaded:
-            self._load_topics()
+        # Documents may have come or gone in the Library, others may have shared or voted, and
+        # the CLI may have left explanations pending since we last looked.
+        self._load_choices(open_sources=False)
+        self._reload_pending()
         self.community_view.refresh_all()
 
     @property
     def community_view(self) -> CommunityView:
         return self.query_one(CommunityView)
 
+    @property
+    def pending_view(self) -> PendingView:
+        return self.query_one(PendingView)
+
     # public ----------------------------------------------------------------
     def focus_default(self) -> None:
-        """The feed in the community view; else the topic until one is typed, then the editor."""
+        """The feed in the community view, the list in the pending view; else the topic until
+        one is typed, then the editor."""
         if self.view == "community":
             self.community_view.focus_default()
+        elif self.view == "pending":
+            self.pending_view.focus_default()
         elif not self.topic:
             self.query_one("#teach-topic", TopicInput).focus()
         else:
@@ -144,9 +208,24 @@ class TeachPane(Vertical):
 
     # keyboard ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer names the view each key goes to: ctrl+o the community or back from it,
+        # ctrl+l the pending list or back from it. False hides the binding (its twin works).
         if action == "show_view":
-            return parameters[0] != self.view  # the footer names the other view
+            if self.view == "pending":
+                return False  # ctrl+l is the way back named there
+            return (parameters[0] == "community") != (self.view == "community")
+        if action == "pending":
+            if parameters[0]:
+                return self.view != "pending" and bool(self.pending)
+            return self.view == "pending"
+        if action == "submit":
+            return self.view == "write"
+        if action == "sources":
+            return self.view != "community"
         return True
+
+    def action_quietly(self, action: str) -> None:
+        getattr(self, f"action_{action}")()
 
     def action_show_view(self, view: View) -> None:
         changed = view != self.view
@@ -156,9 +235,40 @@ class TeachPane(Vertical):
         self.focus_default()
         if changed and view == "community":
             self.community_view.refresh_all()  # others may have shared or voted meanwhile
+        if changed and view == "pending":
+            self._reload_pending()
 
     def action_toggle_view(self) -> None:
         self.action_show_view("write" if self.view == "community" else "community")
+
+    def action_pending(self, show: bool = True) -> None:
+        """The pending list, or (``show`` False) back to the editor."""
+        self.action_show_view("pending" if show else "write")
+
+    def action_sources(self) -> None:
+        """Pick the documents explanations are graded against (the list is read afresh)."""
+        self._load_choices(open_sources=True)
+
+    @on(Button.Pressed, "#teach-sources")
+    def _sources_pressed(self) -> None:
+        self.action_sources()
+
+    @on(Button.Pressed, "#teach-pending-count")
+    def _pending_pressed(self) -> None:
+        self.action_show_view("pending")
+
+    def _sources_picked(self, doc_ids: tuple[int, ...] | None) -> None:
+        if doc_ids is not None:
+            self.doc_ids = doc_ids
+            self._show_sources()
+
+    def _show_sources(self) -> None:
+        label = sources_label(self.documents, self.doc_ids)
+        button = self.query_one("#teach-sources", Button)
+        button.label = label
+        button.tooltip = "Pick the documents explanations are graded against (ctrl+g)"
+        button.refresh(layout=True)  # its width follows the label
+        self.pending_view.show_against(label)
 
     @on(Input.Submitted, "#teach-topic")
     def _topic_submitted(self) -> None:
@@ -187,18 +297,20 @@ class TeachPane(Vertical):
             self.query_one("#teach-topic", TopicInput).focus()
             return
         self._busy(True)
-        self._submit(topic, self.text, self.level)
+        self._submit(topic, self.text, self.level, self.doc_ids)
 
-    def _busy(self, grading: bool) -> None:
+    def _busy(self, grading: bool, what: str = "Grading…") -> None:
         self.grading = grading
         self.query_one("#teach-submit", Button).disabled = grading
         view = self.query_one(GradeView)
         if grading:
             self._shown_title = view.border_title
-            view.border_title = Content("Grading…")
+            view.border_title = Content(what)
+            self.pending_view.busy(what)
         else:
             # What was shown before stays (a failure is a notification): its title too.
             view.border_title = self._shown_title
+            self.pending_view.busy(None)
 
     # the community view's commands, for the palette ----------------------
     def _in_community(self, action: str) -> None:
@@ -217,44 +329,108 @@ class TeachPane(Vertical):
     def action_toggle_board(self) -> None:
         self._in_community("toggle_board")
 
+    # the pending list ------------------------------------------------------
     def action_regrade(self) -> None:
-        """Grade again the explanations saved while their grading failed."""
+        """Grade again every explanation saved while its grading failed."""
+        self._start_regrade(None)
+
+    def action_regrade_selected(self) -> None:
+        """Grade again the explanation selected in the pending list (shown first)."""
+        self.action_show_view("pending")
+        self.pending_view.when_loaded(self.pending_view.action_regrade_selected)
+
+    @on(PendingView.Regrade)
+    def _regrade_asked(self, event: PendingView.Regrade) -> None:
+        event.stop()
+        self._start_regrade(event.explanation_id)
+
+    def _start_regrade(self, explanation_id: int | None) -> None:
         if self.grading:
             self.notify("Still grading the last explanation…", severity="warning")
             return
-        self._busy(True)
-        self._regrade()
+        which = "" if explanation_id is None else f" #{explanation_id}"
+        self._busy(True, f"Grading{which} again…")
+        self._regrade(explanation_id, self.doc_ids)
+
+    def _reload_pending(self) -> None:
+        self.pending_view.loading = True
+        self._load_pending()
+
+    def _show_pending_count(self) -> None:
+        count = len(self.pending)
+        button = self.query_one("#teach-pending-count", Button)
+        button.display = count > 0
+        button.label = f"{count} pending"
+        button.tooltip = "Explanations whose grading failed: see them and grade them again"
 
     # results ---------------------------------------------------------------
-    @on(TopicsLoaded)
-    def _show_topic_names(self, event: TopicsLoaded) -> None:
-        self._topics_loaded = True
-        self.query_one("#teach-topic", TopicInput).names.set_names(event.names)
+    @on(ChoicesLoaded)
+    def _choices_loaded(self, event: ChoicesLoaded) -> None:
+        self.query_one("#teach-topic", TopicInput).names.set_names(event.topics)
+        self.documents = event.documents
+        known = {document.id for document in event.documents}
+        self.doc_ids = tuple(doc_id for doc_id in self.doc_ids if doc_id in known)
+        self._show_sources()
+        if not event.open_sources:
+            return
+        if not event.documents:
+            self.notify(
+                "Your library has no documents yet: add notes in the Library (f4). "
+                "Explanations are graded against the topic library meanwhile.",
+                title="Sources",
+            )
+            return
+        modal = SourcesModal(
+            event.documents, self.doc_ids, title="Grade against", help_text=SOURCES_HELP
+        )
+        self.app.push_screen(modal, callback=self._sources_picked)
+
+    @on(PendingLoaded)
+    def _pending_loaded(self, event: PendingLoaded) -> None:
+        self.pending = event.items
+        self._show_pending_count()
+        self.refresh_bindings()  # ctrl+l is in the footer while something is pending
+        self.pending_view.show(event.items, event.now)
 
     @on(Graded)
     async def _graded(self, event: Graded) -> None:
         self._busy(False)
+        self._reload_pending()
         if not event.results:
             self.notify("No explanation is waiting for a grade.", title="Grade again")
             return
-        if self.view != "write":
-            self.action_show_view("write")
-        await self.query_one(GradeView).show_result(event.results[-1])
+        graded = [result for result in event.results if result.grade is not None]
+        # A grade is shown as any grade is; an explanation that failed again stays in the list.
+        shown = graded[-1] if graded else None if event.regrade else event.results[-1]
+        if shown is not None:
+            if self.view != "write":
+                self.action_show_view("write")
+            await self.query_one(GradeView).show_result(shown)
         for result in event.results:
-            self._report(result)
-        self.community_view.refresh_all()
+            self._report(result, event.regrade)
+        if graded:
+            self.community_view.refresh_all()
 
-    def _report(self, result: TeachResult) -> None:
+    def _report(self, result: TeachResult, regrade: bool = False) -> None:
         submission = result.submission
         title = f"{submission.topic} #{submission.id}"
         if result.grade is None:
-            reason = result.error.message if result.error is not None else "no grade"
+            error = result.error
+            reason = error.message if error is not None else "no grade"
+            if error is not None and error.hint:
+                reason = f"{reason}\n{error.hint}"
+            if regrade:
+                message = (
+                    f"Still not graded: {reason}\n"
+                    "It stays in the pending list (ctrl+l); enter there tries again."
+                )
+            else:
+                message = (
+                    f"Saved but not graded: {reason}\n"
+                    "It waits in the pending list (ctrl+l); enter there grades it again."
+                )
             self.notify(
-                f"Saved but not graded: {reason}\nctrl+r grades it again.",
-                title=title,
-                severity="error",
-                timeout=ERROR_TIMEOUT_S,
-                markup=False,
+                message, title=title, severity="error", timeout=ERROR_TIMEOUT_S, markup=False
             )
             return
         if submission.points:
@@ -274,19 +450,38 @@ class TeachPane(Vertical):
             self.notify(notice, title=title, severity="warning", markup=False)
 
     # workers: one service call each, the result posted back as a message ----
-    @work(thread=True, exclusive=True, exit_on_error=False, group="teach-topics")
-    def _load_topics(self) -> None:
-        names = [record.name for record in self.topics.all()]
-        self.post_message(self.TopicsLoaded(names))
+    @work(thread=True, exclusive=True, exit_on_error=False, group="teach-choices")
+    def _load_choices(self, open_sources: bool) -> None:
+        topics = [record.name for record in self.topics.all()]
+        documents = self.library.documents()
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.ChoicesLoaded(topics, documents, open_sources))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="teach-pending")
+    def _load_pending(self) -> None:
+        items = self.community.pending()
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.PendingLoaded(items, self.community.clock()))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="teach-submit")
-    def _submit(self, topic: str, text: str, level: str) -> None:
-        self.post_message(self.Graded([self.teachback.teach(topic, text, level=level)]))
+    def _submit(self, topic: str, text: str, level: str, doc_ids: tuple[int, ...]) -> None:
+        result = self.teachback.teach(topic, text, level=level, doc_ids=doc_ids)
+        self.post_message(self.Graded([result]))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="teach-submit")
-    def _regrade(self) -> None:
-        results = [self.teachback.regrade(saved.id) for saved in self.community.pending()]
-        self.post_message(self.Graded(results))
+    def _regrade(self, explanation_id: int | None, doc_ids: tuple[int, ...]) -> None:
+        waiting = self.community.pending()
+        if explanation_id is not None:
+            waiting = [saved for saved in waiting if saved.id == explanation_id]
+        self.post_message(self.Graded([self._regrade_one(s, doc_ids) for s in waiting], True))
+
+    def _regrade_one(self, saved: Submission, doc_ids: tuple[int, ...]) -> TeachResult:
+        # A topic nothing covers (say, the picked documents no longer do) leaves this one
+        # pending with the reason, and the others are still graded.
+        try:
+            return self.teachback.regrade(saved.id, doc_ids=doc_ids)
+        except LearnplatError as error:
+            return TeachResult(saved, None, error=error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -294,6 +489,10 @@ class TeachPane(Vertical):
             return
         if worker.group == "teach-submit":
             self._busy(False)
+            self._reload_pending()  # a failure after saving leaves one more pending
             report_worker_error(self, worker, "Not graded")
+        elif worker.group == "teach-pending":
+            self.pending_view.load_failed()
+            report_worker_error(self, worker, "Teach Back")
         else:
             report_worker_error(self, worker, "Teach Back")

@@ -30,7 +30,8 @@ ERROR_TIMEOUT_S = 12
 WRITE_HINT = (
     "Explain the topic in your own words in the editor, as if to a friend, then press ctrl+s. "
     "You get a score out of 10 with what to improve, knowledge points, and your explanation "
-    "joins the community feed (ctrl+o), where other learners can upvote it."
+    "joins the community feed (ctrl+o), where other learners can upvote it. It is graded "
+    "against the topic library and your documents: ctrl+g picks which documents."
 )
 # Eighths of a cell, so that a bar shows 0.95 and 1.0 apart.
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -221,7 +222,7 @@ class GradeView(VerticalScroll):
             await self.mount(
                 Static(
                     f"Saved as #{submission.id} but not graded: {reason}. Nothing is lost: "
-                    "ctrl+r grades saved explanations again.",
+                    "it waits in the pending list (ctrl+l), where enter grades it again.",
                     markup=False,
                     classes="teach-warning",
                 )
