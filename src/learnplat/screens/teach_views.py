@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
@@ -336,27 +336,62 @@ class FeedTable(ExplanationTable[FeedItem]):
         self.update_cell(str(item.id), "votes", self._votes_cell(item), update_width=True)
 
 
-class Leaderboard(DataTable[object]):
-    """The learners with the most points; the learner's own row marked."""
+class Standing(Protocol):
+    """A line of a board: who, where, and whether it is the learner."""
+
+    @property
+    def rank(self) -> int: ...
+
+    @property
+    def display_name(self) -> str: ...
+
+    @property
+    def is_me(self) -> bool: ...
+
+
+Row = TypeVar("Row", bound=Standing)
+
+
+class StandingsTable(DataTable[object], Generic[Row]):
+    """A board, best first: rank and name, then the subclass's ``COLUMNS`` (label, key) filled
+    by ``cells``; the learner's own row in bold and named "(you)"."""
+
+    NAME_LABEL = "Learner"
+    NAME_WIDTH = 16
+    COLUMNS: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="none", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
         self.add_column("#", key="rank")
-        self.add_column("Learner", key="name")
-        self.add_column("Pts", key="points")
-        self.add_column("▲", key="upvotes")
+        self.add_column(self.NAME_LABEL, key="name")
+        for label, key in self.COLUMNS:
+            self.add_column(label, key=key)
 
-    def show_rows(self, rows: Sequence[LeaderRow]) -> None:
+    def cells(self, row: Row, style: str) -> list[Text]:
+        raise NotImplementedError
+
+    def show_rows(self, rows: Sequence[Row]) -> None:
         self.clear()
         for row in rows:
             style = "bold" if row.is_me else ""
             name = f"{row.display_name} (you)" if row.is_me else row.display_name
             self.add_row(
                 Text(f"{row.rank}.", style=style, justify="right"),
-                Text(shorten(name, 16), style=style),
-                Text(str(row.points), style=style, justify="right"),
-                Text(str(row.upvotes_received), justify="right"),
+                Text(shorten(name, self.NAME_WIDTH), style=style),
+                *self.cells(row, style),
                 key=str(row.rank),
             )
+
+
+class Leaderboard(StandingsTable[LeaderRow]):
+    """The learners with the most points; the learner's own row marked."""
+
+    COLUMNS = (("Pts", "points"), ("▲", "upvotes"))
+
+    def cells(self, row: LeaderRow, style: str) -> list[Text]:
+        return [
+            Text(str(row.points), style=style, justify="right"),
+            Text(str(row.upvotes_received), justify="right"),
+        ]
