@@ -166,22 +166,6 @@ def test_function_keys_switch_tabs_even_while_typing_in_an_input(platform: Platf
     run(platform, scenario)
 
 
-def test_tabs_not_built_yet_say_so_and_point_to_the_library(platform: Platform) -> None:
-    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
-        for tab_id, name in [
-            ("challenges", "Challenges"),
-            ("progress", "Progress"),
-        ]:
-            await pilot.press(TAB_KEYS[tab_id])
-            await pilot.pause()
-            pane = app.query_one(f"#{tab_id}")
-            text = " ".join(str(static.content) for static in pane.query(Static))
-            assert f"{name} {'are' if name == 'Challenges' else 'is'} not built yet" in text
-            assert "The Library works now" in text
-
-    run(platform, scenario)
-
-
 def test_command_palette_lists_tab_and_library_commands(platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         commands = {command.title: command for command in app.get_system_commands(app.screen)}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, Markdown, Select, SelectionList, TabbedContent
+from textual.widgets import Input, Markdown, Select, SelectionList, Static, TabbedContent
 from textual.widgets.markdown import MarkdownBlock
 from textual.worker import Worker
 
@@ -25,6 +25,7 @@ from learnplat.tutors.model import Answer, Lesson, LessonRequest, Source
 from learnplat.tutors.offline import OfflineTutor
 from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app
 from tests.test_tui import settle as settle_library
+from tests.test_tui_challenges import settle as settle_challenges
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
 
@@ -470,14 +471,23 @@ def test_export_before_any_lesson_is_hidden_and_says_there_is_nothing_yet(
     run(platform, scenario)
 
 
-def test_quiz_says_it_is_coming_and_teach_back_opens_the_topic(platform: Platform) -> None:
+def test_quiz_gets_the_topics_category_ready_and_teach_back_opens_the_topic(
+    platform: Platform,
+) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_learn(pilot)
         await learn(pilot, "photosynthesis", level="intermediate")
         await pilot.press("ctrl+g")
-        await pilot.pause()
-        quiz = app.notices[-1]
-        assert quiz.title == "Quiz me on this" and "not built yet" in quiz.message
+        await settle_challenges(pilot)
+        assert app.query_one(TabbedContent).active == "challenges"
+        assert app.query_one("#challenges-mode", Select).value == "bank"
+        assert app.query_one("#challenges-category", Select).value == "biology"
+        assert app.query_one("#challenges-difficulty", Select).value == "intermediate"
+        assert "10 biology questions at intermediate" in str(
+            app.query_one("#challenges-report-text", Static).render()
+        )
+        await pilot.press("f1")
+        await settle(pilot)
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert app.query_one(TabbedContent).active == "teach"

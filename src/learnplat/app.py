@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
 
 from .platform import Platform
 from .screens.challenges import ChallengesPane
-from .screens.learn import LearnPane, TeachItBack
+from .screens.learn import LearnPane, QuizMe, TeachItBack
 from .screens.library import LibraryPane
 from .screens.progress import ProgressPane
 from .screens.teach import TeachPane
@@ -71,9 +71,16 @@ class LearnplatApp(App[None]):
                 self.platform.learning.topics,
                 id="teach-pane",
             ),
-            "challenges": ChallengesPane,
+            "challenges": lambda: ChallengesPane(
+                self.platform.game,
+                self.platform.library,
+                self.platform.learning.topics,
+                id="challenges-pane",
+            ),
             "library": lambda: LibraryPane(self.platform.library, id="library-pane"),
-            "progress": ProgressPane,
+            "progress": lambda: ProgressPane(
+                self.platform.game, self.platform.community, id="progress-pane"
+            ),
         }
         yield Header()
         with TabbedContent(initial="library", id="tabs"):
@@ -101,9 +108,21 @@ class LearnplatApp(App[None]):
     def teach_pane(self) -> TeachPane:
         return self.query_one(TeachPane)
 
+    @property
+    def challenges_pane(self) -> ChallengesPane:
+        return self.query_one(ChallengesPane)
+
+    @property
+    def progress_pane(self) -> ProgressPane:
+        return self.query_one(ProgressPane)
+
     def on_teach_it_back(self, event: TeachItBack) -> None:
         self.action_show_tab("teach")
         self.teach_pane.start(event.topic, event.level)
+
+    def on_quiz_me(self, event: QuizMe) -> None:
+        self.action_show_tab("challenges")
+        self.challenges_pane.quiz_on(event.topic, event.level, event.doc_id)
 
     def action_show_tab(self, tab_id: str) -> None:
         """Switch to a tab and put the focus where its keys work."""
@@ -123,6 +142,10 @@ class LearnplatApp(App[None]):
             self.learn_pane.focus_default()
         elif tab_id == "teach":
             self.teach_pane.focus_default()
+        elif tab_id == "challenges":
+            self.challenges_pane.focus_default()
+        elif tab_id == "progress":
+            self.progress_pane.focus_default()
         else:
             self.query_one(TabbedContent).query_one(Tabs).focus()
 
@@ -137,6 +160,14 @@ class LearnplatApp(App[None]):
     def _in_teach(self, action: str) -> None:
         self.action_show_tab("teach")
         self.call_after_refresh(getattr(self.teach_pane, f"action_{action}"))
+
+    def _in_challenges(self, action: str, *arguments: object) -> None:
+        self.action_show_tab("challenges")
+        self.call_after_refresh(getattr(self.challenges_pane, f"action_{action}"), *arguments)
+
+    def _in_progress(self, action: str) -> None:
+        self.action_show_tab("progress")
+        self.call_after_refresh(getattr(self.progress_pane, f"action_{action}"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -160,7 +191,7 @@ class LearnplatApp(App[None]):
             ("Learn: export the lesson", "Write it as Markdown, Mermaid or EPUB (ctrl+e)",
              "export"),
             ("Learn: ask a follow-up", "Ask about a chat lesson (ctrl+f)", "focus_follow_up"),
-            ("Learn: quiz me on this", "Challenges are coming (ctrl+g)", "quiz"),
+            ("Learn: quiz me on this", "A round on what the lesson covered (ctrl+g)", "quiz"),
             ("Learn: teach it back", "Explain this topic in your own words (ctrl+t)",
              "teach_back"),
         )
@@ -193,6 +224,35 @@ class LearnplatApp(App[None]):
         )
         for title, help_text, action in teach_commands:
             yield SystemCommand(title, help_text, partial(self._in_teach, action))
+        yield from self._challenges_commands()
+        yield SystemCommand(
+            "Progress: refresh", "Read your stats and plots again (r)",
+            partial(self._in_progress, "refresh"),
+        )
+
+    def _challenges_commands(self) -> Iterable[SystemCommand]:
+        commands: tuple[tuple[str, str, str, tuple[object, ...]], ...] = (
+            ("Challenges: play a round", "Of the questions the pickers choose (ctrl+n)",
+             "play", ()),
+            ("Challenges: play questions from my notes", "Pick one of your documents",
+             "pick_mode", ("document",)),
+            ("Challenges: review what is due", "Questions due for review come first",
+             "pick_mode", ("review",)),
+            ("Challenges: next question", "After the feedback (enter)", "next", ()),
+            ("Challenges: end the round", "An open question counts as unanswered (escape)",
+             "end_round", ()),
+            ("Challenges: leaderboard of this week / all time", "Switch the board's period (w)",
+             "toggle_board", ()),
+            ("Challenges: leaderboard of the category / all",
+             "The picked category's board, or everyone's (c)", "toggle_board_category", ()),
+        )
+        for title, help_text, action, arguments in commands:
+            yield SystemCommand(title, help_text, partial(self._in_challenges, action, *arguments))
+        for index, letter in enumerate("ABCD"):
+            yield SystemCommand(
+                f"Challenges: answer {letter}", f"The open question's option {index + 1}",
+                partial(self._in_challenges, "answer", index),
+            )
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste nobody else took (e.g. files dropped on the tab bar) goes to the Library."""

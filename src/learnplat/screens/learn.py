@@ -61,10 +61,6 @@ EXPORT_HELP = (
 ASK_PLACEHOLDER = "Ask a follow-up… (↑↓ suggested questions, Enter asks)"
 # Answers come from the learner's documents only (Learning.ask): say so while there are none.
 ASK_WITHOUT_DOCUMENTS = "Ask a follow-up… (answers come from your documents: add some with f4)"
-QUIZ_LATER = (
-    "Challenges are not built yet, so there is no quiz on this lesson. They are coming: timed "
-    "multiple-choice rounds from the topic library and your documents."
-)
 
 
 class TeachItBack(Message):
@@ -75,6 +71,17 @@ class TeachItBack(Message):
         super().__init__()
         self.topic = topic
         self.level = level
+
+
+class QuizMe(Message):
+    """The learner wants a round on what the lesson covered (the app switches to the Challenges
+    tab): ``doc_id`` when it was made from one document, else its topic at its level."""
+
+    def __init__(self, topic: str, level: str, doc_id: int | None) -> None:
+        super().__init__()
+        self.topic = topic
+        self.level = level
+        self.doc_id = doc_id
 
 
 @dataclass(frozen=True)
@@ -303,7 +310,13 @@ class LearnPane(Vertical):
             self._export(self.lesson, path)
 
     def action_quiz(self) -> None:
-        self.notify(QUIZ_LATER, title="Quiz me on this", timeout=ERROR_TIMEOUT_S)
+        if self.lesson is None or self._asked is None:
+            self.notify("Make a lesson first, then quiz yourself on it.", title="Quiz me on this")
+            return
+        picked = set(self._asked.doc_ids)
+        documents = picked or {c.doc_id for c in self.lesson.citations if c.doc_id is not None}
+        doc_id = next(iter(documents)) if len(documents) == 1 else None
+        self.post_message(QuizMe(self.lesson.topic, self._asked.level, doc_id))
 
     def action_teach_back(self) -> None:
         if self._asked is None:
