@@ -139,6 +139,20 @@ def test_the_tab_reads_the_numbers_again_when_shown_and_on_r(
     run(platform, scenario)
 
 
+def test_accuracy_shows_every_category_played(platform: Platform, clock: Clock) -> None:
+    names = [category.name for category in platform.game.categories()]
+    for name in names:
+        answer(platform.game, name, True)
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_progress(pilot)
+        accuracy = app.query_one(BarList)
+        assert len(accuracy.rows) == len(names) == 9
+        assert accuracy.content_region.height == 9  # none cut off by the box
+
+    run(platform, scenario, size=(80, 24))
+
+
 def test_columns_fill_eighths_from_the_bottom_and_a_small_value_still_shows() -> None:
     assert column_cells(10, 10, 3) == [8, 8, 8]
     assert column_cells(5, 10, 2) == [8, 0]
