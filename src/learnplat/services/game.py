@@ -265,7 +265,7 @@ class Game:
             before.update(
                 streak=state.current_streak, best=state.best_streak, total=state.total_points
             )
-            if time_taken_s > time_limit:
+            if time_taken_s >= time_limit:  # at the limit is too late: the bar is empty
                 outcome, points = "timeout", 0
             elif chosen is not None and chosen == attempt["correct_answer"]:
                 outcome = "correct"
