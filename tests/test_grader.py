@@ -255,6 +255,17 @@ def test_misspelt_and_inflected_terms_still_count() -> None:
     )
 
 
+def test_a_typo_that_stemming_spreads_over_two_letters_still_counts() -> None:
+    # "itteration" stems to "itter", "iteration" to "itera": two edits apart as roots, one as
+    # written words, so the typo is forgiven on the words.
+    model_answer = Source("Through iteration.", "Model answer")
+    one_line = build_reference("What replaces recursion?", "intermediate", sources=[model_answer])
+    right = grader.grade(one_line, "iteration, like a for loop or a while loop", "intermediate")
+    typo = grader.grade(one_line, "itteration, like a for loop or a while loop", "intermediate")
+    assert typo.covered == right.covered == ("Through iteration",)
+    assert typo.score == right.score >= 7
+
+
 def test_jargon_used_without_explanation_is_listed() -> None:
     jargon = grade("photosynthesis", "beginner", sample_row("ph-jargon-b")["explanation"])
     assert {"ATP", "NADPH", "glucose"} <= set(jargon.jargon)

@@ -12,7 +12,7 @@ from learnplat.services import readability
 
 from ..model import KeyIdea, Reference
 from ..offline.text import stem, tokens
-from .words import Vocabulary, content_roots, root, term_forms
+from .words import Vocabulary, content_roots, is_content, root, term_forms
 
 NGRAM = 5
 # Topic words ("photosynthesis" in an explanation of photosynthesis) prove little on their own.
@@ -133,7 +133,10 @@ def prepare(reference: Reference) -> Prepared:
     technical = tuple(t for t in technical if not all(forms & topic_roots for forms in t))
     return Prepared(
         reference=reference,
-        vocabulary=Vocabulary(all_roots),
+        vocabulary=Vocabulary(
+            all_roots,
+            {word: root(stem(word)) for word in tokens(full_text) if is_content(word)},
+        ),
         sentences=sentences,
         sentence_roots=sentence_roots,
         sentence_sets=tuple(frozenset(roots) for roots in sentence_roots),

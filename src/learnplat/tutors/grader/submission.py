@@ -75,7 +75,7 @@ def read_submission(text: str, prepared: Prepared) -> Submission:
             lowered = match.group().lower().replace("’", "'")
             word_root = ""
             if is_content(lowered):
-                word_root = prepared.vocabulary.resolve(root(stem(lowered)))
+                word_root = prepared.vocabulary.resolve(root(stem(lowered)), lowered)
             tokens.append(
                 Token(match.group(), offset + match.start(), offset + match.end(), index, word_root)
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -60,40 +60,56 @@ def term_forms(term: str) -> tuple[frozenset[str], ...]:
     )
 
 
+def _by_initial(words: Iterable[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for word in sorted(words):
+        if len(word) >= FUZZY_MIN_LETTERS and not word.isdigit():
+            found.setdefault(word[0], []).append(word)
+    return found
+
+
 class Vocabulary:
-    """The roots of a reference; maps a learner's root onto one of them despite a small typo."""
+    """The roots of a reference; maps a learner's root onto one of them despite a small typo.
 
-    def __init__(self, known: Iterable[str]) -> None:
+    ``surface`` maps the reference's words as written to their roots: a typo is looked for
+    among those too, since stemming can spread one wrong letter over two ("itteration" has the
+    root "itter", "iteration" the root "itera")."""
+
+    def __init__(self, known: Iterable[str], surface: Mapping[str, str] | None = None) -> None:
         self.known = frozenset(known)
-        by_initial: dict[str, list[str]] = {}
-        for word in sorted(self.known):
-            if len(word) >= FUZZY_MIN_LETTERS and not word.isdigit():
-                by_initial.setdefault(word[0], []).append(word)
-        self._by_initial = by_initial
-        self._resolved: dict[str, str] = {}
+        self.surface = dict(surface or {})
+        self._roots_by_initial = _by_initial(self.known)
+        self._words_by_initial = _by_initial(self.surface)
+        self._resolved: dict[tuple[str, str], str] = {}
 
-    def resolve(self, word: str) -> str:
-        """The reference root ``word`` stands for, or ``word`` itself when none is close."""
+    def resolve(self, word: str, written: str = "") -> str:
+        """The reference root ``word`` (the root of ``written``) stands for, or ``word`` itself
+        when none is close."""
         if word in self.known:
             return word
-        found = self._resolved.get(word)
+        found = self._resolved.get((word, written))
         if found is None:
-            found = self._nearest(word) or word
+            found = self._nearest(word, self._roots_by_initial)
+            if found is None and written:
+                nearest_word = self._nearest(written, self._words_by_initial)
+                found = self.surface[nearest_word] if nearest_word else None
+            found = found or word
             if len(self._resolved) > _CACHE_LIMIT:
                 self._resolved.clear()
-            self._resolved[word] = found
+            self._resolved[(word, written)] = found
         return found
 
     def resolve_all(self, words: Iterable[str]) -> list[str]:
         return [self.resolve(word) for word in words]
 
-    def _nearest(self, word: str) -> str | None:
+    @staticmethod
+    def _nearest(word: str, by_initial: dict[str, list[str]]) -> str | None:
         if len(word) < FUZZY_MIN_LETTERS or not word.isalpha():
             return None
         allowed = 1 if len(word) < 8 else 2
         match = process.extractOne(
             word,
-            self._by_initial.get(word[0], ()),
+            by_initial.get(word[0], ()),
             scorer=Levenshtein.distance,
             score_cutoff=allowed,
         )
