@@ -170,3 +170,23 @@ def test_doctor_says_whether_the_semantic_tier_is_available(settings: Settings) 
     else:
         assert check.status == "ok"
         assert "all-MiniLM-L6-v2" in check.detail and "onnxruntime" in check.detail
+
+
+def test_the_semantic_grading_setting_turns_the_tier_off(
+    semantic: OfflineGrader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnplat.platform import Platform
+    from learnplat.settings import load_settings
+
+    reference = build_reference(
+        "opportunity cost", "intermediate", sources=[Source(OPPORTUNITY_COST, "Model answer")]
+    )
+    graded = {}
+    for switch in ("on", "off"):
+        monkeypatch.setenv("LEARNPLAT_SEMANTIC_GRADING", switch)
+        with Platform.build(load_settings({"user": "ana"})) as platform:
+            graded[switch] = platform.teachback.grader.grade(
+                reference, IN_OTHER_WORDS, "intermediate"
+            )
+    assert graded["on"].score > graded["off"].score
+    assert graded["off"].score == by_words.grade(reference, IN_OTHER_WORDS, "intermediate").score

@@ -73,7 +73,9 @@ class Platform:
             learning=learning,
             speech=speech,
             community=community,
-            teachback=TeachBack(learning, community, make_grader(client)),
+            teachback=TeachBack(
+                learning, community, make_grader(client, semantic=settings.semantic_grading)
+            ),
             game=game,
             cards=Cards(game, game_store),
         )

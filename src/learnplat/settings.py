@@ -80,6 +80,17 @@ def _polly_engine(value: Any) -> str:
     return name
 
 
+def _switch(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("on", "true", "yes", "1"):
+        return True
+    if word in ("off", "false", "no", "0"):
+        return False
+    raise ValueError("must be on or off")
+
+
 def _max_tokens(value: Any) -> int:
     number = int(value)
     if not 1 <= number <= 100_000:
@@ -118,6 +129,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("rate_wpm", _rate, None, "Speaking rate in words per minute."),
     Option("polly_engine", _polly_engine, "neural", "Polly engine."),
     Option("polly_voice", _text, "Joanna", "Polly voice when no voice is set."),
+    Option(
+        "semantic_grading",
+        _switch,
+        True,
+        "Teach Back also matches by meaning when learnplat[semantic] is installed (on/off).",
+    ),
 )
 DEFAULT_MODELS = {"bedrock": "amazon.nova-pro-v1:0", "openai": "llama3.1"}
 _BY_KEY = {option.key: option for option in OPTIONS}
@@ -152,6 +169,7 @@ class Settings:
     rate_wpm: int | None = None
     polly_engine: str = "neural"
     polly_voice: str = "Joanna"
+    semantic_grading: bool = True
     sources: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
