@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from ..citations import page_mark
 from ..errors import BadInput
 from ..store.game import ALL, AnswerState, AnswerWrite, GameStore, Pool
 from ..store.weeks import week_start
@@ -51,8 +52,6 @@ def question_source(row: sqlite3.Row) -> QuestionSource | None:
     """Where a question made from notes or cards comes from; None for the bank."""
     if not row["source_title"]:
         return None
-    from ..citations import page_mark
-
     page = row["page"]
     label = row["source_title"] + (f", {page_mark(row['unit_name'], page)}" if page else "")
     return QuestionSource(row["source_title"], row["document_id"], page, row["unit_name"], label)
