@@ -125,12 +125,15 @@ class Game:
             self.sync_bank()
 
     def categories(self) -> list[Category]:
-        """The bank's categories with their questions per difficulty."""
+        """The bank's categories with their questions per difficulty (easiest first)."""
         self._ensure_bank()
         found: dict[str, dict[str, int]] = {}
         for row in self.store.categories():
             found.setdefault(row["category"], {})[row["difficulty"]] = row["questions"]
-        return [Category(name, found[name]) for name in sorted(found)]
+        return [
+            Category(name, {level: found[name][level] for level in LEVELS if level in found[name]})
+            for name in sorted(found)
+        ]
 
     # serving ----------------------------------------------------------------
     def _now(self) -> str:
