@@ -356,13 +356,18 @@ islands whose age increases with distance from the hotspot.
 """
 
 
-@pytest.fixture
-def notes_doc(platform: Platform, docs_dir: Path) -> int:
-    path = docs_dir / "tectonics.md"
+def ingest_notes(platform: Platform, folder: Path) -> int:
+    """Add the plate tectonics notes to ``platform``'s library; return the document's id."""
+    path = folder / "tectonics.md"
     path.write_text(NOTES, encoding="utf-8")
     result = platform.library.ingest(path)
     assert result.document is not None
     return result.document.id
+
+
+@pytest.fixture
+def notes_doc(platform: Platform, docs_dir: Path) -> int:
+    return ingest_notes(platform, docs_dir)
 
 
 def test_questions_from_notes_are_checked_and_cited_before_anyone_plays_them(

@@ -13,7 +13,7 @@ import pytest
 from learnplat.platform import Platform
 from learnplat.settings import load_settings
 from tests.stubs.openai import OpenAIStub
-from tests.test_game import NOTES
+from tests.test_game import ingest_notes
 
 
 @pytest.fixture
@@ -27,11 +27,7 @@ def model_platform(
 
 @pytest.fixture
 def doc_id(model_platform: Platform, docs_dir: Path) -> int:
-    path = docs_dir / "tectonics.md"
-    path.write_text(NOTES, encoding="utf-8")
-    result = model_platform.library.ingest(path)
-    assert result.document is not None
-    return result.document.id
+    return ingest_notes(model_platform, docs_dir)
 
 
 def passage_ids(platform: Platform, doc_id: int, word: str) -> str:
