@@ -592,3 +592,9 @@ def test_two_names_for_one_thing_are_never_each_others_distractors(
     for row in asked:
         other = names - {row["correct_answer"].lower()}
         assert not other & {option.lower() for option in json.loads(row["options"])}
+
+
+def test_tokens_never_look_like_command_line_options(ana: Game) -> None:
+    tokens = [ana.next().token for _ in range(200)]
+    assert len(set(tokens)) == 200
+    assert all(token.isalnum() and len(token) >= 16 for token in tokens)

@@ -189,7 +189,8 @@ class Game:
         mode: Mode = "review" if challenge_id is not None else "play"
         if challenge_id is None:
             challenge_id = self._pick(pool)
-        token = secrets.token_urlsafe(12)
+        # Hex, so a token never starts with "-" and reads as an option on a command line.
+        token = secrets.token_hex(10)
         row = self.store.serve(self.user, challenge_id, token, mode, now)
         return ServedQuestion(
             token=token,
