@@ -64,8 +64,7 @@ class Platform:
             audio_dir=paths.audio_dir(settings.data_dir),
         )
         community = Community(CommunityStore(database), settings.user)
-        game_store = GameStore(database)
-        game = Game(game_store, library, learning.tutor, settings.user)
+        game = Game(GameStore(database), library, learning.tutor, settings.user)
         return cls(
             settings=settings,
             database=database,
@@ -77,7 +76,7 @@ class Platform:
                 learning, community, make_grader(client, semantic=settings.semantic_grading)
             ),
             game=game,
-            cards=Cards(game, game_store),
+            cards=Cards(game),
         )
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ from typing import Literal
 
 from ..errors import BadInput, DocumentError
 from ..store.game import GameStore
-from .challenge_bank import content_hash
+from .challenge_bank import question_row
 from .community import timestamp, utc_now
 from .game import Game, question_source
 from .learning import source_of
@@ -78,9 +78,9 @@ def _stable_id(text: str) -> int:
 class Cards:
     """The current user's cards. Raises BadInput for a bad path, format or deck."""
 
-    def __init__(self, game: Game, store: GameStore) -> None:
+    def __init__(self, game: Game) -> None:
         self.game = game
-        self.store = store
+        self.store: GameStore = game.store
 
     # export -------------------------------------------------------------------
     def cards(self, doc_id: int | None = None) -> list[Card]:
@@ -338,27 +338,21 @@ def _challenge_rows(
         seed = hashlib.sha256(front.encode("utf-8")).digest()
         order = sorted(range(4), key=lambda i: seed[i])
         shuffled = [options[i] for i in order]
-        row: dict[str, object] = {
-            "slug": "cards-" + hashlib.sha256(f"{user}\x1f{front}".encode()).hexdigest()[:16],
-            "title": f"From {deck}",
-            "question": front,
-            "correct_answer": back,
-            "options": json.dumps(shuffled, ensure_ascii=False),
-            "explanation": f"The card's back: {back}",
-            "category": CARDS_CATEGORY,
-            "difficulty": "intermediate",
-            "points": POINTS,
-            "time_limit": TIME_LIMIT,
-            "source": "cards",
-            "owner_id": user,
-            "document_id": None,
-            "passage_id": None,
-            "page": None,
-            "unit_name": "page",
-            "source_title": deck,
-            "quote": "",
-            "topic_id": None,
-        }
-        row["content_hash"] = content_hash(row)
-        rows.append(row)
+        rows.append(
+            question_row(
+                slug="cards-" + hashlib.sha256(f"{user}\x1f{front}".encode()).hexdigest()[:16],
+                title=f"From {deck}",
+                question=front,
+                answer=back,
+                options=shuffled,
+                explanation=f"The card's back: {back}",
+                category=CARDS_CATEGORY,
+                difficulty="intermediate",
+                points=POINTS,
+                time_limit=TIME_LIMIT,
+                source="cards",
+                owner_id=user,
+                source_title=deck,
+            )
+        )
     return rows

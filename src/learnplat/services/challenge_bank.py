@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,30 +36,74 @@ class BankQuestion:
     topic: str | None = None
 
     def row(self) -> dict[str, Any]:
-        """The store's columns for this question (``content_hash`` tells a changed one)."""
-        row: dict[str, Any] = {
-            "slug": self.slug,
-            "title": self.title,
-            "question": self.question,
-            "correct_answer": self.answer,
-            "options": json.dumps(list(self.options), ensure_ascii=False),
-            "explanation": self.explanation,
-            "category": self.category,
-            "difficulty": self.difficulty,
-            "points": self.points,
-            "time_limit": self.time_limit,
-            "source": "bank",
-            "owner_id": None,
-            "document_id": None,
-            "passage_id": None,
-            "page": None,
-            "unit_name": "page",
-            "source_title": "",
-            "quote": "",
-            "topic_id": self.topic,
-        }
-        row["content_hash"] = content_hash(row)
-        return row
+        """The store's columns for this question."""
+        return question_row(
+            slug=self.slug,
+            title=self.title,
+            question=self.question,
+            answer=self.answer,
+            options=self.options,
+            explanation=self.explanation,
+            category=self.category,
+            difficulty=self.difficulty,
+            points=self.points,
+            time_limit=self.time_limit,
+            source="bank",
+            topic_id=self.topic,
+        )
+
+
+def question_row(
+    *,
+    slug: str,
+    title: str,
+    question: str,
+    answer: str,
+    options: Sequence[str],
+    explanation: str,
+    category: str,
+    difficulty: str,
+    points: int,
+    time_limit: int,
+    source: str,
+    **where: Any,
+) -> dict[str, Any]:
+    """The store's columns for a question of any source (the bank, notes, imported cards):
+    ``where`` holds those that say where it comes from (``document_id``, ``page``, ...), the
+    rest default to none. ``content_hash`` is added, to tell a changed question."""
+    unknown = set(where) - set(_WHERE)
+    if unknown:
+        raise TypeError(f"not a question column: {', '.join(sorted(unknown))}")
+    row: dict[str, Any] = {
+        "slug": slug,
+        "title": title,
+        "question": question,
+        "correct_answer": answer,
+        "options": json.dumps(list(options), ensure_ascii=False),
+        "explanation": explanation,
+        "category": category,
+        "difficulty": difficulty,
+        "points": points,
+        "time_limit": time_limit,
+        "source": source,
+        **_WHERE,
+        **where,
+    }
+    row["content_hash"] = content_hash(row)
+    return row
+
+
+# Where a question comes from, for the bank: nowhere but the bank itself.
+_WHERE: dict[str, Any] = {
+    "owner_id": None,
+    "document_id": None,
+    "passage_id": None,
+    "page": None,
+    "unit_name": "page",
+    "source_title": "",
+    "quote": "",
+    "topic_id": None,
+}
 
 
 def content_hash(row: dict[str, Any]) -> str:

@@ -44,10 +44,6 @@ LETTERS = "abcd"
 MAX_PAGE = 100
 
 
-def parse_time(at: str) -> datetime:
-    return datetime.fromisoformat(at)
-
-
 def question_source(row: sqlite3.Row) -> QuestionSource | None:
     """Where a question made from notes or cards comes from; None for the bank."""
     if not row["source_title"]:
@@ -259,7 +255,7 @@ class Game:
         options = tuple(json.loads(attempt["options"]))
         chosen = resolve_answer(answer, options)
         answered = self.clock()
-        served = parse_time(attempt["served_at"])
+        served = datetime.fromisoformat(attempt["served_at"])
         time_taken_s = max(0.0, (answered - served).total_seconds())
         time_limit = int(attempt["time_limit"])
         before: dict[str, int] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from ..errors import BadInput
 from ..tutors.base import Tutor
 from ..tutors.model import QuizQuestion
-from .challenge_bank import content_hash
+from .challenge_bank import question_row
 from .game_model import QuestionSet
 from .learning import source_of
 from .library import DocumentInfo, Passage
@@ -42,35 +41,31 @@ def time_limit(question: QuizQuestion) -> int:
     return min(120, TIME_LIMITS[question.difficulty] + extra)
 
 
-def question_row(document: DocumentInfo, question: QuizQuestion) -> dict[str, Any]:
+def document_row(document: DocumentInfo, question: QuizQuestion) -> dict[str, Any]:
     """The store's columns for a verified question of ``document``."""
     digest = hashlib.sha256(
         f"{question.question}\x1f{question.answer}".encode()
     ).hexdigest()[:12]
     citation = question.citation
-    row: dict[str, Any] = {
-        "slug": f"doc{document.id}-{digest}",
-        "title": f"From {document.title}",
-        "question": question.question,
-        "correct_answer": question.answer,
-        "options": json.dumps(list(question.options), ensure_ascii=False),
-        "explanation": question.explanation,
-        "category": NOTES_CATEGORY,
-        "difficulty": question.difficulty,
-        "points": POINTS[question.difficulty],
-        "time_limit": time_limit(question),
-        "source": "document",
-        "owner_id": None,
-        "document_id": document.id,
-        "passage_id": citation.passage_id,
-        "page": citation.page,
-        "unit_name": citation.unit_name,
-        "source_title": document.title,
-        "quote": citation.quote,
-        "topic_id": None,
-    }
-    row["content_hash"] = content_hash(row)
-    return row
+    return question_row(
+        slug=f"doc{document.id}-{digest}",
+        title=f"From {document.title}",
+        question=question.question,
+        answer=question.answer,
+        options=question.options,
+        explanation=question.explanation,
+        category=NOTES_CATEGORY,
+        difficulty=question.difficulty,
+        points=POINTS[question.difficulty],
+        time_limit=time_limit(question),
+        source="document",
+        document_id=document.id,
+        passage_id=citation.passage_id,
+        page=citation.page,
+        unit_name=citation.unit_name,
+        source_title=document.title,
+        quote=citation.quote,
+    )
 
 
 def make_question_set(
@@ -101,4 +96,4 @@ def make_question_set(
         dropped=dict(checked.dropped),
         notices=quiz.notices,
     )
-    return MadeSet([question_row(document, q) for q in checked.kept], summary)
+    return MadeSet([document_row(document, q) for q in checked.kept], summary)
