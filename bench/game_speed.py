@@ -40,6 +40,16 @@ def _card(card_id: int, due: str) -> str:
     )
 
 
+def _count(row: list, earned: int, correct: bool, done: str) -> None:
+    """Add an answer to a [points, answered, correct, streak, best streak, points_at] row."""
+    row[0] += earned
+    row[1] += 1
+    row[2] += correct
+    row[3] = row[3] + 1 if correct else 0
+    row[4] = max(row[4], row[3])
+    row[5] = done if earned else row[5]
+
+
 def build(platform: Platform, args: argparse.Namespace, rng: random.Random) -> dict[str, float]:
     game = platform.game
     game.sync_bank()
@@ -73,21 +83,9 @@ def build(platform: Platform, args: argparse.Namespace, rng: random.Random) -> d
              "x", int(correct), "correct" if correct else "wrong", earned, int(taken * 1000),
              done)
         )
-        state = progress[user]
-        state[0] += earned
-        state[1] += 1
-        state[2] += correct
-        state[3] = state[3] + 1 if correct else 0
-        state[4] = max(state[4], state[3])
-        state[5] = done if earned else state[5]
+        _count(progress[user], earned, correct, done)
         for scope in ((category, ""), ("", week_start(done)), (category, week_start(done))):
-            row = scores[(*scope, user)]
-            row[0] += earned
-            row[1] += 1
-            row[2] += correct
-            row[3] = row[3] + 1 if correct else 0
-            row[4] = max(row[4], row[3])
-            row[5] = done if earned else row[5]
+            _count(scores[(*scope, user)], earned, correct, done)
         cards[(user, challenge_id)] = timestamp(served + timedelta(days=rng.uniform(0, 20)))
     generated = time.perf_counter()
     with platform.database.atomic():

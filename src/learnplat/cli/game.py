@@ -46,16 +46,7 @@ app.add_typer(cards_app, name="cards")
 
 
 def question_set_json(made: QuestionSet) -> dict[str, Any]:
-    return {
-        "doc_id": made.doc_id,
-        "title": made.title,
-        "generator": made.generator,
-        "candidates": made.candidates,
-        "kept": made.kept,
-        "dropped": made.dropped,
-        "drop_rate": round(made.drop_rate, 3),
-        "notices": list(made.notices),
-    }
+    return {**output.plain(made), "drop_rate": round(made.drop_rate, 3)}
 
 
 def served_json(served: ServedQuestion) -> dict[str, Any]:
