@@ -289,3 +289,21 @@ def long_pdf_pages(pages: int = 200, words_per_page: int = 350) -> list[Page]:
 def make_long_pdf(path: Path, pages: int = 200) -> Path:
     """Write a ``pages``-page PDF of about 350 words a page with headings (for speed checks)."""
     return make_pdf(path, long_pdf_pages(pages), title="Long Textbook", body_size=9)
+
+
+def make_raw_lines_pdf(path: Path, lines: Sequence[str], *, size: float = 11) -> Path:
+    """Write a one-page PDF drawing each string of ``lines`` as it is, control characters and all.
+
+    PDFium reports a drawn "\\n" or "\\r" as a lone line break inside its own text line, as it does
+    for TeX fonts whose big delimiters map to control characters.
+    """
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(_FIXED_DATE)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", size)
+    y = _TOP_MM
+    for line in lines:
+        y += size * 0.3528 * 1.3
+        pdf.text(15, y, line)
+    pdf.output(str(path))
+    return path

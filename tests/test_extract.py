@@ -35,6 +35,7 @@ from tests.corpus import (
     make_pdf,
     make_pdfium_rejected_pdf,
     make_plain_zip,
+    make_raw_lines_pdf,
     make_truncated_pdf,
     make_zip_bomb_docx,
     write_text,
@@ -101,6 +102,14 @@ def test_pdf_line_end_hyphenation_is_undone(tmp_path: Path) -> None:
     text = read(make_pdf(tmp_path / "terms.pdf", pages)).units[0].text
     assert "Plants use photosynthesis daily." in text
     assert "light-Dependent" in text
+
+
+def test_pdf_glyphs_mapped_to_line_breaks_do_not_break_reading(tmp_path: Path) -> None:
+    # TeX's big delimiters map to control characters: PDFium then reports a lone "\n" or "\r"
+    # inside a line, and the page must still read line by line.
+    lines = ["Energy flows \x0b", "through the leaf\n and root.", "Water \r rises in the stem."]
+    page = read(make_raw_lines_pdf(tmp_path / "delimiters.pdf", lines)).units[0]
+    assert page.text == "Energy flows through the leaf and root. Water rises in the stem."
 
 
 def test_pdf_without_title_metadata_is_titled_by_file_name(tmp_path: Path) -> None:

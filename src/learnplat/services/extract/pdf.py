@@ -21,6 +21,7 @@ from .pdflayout import Line, build_pages
 
 _HYPHEN_MARKS = re.compile("[\x02\ufffe]")
 _WORD_CHAR = re.compile(r"\w")
+_LONE_BREAK = re.compile(r"[\r\n]")
 # Font names are the only reliable sign of weight and pitch in many PDFs (TeX's CMBX, CMTT).
 _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi|cmbx", re.I)
 _MONO_NAME = re.compile(rb"mono|courier|consol|typewriter|code|cmtt|inconsolata", re.I)
@@ -112,7 +113,11 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
     if not text or text.isspace():
         return []
     raw_lines = text.split("\r\n")
-    cleaned_lines = clean_text("\n".join(raw_lines)).split("\n")
+    joined = "\n".join(raw_lines)
+    if joined.count("\n") >= len(raw_lines) or "\r" in joined:
+        # A glyph mapped to a lone "\n" or "\r" (TeX's big delimiters) is not a line break.
+        joined = "\n".join(_LONE_BREAK.sub(" ", line) for line in raw_lines)
+    cleaned_lines = clean_text(joined).split("\n")
     # When every character maps to one of the text, positions index both; otherwise ask PDFium.
     same_indexing = len(text) == textpage.count_chars()
     to_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex
