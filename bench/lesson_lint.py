@@ -308,6 +308,9 @@ def _stem(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    # Accents go: a learner types "Schrödinger", TeX's PDF says "Schr¨odinger".
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub("[\u00a8\u00b4\u0060\u02c6\u02dc\u00b8\u02d8\u02c7]", "", text)
     text = re.sub("[\x02\ufffe\xad]\\s*", "", text)
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
