@@ -286,3 +286,39 @@ def test_another_profiles_many_hits_do_not_hide_mine(platform: Platform, docs_di
     assert mine is not None
     hits = platform.library.search("chlorophyll")
     assert hits and {hit.doc_id for hit in hits} == {mine.id}
+
+
+# Hostile and oversized input (issue 11 §3-§4) --------------------------------------------------
+
+
+def test_text_without_punctuation_is_cut_by_words_in_order_as_before() -> None:
+    from learnplat.services.extract.model import Block, Unit
+    from learnplat.services.passages import chunk_unit
+
+    words = [f"w{i}" for i in range(1050)]
+    chunks = chunk_unit(Unit(1, [Block(" ".join(words), ())]))
+    # Cut by 200 words while more than a passage is left; the last 250 stay together.
+    assert [chunk.words for chunk in chunks] == [200, 200, 200, 200, 250]
+    assert " ".join(chunk.text for chunk in chunks).split() == words
+
+
+def test_prose_and_headings_are_chunked_as_before() -> None:
+    from learnplat.services.extract.model import Block, Unit
+    from learnplat.services.passages import chunk_unit
+
+    sentences = " ".join(" ".join(f"s{n}w{i}" for i in range(12)) + "." for n in range(40))
+    unpunctuated = " ".join(f"w{i}" for i in range(700))
+    blocks = [
+        Block("Intro", ("Intro",), is_heading=True),
+        Block(sentences, ("Intro",)),
+        Block("Next", ("Intro", "Next"), is_heading=True),
+        Block(unpunctuated, ("Intro", "Next")),
+    ]
+    # The passages the chunker made before its cut by words became linear.
+    assert [(chunk.heading_path, chunk.words) for chunk in chunk_unit(Unit(3, blocks))] == [
+        ("Intro", 193),
+        ("Intro", 288),
+        ("Intro > Next", 201),
+        ("Intro > Next", 200),
+        ("Intro > Next", 300),
+    ]

@@ -37,13 +37,17 @@ def _pieces(text: str) -> Iterator[tuple[str, int]]:
     count = 0
     for sentence in _SENTENCE_END.split(text):
         sentence_words = sentence.split()
-        # A "sentence" longer than a passage (no punctuation at all): cut it by words.
-        while len(sentence_words) > MAX_WORDS:
+        # A "sentence" longer than a passage (no punctuation at all): cut it by words. The cut
+        # moves an index rather than re-slicing what is left, which made a long text quadratic.
+        start = 0
+        while len(sentence_words) - start > MAX_WORDS:
             if current:
                 yield " ".join(current), count
                 current, count = [], 0
-            yield " ".join(sentence_words[:TARGET_WORDS]), TARGET_WORDS
-            sentence_words = sentence_words[TARGET_WORDS:]
+            yield " ".join(sentence_words[start : start + TARGET_WORDS]), TARGET_WORDS
+            start += TARGET_WORDS
+        if start:
+            sentence_words = sentence_words[start:]
         if count and count + len(sentence_words) > TARGET_WORDS:
             yield " ".join(current), count
             current, count = [], 0
