@@ -307,3 +307,17 @@ def make_raw_lines_pdf(path: Path, lines: Sequence[str], *, size: float = 11) ->
         pdf.text(15, y, line)
     pdf.output(str(path))
     return path
+
+
+# The shared corpus of real documents (see its MANIFEST.md), beside the repository, never in it.
+REAL_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def real_document(name: str) -> Path:
+    """The path of a real document of the shared corpus; skips the test when it is not there."""
+    import pytest
+
+    path = REAL_CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"the real-document corpus is not at {REAL_CORPUS} (needs {name})")
+    return path

@@ -387,15 +387,19 @@ def test_markdown_headings_make_sections_and_inline_syntax_is_removed(tmp_path: 
     assert (notes.kind, notes.title, notes.page_count) == ("md", "Energy", 4)
     intro, energy, light, deeper = notes.units
     assert intro.text == "Intro before any heading." and intro.heading_path == ()
-    assert energy.blocks[1].text == "Plants use light and water in chloroplasts (guide) a leaf."
-    assert energy.blocks[2].text == "# a comment, not a heading\nx = 1"
+    # The image's alt text is a caption of its own, not words in the sentence.
+    assert [(block.kind, block.text) for block in energy.blocks[1:]] == [
+        ("paragraph", "Plants use light and water in chloroplasts (guide)."),
+        ("caption", "Figure: a leaf"),
+        ("code", "```\n# a comment, not a heading\nx = 1\n```"),
+    ]
     assert [(block.text, block.heading_path) for block in light.blocks] == [
         ("Light reactions", ("Energy", "Light reactions")),
         ("- split water\n- release oxygen", ("Energy", "Light reactions")),
     ]
     assert [(block.text, block.is_heading) for block in deeper.blocks] == [
         ("Deeper", True),
-        ("Stage | Output\nLight | oxygen", False),
+        ("| Stage | Output |\n| --- | --- |\n| Light | oxygen |", False),
     ]
     assert deeper.heading_path == ("Energy", "Light reactions", "Deeper")
 

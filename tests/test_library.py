@@ -309,9 +309,9 @@ def test_prose_and_headings_are_chunked_as_before() -> None:
     sentences = " ".join(" ".join(f"s{n}w{i}" for i in range(12)) + "." for n in range(40))
     unpunctuated = " ".join(f"w{i}" for i in range(700))
     blocks = [
-        Block("Intro", ("Intro",), is_heading=True),
+        Block("Intro", ("Intro",), kind="heading"),
         Block(sentences, ("Intro",)),
-        Block("Next", ("Intro", "Next"), is_heading=True),
+        Block("Next", ("Intro", "Next"), kind="heading"),
         Block(unpunctuated, ("Intro", "Next")),
     ]
     # The passages the chunker made before its cut by words became linear.

@@ -27,6 +27,12 @@ _CHAPTER = re.compile(
 )
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
 _HEADING_END = "\"')?!”’"
+# A printed caption: "Figure 1.2: …", "Fig. 3 …", "Table 4. …".
+_PRINTED_CAPTION = re.compile(
+    r"^(?:fig(?:ure)?\.?|table|plate|chart|diagram|exhibit)\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?\s*[.:—–-]?\s",
+    re.I,
+)
+_MAX_CAPTION_WORDS = 60
 
 
 def normalise_newlines(text: str) -> str:
@@ -120,6 +126,11 @@ def heading_level(text: str) -> int | None:
 
 def is_list_item(text: str) -> bool:
     return _LIST_ITEM.match(text) is not None
+
+
+def is_caption(text: str) -> bool:
+    """True for a printed figure or table caption ("Figure 1.2: The cycle")."""
+    return _PRINTED_CAPTION.match(text) is not None and len(text.split()) <= _MAX_CAPTION_WORDS
 
 
 def is_page_number(text: str) -> bool:

@@ -15,7 +15,7 @@ from .cleanup import (
     looks_like_heading,
     squash,
 )
-from .model import Block, Unit
+from .model import HEADING, Block, Unit
 from .pdfedges import drop_running_lines
 
 
@@ -194,7 +194,7 @@ class _PageReader:
         text = squash(" ".join(line.text for line in self.heading))
         first = self.heading[0]
         level = heading_level(text) or (self.style.level_for(first.size) if first.size else 1)
-        self.output.append(Block(text, self.headings.push(text, level), is_heading=True))
+        self.output.append(Block(text, self.headings.push(text, level), HEADING))
         self.heading = []
 
     def _flush_paragraph(self) -> None:

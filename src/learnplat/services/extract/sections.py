@@ -1,9 +1,9 @@
-"""Grouping headings and paragraphs into numbered sections, for the kinds that have no pages."""
+"""Grouping headings and blocks into numbered sections, for the kinds that have no pages."""
 
 from __future__ import annotations
 
 from .cleanup import HeadingStack, squash
-from .model import Block, Unit
+from .model import HEADING, PARAGRAPH, Block, Unit
 
 
 class SectionBuilder:
@@ -27,12 +27,12 @@ class SectionBuilder:
             self.end_section()
         if self.first_heading is None:
             self.first_heading = text
-        self._blocks.append(Block(text, self._headings.push(text, level), is_heading=True))
+        self._blocks.append(Block(text, self._headings.push(text, level), HEADING))
 
-    def paragraph(self, text: str) -> None:
-        """Add a body block; ``text`` must already be normalised (empty text is skipped)."""
+    def paragraph(self, text: str, kind: str = PARAGRAPH) -> None:
+        """Add a body block of ``kind``; ``text`` is in its final form (empty text is skipped)."""
         if text:
-            self._blocks.append(Block(text, self._headings.path))
+            self._blocks.append(Block(text, self._headings.path, kind))
 
     def end_section(self) -> None:
         if self._blocks:
