@@ -174,6 +174,8 @@ def test_grading_is_refused_twice_for_someone_elses_and_out_of_range(
         ("Photosynthesis", "expert", PHOTOSYNTHESIS, "unknown level"),
         ("Photosynthesis", "beginner", "  \n ", "explanation is empty"),
         ("Photosynthesis", "beginner", "word " * 20_000, "the limit is"),
+        ("\x1b[2J\u202e", "beginner", PHOTOSYNTHESIS, "topic is empty"),
+        ("Photosynthesis", "beginner", "\x1b]52;c;eA==\x07\x1b[2J\x00", "explanation is empty"),
     ],
 )
 def test_submit_refuses_what_cannot_be_graded(
@@ -182,6 +184,24 @@ def test_submit_refuses_what_cannot_be_graded(
     with pytest.raises(BadInput, match=message):
         people["ana"].submit(topic, None, level, transcript)
     assert people["ana"].pending() == []
+
+
+def test_terminal_controls_never_reach_the_store_or_another_reader(
+    people: dict[str, Community], database: Database
+) -> None:
+    hostile = (
+        "Photosynthesis \x1b]52;c;cm0gLXJmIH4=\x07makes sugar\x1b[2J from light\u202e,\r\n"
+        "[/x] a:b:c \x1b]8;;http://evil.example/\x1b\\stays\x1b]8;;\x1b\\ readable\x9b2J."
+    )
+    submission = people["ana"].submit("Photo\x1b[31msynthesis\n", None, "beginner", hostile)
+    expected = "Photosynthesis makes sugar from light,\n[/x] a:b:c stays readable."
+    assert (submission.topic, submission.transcript) == ("Photosynthesis", expected)
+    assert submission.topic_id == "photosynthesis"
+    people["ana"].record_grade(submission.id, make_grade(7))
+    (item,) = people["bo"].feed()
+    assert (item.topic, item.excerpt) == ("Photosynthesis", " ".join(expected.split()))
+    stored = database.conn.execute("SELECT topic, transcript FROM explanations").fetchone()
+    assert tuple(stored) == ("Photosynthesis", expected)
 
 
 # upvotes --------------------------------------------------------------------

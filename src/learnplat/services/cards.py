@@ -24,6 +24,7 @@ from .community import timestamp, utc_now
 from .game import Game, question_source
 from .learning import source_of
 from .library import read_file
+from .safe_text import safe_text, spreadsheet_cell
 
 CardFormat = Literal["anki", "csv"]
 FORMATS: tuple[CardFormat, ...] = ("anki", "csv")
@@ -156,7 +157,8 @@ class Cards:
             pairs = _csv_pairs(path, data)
         skipped: Counter[str] = Counter()
         usable: dict[str, tuple[str, str]] = {}
-        for front, back in pairs:
+        for front, back in ((safe_text(f, one_line=True), safe_text(b, one_line=True))
+                            for f, b in pairs):
             if not front or not back:
                 skipped["empty front or back"] += 1
             elif len(back) > MAX_ANSWER_CHARS:
@@ -165,7 +167,8 @@ class Cards:
                 skipped["same front as another card"] += 1
             else:
                 usable[front.lower()] = (front, back)
-        rows = _challenge_rows(list(usable.values()), self.game.user, path.name, skipped)
+        deck = safe_text(path.name, one_line=True)
+        rows = _challenge_rows(list(usable.values()), self.game.user, deck, skipped)
         if len(rows) < 1:
             raise BadInput(
                 f"{path.name} has no cards that can become questions",
@@ -195,10 +198,9 @@ def _write_csv(path: Path, cards: Sequence[Card]) -> None:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for card in cards:
-            writer.writerow(
-                (card.front, card.back, card.source, " | ".join(card.options), card.category,
-                 card.difficulty)
-            )
+            cells = (card.front, card.back, card.source, " | ".join(card.options),
+                     card.category, card.difficulty)
+            writer.writerow(spreadsheet_cell(cell) for cell in cells)
 
 
 def _write_anki(path: Path, cards: Sequence[Card], deck_name: str) -> None:

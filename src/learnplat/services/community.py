@@ -13,6 +13,7 @@ from ..errors import BadInput, NotFound
 from ..store.community import CommunityStore, FeedSort, VoteOutcome
 from ..tutors.model import LEVELS, Grade
 from .dataclass_codec import DecodeError, decode, encode
+from .safe_text import safe_text
 from .topic_match import canonical, normalise
 
 Status = Literal["pending", "graded"]
@@ -193,8 +194,10 @@ class Community:
         """Save an explanation as pending, before it is graded, so a failed grading loses
         nothing. ``topic_id`` is the curated topic's id, or None to use the normalised topic.
         Returns the pending Submission. Raises BadInput for an empty or over-long
-        explanation, an empty topic or an unknown level."""
-        topic = " ".join(topic.split())
+        explanation, an empty topic or an unknown level. Terminal controls are removed from
+        the topic and the explanation: other learners' terminals show them."""
+        topic = safe_text(topic, one_line=True)
+        transcript = safe_text(transcript)
         if not topic:
             raise BadInput("the topic is empty", hint="name the topic you are explaining")
         if level not in LEVELS:

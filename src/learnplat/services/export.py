@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import BadInput, LearnplatError
 from ..tutors.model import Lesson
 from ..tutors.render import chapter_markdown, lesson_markdown, mermaid_mindmap, section_markdown
+from .safe_text import markdown_inert
 
 EXTENSIONS = (".md", ".markdown", ".epub")
 
@@ -21,8 +22,6 @@ EXTENSIONS = (".md", ".markdown", ".epub")
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write via a temp file and a rename, so a failure never leaves half a file. The file
     gets the usual permissions (0666 less the umask), like any file the user saves."""
-    if not path.parent.is_dir():
-        raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -37,22 +36,32 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise LearnplatError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def export_lesson(lesson: Lesson, path: Path) -> Path:
-    """Write ``lesson`` to ``path`` by its extension; a visual lesson's ``.md`` is a Mermaid
-    mind map. Returns the path. Raises BadInput for an unknown extension or unwritable place."""
+def check_target(path: Path) -> None:
+    """Raise BadInput when a lesson cannot be written to ``path``: an unknown extension or a
+    folder that does not exist (checked before any work, so a refusal changes nothing)."""
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
         raise BadInput(
             f"cannot write {path.name}: unknown extension {suffix or '(none)'}",
             hint="use .md (Markdown; Mermaid mind map for --format visual) or .epub",
         )
-    if suffix == ".epub":
+    if not path.parent.is_dir():
+        raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
+def export_lesson(lesson: Lesson, path: Path) -> Path:
+    """Write ``lesson`` to ``path`` by its extension; a visual lesson's ``.md`` is a Mermaid
+    mind map. Returns the path. Raises BadInput for an unknown extension or unwritable place."""
+    check_target(path)
+    if path.suffix.lower() == ".epub":
         _write_atomically(path, epub_bytes(lesson))
     elif lesson.format == "visual" and lesson.concept_map is not None:
-        text = f"# {lesson.title}\n\n```mermaid\n{mermaid_mindmap(lesson.concept_map)}```\n"
+        title = markdown_inert(lesson.title)
+        text = f"# {title}\n\n```mermaid\n{mermaid_mindmap(lesson.concept_map)}```\n"
         _write_atomically(path, text.encode("utf-8"))
     else:
-        _write_atomically(path, lesson_markdown(lesson).encode("utf-8"))
+        # Notes may hold HTML or script links; a Markdown viewer must show them, not run them.
+        _write_atomically(path, markdown_inert(lesson_markdown(lesson)).encode("utf-8"))
     return path
 
 

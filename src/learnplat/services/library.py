@@ -17,6 +17,7 @@ from ..store.library import LibraryStore, now_iso
 from .extract import extract
 from .extract.cleanup import compress_ranges
 from .passages import HEADING_SEPARATOR, chunk_units
+from .safe_text import safe_text
 from .search import build_match, split_snippet
 
 IngestStatus = Literal["added", "duplicate", "failed"]
@@ -224,11 +225,13 @@ class Library:
         if not chunks:
             raise DocumentError(f"{source.name} has no text to index")
         stored = self._keep_original(data, sha256, source.suffix)
+        # Titles and names are shown on other screens and terminals: no controls, one line.
+        filename = safe_text(source.name, one_line=True)
         document = {
             "user_id": self.user,
-            "title": extracted.title,
-            "filename": source.name,
-            "source_path": str(source.resolve()),
+            "title": safe_text(extracted.title, one_line=True) or filename,
+            "filename": filename,
+            "source_path": safe_text(str(source.resolve())),
             "stored_path": stored,
             "kind": extracted.kind,
             "unit_name": extracted.unit_name,
@@ -237,7 +240,7 @@ class Library:
             "pages": extracted.page_count,
             "words": sum(chunk.words for chunk in chunks),
             "passages": len(chunks),
-            "warnings": json.dumps(list(extracted.warnings)),
+            "warnings": json.dumps([safe_text(warning) for warning in extracted.warnings]),
             "added_at": now_iso(),
         }
         try:
