@@ -183,3 +183,10 @@ def test_pdf_library_warnings_go_to_the_log_not_the_terminal(
     log = (isolated_home / "logs" / "learnplat.log").read_text()
     assert "PDFium rejected damaged.pdf" in log
     assert "pypdf" in log
+
+
+@pytest.mark.parametrize("out", ["lesson.txt", "no-such-folder/lesson.md"])
+def test_learn_refuses_a_bad_out_path_before_adding_the_notes(run, tmp_path: Path, out) -> None:
+    result = run("learn", "--file", SAMPLE_MD, "--out", tmp_path / out)
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+    assert json.loads(run("docs", "list", "--json").stdout) == []  # nothing was added

@@ -109,6 +109,13 @@ class _Lines:
 _lines = _Lines()
 
 
+def _not_an_option(line: str) -> None:
+    output.note(
+        f"{output.literal(repr(line.strip()))} is not one of the options: answer 1-4, A-D or"
+        " its text"
+    )
+
+
 def _from_pipe(options: Sequence[str], limit_s: float) -> Reply:
     """One line per answer; a line that names no option is reported and another is read."""
     deadline = time.monotonic() + limit_s
@@ -121,7 +128,7 @@ def _from_pipe(options: Sequence[str], limit_s: float) -> Reply:
         chosen = _option_for(line, options)
         if chosen is not None:
             return Reply(chosen)
-        output.note(f"{line.strip()!r} is not one of the options: answer 1-4, A-D or its text")
+        _not_an_option(line)
 
 
 def _from_prompt(options: Sequence[str], *, echo: bool = True) -> Reply:
@@ -135,4 +142,4 @@ def _from_prompt(options: Sequence[str], *, echo: bool = True) -> Reply:
         chosen = _option_for(line, options)
         if chosen is not None:
             return Reply(chosen)
-        output.note(f"{line.strip()!r} is not one of the options: answer 1-4, A-D or its text")
+        _not_an_option(line)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from ..errors import BadInput
 from . import output
@@ -74,7 +73,7 @@ def _prepare(game: Game, doc: int | None) -> QuestionSet | None:
     with output.err.status("making questions from your notes…"):
         made = game.question_set(doc)
     for notice in made.notices:
-        output.note(f"[yellow]note:[/] {escape(notice)}")
+        output.notice(notice)
     return made
 
 
@@ -109,7 +108,7 @@ def challenge_next(
         output.emit_json(data)
         return
     _print_question(served)
-    output.out.print(f"[dim]token:[/] {served.token}")
+    output.out.print(f"[dim]token:[/] {output.literal(served.token)}")
 
 
 @challenge_app.command("answer")
@@ -142,7 +141,7 @@ def challenge_categories(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         return
     for category in categories:
         counts = ", ".join(f"{n} {level}" for level, n in category.questions.items())
-        output.out.print(f"[bold]{category.name:<18}[/] {counts}")
+        output.out.print(f"[bold]{output.literal(category.name):<18}[/] {output.literal(counts)}")
 
 
 # interactive -----------------------------------------------------------------------------
@@ -159,14 +158,15 @@ def _print_question(
     review = " · review" if served.mode == "review" else ""
     console.print()
     console.print(
-        f"[bold]{where}{escape(served.category)} · {served.difficulty} · {served.points} points"
+        f"[bold]{where}{output.literal(served.category)} · {output.literal(served.difficulty)}"
+        f" · {served.points} points"
         f" · {served.time_limit} s{review}[/]"
     )
     if served.notice:
-        output.note(f"[dim]{escape(served.notice)}[/]")
-    console.print(f"[bold]{escape(served.question)}[/]")
+        output.note(f"[dim]{output.literal(served.notice)}[/]")
+    console.print(f"[bold]{output.literal(served.question)}[/]")
     for index, option in enumerate(served.options, 1):
-        console.print(f"  [cyan]{index}[/]) {escape(option)}")
+        console.print(f"  [cyan]{index}[/]) {output.literal(option)}")
 
 
 def _print_result(result: AnswerResult, console: Console | None = None) -> None:
@@ -180,18 +180,19 @@ def _print_result(result: AnswerResult, console: Console | None = None) -> None:
         )
     elif result.outcome == "timeout":
         console.print(
-            f"[bold yellow]⏱ Time's up[/] — the answer is [bold]{escape(result.correct_answer)}[/]"
+            "[bold yellow]⏱ Time's up[/] — the answer is"
+            f" [bold]{output.literal(result.correct_answer)}[/]"
         )
     else:
         console.print(
-            f"[bold red]✗ Wrong[/] — the answer is [bold]{escape(result.correct_answer)}[/]"
+            f"[bold red]✗ Wrong[/] — the answer is [bold]{output.literal(result.correct_answer)}[/]"
         )
     if result.explanation:
         from rich.padding import Padding
 
-        console.print(Padding(escape(result.explanation), (0, 0, 0, 2)))
+        console.print(Padding(output.literal(result.explanation), (0, 0, 0, 2)))
     if result.source is not None:
-        console.print(f"  [dim]from {escape(result.source.label)}[/]")
+        console.print(f"  [dim]from {output.literal(result.source.label)}[/]")
     up = " [bold magenta]level up![/]" if result.leveled_up else ""
     console.print(
         f"  [dim]streak {result.streak} (best {result.best_streak}) · {result.total_points}"
@@ -238,7 +239,7 @@ def play(
     made = _prepare(game, doc)
     if made is not None and not as_json:
         output.note(
-            f"{made.kept} questions from {escape(made.title)}"
+            f"{made.kept} questions from {output.literal(made.title)}"
             f" ({made.candidates - made.kept} of {made.candidates} dropped by the checks)"
         )
     results: list[AnswerResult] = []
@@ -288,7 +289,7 @@ def cards_export(
     if as_json:
         output.emit_json(result)
         return
-    output.note(f"wrote {result.cards} cards to {result.path} ({result.format})")
+    output.note(f"wrote {result.cards} cards to {output.literal(result.path)} ({result.format})")
 
 
 @cards_app.command("import")
@@ -305,9 +306,9 @@ def cards_import(
     if as_json:
         output.emit_json(result)
         return
-    skipped = ", ".join(f"{n} {why}" for why, n in result.skipped.items())
+    skipped = output.literal(", ".join(f"{n} {why}" for why, n in result.skipped.items()))
     output.note(
-        f"imported {result.imported} cards from {result.path.name}"
+        f"imported {result.imported} cards from {output.literal(result.path.name)}"
         + (f"; skipped {skipped}" if skipped else "")
         + " — play them with: learnplat play --category cards"
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from ..errors import BadInput, LearnplatError
+from ..services.safe_text import safe_text
 from . import output
 from .main import app, state
 
@@ -64,9 +63,9 @@ def lesson_json(lesson: Lesson) -> dict[str, Any]:
 def concept_tree(node: ConceptNode, tree: Tree | None = None) -> Tree:
     from rich.tree import Tree
 
-    label = escape(node.label)
+    label = output.literal(node.label)
     if node.citation is not None and node.citation.page is not None:
-        label += f" [dim]({escape(node.citation.label)})[/]"
+        label += f" [dim]({output.literal(node.citation.label)})[/]"
     branch = Tree(f"[bold]{label}[/]") if tree is None else tree.add(label)
     for child in node.children:
         concept_tree(child, branch)
@@ -83,7 +82,10 @@ def _ingest_files(ctx: typer.Context, files: list[Path]) -> list[int]:
         if result.document is not None:
             ids.append(result.document.id)
             if result.status == "added":
-                output.note(f"added {result.path.name} to your library as #{result.document.id}")
+                output.note(
+                    f"added {output.literal(result.path.name)} to your library as"
+                    f" #{result.document.id}"
+                )
     return ids
 
 
@@ -112,7 +114,7 @@ class _Streamer:
     def __call__(self, delta: str) -> None:
         self.text += delta
         if self.live_display is not None:
-            self.live_display.update(self._markdown(self.text))
+            self.live_display.update(self._markdown(safe_text(self.text), hyperlinks=False))
 
     def restart(self) -> None:
         self.text = ""
@@ -155,7 +157,7 @@ def learn(
       learnplat learn --file notes.pdf --format ebook --out notes-book.md
       learnplat learn photosynthesis --format audio --out photosynthesis.wav --play
     """
-    from ..services.export import export_lesson
+    from ..services.export import check_target, export_lesson
     from .speech import AUDIO_SUFFIXES, audio_json, check_audio_target, narrate_lesson
 
     if provider:
@@ -167,6 +169,8 @@ def learn(
         check_audio_target(ctx, out, voice, rate)
     elif play or voice or rate:
         raise BadInput("--play, --voice and --rate need --format audio")
+    elif out is not None:
+        check_target(out)  # before --file adds anything to the library
     doc_ids = list(docs or []) + (_ingest_files(ctx, files) if files else [])
     learning = state(ctx).platform.learning
     live = (
@@ -184,21 +188,21 @@ def learn(
     audio = None
     if spoken:
         for notice in lesson.notices:
-            output.note(f"[yellow]note:[/] {escape(notice)}")
+            output.notice(notice)
         audio = narrate_lesson(ctx, lesson, out, voice=voice, rate=rate, play=play, as_json=as_json)
     elif out is not None:
         export_lesson(lesson, out)
-        output.note(f"wrote {out}")
+        output.note(f"wrote {output.literal(out)}")
     if as_json:
         output.emit_json({**lesson_json(lesson), "audio": audio_json(audio) if audio else None})
         return
     if audio is not None:
         from ..tutors.render import narration_markdown
 
-        sys.stdout.write(narration_markdown(audio.segments) + "\n")
+        output.write(narration_markdown(audio.segments) + "\n")
         return
     for notice in lesson.notices:
-        output.note(f"[yellow]note:[/] {escape(notice)}")
+        output.notice(notice)
     if out is not None or live:
         return
     if format == "visual" and lesson.concept_map is not None:
@@ -209,9 +213,10 @@ def learn(
     if output.out.is_terminal:
         from rich.markdown import Markdown
 
-        output.out.print(Markdown(lesson_markdown(lesson)))
+        # No live links: a note's "[text](url)" shows its address rather than hiding it.
+        output.out.print(Markdown(safe_text(lesson_markdown(lesson)), hyperlinks=False))
     else:
-        sys.stdout.write(lesson_markdown(lesson))
+        output.write(lesson_markdown(lesson))
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -253,8 +258,8 @@ def ask(
         output.emit_json(answer_json(answer))
         return
     for notice in answer.notices:
-        output.note(f"[yellow]note:[/] {escape(notice)}")
-    output.out.print(escape(answer_markdown(answer).strip()), soft_wrap=True)
+        output.notice(notice)
+    output.out.print(output.literal(answer_markdown(answer).strip()), soft_wrap=True)
 
 
 @app.command()
@@ -296,5 +301,8 @@ def topics(
     for column in ("id", "name", "category", "difficulty"):
         table.add_column(column)
     for record in records:
-        table.add_row(record.id, escape(record.name), record.category, record.difficulty)
+        table.add_row(
+            *(output.literal(value) for value in (record.id, record.name, record.category,
+                                                  record.difficulty))
+        )
     output.out.print(table)

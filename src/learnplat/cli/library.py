@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.text import Text
 
 from ..citations import page_mark
 from ..errors import BadInput
+from ..services.safe_text import safe_text
 from . import output
 from .main import app, state
 
@@ -23,13 +23,13 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 def _describe(document: DocumentInfo) -> str:
     return (
-        f"#{document.id} {escape(document.title)} ({document.pages} {document.unit_name}s, "
+        f"#{document.id} {output.literal(document.title)} ({document.pages} {document.unit_name}s, "
         f"{document.words:,} words)"
     )
 
 
 def _print_result(result: IngestResult) -> None:
-    name = escape(result.path.name)
+    name = output.literal(result.path.name)
     if result.status == "added" and result.document:
         output.out.print(
             f"[green]added[/]     {name}: {_describe(result.document)}", soft_wrap=True
@@ -40,9 +40,9 @@ def _print_result(result: IngestResult) -> None:
             soft_wrap=True,
         )
     elif result.error is not None:
-        output.error(f"{name}: {escape(result.error.message)}", result.error.hint)
+        output.error(f"{result.path.name}: {result.error.message}", result.error.hint)
     for warning in result.warnings:
-        output.note(f"  note: {escape(warning)}")
+        output.note(f"  note: {output.literal(warning)}")
 
 
 def _result_json(result: IngestResult) -> dict:
@@ -78,7 +78,7 @@ def ingest(
     library = state(ctx).platform.library
     show_bar = output.err.is_terminal and not as_json
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         console=output.err,
@@ -89,7 +89,7 @@ def ingest(
 
         def on_progress(event: IngestProgress) -> None:
             if event.result is None:
-                progress.update(task, description=f"reading {escape(event.path.name)}")
+                progress.update(task, description=f"reading {safe_text(event.path.name)}")
                 return
             progress.advance(task)
             if not as_json:
@@ -140,7 +140,7 @@ def docs_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     for doc in documents:
         table.add_row(
             str(doc.id),
-            escape(doc.title),
+            output.literal(doc.title),
             doc.kind,
             f"{doc.pages}",
             f"{doc.words:,}",
@@ -178,18 +178,18 @@ def docs_show(
     doc = view.document
     output.out.print(f"[bold]{_describe(doc)}[/]", soft_wrap=True)
     output.out.print(
-        f"[dim]{escape(doc.filename)} · {doc.kind} · added {doc.added_at} · "
-        f"copy at {escape(str(doc.stored_path))}[/]",
+        f"[dim]{output.literal(doc.filename)} · {doc.kind} · added {doc.added_at} · "
+        f"copy at {output.literal(doc.stored_path)}[/]",
         soft_wrap=True,
     )
     for warning in doc.warnings:
-        output.note(f"note: {escape(warning)}")
+        output.note(f"note: {output.literal(warning)}")
     heading = " > ".join(view.heading_path)
     output.out.print(
         f"\n[bold cyan]{page_mark(doc.unit_name, view.number)}[/]"
-        + (f" [cyan]{escape(heading)}[/]" if heading else "")
+        + (f" [cyan]{output.literal(heading)}[/]" if heading else "")
     )
-    output.out.print(escape(view.text), soft_wrap=False)
+    output.out.print(output.literal(view.text), soft_wrap=False)
     moves = [f"--page {n}" for n in (view.previous, view.next) if n is not None]
     if moves:
         output.note(f"[dim]more: {' or '.join(moves)}[/]")
@@ -209,19 +209,23 @@ def docs_remove(
     library = state(ctx).platform.library
     document = library.document(doc_id)
     if not yes and sys.stdin.isatty():
-        typer.confirm(f"Remove #{document.id} {document.title}?", abort=True, err=True)
+        typer.confirm(f"Remove #{document.id} {safe_text(document.title)}?", abort=True, err=True)
     removed = library.remove(doc_id)
     if as_json:
         output.emit_json(removed)
     else:
-        output.out.print(f"removed #{removed.id} {escape(removed.title)}", soft_wrap=True)
+        output.out.print(f"removed #{removed.id} {output.literal(removed.title)}", soft_wrap=True)
 
 
 def _hit_text(hit: SearchHit) -> Text:
-    text = Text(hit.snippet)
+    """The snippet with its matches highlighted; each piece cleaned on its own, so that the
+    highlights stay on their words even where cleaning removes characters."""
+    text, done = Text(), 0
     for start, end in hit.highlights:
-        text.stylize("bold yellow", start, end)
-    return text
+        text.append(safe_text(hit.snippet[done:start]))
+        text.append(safe_text(hit.snippet[start:end]), style="bold yellow")
+        done = end
+    return text.append(safe_text(hit.snippet[done:]))
 
 
 @app.command()
@@ -244,15 +248,16 @@ def search(
         return
     if not hits:
         output.note(
-            f"no passages match {query!r}; `learnplat docs list` shows what is in your library"
+            f"no passages match {output.literal(repr(query))}; `learnplat docs list` shows what is"
+            " in your library"
         )
         return
     for hit in hits:
         where = page_mark(hit.unit_name, hit.page)
         heading = f" · {' > '.join(hit.heading_path)}" if hit.heading_path else ""
         output.out.print(
-            f"[bold]#{hit.doc_id} {escape(hit.title)}[/] [cyan]{where}"
-            f"{escape(heading)}[/]  [dim]score {hit.score:.2f}[/]",
+            f"[bold]#{hit.doc_id} {output.literal(hit.title)}[/] [cyan]{where}"
+            f"{output.literal(heading)}[/]  [dim]score {hit.score:.2f}[/]",
             soft_wrap=True,
         )
         output.out.print(_hit_text(hit), soft_wrap=True)

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from .. import __version__
 from ..errors import LearnplatError
+from ..services.safe_text import safe_text
 from ..settings import OPTIONS, Settings, load_settings
 from . import output
 
@@ -24,13 +24,21 @@ if TYPE_CHECKING:
 class LearnplatGroup(TyperGroup):
     """Turn a LearnplatError anywhere below into one line plus a hint, and its exit code."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except TyperException as exc:  # a bad global option
+            raise _cleaned(exc) from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except LearnplatError as exc:
             output.error(exc.message, exc.hint)
             raise SystemExit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, TyperException):  # usage errors, --help, exit codes
+        except TyperException as exc:  # usage errors
+            raise _cleaned(exc) from None
+        except (typer.Exit, typer.Abort):  # --help, exit codes
             raise
         except Exception as exc:  # a bug: keep the traceback in the log, not on the terminal
             logging.getLogger("learnplat").exception("unexpected error")
@@ -39,6 +47,12 @@ class LearnplatGroup(TyperGroup):
                 "the traceback is in the log file; `learnplat doctor` shows the data dir",
             )
             raise SystemExit(1) from None
+
+
+def _cleaned(exc: TyperException) -> TyperException:
+    """A usage error quotes what was typed; Typer escapes C0 controls in it but not all."""
+    exc.message = safe_text(exc.message)
+    return exc
 
 
 @dataclass
@@ -154,14 +168,16 @@ def config_show(
         return
     from rich.table import Table
 
-    table = Table(title=f"config file: {settings.config_path}", title_justify="left")
+    table = Table(
+        title=f"config file: {output.literal(settings.config_path)}", title_justify="left"
+    )
     for column in ("key", "value", "source", "env var"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["key"], str(row["value"]), row["source"], row["env"])
+        table.add_row(*(output.literal(row[key]) for key in ("key", "value", "source", "env")))
     output.out.print(table)
     for warning in settings.warnings:
-        output.note(f"warning: {warning}")
+        output.note(f"warning: {output.literal(warning)}")
 
 
 @config_app.command("path")
@@ -170,7 +186,7 @@ def config_path(ctx: typer.Context) -> None:
 
     Example: $EDITOR "$(learnplat config path)"
     """
-    typer.echo(str(state(ctx).settings.config_path))
+    output.write(f"{state(ctx).settings.config_path}\n")
 
 
 @app.command()
@@ -191,7 +207,8 @@ def doctor(
         marks = {"ok": "[green]ok[/]  ", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
         for check in checks:
             output.out.print(
-                f"{marks[check.status]} {check.name:<12} {escape(check.detail)}", soft_wrap=True
+                f"{marks[check.status]} {check.name:<12} {output.literal(check.detail)}",
+                soft_wrap=True,
             )
     if any(check.status == "fail" for check in checks):
         raise typer.Exit(1)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from ..errors import BadInput
 from . import output
@@ -54,14 +53,17 @@ def _synthesize(speech: Speech, make: Any, as_json: bool) -> SpeechResult:
 def report_audio(speech: Speech, result: SpeechResult, *, play: bool, as_json: bool) -> None:
     """Notices, where the file went, and (with --play) playing it; JSON prints elsewhere."""
     for notice in result.notices:
-        output.note(f"[yellow]note:[/] {escape(notice)}")
+        output.notice(notice)
     if result.path is None:
         return
     minutes, seconds = divmod(int(result.duration_s), 60)
-    output.note(f"wrote {escape(str(result.path))} ({minutes}:{seconds:02d}, {result.engine_name})")
+    output.note(
+        f"wrote {output.literal(result.path)} ({minutes}:{seconds:02d},"
+        f" {output.literal(result.engine_name)})"
+    )
     if play:
         played = speech.play(result.path)
-        output.note(escape(played.message))
+        output.note(output.literal(played.message))
 
 
 def narrate_lesson(

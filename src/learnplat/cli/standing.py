@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ..errors import BadInput
 from . import output
@@ -29,7 +28,7 @@ def stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         return
     average = f"{teach.average_score:.1f}" if teach.average_score is not None else "-"
     output.out.print(
-        f"[bold]{escape(teach.display_name)}[/]\n"
+        f"[bold]{output.literal(teach.display_name)}[/]\n"
         f"  Teach Back: {teach.points} points, {teach.explanations} explanations (average "
         f"{average}/10), ▲ {teach.upvotes_received} received, {teach.upvotes_given} given, "
         f"rank {_rank(teach.rank)}\n"
@@ -78,7 +77,7 @@ def leaderboard(
         for row in rows:
             me = " [green](you)[/]" if row.is_me else ""
             output.out.print(
-                f"{row.rank:>3}. {escape(row.display_name):<20} {row.points:>6} points  "
+                f"{row.rank:>3}. {output.literal(row.display_name):<20} {row.points:>6} points  "
                 f"{row.explanations} explanations  ▲ {row.upvotes_received}{me}"
             )
         return
@@ -91,7 +90,8 @@ def leaderboard(
     for game_row in game_rows:
         me = " [green](you)[/]" if game_row.is_me else ""
         output.out.print(
-            f"{game_row.rank:>3}. {escape(game_row.display_name):<20} {game_row.points:>6} points"
+            f"{game_row.rank:>3}. {output.literal(game_row.display_name):<20}"
+            f" {game_row.points:>6} points"
             f"  level {game_row.level}  {game_row.correct}/{game_row.answered} right"
             f"  best streak {game_row.best_streak}{me}"
         )

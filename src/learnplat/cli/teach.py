@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from ..errors import BadInput, LearnplatError
 from . import output
@@ -65,19 +64,20 @@ def grade_json(grade: Grade) -> dict[str, Any]:
 
 def print_grade(grade: Grade) -> None:
     for notice in grade.notices:
-        output.note(f"[yellow]note:[/] {escape(notice)}")
+        output.notice(notice)
     filled = "█" * grade.score + "░" * (10 - grade.score)
     output.out.print(f"[bold]{grade.score}/10[/]  {filled}")
     for component in grade.components:
         bar = "█" * round(component.score * 10)
         output.out.print(
-            f"  {component.name:<12} {bar:<10} {escape(component.detail)}", soft_wrap=True
+            f"  {output.literal(component.name):<12} {bar:<10} {output.literal(component.detail)}",
+            soft_wrap=True,
         )
     output.out.print()
     for line in grade.feedback:
-        output.out.print(f"- {escape(line)}", soft_wrap=True)
+        output.out.print(f"- {output.literal(line)}", soft_wrap=True)
     if grade.suggestion:
-        output.out.print(f"\n[bold]Next:[/] {escape(grade.suggestion)}", soft_wrap=True)
+        output.out.print(f"\n[bold]Next:[/] {output.literal(grade.suggestion)}", soft_wrap=True)
 
 
 def _teach_json(result: TeachResult) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def teach(
         submission = result.submission
         if result.grade is not None:
             print_grade(result.grade)
-            reason = f" ({submission.points_reason})" if submission.points_reason else ""
+            reason = submission.points_reason and f" ({output.literal(submission.points_reason)})"
             output.note(
                 f"#{submission.id} shared with the community; +{submission.points} points{reason}"
             )
@@ -241,7 +241,7 @@ def _grade_batch(teachback: Any, batch: Path, level: str) -> None:
                 out = {"id": row_id, "error": f"line {number} is not JSON: {exc.msg}"}
             except LearnplatError as exc:
                 out = {"id": row_id, "error": exc.message}
-            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            output.emit_json_line(out)
 
 
 @app.command()
@@ -267,11 +267,11 @@ def community(
     for item in items:
         mark = " [green](you voted)[/]" if item.voted_by_me else ""
         output.out.print(
-            f"[bold]#{item.id}[/] {escape(item.topic)} · {item.level} · by "
-            f"{escape(item.author)} · {item.score}/10 · ▲ {item.upvotes}{mark}",
+            f"[bold]#{item.id}[/] {output.literal(item.topic)} · {output.literal(item.level)} · by "
+            f"{output.literal(item.author)} · {item.score}/10 · ▲ {item.upvotes}{mark}",
             soft_wrap=True,
         )
-        output.out.print(f"  {escape(item.excerpt)}", soft_wrap=True)
+        output.out.print(f"  {output.literal(item.excerpt)}", soft_wrap=True)
 
 
 @app.command()
