@@ -100,7 +100,8 @@ def run_ask(run: DocumentRun, spec: dict[str, Any], show: bool) -> dict[str, Any
         tally["questions"] += 1
         if show:
             pages = ", ".join(str(c.page) for c in answer.citations)
-            print(f"\n  [{verdict}] Q: {item['question']}  (want p. {item.get('page', '-')})")
+            print(f"\n  [{verdict}] Q: {item['question']}  (want p. {item.get('page', '-')}: "
+                  f"{' / '.join(quotes)[:80]!r}, saying {' / '.join(item['expect'])!r})")
             print(f"    A (p. {pages}): {answer.text[:600]}")
     for item in spec.get("out_of_scope", []):
         answer = learning.ask(item["question"], doc_ids=[run.info.id])

@@ -19,6 +19,7 @@ from ..tutors.model import (
     Source,
     TopicRecord,
 )
+from ..tutors.offline.question import Question, carried_by, focus_phrases, read_question
 from ..tutors.render import lesson_markdown
 from .lesson_cache import hash_sources
 from .library import Library, Passage
@@ -28,9 +29,11 @@ if TYPE_CHECKING:
     from .lesson_cache import LessonCache
     from .topics import TopicLibrary
 
-# How many of the learner's passages ground a lesson on a topic, and an answer.
+# How many of the learner's passages ground a lesson on a topic, and an answer: those with all
+# of the question's words, every one naming what "what is X?" asks about, those with any word.
 TOPIC_PASSAGES = 16
 ANSWER_PASSAGES = 8
+FOCUS_PASSAGES = 40
 
 
 def source_of(passage: Passage) -> Source:
@@ -42,6 +45,14 @@ def source_of(passage: Passage) -> Source:
         page=passage.page,
         unit_name=passage.unit_name,
         heading_path=passage.heading_path,
+    )
+
+
+def not_covered(question: str, missing: Sequence[str]) -> Answer:
+    """The answer for notes that never mention the words the question turns on."""
+    listed = " or ".join(f"“{word}”" for word in missing[:4])
+    return Answer(
+        question, f"Your notes don't cover this: nothing in them mentions {listed}.", (), False
     )
 
 
@@ -196,16 +207,38 @@ class Learning:
         question = question.strip()
         if not question:
             raise BadInput("the question is empty", hint='learnplat ask "what does RuBisCO do?"')
-        passages = self.library.relevant_passages(question, doc_ids=doc_ids, limit=ANSWER_PASSAGES)
-        if len(passages) < ANSWER_PASSAGES:
-            # Questions rarely share every word with the text: widen to passages with any of them.
-            have = {p.id for p in passages}
-            wider = self.library.relevant_passages(
-                question, doc_ids=doc_ids, limit=ANSWER_PASSAGES, require_all=False
-            )
-            passages += [p for p in wider if p.id not in have][: ANSWER_PASSAGES - len(passages)]
-        sources = [source_of(p) for p in passages]
         record = self.topics.find(topic) if topic else None
+        read = read_question(question)
+        if record is None:
+            missing = self.library.missing_words(read.terms.values(), doc_ids=doc_ids)
+            if carried_by(missing, read):
+                answer = not_covered(question, missing)
+                if on_text is not None:
+                    on_text(answer.text + "\n")
+                return answer
+        sources = [source_of(p) for p in self._answer_passages(question, read, doc_ids)]
         if record is not None:
             sources += topic_sources(record)
         return self.tutor.answer(question, sources, on_text)
+
+    def _answer_passages(
+        self, question: str, read: Question, doc_ids: Sequence[int]
+    ) -> list[Passage]:
+        """The passages to answer from: those with every word of the question, then those
+        naming what it asks about, then those with any of its words, best first."""
+        passages: dict[int, Passage] = {}
+        queries = [(question, True, ANSWER_PASSAGES)]
+        for phrase in focus_phrases(read.focus) if read.focus else ():
+            # Every passage naming what is asked about: its definition may be in any of them.
+            queries.append((f'"{phrase}"', True, FOCUS_PASSAGES))
+        queries.append((" ".join(read.terms.values()) or question, False, 2 * ANSWER_PASSAGES))
+        for query, require_all, limit in queries:
+            try:
+                found = self.library.relevant_passages(
+                    query, doc_ids=doc_ids, limit=limit, require_all=require_all
+                )
+            except BadInput:
+                continue  # a query of stopwords alone ("what is it?")
+            for passage in found:
+                passages.setdefault(passage.id, passage)
+        return list(passages.values())

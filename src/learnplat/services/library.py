@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
@@ -351,6 +352,23 @@ class Library:
             row["id"]: row for row in self.store.passages(ids=[hit.passage_id for hit in hits])
         }
         return [Passage.from_row(by_id[hit.passage_id]) for hit in hits if hit.passage_id in by_id]
+
+    def missing_words(self, words: Iterable[str], *, doc_ids: Iterable[int] = ()) -> list[str]:
+        """The ``words`` that no passage of the given documents (else the library) contains as
+        written, give or take an ending: "analyse" is in a text that says "analysis", but
+        "determinant" is not in one that says "determining". Raises NotFound for an unknown
+        document id."""
+        scope = list(doc_ids)
+        for doc_id in scope:
+            self.document(doc_id)
+        missing = []
+        for word in words:
+            stem = word[:-1] if len(word) >= 6 else word
+            form = re.compile(rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)", re.IGNORECASE)
+            texts = self.store.texts_containing(self.user, stem, scope)
+            if not any(form.search(text) for text in texts):
+                missing.append(word)
+        return missing
 
     def search(
         self, query: str, *, doc_id: int | None = None, limit: int = 10, require_all: bool = False

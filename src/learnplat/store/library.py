@@ -134,6 +134,25 @@ class LibraryStore:
         marks = ", ".join("?" for _ in ids)
         return self.database.rows(f"{base} WHERE p.id IN ({marks})", tuple(ids))
 
+    def texts_containing(
+        self, user_id: str, fragment: str, doc_ids: Sequence[int] = (), limit: int = 50
+    ) -> list[str]:
+        """Texts of the user's passages (of ``doc_ids``, else all) that contain ``fragment``,
+        ignoring ASCII case: the words as written, which the stemmed full-text index cannot
+        tell apart ("determinant" from "determining")."""
+        escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        scope = ""
+        params: list[object] = [user_id, f"%{escaped}%"]
+        if doc_ids:
+            scope = f" AND p.document_id IN ({', '.join('?' for _ in doc_ids)})"
+            params += list(doc_ids)
+        rows = self.database.rows(
+            "SELECT p.text FROM passages AS p JOIN documents AS d ON d.id = p.document_id"
+            f" WHERE d.user_id = ? AND p.text LIKE ? ESCAPE '\\'{scope} LIMIT ?",
+            (*params, limit),
+        )
+        return [row["text"] for row in rows]
+
     def passage_count(self) -> int:
         return int(self.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"])
 

@@ -8,12 +8,11 @@ from ..model import Chapter, Exercise, KeyTerm, Section
 from ..render import cite_marks
 from .analysis import Analysis
 from .exercises import MAX_EXERCISES, MIN_EXERCISES, document_exercises, term_exercise, word_cloze
-from .levels import stands_alone
 from .plan import Item, Part, Plan, sentence_item
 from .plans import topic_level
 from .sections import PARAGRAPH_STATEMENTS, paragraphs
 from .sentences import Sentence
-from .text import content_stems
+from .text import content_stems, stands_alone
 
 CHAPTER_TERMS = 5
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|as in)\b", re.IGNORECASE)

@@ -13,7 +13,7 @@ from .analysis import Analysis
 from .definitions import Definition
 from .grading import Body, body_of
 from .terms import Term
-from .text import tokens
+from .text import stands_alone
 
 GLOSSARY_SIZE: dict[Level, int] = {"beginner": 6, "intermediate": 10, "advanced": 16}
 BEGINNER_MAX, BEGINNER_MAX_WORDS = 8, 22
@@ -22,16 +22,8 @@ ADVANCED_SHARE, ADVANCED_MAX = 0.7, 300
 # Grades apart that survive the tutor's glue lines ("Let's look at ...") joining the text.
 GRADE_MARGIN = 0.5
 BEGINNER_MIN_WORDS = 7
-# A sentence opening with one of these leans on the sentence before it ("It takes in ...").
-_CONNECTIVES = frozenset(
-    """
-    it its this these they that those such either both each here then so but and also however
-    therefore thus instead together there he she his her their them another yet or
-    """.split()
-)
 _FORMULA = re.compile(r"[=×÷→⁻⁺^<>±√∑]")
 _HAS_DIGIT = re.compile(r"\S*\d\S*")
-_PRONOUNS = frozenset("he she it its they their them this these those his her".split())
 
 
 @dataclass(frozen=True)
@@ -46,14 +38,6 @@ class Selection:
         if level == "beginner":
             return self.beginner
         return self.intermediate if level == "intermediate" else self.advanced
-
-
-def stands_alone(text: str) -> bool:
-    """Readable without the sentence before it: no opening "It", "Either way", "In 1687 he"."""
-    opening = tokens(text)[:3]
-    if not opening or opening[0] in _CONNECTIVES:
-        return False
-    return not any(word in _PRONOUNS for word in opening[1:])
 
 
 def select_levels(analysis: Analysis) -> Selection:

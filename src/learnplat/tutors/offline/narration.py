@@ -28,13 +28,15 @@ _SPOKEN = (
 _MARKUP = re.compile(r"(\*\*|__|`+|^#+\s*|^\s*[-*]\s+)", re.MULTILINE)
 _REFERENCE = re.compile(r"\s*\[\d+(?:[,–-]\s*\d+)*\]")
 _BRACKETS = re.compile(r"\s*\(([^()]*)\)")
+# What is left of square brackets after references are gone is notation: "log[H⁺]" is "log H⁺".
+_SQUARE = re.compile(r"\s*[\[\]]\s*")
 _SPACES = re.compile(r"\s+")
 _DANGLING = re.compile(r"\s+([,.;:!?])")
 
 
 def spoken(text: str) -> str:
     """Text as it would be read aloud: no Markdown, references or brackets; "e.g." said in full."""
-    text = _REFERENCE.sub("", _MARKUP.sub("", text))
+    text = _SQUARE.sub(" ", _REFERENCE.sub("", _MARKUP.sub("", text)))
     for pattern, replacement in _SPOKEN:
         text = pattern.sub(replacement, text)
     text = _BRACKETS.sub(lambda m: f", {m.group(1)},", text)

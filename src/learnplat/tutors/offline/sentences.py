@@ -12,12 +12,61 @@ from ..model import Citation, Source
 from .grading import body_of
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# What ends a heading-like line is closing punctuation of any kind; a sentence ends in . ! ?.
 _TERMINAL = re.compile(r"[.!?;:]['\"”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?]['\"”’)\]]*$")
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+[A-Z]")
 _LETTER = re.compile(r"[A-Za-z]")
 _CODE = re.compile(r"[{};=<>]|\w_\w|\w\(|\bdef\b|\breturn\b|\bimport\b")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•◦▪‣]\s+|\d{1,3}[.)]\s+|[a-z][.)]\s+)")
+# A table of contents or a book's index quoted as text: dot leaders, numbered entries run
+# together ("1.4.4 Expectation ... 19 1.5 Important ..."), "Ratios, 54 et seqq.".
+_DOT_LEADERS = re.compile(r"(?:\.\s?){4,}\s*\d|(?:\s\.){3,}|(?:\s\.){2,}\s*$")
+_NUMBERED_ENTRY = re.compile(r"(?:^|\s)\d+\.\d+(?:\.\d+)*\s+[A-Z]")
+_INDEX_ENTRY = re.compile(r"[A-Za-z]{3,},\s\d{1,4}(?:[-–]\d{1,4})?(?=[,.;\s]|$)")
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,4}\s+)?\d+(?:\.\d+)+\.?\s")
+# Symbols of mathematics: a sentence with many of them reads as a formula, not as prose.
+_MATH = re.compile(r"[=+×÷→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Four one-letter tokens in a row ("X n k = 0", "A B A ∩ B"): math or a diagram's labels.
+_LETTER_RUN = re.compile(r"(?:(?<!\S)\S(?!\S)\s+){3,}(?<!\S)\S(?!\S)")
+_OPENERS = "\"'“‘([¿¡"
 MIN_WORDS = 4
 HEADING_MAX_WORDS = 14
+MAX_MATH_SYMBOLS = 3
+
+
+def block_kind(block: str) -> str:
+    """What a block of passage text is, by its form alone (the light-Markdown contract of
+    ``services/extract/model.py``): paragraph, list, table, code, quote, caption or math."""
+    lines = [line for line in block.split("\n") if line.strip()]
+    first = lines[0].lstrip() if lines else ""
+    if first.startswith("```"):
+        return "code"
+    if first.startswith("$$"):
+        return "math"
+    if first.startswith("Figure:") and len(lines) == 1:
+        return "caption"
+    if len(lines) > 1 and all(line.lstrip().startswith("|") for line in lines):
+        return "table"
+    if all(line.startswith(">") for line in lines):
+        return "quote"
+    if all(_LIST_MARKER.match(line) for line in lines):
+        return "list"
+    return "paragraph"
+
+
+def prose_of(block: str) -> list[str]:
+    """The runs of prose a block holds: a paragraph; each item of a list; a quote's text; none
+    of a table, code, a caption or a formula."""
+    kind = block_kind(block)
+    if kind == "paragraph":
+        return [block]
+    if kind == "list":
+        return [_LIST_MARKER.sub("", line).strip() for line in block.split("\n") if line.strip()]
+    if kind == "quote":
+        return [" ".join(line.lstrip(">").strip() for line in block.split("\n"))]
+    return []
 
 
 @dataclass(frozen=True)
@@ -29,6 +78,9 @@ class Sentence:
     citation: Citation
     path: tuple[str, ...]
     words: int
+    # "item": a point of a list that says something but is not a sentence ("Create your scales:
+    # these convert your data into the pixel space"); answers may use it, lessons do not.
+    kind: str = "sentence"
 
     @property
     def grade(self) -> float:
@@ -47,19 +99,39 @@ def is_heading_like(paragraph: str) -> bool:
 
 
 def is_fragment(sentence: str) -> bool:
-    """Too short, a line of symbols or numbers, or a heading left inside a paragraph."""
-    if len(sentence.split()) < MIN_WORDS:
+    """Not a complete sentence a learner can read on its own: too short, no closing . ! or ?,
+    a tail that starts in lower case or with punctuation, unbalanced brackets, a contents or
+    index line, a section number, program code, or mathematics that did not survive as text."""
+    words = sentence.split()
+    if len(words) < MIN_WORDS:
         return True
     visible = sentence.replace(" ", "")
-    if len(_LETTER.findall(visible)) < 0.5 * len(visible):
+    if len(_LETTER.findall(visible)) < 0.6 * len(visible):
         return True
-    if not _TERMINAL.search(sentence) and (
-        len(sentence.split()) < 8 or len(_CODE.findall(sentence)) >= 2
-    ):
-        return True  # a heading residue, or a line of program code
+    if not _SENTENCE_END.search(sentence):
+        return True  # a heading residue, a lead-in to a list or formula, a cut sentence
+    first = sentence[0]
+    if not (first.isalnum() or first in _OPENERS):
+        return True
     # A page that begins mid-sentence leaves a tail that cannot stand alone.
     # ("pH" and "mRNA" start in lower case too, but their second letter is a capital.)
-    return sentence[0].islower() and sentence[1:2].islower()
+    if first.islower() and sentence[1:2].islower():
+        return True
+    if len(_CODE.findall(sentence)) >= 3:
+        return True  # a line of program code
+    if _unbalanced(sentence):
+        return True
+    if _DOT_LEADERS.search(sentence) or len(_NUMBERED_ENTRY.findall(sentence)) >= 2:
+        return True
+    if len(_INDEX_ENTRY.findall(sentence)) >= 2 or _SECTION_NUMBER.match(sentence):
+        return True
+    if _PRIVATE_USE.search(sentence) or len(_MATH.findall(sentence)) > MAX_MATH_SYMBOLS:
+        return True
+    return _LETTER_RUN.search(sentence) is not None
+
+
+def _unbalanced(text: str) -> bool:
+    return any(text.count(left) != text.count(right) for left, right in ("()", "[]", "“”"))
 
 
 def _next_path(
@@ -101,9 +173,26 @@ def source_citation(source: Source, quote: str) -> Citation:
     )
 
 
-def split_sources(sources: Sequence[Source]) -> tuple[list[Sentence], list[tuple[str, ...]]]:
+def is_item(text: str) -> bool:
+    """A list point worth quoting though it is not a sentence: some words, mostly letters, no
+    contents line, no bare link."""
+    words = text.split()
+    if len(words) < MIN_WORDS or "://" in text or _unbalanced(text):
+        return False
+    visible = text.replace(" ", "")
+    if len(_LETTER.findall(visible)) < 0.6 * len(visible):
+        return False
+    if _DOT_LEADERS.search(text) or _PRIVATE_USE.search(text):
+        return False
+    return len(_MATH.findall(text)) <= MAX_MATH_SYMBOLS and not _LETTER_RUN.search(text)
+
+
+def split_sources(
+    sources: Sequence[Source], *, items: bool = False
+) -> tuple[list[Sentence], list[tuple[str, ...]]]:
     """Every usable sentence of ``sources`` in their order (repeated text dropped), and the
-    outline: every heading path in reading order, including those with no sentence of their own."""
+    outline: every heading path in reading order, including those with no sentence of their own.
+    With ``items``, list points that are not sentences come too (``kind`` "item")."""
     found: list[Sentence] = []
     seen: set[str] = set()
     outline: dict[tuple[str, ...], None] = {}
@@ -122,13 +211,23 @@ def split_sources(sources: Sequence[Source]) -> tuple[list[Sentence], list[tuple
                     path = _next_path(path, paragraph, known)
                     outline.setdefault(path)
                 continue
-            for text in readability.sentences(paragraph):
-                if is_fragment(text) or text in seen:
-                    continue
-                seen.add(text)
-                found.append(
-                    Sentence(
-                        len(found), text, source_citation(source, text), path, len(text.split())
+            listed = block_kind(paragraph) == "list"
+            for prose in prose_of(paragraph):
+                pieces = readability.sentences(prose)
+                if listed and items and len(pieces) > 1 and any(map(is_fragment, pieces)):
+                    pieces = [" ".join(prose.split())]  # "Create your scales: these ..."
+                for text in pieces:
+                    if text in seen:
+                        continue
+                    if not is_fragment(text):
+                        kind = "sentence"
+                    elif listed and items and is_item(text):
+                        kind = "item"
+                    else:
+                        continue
+                    seen.add(text)
+                    citation = source_citation(source, text)
+                    found.append(
+                        Sentence(len(found), text, citation, path, len(text.split()), kind)
                     )
-                )
     return found, list(outline)

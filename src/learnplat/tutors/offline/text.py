@@ -29,9 +29,20 @@ QUESTION_WORDS = frozenset(
     explain describe tell define definition meaning mean means happen happens happened work works
     role purpose difference different differ differs compare compared versus vs example examples
     give show say says said know need want please main important meant connected connect
-    related relate relates
+    related relate relates form forms formed come comes came take takes took let lets put puts
     """.split()
 )
+
+
+# A sentence opening with one of these leans on the sentence before it ("It takes in ...").
+_CONNECTIVES = frozenset(
+    """
+    it its this these they that those such either both each here then so but and also however
+    therefore thus instead together there he she his her their them another yet or
+    """.split()
+)
+_PRONOUNS = frozenset("he she it its they their them this these those his her".split())
+_POINTING_BACK = frozenset("then also too therefore thus however instead likewise".split())
 
 
 @lru_cache(maxsize=32768)
@@ -82,3 +93,14 @@ def content_stems(text: str, extra_stopwords: frozenset[str] = frozenset()) -> l
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def stands_alone(text: str) -> bool:
+    """Readable without the sentence before it: no opening "It", "Either way", "In 1687 he"."""
+    opening = tokens(text)[:3]
+    if not opening or opening[0] in _CONNECTIVES:
+        return False
+    # "RuBisCO then binds ...", "Plants also ...": the second word points back too.
+    if len(opening) > 1 and opening[1] in _POINTING_BACK:
+        return False
+    return not any(word in _PRONOUNS for word in opening[1:])

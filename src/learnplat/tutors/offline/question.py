@@ -1,0 +1,159 @@
+"""What a learner's question asks: its kind, the phrase it asks about, and its content words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .common_words import RARE, information
+from .text import QUESTION_WORDS, STOPWORDS, stem
+
+QuestionKind = Literal["what", "why", "how", "when", "who", "which", "other"]
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# Contractions say nothing about the subject ("can't", "it's", "what's").
+_CONTRACTION = re.compile(
+    r"^(?:[a-z]+n['’]t|(?:it|what|that|there|here|who|where|how|let|he|she)['’]s|"
+    r"[a-z]+['’](?:re|ve|ll|d|m))$"
+)
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_ARTICLE = r"(?:(?:a|an|the)\s+)?"
+# The phrase a definition question asks about, then where it stops: "What is the extension of
+# a predicate in a model?" asks about "extension of a predicate".
+_FOCUS_PATTERNS = tuple(
+    re.compile(pattern.replace("ART", _ARTICLE), re.IGNORECASE)
+    for pattern in (
+        r"^what\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?ART(?P<focus>.+)$",
+        r"^what\s+(?:does|do)\s+ART(?P<focus>.+?)\s+(?:mean|stand\s+for)$",
+        r"^what\s+(?:does|do|did)\s+ART(?P<focus>.+?)\s+do$",
+        r"^what\s+(?:do|does)\s+(?:we|you|they)\s+mean\s+by\s+ART(?P<focus>.+)$",
+        r"^what\s+does\s+it\s+mean\s+(?:for\s+ART.+?\s+)?to\s+be\s+ART(?P<focus>.+)$",
+        r"^(?:define|explain\s+what|describe\s+what)\s+(?:is\s+)?ART(?P<focus>.+)$",
+        r"^how\s+(?:does|do|did|would|is|are)\s+.+?\s+define\s+ART(?P<focus>.+)$",
+        r"^how\s+(?:is|are)\s+ART(?P<focus>.+?)\s+defined$",
+    )
+)
+_FOCUS_END = re.compile(
+    r"\s+(?:in|for|within|according\s+to|with\s+respect\s+to|when|if|as\s+used|used|"
+    r"exactly|really|here|there|and\s+how|and\s+why)\b.*$|\s*[,;:(].*$",
+    re.I,
+)
+_DOES = re.compile(r"^what\s+(?:does|do|did)\b.*\bdo$", re.IGNORECASE)
+_KIND = re.compile(r"^\s*(what|why|how|when|who|whom|whose|which|where)\b", re.I)
+# Words that colour a question without narrowing it ("What exactly is ...?"), and who the learner
+# quotes ("According to MacDowell, ...", "in Sweller's view"): neither is what it asks about.
+_FILLER = re.compile(r"\b(?:exactly|actually|really|basically|precisely|just|simply)\s+", re.I)
+_ATTRIBUTION = re.compile(
+    r"^according\s+to\s+[^,]+,\s*|,?\s*according\s+to\s+[^,?]+$|"
+    r",?\s*in\s+\w+['’]s\s+(?:view|words|account|opinion)\b",
+    re.IGNORECASE,
+)
+# Notes that lack more than this share of what a question's words tell do not cover it.
+MISSING_SHARE = 0.5
+_KINDS: dict[str, QuestionKind] = {
+    "what": "what", "why": "why", "how": "how", "when": "when", "who": "who", "whom": "who",
+    "whose": "who", "which": "which",
+}
+_CAUSAL_OPENERS = re.compile(r"^\s*(?:what\s+(?:causes|makes|leads)|for\s+what\s+reason)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question read for answering: ``focus`` is the phrase of "what is X?" (else None);
+    ``terms`` maps each content word's stem to the word as typed; ``asks_action`` is true for
+    "what does X do?"."""
+
+    text: str
+    kind: QuestionKind
+    focus: str | None
+    terms: dict[str, str]
+    asks_action: bool = False
+
+
+def is_content_word(word: str) -> bool:
+    """A word that carries the question's subject: not a stopword, a question word, a
+    contraction, a lone letter or a small number."""
+    lowered = word.lower().replace("’", "'")
+    return (
+        len(lowered) > 1
+        and lowered not in STOPWORDS
+        and lowered not in QUESTION_WORDS
+        and not _CONTRACTION.match(lowered)
+    )
+
+
+def content_words(text: str) -> list[str]:
+    """The content words of ``text`` as typed, in order, once each (case-insensitively)."""
+    seen: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        if is_content_word(word):
+            word = _POSSESSIVE.sub("", word)  # "Schoenberg's" asks about Schoenberg
+            seen.setdefault(word.lower(), word)
+    return list(seen.values())
+
+
+def read_question(text: str) -> Question:
+    """The kind, focus and content words of ``text``."""
+    flat = " ".join(text.split()).strip().rstrip("?!. ")
+    flat = _FILLER.sub("", _ATTRIBUTION.sub("", flat)).strip() or flat
+    flat = flat[:1].upper() + flat[1:]
+    kind_match = _KIND.match(flat)
+    kind: QuestionKind = "other"
+    if kind_match:
+        word = kind_match.group(1).lower()
+        kind = _KINDS.get(word, "other")
+    if _CAUSAL_OPENERS.match(flat):
+        kind = "why"
+    focus = None
+    for pattern in _FOCUS_PATTERNS:
+        match = pattern.match(flat)
+        if match:
+            focus = _FOCUS_END.sub("", match.group("focus")).strip(" '\"‘’“”")
+            break
+    if focus is not None and (not content_words(focus) or len(focus.split()) > 6):
+        focus = None
+    terms: dict[str, str] = {}
+    for word in content_words(flat):
+        terms.setdefault(stem(word.lower()), word)
+    return Question(flat, kind, focus, terms, _DOES.match(flat) is not None)
+
+
+def is_name(word: str) -> bool:
+    """A name or symbol as typed: a capital after the first letter, or a digit ("RuBisCO",
+    "Groth16", "Kenya" in mid-question)."""
+    return any(char.isupper() or char.isdigit() for char in word[1:]) or word[:1].isupper()
+
+
+def carried_by(missing: list[str], question: Question) -> bool:
+    """Whether the words the notes lack carry the question, so that the notes do not cover it:
+    a word of what "what is X?" asks about, a name or a rare word, or more than half of what the
+    question's words tell (``common_words.information``). Missing everyday words alone are
+    usually the learner's own wording ("easy to grab later")."""
+    if not missing:
+        return False
+    first = question.text.split()[0] if question.text.split() else ""
+    if question.focus and any(word.lower() in question.focus.lower() for word in missing):
+        return True
+    if any((is_name(word) and word != first) or information(word) >= RARE for word in missing):
+        return True  # a name, or a word so rare it is the subject (not the learner's wording)
+    said = sum(information(word) for word in question.terms.values())
+    return sum(information(word) for word in missing) > MISSING_SHARE * said
+
+
+# "the three types of cognitive load" asks about cognitive load; "the dual space of a Hilbert
+# space" about the dual space (of one).
+_GENERIC_HEADS = frozenset(
+    "type types kind kinds part parts stage stages step steps form forms example examples number "
+    "use uses role purpose main three two four five several different".split()
+)
+
+
+def focus_phrases(focus: str) -> list[str]:
+    """The phrases an answer to "what is ``focus``?" may name, the fullest first."""
+    left, of, right = focus.partition(" of ")
+    if not of:
+        return [focus]
+    if all(word.lower() in _GENERIC_HEADS for word in content_words(left)):
+        return [right]
+    return [focus, left] if content_words(left) else [focus]

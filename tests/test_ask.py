@@ -1,0 +1,209 @@
+"""`ask` answers the question asked: the notes' definition for "what is X?", the explaining
+passage for "why", and "not covered" only when the notes lack what the question turns on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from learnplat.platform import Platform
+from learnplat.tutors.model import Source
+from learnplat.tutors.offline import OfflineTutor
+from learnplat.tutors.offline.common_words import information
+from learnplat.tutors.offline.question import carried_by, focus_phrases, read_question
+from learnplat.tutors.offline.sentences import is_fragment, split_sources
+
+tutor = OfflineTutor()
+
+
+def notes(*pages: str, title: str = "Notes") -> tuple[Source, ...]:
+    """One source per page, cited by page number, as ingest would store them."""
+    return tuple(
+        Source(text=text, title=title, doc_id=1, passage_id=number, page=number)
+        for number, text in enumerate(pages, start=1)
+    )
+
+
+# -- reading the question ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("What is a tautology?", "tautology"),
+        ("What exactly is a static website?", "static website"),
+        ("What is the extension of a predicate in a model?", "extension of a predicate"),
+        ("What is a scale for in d3.js?", "scale"),
+        ("What does RuBisCO do?", "RuBisCO"),
+        ("How does Whitehead define a function?", "function"),
+        ("What does it mean for an argument to be deductively valid?", "deductively valid"),
+        ("Why is the sky blue?", None),
+    ],
+)
+def test_a_definition_question_names_what_it_asks_about(question: str, focus: str | None) -> None:
+    assert read_question(question).focus == focus
+
+
+def test_question_words_contractions_and_attributions_are_not_content() -> None:
+    read = read_question("According to MacDowell, why can't it's beauty alone make music?")
+    assert set(read.terms.values()) == {"beauty", "alone", "music"}
+    assert read.kind == "why"
+    assert "Schoenberg" in read_question("How does Schoenberg's serialism work?").terms.values()
+
+
+def test_the_phrase_asked_about_is_its_head_or_its_subject() -> None:
+    assert focus_phrases("three types of cognitive load") == ["cognitive load"]
+    assert focus_phrases("dual space of a Hilbert space") == [
+        "dual space of a Hilbert space",
+        "dual space",
+    ]
+
+
+def test_rare_words_tell_more_than_everyday_ones() -> None:
+    assert information("the") < information("later") < information("roast") < information(
+        "serialism"
+    )
+    assert information("beginners") == information("beginner")
+    assert information("tunnelling") == information("tunnel")
+
+
+def test_missing_everyday_words_are_wording_but_a_missing_subject_is_not() -> None:
+    easy = read_question("How should I set up the starting element so it's easy to grab later?")
+    assert not carried_by(["easy", "grab", "later"], easy)
+    serial = read_question("How does twelve-tone serialism organise a melody?")
+    assert carried_by(["serialism"], serial)
+    assert carried_by(["Kenya"], read_question("What is the capital city of Kenya?"))
+    assert carried_by(["ethanol"], read_question("What is the boiling point of ethanol?"))
+    roast = read_question("How long should I roast a whole chicken?")
+    assert carried_by(["roast", "chicken"], roast)
+
+
+# -- the sentences an answer may be made of ----------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "117 7.6 Fiat-Shamir Heuristic . .",
+        "Imaginary Quantities, 88 Incommensurable Ratios, 54 et seqq.",
+        "4.1 From sentences to predicates . .",
+        ", mn) before verifier sends a challenge c.",
+        "The truth table for this sentence looks like this:",
+        "Sentence 47 can be translated as ∃x F x & ¬∃y(F y & x 6= y) & Bx .",
+        "(You might worry that the or here should be an exclusive or.",
+    ],
+)
+def test_contents_index_lines_lead_ins_and_broken_math_are_not_sentences(text: str) -> None:
+    assert is_fragment(text)
+
+
+def test_list_points_answer_questions_but_are_not_lesson_sentences() -> None:
+    sources = notes(
+        "Steps to every visualization:\n\n"
+        "1. Create your scales: these convert your data into the pixel space of the web\n"
+        "2. Bind data to this selection and enter the data"
+    )
+    lesson_sentences, _ = split_sources(sources)
+    answer_units, _ = split_sources(sources, items=True)
+    assert lesson_sentences == []
+    assert [unit.kind for unit in answer_units] == ["item", "item"]
+    answer = tutor.answer("What do scales do?", sources)
+    assert answer.found and "pixel space" in answer.text
+
+
+# -- answers -----------------------------------------------------------------------------------
+def test_what_is_x_gives_the_definition_where_the_notes_introduce_it() -> None:
+    sources = notes(
+        "A logically true sentence is called a tautology. Truth tables show which sentences "
+        "are tautologies.",
+        "We return to truth tables. A tautology is a sentence that must be true as a matter of "
+        "logic, and a contradiction one that must be false.",
+        "Every tautology is a theorem of the proof system, and tautologies are theorems here.",
+    )
+    answer = tutor.answer("What is a tautology?", sources)
+    assert answer.found
+    assert answer.statements[0].text == "A logically true sentence is called a tautology."
+    assert answer.statements[0].citations[0].page == 1
+
+
+def test_an_acronym_is_answered_by_the_sentence_that_spells_it_out() -> None:
+    sources = notes(
+        "A content delivery network (CDN) is a globally distributed network of proxy servers. "
+        "Users get content from a nearby server.",
+        "CDNs are considered a type of cache. CDN costs can be significant for large sites.",
+    )
+    answer = tutor.answer("What is a CDN?", sources)
+    assert answer.statements[0].text.startswith("A content delivery network (CDN) is")
+
+
+def test_why_is_answered_by_the_explaining_sentence_with_what_it_leans_on() -> None:
+    sources = notes(
+        "Cells store energy in ATP. The mitochondria make most of it. This is why muscle cells "
+        "hold many mitochondria: they use energy quickly.",
+        "Mitochondria have their own DNA.",
+    )
+    answer = tutor.answer("Why do muscle cells have many mitochondria?", sources)
+    assert answer.found
+    assert "This is why muscle cells hold many mitochondria" in answer.text
+    assert answer.statements[0].text == "The mitochondria make most of it."
+
+
+def test_the_notes_own_exercises_are_not_taken_for_answers() -> None:
+    sources = (
+        Source(
+            text="Photosynthesis turns light into chemical energy stored in sugar.",
+            title="Notes", doc_id=1, passage_id=1, page=1, heading_path=("Photosynthesis",),
+        ),
+        Source(
+            text="What does photosynthesis turn light into? Photosynthesis turns light into "
+            "heat, according to option B.",
+            title="Notes", doc_id=1, passage_id=2, page=2,
+            heading_path=("Photosynthesis", "Exercises"),
+        ),
+    )
+    answer = tutor.answer("What does photosynthesis turn light into?", sources)
+    assert answer.statements[0].citations[0].page == 1
+
+
+def test_not_covered_never_names_a_word_the_notes_contain() -> None:
+    sources = notes("RuBisCO fixes carbon dioxide in the Calvin cycle of the stroma.")
+    answer = tutor.answer("What is the boiling point of ethanol?", sources)
+    assert not answer.found and "ethanol" in answer.text
+    answer = tutor.answer("Why does the stroma matter for carbon?", sources)
+    assert answer.found or "stroma" not in answer.text
+
+
+# -- the service: the whole library decides what is covered ------------------------------------
+@pytest.fixture
+def library_notes(platform: Platform, tmp_path: Path) -> int:
+    path = tmp_path / "logic.md"
+    path.write_text(
+        "# Logic\n\n## Validity\n\n"
+        "An argument is deductively valid if it is impossible for the premises to be true and "
+        "the conclusion false. Determining validity is the business of logic.\n\n"
+        "## Analysis\n\n"
+        "Russell's analysis of definite descriptions makes an existence claim and a uniqueness "
+        "claim. The analysis explains why the sentence is false.\n",
+        encoding="utf-8",
+    )
+    result = platform.library.ingest(path)
+    assert result.document is not None
+    return result.document.id
+
+
+def test_missing_words_are_words_as_written_give_or_take_an_ending(
+    platform: Platform, library_notes: int
+) -> None:
+    missing = platform.library.missing_words(
+        ["analyse", "determinant", "arguments", "tableau"], doc_ids=[library_notes]
+    )
+    assert missing == ["determinant", "tableau"]
+
+
+def test_ask_answers_in_other_words_and_says_not_covered_only_for_what_is_absent(
+    platform: Platform, library_notes: int
+) -> None:
+    answer = platform.learning.ask(
+        "How did Russell analyse a sentence about the present king?", doc_ids=[library_notes]
+    )
+    assert answer.found and "existence claim" in answer.text
+    absent = platform.learning.ask("How does the tableau method test validity?")
+    assert not absent.found
+    assert "tableau" in absent.text and "validity" not in absent.text
