@@ -6,6 +6,7 @@ import random
 import textwrap
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -139,14 +140,22 @@ _PLATE_TEXTS = {
 }
 
 
-def make_image_only_pages_pdf(path: Path) -> Path:
-    """Write a 9-page PDF whose pages in IMAGE_ONLY_PAGES carry only drawings, no text."""
+def make_image_only_pages_pdf(path: Path, *, blank: Sequence[int] = ()) -> Path:
+    """Write a 9-page PDF whose pages in IMAGE_ONLY_PAGES show only a picture (a scan), no text.
+
+    Pages listed in ``blank`` (taken from IMAGE_ONLY_PAGES) are left with nothing at all, as
+    LaTeX leaves the page before a chapter.
+    """
+    from PIL import Image
+
+    scan = Image.new("L", (60, 80), color=120)
     pdf = _build_pdf([], "Scanned Appendix")
     for number in range(1, 10):
         pdf.add_page()
+        if number in blank:
+            continue
         if number in IMAGE_ONLY_PAGES:
-            pdf.set_fill_color(120, 120, 120)
-            pdf.rect(20, 20, 120, 160, style="F")
+            pdf.image(scan, x=20, y=20, w=120)
         else:
             _draw_page(pdf, *_PLATE_TEXTS[number], 11)
     pdf.output(str(path))
@@ -320,4 +329,57 @@ def real_document(name: str) -> Path:
     path = REAL_CORPUS / name
     if not path.is_file():
         pytest.skip(f"the real-document corpus is not at {REAL_CORPUS} (needs {name})")
+    return path
+
+
+@dataclass
+class Text:
+    """One line drawn by make_laid_out_pdf: its size and style, an optional extra gap above it
+    (mm), an optional shift right (mm, for centred formulas) and a bookmark placed at it."""
+
+    text: str
+    size: float = 11
+    bold: bool = False
+    mono: bool = False
+    gap: float = 0.0
+    indent: float = 0.0
+    raise_mm: float = 0.0  # drawn this much higher than its line (a superscript)
+    same_line: bool = False  # drawn on the line before, after it (x = indent)
+    bookmark: tuple[str, int] | None = None  # (outline title, level 0 = outermost)
+
+
+def make_laid_out_pdf(
+    path: Path,
+    pages: Sequence[Sequence[Text]],
+    *,
+    landscape: bool = False,
+    title: str | None = None,
+    creator: str | None = None,
+    page_labels: tuple[str, int] | None = None,
+) -> Path:
+    """Write a PDF drawing each page's lines top to bottom, with bookmarks where asked.
+
+    ``page_labels`` ("D" for decimal, "r" for roman; the first number) labels every page.
+    """
+    pdf = FPDF(orientation="L" if landscape else "P", format="A4")
+    pdf.set_creation_date(_FIXED_DATE)
+    if title:
+        pdf.set_title(title)
+    if creator:
+        pdf.set_creator(creator)
+    for number, lines in enumerate(pages):
+        pdf.add_page()
+        if page_labels is not None and number == 0:
+            pdf.set_page_label(label_style=page_labels[0], label_start=page_labels[1])
+        y = _TOP_MM
+        for line in lines:
+            family = "Courier" if line.mono else "Helvetica"
+            pdf.set_font(family, "B" if line.bold else "", line.size)
+            if not line.same_line:
+                y += line.gap + line.size * 0.3528 * 1.3
+            if line.bookmark is not None:
+                pdf.set_y(y - line.size * 0.3528)
+                pdf.start_section(*line.bookmark)
+            pdf.text(15 + line.indent, y - line.raise_mm, line.text)
+    pdf.output(str(path))
     return path

@@ -124,6 +124,14 @@ def test_pages_without_text_are_skipped_and_listed_in_a_warning(tmp_path: Path) 
     assert scanned.warnings == ["no text on pages 3–5, 9: scanned? OCR is not available"]
 
 
+def test_blank_pages_are_skipped_without_a_warning(tmp_path: Path) -> None:
+    # Pages 4 and 9 are empty (LaTeX's page before a chapter): blank, not scanned.
+    path = make_image_only_pages_pdf(tmp_path / "appendix.pdf", blank=(4, 9))
+    scanned = read(path)
+    assert [unit.number for unit in scanned.units] == [1, 2, 6, 7, 8]
+    assert scanned.warnings == ["no text on pages 3, 5: scanned? OCR is not available"]
+
+
 def test_pdf_with_no_text_at_all_is_refused(tmp_path: Path) -> None:
     message = refused(make_pdf(tmp_path / "scan.pdf", [(None, ""), (None, "")]))
     assert message == "scan.pdf has no extractable text (scanned? OCR is not available)"

@@ -19,6 +19,9 @@ _CLEAN_TABLE: dict[int, str | None] = {
 _CLEAN_TABLE.update({0x09: " ", 0x200B: None, 0xFEFF: None, 0x2028: " ", 0x2029: " "})
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
 _CLEAN_TABLE.update({ord(ligature): plain for ligature, plain in _LIGATURES.items()})
+# Private-use glyphs (math fonts' bracket pieces, Word's symbol-font bullets) have no meaning
+# outside their font.
+_CLEAN_TABLE.update(dict.fromkeys(range(0xE000, 0xF900)))
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•◦▪‣–]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
 _NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})\.?\s+(\S)")
@@ -29,7 +32,8 @@ _PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*
 _HEADING_END = "\"')?!”’"
 # A printed caption: "Figure 1.2: …", "Fig. 3 …", "Table 4. …".
 _PRINTED_CAPTION = re.compile(
-    r"^(?:fig(?:ure)?\.?|table|plate|chart|diagram|exhibit)\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?\s*[.:—–-]?\s",
+    r"^(?:fig(?:ure)?\.?|table|plate|chart|diagram|exhibit)"
+    r"(?:\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?\s*[.:—–-]?|\s*:)\s",
     re.I,
 )
 _MAX_CAPTION_WORDS = 60

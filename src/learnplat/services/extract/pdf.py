@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import io
+import math
 import re
 import threading
 import warnings
@@ -16,8 +17,11 @@ from learnplat.errors import DocumentError, EncryptedDocument
 
 from .cleanup import clean_text, compress_ranges, normalise_newlines, squash
 from .logs import log
+from .mathtext import PRIVATE_USE
 from .model import Extracted
-from .pdflayout import Line, build_pages
+from .pdflines import Line
+from .pdfoutline import OutlineEntry
+from .pdfpages import PdfSource, build_document
 
 _HYPHEN_MARKS = re.compile("[\x02\ufffe]")
 _WORD_CHAR = re.compile(r"\w")
@@ -25,6 +29,14 @@ _LONE_BREAK = re.compile(r"[\r\n]")
 # Font names are the only reliable sign of weight and pitch in many PDFs (TeX's CMBX, CMTT).
 _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi|cmbx", re.I)
 _MONO_NAME = re.compile(rb"mono|courier|consol|typewriter|code|cmtt|inconsolata", re.I)
+_GUTENBERG_LABEL = re.compile(
+    r"^(?:the\s+)?project\s+gutenberg(?:'s)?\s+e?-?(?:book|text)\s*(?:#\s*\d+)?\s*(?::|,|of)?\s*",
+    re.I,
+)
+_SLIDE_MAKERS = re.compile(r"beamer|keynote|powerpoint|impress|slides", re.I)
+# Destination view modes that give the top of the view, and where in the view it sits:
+# XYZ (left, top, zoom), FitH (top), FitBH (top).
+_TOP_VIEWS = {1: 1, 3: 0, 7: 0}
 _FORCE_BOLD_FLAG = 1 << 18
 _FIXED_PITCH_FLAG = 1
 
@@ -41,23 +53,22 @@ def read_pdf(data: bytes, name: str, password: str | None) -> Extracted:
     """Read every page of a PDF; raises EncryptedDocument or DocumentError."""
     with _PDF_LOCK, _warnings_to_log():
         try:
-            pages, title = _pdfium_pages(data, name, password)
+            source = _pdfium_source(data, name, password)
         except _Rejected as error:
             log.info("PDFium rejected %s (%s); trying pypdf", name, error)
-            pages, title = pypdf_pages(data, name, password)
-    units, empty = build_pages(pages)
-    if not units:
+            source = _pypdf_source(data, name, password)
+    document = build_document(source)
+    if not document.units:
         raise DocumentError(
             f"{name} has no extractable text (scanned? OCR is not available)",
             hint="run OCR on it first (for example with ocrmypdf) and import the result",
         )
     notes = []
-    if empty:
-        plural = "s" if len(empty) > 1 else ""
-        notes.append(
-            f"no text on page{plural} {compress_ranges(empty)}: scanned? OCR is not available"
-        )
-    return Extracted("pdf", "page", title, units, notes, len(pages))
+    if document.pictures:
+        plural = "s" if len(document.pictures) > 1 else ""
+        pages = compress_ranges(document.pictures)
+        notes.append(f"no text on page{plural} {pages}: scanned? OCR is not available")
+    return Extracted("pdf", "page", document.title, document.units, notes, len(source.pages))
 
 
 @contextmanager
@@ -70,7 +81,7 @@ def _warnings_to_log() -> Iterator[None]:
         log.warning("%s: %s", warning.category.__name__, warning.message)
 
 
-def _pdfium_pages(data: bytes, name: str, password: str | None) -> tuple[list[list[Line]], str]:
+def _pdfium_source(data: bytes, name: str, password: str | None) -> PdfSource:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -81,30 +92,69 @@ def _pdfium_pages(data: bytes, name: str, password: str | None) -> tuple[list[li
             raise _password_error(name, password) from error
         raise _Rejected(str(error)) from error
     try:
-        title = _clean_title(document.get_metadata_value("Title"))
-        pages: list[list[Line]] = []
+        source = PdfSource([], _clean_title(document.get_metadata_value("Title")))
+        source.deck = any(
+            _SLIDE_MAKERS.search(document.get_metadata_value(key) or "")
+            for key in ("Creator", "Producer")
+        )
         for index in range(len(document)):
             try:
-                pages.append(_page_lines(document, index, pdfium_c))
+                lines, wide, pictured = _page_lines(document, index, pdfium_c)
             except pdfium.PdfiumError as error:
                 # One broken page must not sink the book: it is reported as a page without text.
                 log.warning("PDFium could not read page %d of %s: %s", index + 1, name, error)
-                pages.append([])
+                lines, wide, pictured = [], False, True
+            source.pages.append(lines)
+            source.landscape += wide
+            if pictured:
+                source.pictures.add(index + 1)
+        source.labels = [document.get_page_label(index) or "" for index in range(len(document))]
+        source.outline = _bookmarks(document, name)
     finally:
         document.close()
-    return pages, title
+    return source
 
 
-def _page_lines(document: Any, index: int, pdfium_c: Any) -> list[Line]:
+def _page_lines(document: Any, index: int, pdfium_c: Any) -> tuple[list[Line], bool, bool]:
+    """The page's lines, whether it is wider than tall, and (when it has no text) whether it
+    shows a picture: a scan, where a page with neither is merely blank."""
     page = document[index]
     try:
+        width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            return _textpage_lines(textpage, pdfium_c)
+            lines = _textpage_lines(textpage, pdfium_c)
         finally:
             textpage.close()
+        pictured = not lines and any(
+            True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+        )
+        return lines, width > height, pictured
     finally:
         page.close()
+
+
+def _bookmarks(document: Any, name: str) -> list[OutlineEntry]:
+    """The outline (bookmarks) as entries with their target page and top; [] on any trouble."""
+    entries: list[OutlineEntry] = []
+    try:
+        for bookmark in document.get_toc(max_depth=8):
+            title = squash(clean_text(bookmark.get_title() or ""))
+            destination = bookmark.get_dest()
+            page = destination.get_index() if destination is not None else None
+            top = None
+            if destination is not None:
+                mode, view = destination.get_view()
+                if mode in _TOP_VIEWS and len(view) > _TOP_VIEWS[mode] and view[_TOP_VIEWS[mode]]:
+                    top = float(view[_TOP_VIEWS[mode]])
+            if title:
+                entries.append(
+                    OutlineEntry(title, bookmark.level + 1, page, top, bookmark.get_count() != 0)
+                )
+    except Exception as error:  # a broken outline must not stop the text from being read
+        log.warning("PDFium could not read the outline of %s: %r", name, error)
+        return []
+    return entries
 
 
 def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
@@ -118,11 +168,15 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
         # A glyph mapped to a lone "\n" or "\r" (TeX's big delimiters) is not a line break.
         joined = "\n".join(_LONE_BREAK.sub(" ", line) for line in raw_lines)
     cleaned_lines = clean_text(joined).split("\n")
+    # Private-use glyphs (math fonts' brackets) are dropped by cleaning; note where they were.
+    private = PRIVATE_USE.search(text) is not None
     # When every character maps to one of the text, positions index both; otherwise ask PDFium.
     same_indexing = len(text) == textpage.count_chars()
     to_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex
     get_origin, get_size = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetFontSize
     get_weight, get_font = pdfium_c.FPDFText_GetFontWeight, pdfium_c.FPDFText_GetFontInfo
+    get_matrix, matrix = pdfium_c.FPDFText_GetMatrix, pdfium_c.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
     x, y, flags = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
     x_ref, y_ref, flags_ref = ctypes.byref(x), ctypes.byref(y), ctypes.byref(flags)
     font_name = ctypes.create_string_buffer(64)
@@ -137,13 +191,16 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
         cleaned = " ".join(cleaned.split())
         if not cleaned:
             continue
-        line = Line(cleaned)
+        line = Line(cleaned, math=private and PRIVATE_USE.search(raw_line) is not None)
         if "\x02" in raw_line or "\ufffe" in raw_line:
             line.joins = len(_HYPHEN_MARKS.findall(raw_line))
         char = start if same_indexing else to_char(handle, start)
         if char >= 0 and get_origin(handle, char, x_ref, y_ref):
             line.x, line.y = x.value, y.value
             line.size = get_size(handle, char)
+            # Some producers (Keynote) set every font at size 1 and scale it with the matrix.
+            if get_matrix(handle, char, matrix_ref) and abs(matrix.d) != 1:
+                line.size *= math.hypot(matrix.c, matrix.d)
             get_font(handle, char, font_name, 64, flags_ref)
             bold_name, mono_name = _font_kind(font_name.value)
             line.bold = bold_name or bool(flags.value & _FORCE_BOLD_FLAG)
@@ -164,14 +221,18 @@ def pypdf_pages(data: bytes, name: str, password: str | None) -> tuple[list[list
 
     Public so the fallback can be checked directly on any PDF.
     """
+    source = _pypdf_source(data, name, password)
+    return source.pages, source.title
+
+
+def _pypdf_source(data: bytes, name: str, password: str | None) -> PdfSource:
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(password or ""):
             raise _password_error(name, password)
-        title = _clean_title(reader.metadata.title if reader.metadata else None)
-        pages: list[list[Line]] = []
+        source = PdfSource([], _clean_title(reader.metadata.title if reader.metadata else None))
         for number, page in enumerate(reader.pages, start=1):
             try:
                 text = page.extract_text() or ""
@@ -179,7 +240,10 @@ def pypdf_pages(data: bytes, name: str, password: str | None) -> tuple[list[list
                 log.warning("pypdf could not read page %d of %s: %r", number, name, error)
                 text = ""
             lines = (squash(clean_text(line)) for line in normalise_newlines(text).split("\n"))
-            pages.append([Line(line) for line in lines if line])
+            source.pages.append([Line(line) for line in lines if line])
+            if not source.pages[-1] and _shows_images(page):
+                source.pictures.add(number)
+        source.labels = _pypdf_labels(reader)
     except EncryptedDocument:
         raise
     except Exception as error:  # pypdf raises many types on broken files
@@ -188,7 +252,21 @@ def pypdf_pages(data: bytes, name: str, password: str | None) -> tuple[list[list
             f"{name} is damaged or not a complete PDF (truncated?)",
             hint="download or export the PDF again",
         ) from error
-    return pages, title
+    return source
+
+
+def _shows_images(page: Any) -> bool:
+    try:
+        return bool(page.images)
+    except Exception:  # an unreadable resource: report the page rather than hide it
+        return True
+
+
+def _pypdf_labels(reader: Any) -> list[str]:
+    try:
+        return [str(label) for label in reader.page_labels]
+    except Exception:  # a broken /PageLabels tree: no labels
+        return []
 
 
 def _password_error(name: str, password: str | None) -> EncryptedDocument:
@@ -200,9 +278,11 @@ def _password_error(name: str, password: str | None) -> EncryptedDocument:
 
 
 def _clean_title(raw: str | None) -> str:
-    """Metadata titles are often the producer's leftovers: drop "Microsoft Word - x.docx" noise."""
+    """Metadata titles are often the producer's leftovers: drop "Microsoft Word - x.docx" noise
+    and a Project Gutenberg label ("The Project Gutenberg eBook #41568: …")."""
     title = squash(clean_text(raw or ""))
     title = re.sub(r"^microsoft (?:word|powerpoint) - ", "", title, flags=re.I)
+    title = _GUTENBERG_LABEL.sub("", title).rstrip(".") if "utenberg" in title else title
     if re.fullmatch(r"(?:untitled.*|.+\.(?:docx?|pptx?|pdf|tex|indd|odt))", title, re.I):
         return ""
     return title

@@ -1,4 +1,4 @@
-"""PDF page lines to blocks: paragraphs from line gaps and shapes, headings from size and shape."""
+"""One PDF page's lines to blocks: paragraphs from gaps and shapes, headings, lists, code, math."""
 
 from __future__ import annotations
 
@@ -11,36 +11,39 @@ from .cleanup import (
     HeadingStack,
     ends_sentence,
     heading_level,
+    is_caption,
+    is_list_item,
     join_lines,
     looks_like_heading,
     squash,
 )
-from .model import HEADING, Block, Unit
-from .pdfedges import drop_running_lines
-
-
-@dataclass(slots=True)
-class Line:
-    """One cleaned text line of a page; geometry is zero where the reader has none (pypdf)."""
-
-    text: str
-    x: float = 0.0
-    y: float = 0.0  # baseline, in PDF units growing upwards
-    size: float = 0.0
-    bold: bool = False
-    mono: bool = False  # set in a fixed-pitch font: code, kept line by line
-    joins: int = 0  # physical lines PDFium merged into this one at line-end hyphens
-
+from .markup import code_blocks, list_blocks, math_block
+from .mathtext import is_math
+from .model import CAPTION, CODE, HEADING, LIST, MATH, PARAGRAPH, Block
+from .pdflines import Line
+from .pdfoutline import Mark
 
 _BIGGER = 1.12  # a heading font is at least this much larger than body text
 _GAP = 1.35  # a baseline step this many times the usual one separates paragraphs
 _SHORT = 0.7  # a line shorter than this share of a full line ends a paragraph
 _CAPTION = re.compile(r"^(?:fig(?:ure)?|table|source|note)\b", re.I)
 _BULLETS = "-*+•◦▪‣–—·"
+_TAIL_CHARS = 6
+_WRAPPED = 0.6  # a line this long (as a share of a full one) may have wrapped onto the next
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d])(\d{1,2}|[*†‡])$")
+_FLUSH = 2.0
+_OPEN_ENDINGS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was then than that which".split()
+)  # lines starting this close (in points) share a left edge
+# Display mathematics worth keeping has an operator or a Greek letter; a row of bare numbers or
+# single letters is the labels of a diagram.
+_FORMULA = re.compile(r"[=<>≤≥≠≈≡∈∉⊂⊆→←↔⇒⇔∀∃∑∏∫√±×÷∂∇∞⟨⟩+−^|α-ωΑ-Ω]")
 
 
 @dataclass
-class _Style:
+class Style:
+    """The document's type sizes: body text, and the larger sizes its headings use."""
+
     body_size: float
     body_bold: bool
     heading_sizes: list[int]
@@ -57,23 +60,7 @@ class _Style:
         return len(self.heading_sizes) + 1
 
 
-def build_pages(pages: list[list[Line]]) -> tuple[list[Unit], list[int]]:
-    """Turn each page's lines into a Unit; return the units and the numbers of empty pages."""
-    style = _measure(pages)
-    pages = drop_running_lines(pages, style.is_display)
-    headings = HeadingStack()
-    units: list[Unit] = []
-    empty: list[int] = []
-    for number, lines in enumerate(pages, start=1):
-        blocks = _PageReader(lines, style, headings).blocks()
-        if blocks:
-            units.append(Unit(number, blocks))
-        else:
-            empty.append(number)
-    return units, empty
-
-
-def _measure(pages: list[list[Line]]) -> _Style:
+def measure(pages: list[list[Line]]) -> Style:
     sizes: Counter[float] = Counter()
     bold_chars = all_chars = 0
     for lines in pages:
@@ -88,20 +75,36 @@ def _measure(pages: list[list[Line]]) -> _Style:
             round(line.size)
             for lines in pages
             for line in lines
-            if body and line.size >= body * _BIGGER and looks_like_heading(line.text, 12)
+            if body
+            and line.size >= body * _BIGGER
+            and looks_like_heading(line.text, 12)
+            and not is_math(line.text)
         },
         reverse=True,
     )
-    return _Style(body, bold_chars > all_chars / 2, heading_sizes)
+    return Style(body, bold_chars > all_chars / 2, heading_sizes)
 
 
-class _PageReader:
-    """Walks one page's lines, closing paragraphs at gaps and emitting heading blocks."""
+@dataclass
+class Headings:
+    """How a page finds its headings: placed marks, and whether (and how deep) to guess more."""
 
-    def __init__(self, lines: list[Line], style: _Style, headings: HeadingStack) -> None:
+    stack: HeadingStack
+    guess: bool = True  # look for headings by size and shape
+    # With an outline, a heading found by its shape nests below all of the outline's levels.
+    guessed_level: int | None = None
+
+
+class PageReader:
+    """Walks one page's lines, closing paragraphs at gaps and emitting typed blocks."""
+
+    def __init__(
+        self, lines: list[Line], style: Style, headings: Headings, marks: list[Mark] | None = None
+    ) -> None:
         self.lines = [line for line in lines if line.text]
         self.style = style
         self.headings = headings
+        self.marks = {mark.index: mark for mark in marks or []}
         body = [line for line in self.lines if abs(line.size - style.body_size) < 1]
         lengths = sorted(len(line.text) for line in body) or [0]
         self.full_length = lengths[int(len(lengths) * 0.8)]
@@ -117,10 +120,31 @@ class _PageReader:
         self.output: list[Block] = []
         self.paragraph: list[Line] = []
         self.heading: list[Line] = []
+        self.formula: list[str] = []
 
     def blocks(self) -> list[Block]:
         lines = self.lines
+        skip = 0
         for index, line in enumerate(lines):
+            mark = self.marks.get(index)
+            if mark is not None:
+                self._flush()
+                self._push_heading(mark.text, mark.level)
+                skip = max(skip, mark.count)
+            if skip:
+                skip -= 1
+                continue
+            if (
+                not line.mono
+                and line.text[0] not in _BULLETS
+                and (line.math or is_math(line.text))
+                and not self._tail(line)
+            ):
+                self._flush_paragraph()
+                self._flush_heading()
+                self.formula.append(line.text)
+                continue
+            self._flush_formula()
             previous = lines[index - 1] if index else None
             following = lines[index + 1] if index + 1 < len(lines) else None
             starts = self._starts_paragraph(previous, line)
@@ -134,9 +158,32 @@ class _PageReader:
             if starts:
                 self._flush_paragraph()
             self.paragraph.append(line)
+        trailing = self.marks.get(len(lines))
+        self._flush()
+        if trailing is not None:
+            self._push_heading(trailing.text, trailing.level)
+        return self.output
+
+    def _tail(self, line: Line) -> bool:
+        """True for a line of symbols that goes on with the sentence before it: a short scrap
+        that wrapped ("in H."), or inline math set flush with the paragraph's lines. Display
+        math stands apart: after a gap, or indented, or after a finished sentence."""
+        if not self.paragraph or line.math:
+            return False
+        previous = self.paragraph[-1]
+        if ends_sentence(previous.text) or self._gap_between(previous, line):
+            return False
+        if len(previous.text) < self.full_length * _WRAPPED:
+            return False  # the line before did not run to the margin: nothing wrapped
+        if line.size and previous.size and abs(line.size - previous.size) >= 1:
+            return False
+        flush = not line.size or abs(line.x - previous.x) < _FLUSH
+        return len(line.text) <= _TAIL_CHARS or flush
+
+    def _flush(self) -> None:
         self._flush_heading()
         self._flush_paragraph()
-        return self.output
+        self._flush_formula()
 
     def _starts_paragraph(self, previous: Line | None, line: Line) -> bool:
         if previous is None:
@@ -160,6 +207,8 @@ class _PageReader:
     def _is_heading(
         self, line: Line, previous: Line | None, following: Line | None, starts: bool
     ) -> bool:
+        if not self.headings.guess:
+            return False
         text = line.text
         big = self.style.is_display(line)
         # Cheap exits first: most lines are body text in the middle of a paragraph.
@@ -167,7 +216,13 @@ class _PageReader:
             return False
         if line.mono or text[0] in _BULLETS or _CAPTION.match(text):
             return False
-        if not looks_like_heading(text, 12):
+        if not looks_like_heading(text, 12) or not _ends_like_title(text) or is_math(text):
+            return False
+        if self.headings.guessed_level is not None and not (
+            line.bold or heading_level(text) is not None
+        ):
+            # Below an outline, only bold or numbered titles: a larger font alone is as often
+            # the label of a figure.
             return False
         if big or following is None:
             return big
@@ -188,22 +243,81 @@ class _PageReader:
             return False
         return 0 < last.y - line.y < line.size * 1.6
 
+    def _push_heading(self, text: str, level: int, placed: bool = True) -> None:
+        if placed and self.headings.guessed_level is not None:
+            # Front matter (a title page, a preface) comes before the outline's first entry:
+            # headings are guessed only from there on.
+            self.headings.guess = True
+        self.output.append(Block(text, self.headings.stack.push(text, level), HEADING))
+
     def _flush_heading(self) -> None:
         if not self.heading:
             return
-        text = squash(" ".join(line.text for line in self.heading))
         first = self.heading[0]
-        level = heading_level(text) or (self.style.level_for(first.size) if first.size else 1)
-        self.output.append(Block(text, self.headings.push(text, level), HEADING))
+        text = squash(" ".join(line.text for line in self.heading))
+        text = without_footnote_mark(text, first.size, self.lines)
+        level = self.headings.guessed_level or heading_level(text)
+        if level is None:
+            level = self.style.level_for(first.size) if first.size else 1
+        self._push_heading(text, level, placed=False)
         self.heading = []
+
+    def _flush_formula(self) -> None:
+        if not self.formula:
+            return
+        text = squash(" ".join(self.formula))
+        self.formula = []
+        if _FORMULA.search(text):
+            self.output.append(Block(math_block(text), self.headings.stack.path, MATH))
 
     def _flush_paragraph(self) -> None:
         if not self.paragraph:
             return
-        if all(line.mono for line in self.paragraph):
-            text = "\n".join(line.text for line in self.paragraph)
-        else:
-            text = join_lines([line.text for line in self.paragraph])
-        if text:
-            self.output.append(Block(text, self.headings.path))
+        lines = self.paragraph
         self.paragraph = []
+        path = self.headings.stack.path
+        if all(line.mono and not self.style.is_display(line) for line in lines):
+            self.output.extend(
+                Block(text, path, CODE) for text in code_blocks([line.text for line in lines])
+            )
+            return
+        text = join_lines([line.text for line in lines])
+        if not text:
+            return
+        items = text.split("\n")
+        if not (is_list_item(text) or text[0] in _BULLETS):
+            # Prose first, then the list items that followed it without a gap.
+            lead = items.pop(0)
+            self.output.append(Block(lead, path, CAPTION if is_caption(lead) else PARAGRAPH))
+        if items:
+            # Items a gap apart are one list all the same.
+            if (
+                self.output
+                and self.output[-1].kind == LIST
+                and self.output[-1].heading_path == path
+            ):
+                items = self.output.pop().text.split("\n") + items
+            self.output.extend(Block(item, path, LIST) for item in list_blocks(items))
+
+
+def without_footnote_mark(title: str, size: float, lines: list[Line]) -> str:
+    """ "Advanced Quantum Mechanics1" -> "Advanced Quantum Mechanics", when the page has the
+    footnote "1Based on …" in a smaller type."""
+    match = _FOOTNOTE_MARK.search(title)
+    if match is None:
+        return title
+    mark = match.group(1)
+    for line in lines:
+        if line.size < size * 0.9 and line.text.startswith(mark) and line.text != mark:
+            rest = line.text[len(mark) :].lstrip()
+            if rest[:1].isalpha():
+                return title[: match.start()].rstrip()
+    return title
+
+
+def _ends_like_title(text: str) -> bool:
+    """A title does not end inside a sentence: no final comma, quoted full stop or "then"."""
+    bare = text.rstrip("\"'”’)")
+    if bare.endswith((",", ";")) or (bare != text and bare.endswith(".")):
+        return False
+    return text.split()[-1].lower() not in _OPEN_ENDINGS

@@ -1,0 +1,226 @@
+"""PDF structure recovery: outlines, contents pages, running heads, slides, math, page labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from learnplat.services.extract import Extracted, extract
+from tests.corpus import Text, make_laid_out_pdf, real_document
+
+BODY = (
+    "Plants turn light into chemical energy and store it as sugar in their leaves and roots.",
+    "The energy moves through the plant in the phloem, carried by water under pressure.",
+    "Cells spend the stored sugar when they grow, repair themselves or make new seeds.",
+)
+
+
+def read(path: Path) -> Extracted:
+    return extract(path.read_bytes(), path.name)
+
+
+def body(*lines: str, gap: float = 0.0) -> list[Text]:
+    texts = [Text(line) for line in lines]
+    if texts:
+        texts[0].gap = gap
+    return texts
+
+
+def headings(document: Extracted) -> list[tuple[str, ...]]:
+    return [
+        block.heading_path for unit in document.units for block in unit.blocks if block.is_heading
+    ]
+
+
+def texts(document: Extracted) -> list[str]:
+    return [block.text for unit in document.units for block in unit.blocks]
+
+
+def test_bookmarks_give_the_headings_and_their_levels(tmp_path: Path) -> None:
+    # The bookmarks name the sections without their numbers; the page prints "2.1 Light…".
+    # A body-font title no heading rule would catch is a heading because a bookmark names it,
+    # and a bookmark whose title is nowhere on its page still opens a section there.
+    pages = [
+        [
+            Text("1 Energy in plants", size=16, bold=True, bookmark=("Energy in plants", 0)),
+            *body(*BODY),
+            Text("1.1 Where sugar goes", gap=4, bookmark=("Where sugar goes", 1)),
+            *body(*BODY[:2]),
+        ],
+        [Text("Phloem transport", size=11, bookmark=("Transport in the phloem", 1)), *body(*BODY)],
+    ]
+    document = read(make_laid_out_pdf(tmp_path / "plants.pdf", pages))
+    assert headings(document) == [
+        ("1 Energy in plants",),
+        ("1 Energy in plants", "1.1 Where sugar goes"),
+        ("1 Energy in plants", "Transport in the phloem"),
+    ]
+
+
+def test_a_contents_page_is_not_content_and_gives_the_outline(tmp_path: Path) -> None:
+    contents = [
+        Text("Contents", size=16, bold=True),
+        Text("1 Light . . . . . . . . . . . . . . . . . . . . 2", gap=4),
+        Text("1.1 Chlorophyll . . . . . . . . . . . . . . . . 2", indent=6),
+        Text("2 Water . . . . . . . . . . . . . . . . . . . . 3"),
+        Text("2.1 Roots . . . . . . . . . . . . . . . . . . . 3", indent=6),
+        Text("2.2 Stems . . . . . . . . . . . . . . . . . . . 3", indent=6),
+    ]
+    pages = [
+        contents,
+        [Text("1 Light"), *body(*BODY, gap=3), Text("1.1 Chlorophyll", gap=3), *body(*BODY)],
+        [Text("2 Water"), *body(*BODY, gap=3), Text("2.1 Roots"), *body(BODY[0])],
+        [Text("2.2 Stems"), *body(*BODY)],
+    ]
+    document = read(make_laid_out_pdf(tmp_path / "book.pdf", pages))
+    assert [unit.number for unit in document.units] == [2, 3, 4]
+    assert not any(". . ." in text or text == "Contents" for text in texts(document))
+    assert headings(document) == [
+        ("1 Light",),
+        ("1 Light", "1.1 Chlorophyll"),
+        ("2 Water",),
+        ("2 Water", "2.1 Roots"),
+        ("2 Water", "2.2 Stems"),
+    ]
+
+
+def test_alternating_running_heads_are_dropped_and_give_the_printed_page(tmp_path: Path) -> None:
+    # Verso pages print "12 forall x", recto pages "ch. 2 truth tables 13": the printed
+    # number runs 10 behind the physical page.
+    pages = []
+    for number in range(1, 9):
+        printed = number + 10
+        head = f"{printed} forall x" if number % 2 else f"ch. 2 truth tables {printed}"
+        pages.append([Text(head, size=9), *body(*BODY, gap=4)])
+    document = read(make_laid_out_pdf(tmp_path / "book.pdf", pages))
+    assert all(unit.text == " ".join(BODY) for unit in document.units)
+    assert [unit.label for unit in document.units] == [str(n + 10) for n in range(1, 9)]
+
+
+def test_page_labels_come_from_the_pdf(tmp_path: Path) -> None:
+    pages = [[*body(*BODY)] for _ in range(3)]
+    roman = read(make_laid_out_pdf(tmp_path / "front.pdf", pages, page_labels=("r", 1)))
+    assert [unit.label for unit in roman.units] == ["i", "ii", "iii"]
+    same = read(make_laid_out_pdf(tmp_path / "plain.pdf", pages, page_labels=("D", 1)))
+    assert [unit.label for unit in same.units] == [None, None, None]
+
+
+def test_slides_lose_their_navigation_bar_and_take_their_titles_as_headings(
+    tmp_path: Path,
+) -> None:
+    bar = Text("Introduction Methods Results Coding Time!", size=6)
+    slides = [
+        [bar, Text("Seed Dispersal", size=20), Text("Botany 101", gap=6)],
+        [bar, Text("Plan", size=16), Text("1 Introduction"), Text("2 Methods"), Text("3 Results")],
+        [bar, Text("How seeds travel", size=16), Text("- by wind over long distances")],
+        [bar, Text("Measuring distance", size=16), Text("- traps set every ten metres")],
+        [bar, Text("What we found", size=16), Text("- most seeds land near the tree")],
+    ]
+    document = read(make_laid_out_pdf(tmp_path / "deck.pdf", slides, landscape=True))
+    assert not any("Coding Time" in text for text in texts(document))
+    assert [unit.number for unit in document.units] == [1, 3, 4, 5]  # the plan slide is a TOC
+    assert headings(document) == [
+        ("Seed Dispersal",),
+        ("How seeds travel",),
+        ("Measuring distance",),
+        ("What we found",),
+    ]
+
+
+def test_math_fragments_never_become_headings_or_words_of_prose(tmp_path: Path) -> None:
+    page = [
+        Text("Sums of energies", size=16, bold=True),
+        *body("The total energy of the system is the sum over all of its parts:"),
+        Text("E = X", indent=60, gap=3),
+        Text("i", size=8, indent=72, raise_mm=-3, same_line=True),
+        Text("Ei (4)", indent=78, same_line=True),
+        Text("Each part adds its own share E", gap=3),
+        Text("2", size=8, indent=58, raise_mm=1.5, same_line=True),
+        Text("to the total, and no part is counted twice in this sum.", indent=62, same_line=True),
+        # The limits of an integral, set large on a line of their own: not a title.
+        Text("Z X", size=16, bold=True, gap=5),
+        *body("The same holds for the energy stored in each leaf.", gap=5),
+    ]
+    document = read(make_laid_out_pdf(tmp_path / "energy.pdf", [page]))
+    blocks = [(block.kind, block.text) for block in document.units[0].blocks]
+    assert blocks == [
+        ("heading", "Sums of energies"),
+        ("paragraph", "The total energy of the system is the sum over all of its parts:"),
+        ("math", "$$ E = X i Ei (4) $$"),
+        (
+            "paragraph",
+            "Each part adds its own share E 2 to the total, and no part is counted twice in "
+            "this sum.",
+        ),
+        ("paragraph", "The same holds for the energy stored in each leaf."),
+    ]
+
+
+def test_a_pdf_without_a_metadata_title_is_titled_by_its_first_title(tmp_path: Path) -> None:
+    page = [
+        Text("Advanced Plant Physiology1", size=20),
+        Text("Autumn term", size=14, gap=4),
+        *body(*BODY, gap=6),
+        Text("1Based on lectures given in 2023.", size=7, gap=8),
+    ]
+    document = read(make_laid_out_pdf(tmp_path / "notes.pdf", [page]))
+    assert document.title == "Advanced Plant Physiology"
+
+
+def test_project_gutenberg_pages_are_not_content(tmp_path: Path) -> None:
+    pages = [
+        [
+            Text("Project Gutenberg's Plant Life, by A. Botanist", size=8, mono=True),
+            Text("This eBook is for the use of anyone anywhere at no cost.", size=8, mono=True),
+            Text("*** START OF THIS PROJECT GUTENBERG EBOOK PLANT LIFE ***", size=8, mono=True),
+        ],
+        [Text("CHAPTER I", size=14), Text("ROOTS", size=12), *body(*BODY, gap=4)],
+        [
+            *body(BODY[0]),
+            Text("End of the Project Gutenberg EBook of Plant Life", gap=6),
+            Text("*** END OF THIS PROJECT GUTENBERG EBOOK PLANT LIFE ***"),
+            Text("THE FULL PROJECT GUTENBERG LICENSE"),
+        ],
+        [Text("Section 1. General Terms of Use and Redistributing Project Gutenberg-tm")],
+    ]
+    document = read(make_laid_out_pdf(tmp_path / "plants.pdf", pages))
+    assert [unit.number for unit in document.units] == [2, 3]
+    assert not any("Gutenberg" in text for text in texts(document))
+
+
+# --- the real corpus (../shared/corpus) ---
+
+
+def test_real_latex_notes_keep_their_outline_and_drop_contents_and_blank_pages() -> None:
+    notes = read(real_document("quantum-mechanics-notes.pdf"))
+    assert notes.warnings == []  # page 2 is blank, not scanned
+    assert notes.title == "Advanced Quantum Mechanics"
+    pages = {unit.number: unit for unit in notes.units}
+    assert 3 not in pages and 4 not in pages  # the two contents pages
+    assert pages[5].label == "3"
+    paths = [block.heading_path for block in pages[11].blocks if block.is_heading]
+    assert (
+        "1 Mathematical Tools of Quantum Mechanics",
+        "1.8 Representations in state space",
+        "1.8.2 Discrete orthonormal bases",
+    ) in paths
+    for unit in notes.units:
+        for block in unit.blocks:
+            if block.is_heading:
+                assert len(block.text) > 3, block.text
+                assert "$$" not in block.text
+
+
+def test_real_book_drops_running_heads_and_gutenberg_pages() -> None:
+    logic = read(real_document("forallx-intro-to-formal-logic.pdf"))
+    assert not any(text.startswith(("6 forallx", "ch. 1 what is logic?")) for text in texts(logic))
+    maths = read(real_document("whitehead-introduction-to-mathematics.pdf"))
+    assert maths.title == "An Introduction to Mathematics"
+    assert not any("Project Gutenberg" in text for text in texts(maths))
+    assert {unit.number: unit.label for unit in maths.units}[61] == "57"
+
+
+def test_real_slides_have_no_navigation_bar_and_titles_for_headings() -> None:
+    deck = read(real_document("sigma-protocols-slides.pdf"))
+    assert not any("Coding Time!" in text and "Schnorr" in text for text in texts(deck))
+    titled = [unit for unit in deck.units if unit.blocks[0].is_heading]
+    assert len(titled) >= len(deck.units) - 2
