@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import textwrap
 import zipfile
 from collections.abc import Sequence
@@ -383,3 +384,56 @@ def make_laid_out_pdf(
             pdf.text(15 + line.indent, y - line.raise_mm, line.text)
     pdf.output(str(path))
     return path
+
+
+def make_handout_docx(path: Path, *, core_properties: bool = True) -> Path:
+    """Write a handout whose headings are made by hand (bold, or larger type) rather than with
+    heading styles, with bold link lines that are not headings, a bold tagline, a bulleted
+    list, a quotation, a table and a Title-styled first paragraph.
+
+    Without ``core_properties`` the file has no docProps/core.xml, as some tools write it.
+    """
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    document.add_paragraph("Seed Dispersal Workshop", style="Title")
+    document.add_paragraph("Seeds travel far from the parent plant in several ways.")
+    heading = document.add_paragraph().add_run("Wind")
+    heading.bold = True
+    document.add_paragraph("Light seeds with wings or hairs ride the wind for kilometres.")
+    links = document.add_paragraph()
+    links.add_run("Seed atlas: https://example.org/seeds").bold = True
+    document.add_paragraph("The atlas lists the seeds of every native tree.")
+    larger = document.add_paragraph().add_run("Animals")
+    larger.font.size = Pt(16)
+    document.add_paragraph("Birds eat fruit and drop the seeds far away.")
+    for line in ("Seeds are small", "Seeds are many"):
+        document.add_paragraph().add_run(line).bold = True
+    document.add_paragraph("Both help a plant spread.")
+    for item in ("burrs cling to fur", "ants carry seeds home"):
+        document.add_paragraph(item, style="List Bullet")
+    document.add_paragraph("A seed is a baby plant in a box with its lunch.", style="Quote")
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("Way", "Distance"), ("Wind", "far")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    document.save(str(path))
+    if not core_properties:
+        _drop_core_properties(path)
+    return path
+
+
+def _drop_core_properties(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members.pop("docProps/core.xml")
+    rels = members["_rels/.rels"].decode()
+    members["_rels/.rels"] = re.sub(r"<Relationship [^>]*core\.xml\"/>", "", rels).encode()
+    types = members["[Content_Types].xml"].decode()
+    members["[Content_Types].xml"] = re.sub(
+        r"<Override PartName=\"/docProps/core\.xml\"[^>]*/>", "", types
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)

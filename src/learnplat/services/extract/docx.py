@@ -5,13 +5,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from learnplat.errors import DocumentError
 
-from .cleanup import clean_text, squash
+from .cleanup import clean_text, is_caption, squash
+from .docxstyles import StyleBook, StyleInfo, run_size
 from .logs import log
-from .model import Unit
+from .markup import code_blocks, list_blocks, quote_block, table_blocks
+from .model import CAPTION, CODE, LIST, PARAGRAPH, QUOTE, TABLE, Unit
 from .sections import SectionBuilder
 
 if TYPE_CHECKING:
@@ -21,9 +25,11 @@ if TYPE_CHECKING:
 _MB = 1024 * 1024
 _BOMB_RATIO = 200
 _BOMB_MEMBER_BYTES = 10 * _MB
-_HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.I)
-# Rows are grouped into blocks of about this many words so a long table is not one huge block.
-_TABLE_BLOCK_WORDS = 120
+_CORE = "docProps/core.xml"
+_ADDRESS = re.compile(r"https?://|www\.\w", re.I)
+_MAX_HEADING_CHARS = 120
+_MAX_HEADING_WORDS = 12
+_LARGER = 1.15  # a hand-made heading is set this much larger than the body, or in bold
 
 
 class DocxResult(NamedTuple):
@@ -31,8 +37,11 @@ class DocxResult(NamedTuple):
     title: str | None
 
 
-def check_zip(data: bytes, name: str, max_unpacked_bytes: int) -> None:
-    """Refuse a damaged ZIP, or one that would unpack to more than ``max_unpacked_bytes``."""
+def check_zip(data: bytes, name: str, max_unpacked_bytes: int) -> set[str]:
+    """Refuse a damaged ZIP, or one that would unpack to more than ``max_unpacked_bytes``.
+
+    Returns the names of its members.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -52,33 +61,25 @@ def check_zip(data: bytes, name: str, max_unpacked_bytes: int) -> None:
             f"{name} unpacks to {max(1, round(total / _MB))} MB: refusing (zip bomb?)",
             hint="open it in Word and save a smaller copy (compress or remove large media)",
         )
+    return {member.filename for member in members}
 
 
 def read_docx(data: bytes, name: str, max_unpacked_bytes: int) -> DocxResult:
-    """Read a .docx into sections, one per heading; raises DocumentError when it is damaged."""
-    check_zip(data, name, max_unpacked_bytes)
+    """Read a .docx into sections, one per heading; raises DocumentError when it is damaged.
+
+    Headings come from heading styles, or from their form where the author made them by hand
+    (see ``_by_form``). The title is the core properties' title, else the first Title-styled
+    paragraph or heading.
+    """
+    members = check_zip(data, name, max_unpacked_bytes)
     # Deferred: python-docx and lxml take a while to import and most ingests are PDFs.
     from docx import Document
-    from docx.table import Table
 
-    builder = SectionBuilder()
     try:
         document = Document(io.BytesIO(data))
-        title = squash(document.core_properties.title or "")
-        levels = _style_levels(document)
-        for item in document.iter_inner_content():
-            if isinstance(item, Table):
-                for block in _table_blocks(item):
-                    builder.paragraph(block)
-                continue
-            text = squash(clean_text(item.text))
-            # The raw style id: python-docx's Paragraph.style scans every style for unstyled
-            # paragraphs, which made a 2,000-paragraph file take seconds.
-            level = levels.get(item._p.style or "")
-            if level is None:
-                builder.paragraph(text)
-            else:
-                builder.heading(text, level)
+        # Without docProps/core.xml python-docx makes up a title ("Word Document").
+        title = squash(document.core_properties.title or "") if _CORE in members else ""
+        items = _read_items(document)
     except DocumentError:
         raise
     except Exception as error:  # python-docx and lxml raise many types for broken parts
@@ -87,35 +88,179 @@ def read_docx(data: bytes, name: str, max_unpacked_bytes: int) -> DocxResult:
             f"{name} is not a valid Word document (its content could not be read)",
             hint="open it in Word and save it again",
         ) from error
-    return DocxResult(builder.finish(), title or builder.first_heading)
+    builder = SectionBuilder()
+    titled = _Writer(builder).write(items)
+    return DocxResult(builder.finish(), title or titled or builder.first_heading)
 
 
-def _style_levels(document: Any) -> dict[str, int]:
-    """Map paragraph style ids to heading levels, following styles based on a heading style."""
-    levels: dict[str, int] = {}
-    for style in document.styles:
-        current, depth = style, 0
-        while current is not None and depth < 5:
-            level = _level_of(current.name or "")
+@dataclass
+class _Paragraph:
+    text: str
+    style: StyleInfo
+    bold: bool  # every run with text is bold
+    size: float | None
+    linked: bool  # holds a hyperlink or a web address
+    listed: bool  # numbered or bulleted by Word
+
+
+def _read_items(document: Any) -> list[_Paragraph | list[list[str]]]:
+    from docx.table import Table
+
+    styles = StyleBook(document)
+    items: list[_Paragraph | list[list[str]]] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            items.append(_table_rows(item))
+            continue
+        # The raw style id: python-docx's Paragraph.style scans every style for unstyled
+        # paragraphs, which made a 2,000-paragraph file take seconds.
+        style = styles.of(item._p.style)
+        text = squash(clean_text(item.text))
+        bold, size, linked = _formatting(item, style, styles)
+        properties = item._p.pPr
+        listed = properties is not None and properties.numPr is not None
+        items.append(
+            _Paragraph(text, style, bold, size, linked or _ADDRESS.search(text) is not None, listed)
+        )
+    return items
+
+
+def _formatting(
+    paragraph: Any, style: StyleInfo, styles: StyleBook
+) -> tuple[bool, float | None, bool]:
+    """Whether every run with text is bold, the largest type size, and whether it links."""
+    from docx.text.hyperlink import Hyperlink
+
+    bold = True
+    sizes: list[float] = []
+    linked = False
+    seen = False
+    for content in paragraph.iter_inner_content():
+        runs = content.runs if isinstance(content, Hyperlink) else [content]
+        linked = linked or isinstance(content, Hyperlink)
+        for run in runs:
+            if not run.text.strip():
+                continue
+            seen = True
+            run_bold = run.bold
+            if run_bold is None:
+                run_bold = run._r.style in styles.bold_characters or style.bold
+            bold = bold and bool(run_bold)
+            size = run_size(run)
+            sizes.append(size if size is not None else style.size or 0.0)
+    return bold and seen, max(sizes) if sizes else style.size, linked
+
+
+class _Writer:
+    """Turns the paragraphs and tables into blocks and sections, runs of list items, code
+    lines and quotes grouped; returns the first Title-styled paragraph's text."""
+
+    def __init__(self, builder: SectionBuilder) -> None:
+        self.builder = builder
+        self.pending: list[str] = []
+        self.pending_kind = PARAGRAPH
+
+    def write(self, items: list[_Paragraph | list[list[str]]]) -> str | None:
+        title = None
+        levels = _by_form(items)
+        for index, item in enumerate(items):
+            if isinstance(item, list):
+                self._flush()
+                for block in table_blocks(item):
+                    self.builder.paragraph(block, TABLE)
+                continue
+            if not item.text:
+                self._flush()
+                continue
+            level = item.style.level if item.style.level is not None else levels.get(index)
             if level is not None:
-                levels[style.style_id] = level
-                break
-            current, depth = getattr(current, "base_style", None), depth + 1
-    return levels
+                self._flush()
+                self.builder.heading(item.text, level)
+                if level == 0 and title is None:
+                    title = item.text
+            elif item.listed or item.style.kind == LIST:
+                self._pend(LIST, item.text)
+            elif item.style.kind == CODE:
+                self._pend(CODE, item.text)
+            elif item.style.kind == QUOTE:
+                self._flush()
+                self.builder.paragraph(quote_block(item.text), QUOTE)
+            else:
+                self._flush()
+                self.builder.paragraph(item.text, CAPTION if is_caption(item.text) else PARAGRAPH)
+        self._flush()
+        return title
+
+    def _pend(self, kind: str, text: str) -> None:
+        if self.pending and self.pending_kind != kind:
+            self._flush()
+        self.pending_kind = kind
+        self.pending.append(text)
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        blocks = (
+            code_blocks(self.pending) if self.pending_kind == CODE else list_blocks(self.pending)
+        )
+        for block in blocks:
+            self.builder.paragraph(block, self.pending_kind)
+        self.pending = []
 
 
-def _level_of(style_name: str) -> int | None:
-    if style_name.lower() == "title":
-        return 0
-    match = _HEADING_STYLE.match(style_name)
-    return int(match.group(1)) if match else None
+def _by_form(items: list[_Paragraph | list[list[str]]]) -> dict[int, int]:
+    """Headings an author made by hand: a short paragraph of its own, bold or larger than the
+    body, not ending like a sentence or a lead-in (".", ":"), not a link, with body text after
+    it and not one of a run of such lines (a bold tagline is emphasis). Larger is outer."""
+    paragraphs = [
+        (i, item) for i, item in enumerate(items) if isinstance(item, _Paragraph) and item.text
+    ]
+    sizes: Counter[float] = Counter()
+    for _, item in paragraphs:
+        if item.size and item.style.level is None:
+            sizes[round(item.size * 2) / 2] += len(item.text)
+    body = sizes.most_common(1)[0][0] if sizes else None
+    flags = [_looks_made(item, body) for _, item in paragraphs]
+    chosen: dict[int, float] = {}
+    for position, (index, item) in enumerate(paragraphs):
+        if not flags[position]:
+            continue
+        before = position > 0 and flags[position - 1]
+        after = position + 1 < len(paragraphs) and flags[position + 1]
+        following = _next_item(items, index)
+        if before or after or following is None:
+            continue
+        chosen[index] = round(item.size or 0.0)
+    styled = [item.style.level for _, item in paragraphs if item.style.level]
+    base = max(styled, default=0) + 1
+    ranks = sorted(set(chosen.values()), reverse=True)
+    return {index: base + ranks.index(size) for index, size in chosen.items()}
 
 
-def _table_blocks(table: Table) -> list[str]:
-    """Render rows as "cell | cell", a merged cell once, grouped into blocks of rows."""
-    blocks: list[str] = []
-    rows: list[str] = []
-    words = 0
+def _looks_made(item: _Paragraph, body: float | None) -> bool:
+    text = item.text
+    if item.style.level is not None or item.listed or item.style.kind != PARAGRAPH or item.linked:
+        return False
+    if len(text) > _MAX_HEADING_CHARS or len(text.split()) > _MAX_HEADING_WORDS:
+        return False
+    if text[-1] in ".,;:" or not any(char.isalpha() for char in text):
+        return False
+    larger = bool(body and item.size and item.size >= body * _LARGER)
+    return item.bold or larger
+
+
+def _next_item(
+    items: list[_Paragraph | list[list[str]]], index: int
+) -> _Paragraph | list[list[str]] | None:
+    for item in items[index + 1 :]:
+        if isinstance(item, list) or item.text:
+            return item
+    return None
+
+
+def _table_rows(table: Table) -> list[list[str]]:
+    """The table's rows as cell texts, a merged cell once, empty rows left out."""
+    rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
         previous = None
@@ -124,14 +269,6 @@ def _table_blocks(table: Table) -> list[str]:
             if cell is not previous:
                 cells.append(squash(clean_text(cell.text)))
             previous = cell
-        line = " | ".join(cells)
-        if not any(cells):
-            continue
-        rows.append(line)
-        words += len(line.split())
-        if words >= _TABLE_BLOCK_WORDS:
-            blocks.append("\n".join(rows))
-            rows, words = [], 0
-    if rows:
-        blocks.append("\n".join(rows))
-    return blocks
+        if any(cells):
+            rows.append(cells)
+    return rows
