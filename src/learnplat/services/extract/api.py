@@ -42,7 +42,8 @@ def extract(
         units, title = read_markdown(sniffed.text or "")
         result = _sections("md", units, title)
     else:
-        result = _sections("txt", read_txt(sniffed.text or ""), None)
+        units, title = read_txt(sniffed.text or "")
+        result = _sections("txt", units, title)
     if not result.units:
         raise DocumentError(
             f"{name} has no text to import", hint="check that the right file was chosen"
