@@ -437,3 +437,26 @@ def _drop_core_properties(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
+
+
+PRINTED_OFFSET = 10  # make_printed_book_pdf: the printed page number runs this far ahead
+
+
+def make_printed_book_pdf(path: Path, pages: int = 6) -> Path:
+    """Write a book whose running heads print page numbers PRINTED_OFFSET ahead of the page's
+    place in the file, alternating verso ("11 Plant Lore") and recto ("ch. 2 roots 12") heads.
+    Page 3 mentions KNOWN_WORD."""
+    laid = []
+    for number in range(1, pages + 1):
+        printed = number + PRINTED_OFFSET
+        head = f"{printed} Plant Lore" if number % 2 else f"ch. 2 roots and leaves {printed}"
+        extra = f" The aquatic {KNOWN_WORD} grows here." if number == KNOWN_WORD_PAGE else ""
+        topic = _TOPICS[number % len(_TOPICS)].lower()
+        laid.append(
+            [
+                Text(head, size=9),
+                Text(f"This page is about {topic}.{extra}", gap=4),
+                Text(f"Roots and leaves share the work of {topic} in every plant."),
+            ]
+        )
+    return make_laid_out_pdf(path, laid)

@@ -29,6 +29,7 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "doc_id": citation.doc_id,
         "title": citation.title,
         "page": citation.page,
+        "page_label": citation.page_label,
         "unit": citation.unit_name,
         "passage_id": citation.passage_id,
         "quote": citation.quote,

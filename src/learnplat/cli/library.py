@@ -168,6 +168,7 @@ def docs_show(
             {
                 "document": view.document,
                 "page": view.number,
+                "page_label": view.label,
                 "heading_path": list(view.heading_path),
                 "text": view.text,
                 "previous": view.previous,
@@ -186,7 +187,7 @@ def docs_show(
         output.note(f"note: {output.literal(warning)}")
     heading = " > ".join(view.heading_path)
     output.out.print(
-        f"\n[bold cyan]{page_mark(doc.unit_name, view.number)}[/]"
+        f"\n[bold cyan]{page_mark(doc.unit_name, view.number, view.label)}[/]"
         + (f" [cyan]{output.literal(heading)}[/]" if heading else "")
     )
     output.out.print(output.literal(view.text), soft_wrap=False)
@@ -253,7 +254,7 @@ def search(
         )
         return
     for hit in hits:
-        where = page_mark(hit.unit_name, hit.page)
+        where = page_mark(hit.unit_name, hit.page, hit.page_label)
         heading = f" · {' > '.join(hit.heading_path)}" if hit.heading_path else ""
         output.out.print(
             f"[bold]#{hit.doc_id} {output.literal(hit.title)}[/] [cyan]{where}"

@@ -78,7 +78,8 @@ class DocumentTable(DataTable[object]):
 
 def hit_prompt(hit: SearchHit) -> Text:
     """Two lines: "title — p. 3 · heading", then the snippet with the matched words highlighted."""
-    where = Text(f"{hit.title} — {page_mark(hit.unit_name, hit.page)}", style="bold")
+    mark = page_mark(hit.unit_name, hit.page, hit.page_label)
+    where = Text(f"{hit.title} — {mark}", style="bold")
     if hit.heading_path:
         where.append(f" · {hit.heading_path[-1]}", style="dim")
     snippet = Text(hit.snippet)
@@ -176,7 +177,7 @@ class PagePreview(Vertical):
     def show(self, view: PageView, terms: Sequence[str] = ()) -> None:
         self.view = view
         document = view.document
-        title = f"{document.title} — {page_mark(document.unit_name, view.number)}"
+        title = f"{document.title} — {page_mark(document.unit_name, view.number, view.label)}"
         if view.heading_path:
             title += " · " + " › ".join(view.heading_path)
         self.query_one("#preview-title", Static).update(Text(title, style="bold"))

@@ -49,7 +49,12 @@ def question_source(row: sqlite3.Row) -> QuestionSource | None:
     if not row["source_title"]:
         return None
     page = row["page"]
-    label = row["source_title"] + (f", {page_mark(row['unit_name'], page)}" if page else "")
+    try:
+        printed = row["page_label"]
+    except IndexError:  # a row read without the printed page column
+        printed = None
+    mark = page_mark(row["unit_name"], page, printed) if page else ""
+    label = row["source_title"] + (f", {mark}" if mark else "")
     return QuestionSource(row["source_title"], row["document_id"], page, row["unit_name"], label)
 
 

@@ -45,6 +45,7 @@ def source_of(passage: Passage) -> Source:
         page=passage.page,
         unit_name=passage.unit_name,
         heading_path=passage.heading_path,
+        page_label=passage.page_label,
     )
 
 

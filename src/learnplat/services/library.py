@@ -93,6 +93,7 @@ class PageView:
     previous: int | None
     next: int | None
     numbers: tuple[int, ...] = field(default=())
+    label: str | None = None  # the printed page number, where it differs from ``number``
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Passage:
     heading_path: tuple[str, ...]
     text: str
     words: int
+    page_label: str | None = None  # the printed page number, where it differs from ``page``
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Passage:
@@ -119,6 +121,7 @@ class Passage:
             heading_path=_split_path(row["heading_path"]),
             text=row["text"],
             words=row["words"],
+            page_label=row["page_label"],
         )
 
 
@@ -135,6 +138,7 @@ class SearchHit:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     score: float
+    page_label: str | None = None  # the printed page number, where it differs from ``page``
 
 
 def _split_path(stored: str) -> tuple[str, ...]:
@@ -318,6 +322,7 @@ class Library:
             previous=numbers[position - 1] if position > 0 else None,
             next=numbers[position + 1] if position + 1 < len(numbers) else None,
             numbers=tuple(numbers),
+            label=rows[0]["page_label"],
         )
 
     def remove(self, doc_id: int) -> DocumentInfo:
@@ -401,6 +406,7 @@ class Library:
                     snippet=snippet,
                     highlights=highlights,
                     score=round(-row["rank"], 4),
+                    page_label=row["page_label"],
                 )
             )
         return hits

@@ -25,6 +25,7 @@ class Chunk:
     heading_path: str
     text: str
     words: int
+    page_label: str | None = None  # the printed page number, where it differs from ``page``
 
 
 def _pieces(text: str) -> Iterator[tuple[str, int]]:
@@ -84,7 +85,9 @@ def chunk_unit(unit: Unit) -> list[Chunk]:
         else:
             groups.append((path, texts, count))
     return [
-        Chunk(unit.number, seq, HEADING_SEPARATOR.join(heading), "\n\n".join(parts), words)
+        Chunk(
+            unit.number, seq, HEADING_SEPARATOR.join(heading), "\n\n".join(parts), words, unit.label
+        )
         for seq, (heading, parts, words) in enumerate(groups, start=1)
     ]
 

@@ -14,7 +14,8 @@ from .writes import RetryingWriter
 CHALLENGE_COLUMNS = (
     "c.id, c.slug, c.title, c.question, c.correct_answer, c.options, c.explanation, c.category,"
     " c.difficulty, c.points, c.time_limit, c.source, c.owner_id, c.document_id, c.passage_id,"
-    " c.page, c.unit_name, c.source_title, c.quote, c.topic_id"
+    " c.page, c.unit_name, c.source_title, c.quote, c.topic_id,"
+    " (SELECT p.page_label FROM passages AS p WHERE p.id = c.passage_id) AS page_label"
 )
 # The columns a question is written with (bank sync, generated sets, imported cards).
 WRITE_COLUMNS = (

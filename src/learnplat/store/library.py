@@ -35,6 +35,8 @@ class PassageRow(Protocol):
     def text(self) -> str: ...
     @property
     def words(self) -> int: ...
+    @property
+    def page_label(self) -> str | None: ...
 
 
 class LibraryStore:
@@ -73,9 +75,13 @@ class LibraryStore:
             )
             doc_id = int(cursor.lastrowid or 0)
             conn.executemany(
-                "INSERT INTO passages (document_id, page, seq, heading_path, text, words)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(doc_id, p.page, p.seq, p.heading_path, p.text, p.words) for p in passages],
+                "INSERT INTO passages"
+                " (document_id, page, seq, heading_path, text, words, page_label)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (doc_id, p.page, p.seq, p.heading_path, p.text, p.words, p.page_label)
+                    for p in passages
+                ],
             )
         return doc_id
 
@@ -113,7 +119,7 @@ class LibraryStore:
 
     def page_passages(self, doc_id: int, page: int) -> list[sqlite3.Row]:
         return self.database.rows(
-            "SELECT id, page, seq, heading_path, text FROM passages"
+            "SELECT id, page, seq, heading_path, text, page_label FROM passages"
             " WHERE document_id = ? AND page = ? ORDER BY seq",
             (doc_id, page),
         )
@@ -122,7 +128,7 @@ class LibraryStore:
         """Passages with their document's title and unit: a whole document's, or the given ids'."""
         base = (
             "SELECT p.id, p.document_id AS doc_id, d.title, d.unit_name, p.page, p.seq,"
-            " p.heading_path, p.text, p.words FROM passages AS p"
+            " p.heading_path, p.text, p.words, p.page_label FROM passages AS p"
             " JOIN documents AS d ON d.id = p.document_id"
         )
         if doc_id is not None:
@@ -215,7 +221,8 @@ class LibraryStore:
         marks = ", ".join("?" for _ in ranked)
         rows = self.database.rows(
             f"""SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
-                       d.unit_name AS unit_name, p.page AS page, p.heading_path AS heading_path,
+                       d.unit_name AS unit_name, p.page AS page, p.page_label AS page_label,
+                       p.heading_path AS heading_path,
                        snippet(passages_fts, 1, ?, ?, '…', ?) AS snippet
                 FROM passages_fts
                 JOIN passages AS p ON p.id = passages_fts.rowid

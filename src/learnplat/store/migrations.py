@@ -280,10 +280,17 @@ def _v3_game(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v4_page_labels(db: sqlite_utils.Database) -> None:
+    # The page number printed on a PDF page ("23", "xii") where it differs from the page's
+    # place in the file; NULL where they agree or nothing printed tells.
+    db.execute("ALTER TABLE passages ADD COLUMN page_label TEXT")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "users and library", _v1_users_and_library),
     (2, "community: explanations, upvotes, points", _v2_community),
     (3, "game: challenges, attempts, progress, boards, reviews", _v3_game),
+    (4, "passages: printed page labels", _v4_page_labels),
 )
 
 

@@ -24,6 +24,7 @@ class Source:
     page: int | None = None
     unit_name: str = "page"
     heading_path: tuple[str, ...] = ()
+    page_label: str | None = None  # printed page number where it differs from ``page``
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,15 @@ class Citation:
     unit_name: str = "page"
     passage_id: int | None = None
     quote: str = ""
+    page_label: str | None = None  # printed page number where it differs from ``page``
 
     @property
     def label(self) -> str:
-        """Short form used inline: "Title, p. 3" / "Title, §2" / "Title"."""
+        """Short form used inline: "Title, p. 3" / "Title, p. 23, PDF page 41" / "Title, §2" /
+        "Title"."""
         if self.page is None:
             return self.title
-        return f"{self.title}, {page_mark(self.unit_name, self.page)}"
+        return f"{self.title}, {page_mark(self.unit_name, self.page, self.page_label)}"
 
 
 @dataclass(frozen=True)

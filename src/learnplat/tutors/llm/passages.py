@@ -105,6 +105,7 @@ class SourceIndex:
                 page=source.page,
                 unit_name=source.unit_name,
                 passage_id=source.passage_id,
+                page_label=source.page_label,
             )
             self._add(source.text, citation, source.heading_path)
         if topic_record is not None:

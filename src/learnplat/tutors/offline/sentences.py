@@ -170,6 +170,7 @@ def source_citation(source: Source, quote: str) -> Citation:
         unit_name=source.unit_name,
         passage_id=source.passage_id,
         quote=quote,
+        page_label=source.page_label,
     )
 
 

@@ -1,0 +1,87 @@
+"""Printed page numbers beside physical pages: extraction, storage, search, citations, CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from learnplat.citations import page_mark
+from learnplat.cli import app
+from learnplat.platform import Platform
+from learnplat.services.learning import source_of
+from learnplat.store.migrations import MIGRATIONS, migrate
+from learnplat.tutors.model import Citation
+from tests import corpus
+
+PRINTED = str(corpus.KNOWN_WORD_PAGE + corpus.PRINTED_OFFSET)
+
+
+def test_a_page_mark_gives_both_numbers_where_they_differ() -> None:
+    assert page_mark("page", 41, "23") == "p. 23, PDF page 41"
+    assert page_mark("page", 41, "41") == "p. 41"
+    assert page_mark("page", 41) == "p. 41"
+    assert page_mark("section", 4, "x") == "§4"
+    citation = Citation("Logic", doc_id=1, page=41, page_label="xii")
+    assert citation.label == "Logic, p. xii, PDF page 41"
+
+
+def test_search_pages_and_citations_carry_the_printed_page(
+    platform: Platform, docs_dir: Path
+) -> None:
+    book = platform.library.ingest(corpus.make_printed_book_pdf(docs_dir / "lore.pdf")).document
+    assert book is not None
+    hit = platform.library.search(corpus.KNOWN_WORD)[0]
+    assert (hit.page, hit.page_label) == (corpus.KNOWN_WORD_PAGE, PRINTED)
+    view = platform.library.page(book.id, corpus.KNOWN_WORD_PAGE)
+    assert view.label == PRINTED
+    passage = next(p for p in platform.library.passages(book.id) if corpus.KNOWN_WORD in p.text)
+    source = source_of(passage)
+    assert source.page_label == PRINTED
+
+
+def test_cli_shows_and_prints_the_printed_page(tmp_path: Path, docs_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LEARNPLAT_HOME", str(tmp_path / "home"))
+    runner = CliRunner()
+    pdf = corpus.make_printed_book_pdf(docs_dir / "lore.pdf")
+    assert runner.invoke(app, ["ingest", str(pdf)]).exit_code == 0
+    shown = runner.invoke(app, ["search", corpus.KNOWN_WORD])
+    assert f"p. {PRINTED}, PDF page {corpus.KNOWN_WORD_PAGE}" in shown.stdout
+    hits = json.loads(runner.invoke(app, ["search", corpus.KNOWN_WORD, "--json"]).stdout)
+    assert hits[0]["page_label"] == PRINTED
+    page = json.loads(runner.invoke(app, ["docs", "show", "1", "--page", "2", "--json"]).stdout)
+    assert (page["page"], page["page_label"]) == (2, "12")
+
+
+def test_an_older_library_gains_the_column_and_keeps_its_passages(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrate_up_to(db, 3)
+    db.execute("INSERT INTO users (id, display_name, created_at) VALUES ('u', 'u', 'now')")
+    db.execute(
+        "INSERT INTO documents (id, user_id, title, filename, source_path, stored_path, kind,"
+        " unit_name, sha256, size_bytes, pages, words, passages, warnings, added_at)"
+        " VALUES (1, 'u', 't', 'f', 's', 'o', 'pdf', 'page', 'h', 1, 1, 3, 1, '[]', 'now')"
+    )
+    db.execute(
+        "INSERT INTO passages (document_id, page, seq, heading_path, text, words)"
+        " VALUES (1, 4, 1, '', 'roots drink water', 3)"
+    )
+    assert migrate(db) == [version for version, _, _ in MIGRATIONS if version > 3]
+    row = sqlite3.connect(path).execute("SELECT page, page_label FROM passages").fetchone()
+    assert row == (4, None)
+
+
+def migrate_up_to(db, last: int) -> None:
+    from learnplat.store import migrations
+
+    every = migrations.MIGRATIONS
+    migrations.MIGRATIONS = tuple(step for step in every if step[0] <= last)
+    try:
+        migrate(db)
+    finally:
+        migrations.MIGRATIONS = every
