@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import heapq
 import html
 import io
 import json
@@ -12,13 +13,14 @@ import re
 import sqlite3
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ..errors import BadInput, DocumentError
 from ..store.game import GameStore
+from .anki_collection import MAX_NOTES, note_fields, unpack_collection
 from .challenge_bank import question_row
 from .community import timestamp, utc_now
 from .game import Game, question_source
@@ -32,6 +34,9 @@ CSV_COLUMNS = ("front", "back", "source", "options", "category", "difficulty")
 CARDS_CATEGORY = "cards"
 MIN_CARDS = 4
 MAX_ANSWER_CHARS = 200
+# Backs looked at for one card's wrong options before it is skipped: only a deck whose backs
+# nearly all contain each other gets this far.
+MAX_OPTIONS_LOOKED_AT = 1000
 IMPORT_LIMIT_BYTES = 16 * 1024 * 1024
 POINTS, TIME_LIMIT = 20, 45
 # Anki ids must stay the same from one export to the next, so that importing a deck again
@@ -149,13 +154,13 @@ class Cards:
         Raises BadInput for a missing, unreadable or unsupported file or too few cards."""
         path = path.expanduser()
         data = read_file(path, IMPORT_LIMIT_BYTES)
+        skipped: Counter[str] = Counter()
         if zipfile.is_zipfile(io.BytesIO(data)):
-            pairs = _anki_pairs(path, data)
+            pairs = _anki_pairs(path, data, skipped)
         elif path.suffix.lower() == ".apkg":
             raise DocumentError(f"{path.name} is not an Anki package (not a zip file)")
         else:
             pairs = _csv_pairs(path, data)
-        skipped: Counter[str] = Counter()
         usable: dict[str, tuple[str, str]] = {}
         for front, back in ((safe_text(f, one_line=True), safe_text(b, one_line=True))
                             for f, b in pairs):
@@ -241,43 +246,26 @@ def _write_anki(path: Path, cards: Sequence[Card], deck_name: str) -> None:
     partial.replace(path)
 
 
+def _outside(pattern: re.Pattern[str], text: str, end: str, by: str = "") -> str:
+    """``text`` with the matches of ``pattern`` (each ending with ``end``) replaced ``by``.
+    Only the text up to the last ``end`` is searched: no match ends past it, and the regex
+    engine would rescan the rest from every opening ("<<<<…"), quadratic in a crafted field."""
+    cut = text.rfind(end) + len(end) if end in text else 0
+    return pattern.sub(by, text[:cut]) + text[cut:]
+
+
 def _plain(field_html: str) -> str:
-    text = _BREAK.sub("\n", _OPTIONS.sub("", field_html))
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
+    text = _outside(_BREAK, _outside(_OPTIONS, field_html, "</ol>"), ">", "\n")
+    return " ".join(html.unescape(_outside(_TAG, text, ">")).split())
 
 
-def _anki_pairs(path: Path, data: bytes) -> list[tuple[str, str]]:
-    """The first two fields of every note of an Anki package."""
-    import tempfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        member = next((n for n in ("collection.anki21", "collection.anki2") if n in names), None)
-        if member is None:
-            if "collection.anki21b" in names:
-                raise DocumentError(
-                    f"{path.name} uses Anki's newest package format",
-                    hint="in Anki, export with 'Support older Anki versions' ticked",
-                )
-            raise DocumentError(f"{path.name} is not an Anki package (no collection inside)")
-        info = archive.getinfo(member)
-        if info.file_size > IMPORT_LIMIT_BYTES * 8:
-            raise DocumentError(f"{path.name}'s collection unpacks to more than 128 MB")
-        collection = archive.read(member)
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "collection.sqlite"
-        copy.write_bytes(collection)
-        try:
-            conn = sqlite3.connect(copy)
-            try:
-                fields = [row[0] for row in conn.execute("SELECT flds FROM notes ORDER BY id")]
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError as exc:
-            raise DocumentError(f"{path.name}'s collection cannot be read: {exc}") from exc
+def _anki_pairs(path: Path, data: bytes, skipped: Counter[str]) -> list[tuple[str, str]]:
+    """The first two fields of every note of an Anki package; a note that cannot be a card is
+    counted in ``skipped``. Raises DocumentError for a damaged or crafted package."""
+    collection = unpack_collection(data, path.name, IMPORT_LIMIT_BYTES * 8)
     pairs = []
-    for flds in fields:
-        parts = flds.split("\x1f")
+    for flds in note_fields(collection, path.name, skipped):
+        parts = flds.split("\x1f", 2)
         pairs.append((_plain(parts[0]), _plain(parts[1]) if len(parts) > 1 else ""))
     return pairs
 
@@ -292,7 +280,22 @@ def _csv_pairs(path: Path, data: bytes) -> list[tuple[str, str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+            if len(rows) > MAX_NOTES:
+                raise DocumentError(
+                    f"{path.name} has more than {MAX_NOTES:,} cards; the limit is {MAX_NOTES:,}",
+                    hint="split it into smaller files and import each",
+                )
+    except csv.Error as exc:
+        raise DocumentError(
+            f"{path.name} line {reader.line_num}: {_csv_problem(exc)}",
+            hint="each line is front,back; put a field with commas or line breaks in quotes",
+        ) from exc
     if not rows:
         raise DocumentError(f"{path.name} is empty")
     header = [cell.strip().lower() for cell in rows[0]]
@@ -313,6 +316,49 @@ def _csv_pairs(path: Path, data: bytes) -> list[tuple[str, str]]:
     ]
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"a field is longer than {csv.field_size_limit():,} characters"
+    return str(exc)
+
+
+def _wrong_options(pairs: list[tuple[str, str]]) -> Callable[[str, str], list[str]]:
+    """For a card, the three other backs closest to its back in length (alphabetical among
+    equals) that neither contain it, nor are contained in it or in its front.
+
+    Backs are grouped by length and read outwards from the card's own, so that a card looks at
+    a few neighbours rather than at every other card (which made a large deck quadratic)."""
+    by_length: dict[int, list[str]] = {}
+    for other in sorted({back for _front, back in pairs}):
+        by_length.setdefault(len(other), []).append(other)
+    longest = max(by_length, default=0)
+    lowered = {other: other.lower() for others in by_length.values() for other in others}
+
+    def pick(front: str, back: str) -> list[str]:
+        front_l, back_l = front.lower(), back.lower()
+        found: list[str] = []
+        looked = 0
+        for distance in range(longest + 1):
+            lengths = {len(back) - distance, len(back) + distance}
+            for other in heapq.merge(*(by_length.get(n, ()) for n in sorted(lengths))):
+                other_l = lowered[other]
+                looked += 1
+                if (
+                    other_l != back_l
+                    and other_l not in back_l
+                    and back_l not in other_l
+                    and other_l not in front_l
+                ):
+                    found.append(other)
+                    if len(found) == 3:
+                        return found
+                if looked > MAX_OPTIONS_LOOKED_AT:
+                    return found
+        return found
+
+    return pick
+
+
 def _challenge_rows(
     pairs: list[tuple[str, str]], user: str, deck: str, skipped: Counter[str]
 ) -> list[dict[str, object]]:
@@ -321,18 +367,9 @@ def _challenge_rows(
     if len(pairs) < MIN_CARDS:
         skipped[f"fewer than {MIN_CARDS} cards in the deck"] += len(pairs)
         return rows
+    wrong_options = _wrong_options(pairs)
     for front, back in pairs:
-        others = sorted(
-            {
-                other
-                for _f, other in pairs
-                if other.lower() != back.lower()
-                and other.lower() not in back.lower()
-                and back.lower() not in other.lower()
-                and other.lower() not in front.lower()
-            },
-            key=lambda other: (abs(len(other) - len(back)), other),
-        )[:3]
+        others = wrong_options(front, back)
         if len(others) < 3:
             skipped["too few different backs for wrong options"] += 1
             continue

@@ -7,11 +7,12 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from ..errors import BadInput, DocumentError, LearnplatError, NotFound
 from ..store.library import LibraryStore, now_iso
@@ -145,23 +146,39 @@ def _split_path(stored: str) -> tuple[str, ...]:
     return tuple(part for part in stored.split(HEADING_SEPARATOR) if part)
 
 
-def read_file(path: Path, max_file_bytes: int) -> bytes:
-    """A file's bytes, refused clearly when missing, a directory, too large or unreadable."""
-    if not path.exists():
-        raise DocumentError(f"no such file: {path}", hint="check the path and try again")
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, refused at once when it is not a regular file: a FIFO
+    would block until a writer came, a device would never end. Raises DocumentError, OSError."""
     if path.is_dir():
         raise DocumentError(
             f"{path} is a directory", hint=f"name the files in it, e.g. {path}/*.pdf"
         )
+    # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; the check
+    # is made on what was opened, so that a file swapped for a FIFO meanwhile is refused too.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise DocumentError(
+            f"{path.name} is not a regular file (a pipe, socket or device)",
+            hint="save its content to a file and give that file",
+        )
+    return os.fdopen(fd, "rb")
+
+
+def read_file(path: Path, max_file_bytes: int) -> bytes:
+    """A file's bytes, refused clearly when missing, a directory, not a regular file, too large
+    or unreadable."""
+    if not path.exists():
+        raise DocumentError(f"no such file: {path}", hint="check the path and try again")
     limit_mb = max_file_bytes / (1024 * 1024)
     try:
-        size = path.stat().st_size
-        if size > max_file_bytes:
-            raise DocumentError(
-                f"{path.name} is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB",
-                hint="raise max_file_mb in the config file or LEARNPLAT_MAX_FILE_MB",
-            )
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_file_bytes:
+                raise DocumentError(
+                    f"{path.name} is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB",
+                    hint="raise max_file_mb in the config file or LEARNPLAT_MAX_FILE_MB",
+                )
             data = handle.read(max_file_bytes + 1)
     except FileNotFoundError as exc:
         raise DocumentError(
