@@ -123,7 +123,7 @@ def test_grade_one_and_batch(run, tmp_path: Path) -> None:
     ]
     batch.write_text("\n".join(json.dumps(row) for row in rows) + "\nnot json\n")
     result = run("grade", "--batch", batch)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # two lines failed; the others were graded
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["id"] for row in out] == ["s1", "s2", "s3", 4]
     assert out[0]["score"] > out[1]["score"]
@@ -139,3 +139,87 @@ def test_teach_with_an_unreachable_provider_is_graded_offline_with_a_notice(
     graded = json.loads(result.stdout)
     assert graded["grader"] == "offline" and graded["status"] == "graded"
     assert graded["notices"] and "graded offline" in graded["notices"][0]
+
+
+# grade --batch past bad lines (issue 11 §3) ----------------------------------------------------
+
+EVAPORATION = "Evaporation is when liquid water turns into water vapour, using heat."
+VAPOUR = "When water is heated it becomes vapour, a gas: that is evaporation."
+
+
+def test_every_bad_line_gets_its_error_and_the_lines_after_it_are_graded(
+    run, tmp_path: Path
+) -> None:
+    def line(**row: object) -> bytes:
+        return json.dumps({"reference": EVAPORATION, **row}, ensure_ascii=False).encode()
+
+    lines = [
+        b"\xef\xbb\xbf" + line(id="bom", answer=VAPOUR),  # a BOM before the first line
+        line(id="seven", answer=VAPOUR, question=7),
+        b"[1]",
+        b"{}",
+        b"[" * 100_000,
+        line(id="latin1", answer="caf#").replace(b"#", b"\xe9"),  # café in Latin-1
+        line(id="null", answer=None),
+        b'{"id": "nan", "reference": "%s", "answer": NaN}' % EVAPORATION.encode(),
+        line(id="separator", answer="Heated water becomes\u2028vapour: evaporation."),
+        line(id="last", answer=VAPOUR),
+    ]
+    batch = tmp_path / "class.jsonl"
+    batch.write_bytes(b"\n".join(lines) + b"\n")
+    result = run("grade", "--batch", batch)
+    assert result.exit_code == 1, result.output  # some lines failed
+    out = {row["id"]: row for row in map(json.loads, result.stdout.splitlines())}
+    # A line that cannot be read is named by its number.
+    assert list(out) == ["bom", "seven", 3, 4, 5, 6, "null", "nan", "separator", "last"]
+    graded = {key for key, row in out.items() if "score" in row}
+    assert graded == {"bom", "separator", "last"}
+    assert out["bom"]["score"] == out["last"]["score"] >= 6
+    assert out["seven"]["error"] == '"question" must be text, not a number'
+    assert out[3]["error"] == "line 3 must be a JSON object, not a list"
+    assert out[4]["error"] == '"reference" is missing'
+    assert out[5]["error"] == "line 5 is nested too deeply to be an answer"
+    assert out[6]["error"] == f"line 6 is not UTF-8 text (byte {lines[5].index(0xE9) + 1})"
+    assert out["null"]["error"] == '"answer" is null'
+    assert out["nan"]["error"] == '"answer" must be text, not NaN'
+    assert "None" not in result.stdout and "Traceback" not in result.output
+
+
+def test_a_batch_from_stdin_is_graded_and_a_fifo_is_refused_at_once(
+    run, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    row = json.dumps({"id": "s1", "reference": EVAPORATION, "answer": VAPOUR})
+    piped = run("grade", "--batch", "-", input=row + "\n")
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["id"] == "s1"
+
+    fifo = tmp_path / "answers.jsonl"
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    refused = run("grade", "--batch", fifo)
+    assert refused.exit_code == 2, refused.output
+    assert "answers.jsonl is not a regular file" in refused.stderr
+    assert time.perf_counter() - started < 5
+
+
+def test_an_overlong_line_is_reported_and_the_next_graded(run, tmp_path: Path) -> None:
+    long_answer = json.dumps({"id": "long", "reference": EVAPORATION, "answer": "x " * 1_100_000})
+    last = json.dumps({"id": "last", "reference": EVAPORATION, "answer": VAPOUR})
+    batch = tmp_path / "long.jsonl"
+    batch.write_text(long_answer + "\n" + last + "\n", encoding="utf-8")
+    result = run("grade", "--batch", batch)
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0] == {"id": 1, "error": "line 1 is longer than 2 MB"}
+    assert out[1]["id"] == "last" and "score" in out[1]
+
+
+def test_a_reference_past_20000_words_is_refused_with_the_limit(run, tmp_path: Path) -> None:
+    reference = tmp_path / "book.txt"
+    reference.write_text("water vapour heat " * 6_667 + "end", encoding="utf-8")  # 20,002 words
+    result = run("grade", "--reference", f"@{reference}", "--answer", VAPOUR)
+    assert result.exit_code == 2
+    assert "the reference has 20,002 words; the limit is 20,000" in result.stderr

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import BadInput, LearnplatError
+from ..errors import BadInput
 from . import output
 from .main import app, state
 
 if TYPE_CHECKING:
-    from ..services.teachback import TeachResult
+    from ..services.teachback import TeachBack, TeachResult
     from ..tutors.model import Grade
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -174,7 +173,9 @@ def grade(
     question: Annotated[str | None, typer.Option("--question", help="The question asked.")] = None,
     batch: Annotated[
         Path | None,
-        typer.Option("--batch", help="JSONL: {id, reference, answer, question?} per line."),
+        typer.Option(
+            "--batch", help="JSONL: {id, reference, answer, question?} per line; - for stdin."
+        ),
     ] = None,
     level: LevelFlag = "intermediate",
     as_json: JsonFlag = False,
@@ -182,7 +183,7 @@ def grade(
     """Grade an answer against a reference without storing it (for teachers and scripts).
 
     --batch prints one JSON line per input line: {"id", "score", "components", "feedback", ...};
-    a bad line gets {"id", "error"} and the rest go on.
+    a bad line gets {"id", "error"} and the rest go on (exit status 1 when any line failed).
 
     Examples:
       learnplat grade --reference @ref.txt --answer @student.txt --json
@@ -209,39 +210,28 @@ def grade(
         print_grade(result)
 
 
-def _grade_batch(teachback: Any, batch: Path, level: str) -> None:
-    try:
-        lines = batch.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BadInput(f"cannot read {batch}: {exc.strerror or exc}") from exc
+def _grade_batch(teachback: TeachBack, batch: Path, level: str) -> None:
+    """One JSON line per graded line; exit 1 when any line failed (the others are graded)."""
+    source = Path(batch)
+    lines = teachback.grade_batch(sys.stdin.buffer if str(batch) == "-" else source, level)
+    total = source.stat().st_size if str(batch) != "-" else None
     from rich.progress import Progress
 
+    failed = 0
     with Progress(
         console=output.err, transient=True, disable=not output.err.is_terminal
     ) as progress:
-        task = progress.add_task("grading", total=len(lines))
-        for number, line in enumerate(lines, 1):
-            progress.advance(task)
-            if not line.strip():
-                continue
-            row_id: Any = number
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise BadInput("each line must be a JSON object")
-                row_id = row.get("id", number)
-                result = teachback.grade_only(
-                    str(row.get("reference", "")),
-                    str(row.get("answer", "")),
-                    level=str(row.get("level", level)),
-                    question=row.get("question"),
-                )
-                out: dict[str, Any] = {"id": row_id, **grade_json(result)}
-            except json.JSONDecodeError as exc:
-                out = {"id": row_id, "error": f"line {number} is not JSON: {exc.msg}"}
-            except LearnplatError as exc:
-                out = {"id": row_id, "error": exc.message}
-            output.emit_json_line(out)
+        task = progress.add_task("grading", total=total)
+        for line in lines:
+            progress.update(task, completed=line.position)
+            if line.grade is None:
+                failed += 1
+                output.emit_json_line({"id": line.id, "error": line.error})
+            else:
+                output.emit_json_line({"id": line.id, **grade_json(line.grade)})
+            sys.stdout.flush()
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import BadInput, LearnplatError, NothingToTeach
 from ..tutors.base import Grader
 from ..tutors.grader import build_reference
 from ..tutors.model import Grade, Reference, Source
 from .community import Community, Submission
+from .grading_batch import BatchLine, grade_lines, open_batch
 from .learning import TOPIC_PASSAGES, Learning, parse_level, source_of
 
 MAX_WORDS = 5000
+# A model answer or a chapter: grading time grows with the reference, and 20,000 words (some
+# 40 pages) is past any answer a grader compares with.
+MAX_REFERENCE_WORDS = 20_000
+MAX_QUESTION_WORDS = 1000
 
 
 @dataclass(frozen=True)
@@ -110,9 +117,30 @@ class TeachBack:
         """Grade ``answer`` against a reference text without storing anything (for teachers
         and scripts). Raises BadInput."""
         check_text(answer)
-        if not reference_text.strip():
+        reference_words = len(reference_text.split())
+        if not reference_words:
             raise BadInput("the reference is empty", hint="--reference @model-answer.txt")
+        if reference_words > MAX_REFERENCE_WORDS:
+            raise BadInput(
+                f"the reference has {reference_words:,} words; the limit is "
+                f"{MAX_REFERENCE_WORDS:,}",
+                hint="grade against the part of the text the question is about",
+            )
+        if question is not None and len(question.split()) > MAX_QUESTION_WORDS:
+            raise BadInput(f"the question is longer than {MAX_QUESTION_WORDS:,} words")
         typed_level = parse_level(level)
         source = Source(text=reference_text.strip(), title="Reference")
         reference = build_reference(question or "the question", typed_level, sources=[source])
         return self.grader.grade(reference, answer, typed_level)
+
+    def grade_batch(
+        self, source: Path | BinaryIO, level: str = "intermediate"
+    ) -> Iterator[BatchLine]:
+        """Grade a JSON Lines file (a path, or an open binary stream such as stdin) line by
+        line, without storing anything: one BatchLine per non-blank line, a bad line carrying
+        its error while the rest are graded. Raises BadInput, before the first line, for a
+        bad level or a missing, unreadable or special file."""
+        typed_level = parse_level(level)
+        if isinstance(source, Path):
+            return grade_lines(self, open_batch(source), typed_level, close=True)
+        return grade_lines(self, source, typed_level)
