@@ -21,6 +21,7 @@ _NOT_PLAIN = re.compile(r"[^a-zA-Z ,.;:'’()-]")
 _PLAIN_LENGTH = 20
 _PLAIN_WORD = 4.5  # characters per word, space included
 _PLAIN_SHARE = 0.1
+_OPEN_RELATION = frozenset("=≡≤≥<>→⇒⇔≈≠∝∼")
 _PROSE_SHARE = 0.5  # letters in real words, as a share of all non-space characters
 _NUMBERED_PROSE_SHARE = 0.7
 
@@ -50,6 +51,8 @@ def is_math(text: str) -> bool:
     if characters == 0:
         return False
     letters = sum(map(len, _LETTER_RUN.findall(body)))
+    if body[-1] in _OPEN_RELATION:
+        return True  # "length ψ(ξ) =": the formula goes on below
     if letters >= characters * _NUMBERED_PROSE_SHARE:
         return False
     if letters < characters * _PROSE_SHARE:

@@ -28,6 +28,7 @@ _GENERIC_TITLES = frozenset(
     "acknowledgments|index|references|bibliography|appendix|summary|overview".split("|")
 )
 _MAX_TITLE_WORDS = 15
+_GLUED_NUMBER = re.compile(r"^\d{1,3}(?=[A-Z][a-z])")
 
 
 @dataclass
@@ -237,5 +238,7 @@ def guess_title(pages: list[list[Line]], style: Style) -> str:
         ):
             parts.append(lines[position + len(parts)])
         title = squash(" ".join(line.text for line in parts))
+        # A number glued to the front is a lecture or slide number: "7Covering maps".
+        title = _GLUED_NUMBER.sub("", title)
         return without_footnote_mark(title, first.size, lines)
     return ""
