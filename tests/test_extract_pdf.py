@@ -225,3 +225,8 @@ def test_real_slides_have_no_navigation_bar_and_titles_for_headings() -> None:
     assert not any("Coding Time!" in text and "Schnorr" in text for text in texts(deck))
     titled = [unit for unit in deck.units if unit.blocks[0].is_heading]
     assert len(titled) >= len(deck.units) - 2
+    pages = {unit.number: unit for unit in deck.units}
+    # Slide 3 only announces the "Introduction" section: it heads slide 4, it is no page of its
+    # own; slide 2 is the "Plan" of the sections.
+    assert 2 not in pages and 3 not in pages
+    assert pages[4].heading_path == ("Introduction", "Recap on Interactive Proofs")

@@ -21,6 +21,8 @@ _NOT_PLAIN = re.compile(r"[^a-zA-Z ,.;:'’()-]")
 _PLAIN_LENGTH = 20
 _PLAIN_WORD = 4.5  # characters per word, space included
 _PLAIN_SHARE = 0.1
+_GREEK = re.compile("[\u0370-\u03ff]")
+_LATIN = re.compile("[A-Za-z]")
 _OPEN_RELATION = frozenset("=≡≤≥<>→⇒⇔≈≠∝∼")
 _PROSE_SHARE = 0.5  # letters in real words, as a share of all non-space characters
 _NUMBERED_PROSE_SHARE = 0.7
@@ -50,7 +52,11 @@ def is_math(text: str) -> bool:
     characters = len(body) - body.count(" ")
     if characters == 0:
         return False
-    letters = sum(map(len, _LETTER_RUN.findall(body)))
+    runs = _LETTER_RUN.findall(body)
+    if not body.isascii():
+        # Greek letters inside a Latin run ("gαL", "ωα") are symbols, not a word.
+        runs = [run for run in runs if not (_GREEK.search(run) and _LATIN.search(run))]
+    letters = sum(map(len, runs))
     if body[-1] in _OPEN_RELATION:
         return True  # "length ψ(ξ) =": the formula goes on below
     if letters >= characters * _NUMBERED_PROSE_SHARE:

@@ -137,6 +137,7 @@ class PageReader:
             if (
                 not line.mono
                 and line.text[0] not in _BULLETS
+                and not is_list_item(line.text)
                 and (line.math or is_math(line.text))
                 and not self._tail(line)
             ):

@@ -80,7 +80,9 @@ def build_document(source: PdfSource) -> PdfDocument:
         if index in skipped:
             continue
         blocks = PageReader(lines, style, headings, marks.get(index)).blocks()
-        if blocks:
+        # A page of headings alone (a part title, a section-divider slide) teaches nothing;
+        # its headings still head the pages after it.
+        if any(not block.is_heading for block in blocks):
             units.append(Unit(index + 1, blocks, labels[index]))
     if deck:
         units = _without_build_steps(units)
