@@ -190,3 +190,106 @@ def test_learn_refuses_a_bad_out_path_before_adding_the_notes(run, tmp_path: Pat
     result = run("learn", "--file", SAMPLE_MD, "--out", tmp_path / out)
     assert result.exit_code == 2 and "cannot write" in result.stderr
     assert json.loads(run("docs", "list", "--json").stdout) == []  # nothing was added
+
+
+# Batches, special files, a full disk, numbers past 64 bits (issue 11 §3) -----------------------
+
+TOO_LARGE = "99999999999999999999"
+
+
+def test_ingest_gives_every_file_its_line_past_bad_names_and_special_files(
+    run, docs_dir: Path
+) -> None:
+    import os
+
+    fifo = docs_dir / "pipe.txt"
+    os.mkfifo(fifo)
+    folder = docs_dir / "folder"
+    folder.mkdir()
+    odd = os.fsdecode(bytes(docs_dir) + b"/caf\xe9.txt")  # a name that is not UTF-8
+    Path(odd).write_text("Notes on enzymes and the catalysts of the cell.\n", encoding="utf-8")
+    last = corpus.write_text(docs_dir / "last.md", "# Last\n\nChloroplasts hold chlorophyll.\n")
+    result = run("ingest", SAMPLE_MD, fifo, folder, odd, last, "--json")
+    assert result.exit_code == 1, result.output
+    items = json.loads(result.stdout)
+    assert [item["status"] for item in items] == ["added", "failed", "failed", "added", "added"]
+    assert items[1]["error"]["message"].startswith("pipe.txt is not a regular file")
+    assert items[2]["error"]["message"].endswith("folder is a directory")
+    assert "Traceback" not in result.output
+
+
+def test_a_database_on_a_full_disk_says_the_disk_is_full(run, isolated_home: Path) -> None:
+    # /dev/full answers every write with the kernel's ENOSPC, as a full disk does.
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "learnplat.db").symlink_to("/dev/full")
+    result = run("docs", "list")
+    assert result.exit_code == 1
+    assert f"the disk is full: no room left to write to {isolated_home}" in result.stderr
+    assert "is it a learnplat database" not in result.stderr and "unexpected" not in result.stderr
+
+
+def test_doctor_reports_the_free_space_of_the_data_dir(run, isolated_home: Path) -> None:
+    import shutil
+
+    result = run("doctor", "--json")
+    disk = {check["name"]: check for check in json.loads(result.stdout)}["disk"]
+    free_gb = shutil.disk_usage(isolated_home.parent).free / 1e9
+    assert disk["status"] == "ok"
+    shown, rest = disk["detail"].split(" GB free of ", 1)
+    assert abs(float(shown.replace(",", "")) - free_gb) < 0.5  # other processes write meanwhile
+    assert rest.endswith(f"GB on {isolated_home.parent}")
+
+
+def test_doctor_warns_when_free_space_is_below_its_mark(
+    run, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from learnplat.services import doctor
+
+    # The real free space, against a mark set above it.
+    monkeypatch.setattr(doctor, "WARN_FREE_BYTES", shutil.disk_usage("/").free * 2 + 10**12)
+    result = run("doctor", "--json")
+    disk = {check["name"]: check for check in json.loads(result.stdout)}["disk"]
+    assert disk["status"] == "warn" and "GB free" in disk["detail"]
+    assert "ingest and lessons may fail" in disk["detail"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("upvote", TOO_LARGE),
+        ("unvote", TOO_LARGE),
+        ("docs", "show", TOO_LARGE),
+        ("docs", "remove", TOO_LARGE, "--yes"),
+        ("teach", "--regrade", TOO_LARGE),
+        ("search", "chlorophyll", "--doc", TOO_LARGE),
+        ("learn", "--doc", TOO_LARGE),
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_a_number_past_64_bits_is_bad_input(run, args: tuple[str, ...]) -> None:
+    run("ingest", SAMPLE_MD)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "that number is too large" in result.stderr
+    assert "unexpected" not in result.stderr and "Traceback" not in result.output
+
+
+def test_a_full_disk_anywhere_else_is_said_plainly_not_as_unexpected(
+    run, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
+    from learnplat.services.library import Library
+
+    def documents_on_a_full_disk(self: Library) -> list:
+        # A write no service expected to fail, made to hit the kernel's ENOSPC for real.
+        with open("/dev/full", "w") as full:
+            full.write("x")
+        return []
+
+    monkeypatch.setattr(Library, "documents", documents_on_a_full_disk)
+    result = run("docs", "list")
+    assert result.exit_code == 1
+    # The error names no file: the data dir is where learnplat writes.
+    assert f"the disk is full: no room left to write to {isolated_home}" in result.stderr
+    assert "unexpected" not in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
 from typing import Literal
 
 StatusKind = Literal["auth", "throttled", "validation", "unavailable"]
@@ -48,6 +50,42 @@ class ConfigError(BadInput):
 
 class StoreError(LearnplatError):
     """The database cannot be opened or migrated."""
+
+
+class DiskFull(LearnplatError):
+    """The disk (or quota) holding the data dir has no room left to write (exit code 1)."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        super().__init__(
+            f"the disk is full: no room left to write to {data_dir}",
+            hint="free some space on that disk (`df -h` shows it) and try again",
+        )
+
+
+# SQLite says "database or disk is full" with this code; the OS says ENOSPC, or EDQUOT when a
+# quota is used up.
+SQLITE_FULL = 13
+_FULL_ERRNOS = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (an OSError or a sqlite3 error) says that the disk is full."""
+    if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == SQLITE_FULL
+
+
+# SQLite stores integers in 64 bits: a larger number cannot be an id of anything stored.
+MAX_ID = 2**63 - 1
+
+
+def number_too_large() -> BadInput:
+    """The error for a number given by the user that no database row can carry."""
+    return BadInput(
+        f"that number is too large: ids and counts go up to {MAX_ID:,}",
+        hint="`learnplat docs list` and `learnplat community` show the ids",
+    )
 
 
 class NothingToTeach(LearnplatError):

@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from .. import __version__
-from ..errors import LearnplatError
+from ..errors import DiskFull, LearnplatError, is_disk_full
 from ..services.safe_text import safe_text
 from ..settings import OPTIONS, Settings, load_settings
 from . import output
@@ -41,6 +41,11 @@ class LearnplatGroup(TyperGroup):
         except (typer.Exit, typer.Abort):  # --help, exit codes
             raise
         except Exception as exc:  # a bug: keep the traceback in the log, not on the terminal
+            if is_disk_full(exc):  # a write the services did not expect to fail
+                where = getattr(exc, "filename", None)
+                full = DiskFull(Path(where).parent if where else ctx.obj.settings.data_dir)
+                output.error(full.message, full.hint)
+                raise SystemExit(full.exit_code) from None
             logging.getLogger("learnplat").exception("unexpected error")
             output.error(
                 f"unexpected error: {exc.__class__.__name__}: {exc}",

@@ -1,9 +1,10 @@
-"""Health checks for `learnplat doctor`: data dir, database, config, provider, speech, PDF
-engines, challenge bank, the grader's semantic tier."""
+"""Health checks for `learnplat doctor`: data dir, free space, database, config, provider,
+speech, PDF engines, challenge bank, the grader's semantic tier."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -17,6 +18,10 @@ from ..store.database import Database
 from ..store.migrations import MIGRATIONS, schema_version
 
 Status = Literal["ok", "warn", "fail"]
+# Free space on the data dir's disk: below the first, ingests (originals, passages) and audio
+# may not fit; below the second, even the database's next transaction may not.
+WARN_FREE_BYTES = 500 * 1000**2
+FAIL_FREE_BYTES = 20 * 1000**2
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,23 @@ def _data_dir(settings: Settings) -> Check:
         return Check("data dir", "fail", f"{data_dir} is not writable")
     state = "" if data_dir.exists() else " (created on first use)"
     return Check("data dir", "ok", f"{data_dir}{state}")
+
+
+def _disk(settings: Settings) -> Check:
+    """Free space on the disk that holds the data dir (or would, before it is made)."""
+    where = settings.data_dir
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    try:
+        usage = shutil.disk_usage(where)
+    except OSError as exc:
+        return Check("disk", "warn", f"cannot tell the free space of {where}: {exc.strerror}")
+    detail = f"{usage.free / 1e9:,.1f} GB free of {usage.total / 1e9:,.1f} GB on {where}"
+    if usage.free < FAIL_FREE_BYTES:
+        return Check("disk", "fail", f"{detail}: the disk is full; free some space")
+    if usage.free < WARN_FREE_BYTES:
+        return Check("disk", "warn", f"{detail}: ingest and lessons may fail for lack of room")
+    return Check("disk", "ok", detail)
 
 
 def _database(settings: Settings) -> Check:
@@ -227,6 +249,7 @@ def run_checks(settings: Settings) -> list[Check]:
     return [
         Check("profile", "ok", f"{settings.user} (from {settings.sources.get('user', 'default')})"),
         _data_dir(settings),
+        _disk(settings),
         _database(settings),
         _config(settings),
         _provider(settings),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..errors import StoreError
+from ..errors import DiskFull, StoreError, is_disk_full, number_too_large
 from .migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -38,11 +38,15 @@ class Database:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             migrate(self.db)
         except sqlite3.DatabaseError as exc:
+            if is_disk_full(exc):
+                raise DiskFull(path.parent) from exc
             raise StoreError(
                 f"cannot open the database {path}: {exc}",
                 hint="is it a learnplat database? `learnplat doctor` checks it",
             ) from exc
         except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFull(path.parent) from exc
             raise StoreError(f"cannot create the data dir {path.parent}: {exc.strerror}") from exc
 
     @property
@@ -51,16 +55,31 @@ class Database:
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
-        """A transaction (a savepoint when nested) holding the lock; rolls back on any error."""
-        with self.lock, self.db.atomic():
+        """A transaction (a savepoint when nested) holding the lock; rolls back on any error.
+        Raises DiskFull, and BadInput for a number past 64 bits."""
+        with self.lock, self._users_errors(), self.db.atomic():
             yield self.conn
 
     def rows(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
-        """Run a read query under the lock and return its rows (``sqlite3.Row``)."""
-        with self.lock:
+        """Run a read query under the lock and return its rows (``sqlite3.Row``).
+        Raises BadInput for a number past 64 bits."""
+        with self.lock, self._users_errors():
             cursor = self.conn.cursor()
             cursor.row_factory = sqlite3.Row
             return cursor.execute(sql, params).fetchall()
+
+    @contextmanager
+    def _users_errors(self) -> Iterator[None]:
+        """The errors of every query that are the user's to fix, said plainly: a full disk, and
+        a number too large for a 64-bit integer (an id typed by hand), checked here once."""
+        try:
+            yield
+        except OverflowError as exc:
+            raise number_too_large() from exc
+        except sqlite3.OperationalError as exc:
+            if is_disk_full(exc):
+                raise DiskFull(self.path.parent) from exc
+            raise
 
     def integrity_ok(self) -> bool:
         with self.lock:
