@@ -322,3 +322,85 @@ def test_prose_and_headings_are_chunked_as_before() -> None:
         ("Intro > Next", 200),
         ("Intro > Next", 300),
     ]
+
+
+def test_an_unexpected_error_in_one_file_fails_that_file_and_the_rest_are_ingested(
+    platform: Platform, docs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import learnplat.services.library as library_module
+
+    real_extract = library_module.extract
+
+    def extract(data: bytes, name: str, **options: object):
+        # Stands in for a bug in a reader, as a real PDF once raised from zip() mid-batch.
+        if name == "broken.md":
+            raise ValueError("zip() argument 2 is longer than argument 1")
+        return real_extract(data, name, **options)
+
+    monkeypatch.setattr(library_module, "extract", extract)
+    first = corpus.write_text(docs_dir / "first.md", "# First\n\nMitochondria make ATP.\n")
+    broken = corpus.write_text(docs_dir / "broken.md", "# Broken\n\nNever read.\n")
+    last = corpus.write_text(docs_dir / "last.md", "# Last\n\nChloroplasts hold chlorophyll.\n")
+    results = platform.library.ingest_many([first, broken, last])
+    assert [result.status for result in results] == ["added", "failed", "added"]
+    error = results[1].error
+    assert error is not None and error.message == (
+        "broken.md could not be ingested: unexpected ValueError: "
+        "zip() argument 2 is longer than argument 1"
+    )
+    assert [doc.filename for doc in platform.library.documents()] == ["first.md", "last.md"]
+    log = (platform.settings.data_dir / "logs" / "learnplat.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "in extract" in log  # for the bug report
+
+
+def test_a_fifo_is_refused_at_once_and_the_next_file_ingested(
+    platform: Platform, docs_dir: Path
+) -> None:
+    import time
+
+    fifo = docs_dir / "f.txt"
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    results = platform.library.ingest_many([fifo, SAMPLE_MD])
+    assert time.perf_counter() - started < 10  # opening a FIFO blocked until a writer came
+    assert [result.status for result in results] == ["failed", "added"]
+    assert results[0].error is not None
+    assert results[0].error.message == "f.txt is not a regular file (a pipe, socket or device)"
+
+
+def test_a_full_disk_while_keeping_the_original_says_so_and_keeps_nothing(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_on_a_full_disk(**options: object) -> tuple[int, str]:
+        # The file is made where ingest asks, but written to /dev/full, where every write
+        # fails with the kernel's own ENOSPC.
+        fd, name = real_mkstemp(**options)  # type: ignore[call-overload]
+        os.close(fd)
+        return os.open("/dev/full", os.O_WRONLY), name
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_on_a_full_disk)
+    results = platform.library.ingest_many([SAMPLE_MD])
+    assert results[0].status == "failed" and results[0].error is not None
+    message = results[0].error.message
+    assert message == f"the disk is full: no room left to write to {platform.settings.data_dir}"
+    assert platform.library.documents() == []
+    assert not [p for p in (platform.settings.data_dir / "originals").rglob("*") if p.is_file()]
+
+
+def test_a_full_database_says_the_disk_is_full_and_a_later_ingest_works(
+    platform: Platform, docs_dir: Path
+) -> None:
+    # SQLite's own SQLITE_FULL, as when the disk fills: the database may not grow a page.
+    pages = platform.database.conn.execute("PRAGMA page_count").fetchone()[0]
+    platform.database.conn.execute(f"PRAGMA max_page_count = {pages}")
+    big = corpus.write_text(docs_dir / "big.md", "# Big\n\n" + "Enzymes speed reactions. " * 4000)
+    result = platform.library.ingest_many([big])[0]
+    assert result.status == "failed" and result.error is not None
+    assert result.error.message.startswith("the disk is full")
+    assert platform.library.documents() == []
+    platform.database.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert platform.library.ingest(big).status == "added"

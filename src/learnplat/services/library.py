@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from ..errors import BadInput, DocumentError, LearnplatError, NotFound
+from ..errors import BadInput, DiskFull, DocumentError, LearnplatError, NotFound, is_disk_full
 from ..store.library import LibraryStore, now_iso
 from .extract import extract
 from .extract.cleanup import compress_ranges
@@ -23,6 +24,7 @@ from .safe_text import safe_text
 from .search import build_match, split_snippet
 
 IngestStatus = Literal["added", "duplicate", "failed"]
+log = logging.getLogger("learnplat.library")
 
 
 @dataclass(frozen=True)
@@ -297,10 +299,22 @@ class Library:
                 result = self.ingest(source, password=password)
             except LearnplatError as exc:
                 result = IngestResult(source, "failed", error=exc)
+            except Exception as exc:  # a bug in reading one file must not cost the others
+                result = IngestResult(source, "failed", error=self._unexpected(source, exc))
             results.append(result)
             if on_progress:
                 on_progress(IngestProgress(index, len(sources), source, result))
         return results
+
+    def _unexpected(self, source: Path, exc: Exception) -> LearnplatError:
+        if is_disk_full(exc):
+            return DiskFull(self.data_dir)
+        log.error("ingesting %s failed", source, exc_info=exc)
+        return LearnplatError(
+            f"{source.name} could not be ingested: unexpected {exc.__class__.__name__}: {exc}",
+            hint="a bug: the traceback is in the log file (`learnplat doctor` shows the data "
+            "dir); other files are not affected",
+        )
 
     # reading -------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
