@@ -22,7 +22,7 @@ from learnplat.cli import app
 from tests.test_game import NOTES
 from tests.test_terminal_safety import CLEAR, MARKUP, OSC8, OSC52, UNSAFE
 
-EXAMPLES_PER_COMMAND = 12  # 300 runs in all (25 commands), about 40 s on two cores
+EXAMPLES_PER_COMMAND = 10  # 250 runs in all (25 commands): 25-45 s on two cores
 # The full-screen app has its own Pilot tests; --play would sound through the speakers, and
 # --provider/--data-dir would reach a network service or a folder outside the test's.
 SKIPPED_COMMANDS = {("tui",)}
@@ -175,6 +175,56 @@ def test_every_command_enumerated_from_the_app() -> None:
         assert expected in names
 
 
+def run_hostile(world: dict[str, object], command: Command, draw: st.DrawFn) -> Outcome:
+    """Run ``command`` once with hostile arguments drawn by ``draw``, as a random profile."""
+    runner: CliRunner = world["runner"]  # type: ignore[assignment]
+    paths: list[Path] = world["paths"]  # type: ignore[assignment]
+    user = draw(st.sampled_from(["ana", "ana", "ana", "bo", OSC52]))
+    args = ["--user", user, *command.path, *arguments(command, draw, paths)]
+    # One connection across the call: data_version moves only when another connection commits.
+    conn = sqlite3.connect(world["db"])  # type: ignore[arg-type]
+    try:
+        before = conn.execute("PRAGMA data_version").fetchone()[0]
+        result = runner.invoke(app, args, input="")
+        after = conn.execute("PRAGMA data_version").fetchone()[0]
+    finally:
+        conn.close()
+    crash = result.exception if not isinstance(result.exception, SystemExit) else None
+    return Outcome(args, result.exit_code, crash, result.stdout, result.stderr, before != after)
+
+
+@dataclass
+class Outcome:
+    """One run: what was typed, and what came of it."""
+
+    args: list[str]
+    exit_code: int
+    crash: BaseException | None  # an exception that escaped the CLI: a traceback
+    stdout: str
+    stderr: str
+    library_changed: bool
+
+    def problems(self) -> list[str]:
+        """Each kind of thing wrong with the run ("unexpected error" is a bug the CLI caught)."""
+        printed = self.stdout + self.stderr
+        found = []
+        if self.crash is not None or "Traceback" in printed:
+            found.append("traceback")
+        if self.exit_code not in (0, 1, 2):
+            found.append("exit code")
+        if UNSAFE.search(printed):
+            found.append("control printed")
+        if self.exit_code == 2 and self.library_changed:
+            found.append("refused input changed the library")
+        if "unexpected error" in self.stderr:
+            found.append("unexpected error")
+        return found
+
+
+# Reported by bench/fuzz_census.py but not failed on here: huge ids and the like are issue 11 §3.
+NOT_FAILED = {"unexpected error"}
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda command: " ".join(command.path))
 @settings(
     max_examples=EXAMPLES_PER_COMMAND,
@@ -188,26 +238,9 @@ def test_every_command_enumerated_from_the_app() -> None:
 def test_hostile_arguments_never_crash_print_controls_or_change_the_library(
     world: dict[str, object], command: Command, data: st.DataObject
 ) -> None:
-    runner: CliRunner = world["runner"]  # type: ignore[assignment]
-    paths: list[Path] = world["paths"]  # type: ignore[assignment]
-    user = data.draw(st.sampled_from(["ana", "ana", "ana", "bo", OSC52]), label="user")
-    args = ["--user", user, *command.path, *data.draw(st.composite(
-        lambda draw: arguments(command, draw, paths))(), label="args")]
-    # One connection across the call: data_version moves only when another connection commits.
-    conn = sqlite3.connect(world["db"])  # type: ignore[arg-type]
-    try:
-        before = conn.execute("PRAGMA data_version").fetchone()[0]
-        result = runner.invoke(app, args, input="")
-        after = conn.execute("PRAGMA data_version").fetchone()[0]
-    finally:
-        conn.close()
-    shown = f"{args!r} exited {result.exit_code}:\n{result.stderr[-600:]}"
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"traceback from {shown}") from result.exception
-    assert result.exit_code in (0, 1, 2), shown
-    for stream in (result.stdout, result.stderr):
-        found = UNSAFE.search(stream)
-        assert found is None, f"{found.group()!r} printed by {shown}"
-        assert "Traceback" not in stream, shown
-    if result.exit_code == 2:
-        assert before == after, f"a refused input changed the library: {shown}"
+    outcome = run_hostile(world, command, data.draw)
+    failures = [kind for kind in outcome.problems() if kind not in NOT_FAILED]
+    shown = f"{outcome.args!r} exited {outcome.exit_code}:\n{outcome.stderr[-600:]}"
+    if outcome.crash is not None:
+        raise AssertionError(f"traceback from {shown}") from outcome.crash
+    assert not failures, f"{', '.join(failures)}: {shown}\n{outcome.stdout[-600:]}"
