@@ -69,23 +69,32 @@ def make_pdf(
     *,
     title: str | None = PDF_TITLE,
     body_size: float = 11,
+    page_labels: tuple[str, int] | None = None,
 ) -> Path:
     """Write a PDF with one page per entry of ``pages`` (default: a small textbook) and return it.
 
-    A page whose heading is None and body is empty is left without any text.
+    A page whose heading is None and body is empty is left without any text. ``page_labels``
+    ("D" decimal or "r" roman, first number) labels the pages as a book prints them.
     """
-    _build_pdf(pages, title, body_size).output(str(path))
+    _build_pdf(pages, title, body_size, page_labels).output(str(path))
     return path
 
 
-def _build_pdf(pages: Sequence[Page] | None, title: str | None, body_size: float = 11) -> FPDF:
+def _build_pdf(
+    pages: Sequence[Page] | None,
+    title: str | None,
+    body_size: float = 11,
+    page_labels: tuple[str, int] | None = None,
+) -> FPDF:
     pdf = FPDF(format="A4")
     # A fixed date keeps the output byte-identical between runs.
     pdf.set_creation_date(_FIXED_DATE)
     if title:
         pdf.set_title(title)
-    for heading, body in pages if pages is not None else DEFAULT_PAGES:
+    for number, (heading, body) in enumerate(pages if pages is not None else DEFAULT_PAGES):
         pdf.add_page()
+        if page_labels is not None and number == 0:
+            pdf.set_page_label(label_style=page_labels[0], label_start=page_labels[1])
         _draw_page(pdf, heading, body, body_size)
     return pdf
 

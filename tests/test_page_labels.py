@@ -85,3 +85,35 @@ def migrate_up_to(db, last: int) -> None:
         migrate(db)
     finally:
         migrations.MIGRATIONS = every
+
+
+def test_a_question_from_notes_cites_the_printed_page(platform: Platform, docs_dir: Path) -> None:
+    import random
+
+    from learnplat.services.game import Game
+    from learnplat.store.library import LibraryStore
+    from tests.test_game import NOTES
+
+    paragraphs = [part for part in NOTES.split("\n\n") if not part.startswith("#")]
+    pdf = corpus.make_pdf(
+        docs_dir / "tectonics.pdf",
+        [(None, paragraph.replace("\n", " ")) for paragraph in paragraphs],
+        title="Plate tectonics",
+        page_labels=("D", 40),
+    )
+    book = platform.library.ingest(pdf).document
+    assert book is not None
+    LibraryStore(platform.database).ensure_user("ana")
+    game = Game(
+        platform.game.store,
+        platform.library,
+        platform.learning.tutor,
+        "ana",
+        rng=random.Random(1),
+    )
+    assert game.question_set(book.id).kept > 0
+    served = game.next(doc_id=book.id)
+    assert served.source is not None and served.source.page is not None
+    printed = str(served.source.page + 39)
+    assert served.source.page_label == printed
+    assert served.source.label == f"Plate tectonics, p. {printed}, PDF page {served.source.page}"

@@ -55,7 +55,9 @@ def question_source(row: sqlite3.Row) -> QuestionSource | None:
         printed = None
     mark = page_mark(row["unit_name"], page, printed) if page else ""
     label = row["source_title"] + (f", {mark}" if mark else "")
-    return QuestionSource(row["source_title"], row["document_id"], page, row["unit_name"], label)
+    return QuestionSource(
+        row["source_title"], row["document_id"], page, row["unit_name"], label, printed
+    )
 
 
 def resolve_answer(given: str | None, options: Sequence[str]) -> str | None:

@@ -19,6 +19,7 @@ class QuestionSource:
     page: int | None
     unit_name: str
     label: str
+    page_label: str | None = None  # the printed page number, where it differs from ``page``
 
 
 @dataclass(frozen=True)
