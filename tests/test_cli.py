@@ -293,3 +293,17 @@ def test_a_full_disk_anywhere_else_is_said_plainly_not_as_unexpected(
     # The error names no file: the data dir is where learnplat writes.
     assert f"the disk is full: no room left to write to {isolated_home}" in result.stderr
     assert "unexpected" not in result.stderr
+
+
+def test_a_pasted_page_as_a_question_is_refused_before_any_search(run) -> None:
+    import time
+
+    run("ingest", SAMPLE_MD)
+    page = " ".join(f"chlorophyll{n} light{n}" for n in range(2500))  # about 35 KB
+    started = time.perf_counter()
+    result = run("ask", page)
+    assert result.exit_code == 2, result.output
+    assert f"the question is {len(page):,} characters long; the limit is 1,000" in result.stderr
+    assert time.perf_counter() - started < 5  # it took 8 s on a real library, 27 s on a larger
+    searched = run("search", page)
+    assert searched.exit_code == 2 and "the limit is 1,000" in searched.stderr

@@ -404,3 +404,17 @@ def test_a_full_database_says_the_disk_is_full_and_a_later_ingest_works(
     assert platform.library.documents() == []
     platform.database.conn.execute("PRAGMA max_page_count = 1073741823")
     assert platform.library.ingest(big).status == "added"
+
+
+def test_a_query_past_1000_characters_or_64_words_is_refused_with_the_limit(
+    platform: Platform,
+) -> None:
+    platform.library.ingest(SAMPLE_MD)
+    words = [f"term{n}" for n in range(200)]
+    with pytest.raises(BadInput, match="the query is 1,001 characters long; the limit is 1,000"):
+        platform.library.search("chlorophyll " + "x" * 989)
+    with pytest.raises(BadInput, match="the query has 65 words to look for; the limit is 64"):
+        platform.library.search(" ".join(words[:65]))
+    # At the limits it searches; stopwords and repeats are not words to look for.
+    assert platform.library.search(" ".join(["chlorophyll", *words[:63]]))
+    assert platform.library.search("the chlorophyll of the " * 40)

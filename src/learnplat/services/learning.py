@@ -23,6 +23,7 @@ from ..tutors.offline.question import Question, carried_by, focus_phrases, read_
 from ..tutors.render import lesson_markdown
 from .lesson_cache import hash_sources
 from .library import Library, Passage
+from .search import check_query
 from .topic_store import TopicStoreError
 
 if TYPE_CHECKING:
@@ -208,6 +209,7 @@ class Learning:
         question = question.strip()
         if not question:
             raise BadInput("the question is empty", hint='learnplat ask "what does RuBisCO do?"')
+        check_query(question, "the question")  # before the searches an answer runs
         record = self.topics.find(topic) if topic else None
         read = read_question(question)
         if record is None:

@@ -19,17 +19,18 @@ STOPWORDS = frozenset(
     the their there these this to was were what when where which who whom why will with you your
     explain tell describe define""".split()
 )
+# What a learner types is a few words or a question; a pasted page is neither, and the cost of
+# a search (and of an answer, which runs several) grows with every word looked for.
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_TERMS = 64
 
 
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def build_match(query: str) -> list[str]:
-    """FTS5 MATCH expressions to try in order: all terms, then (with several terms) any term.
-
-    Raises BadInput when the query holds no word to search for.
-    """
+def _terms(query: str) -> list[str]:
+    """The query's words and phrases, quoted for FTS5; stopwords dropped when others remain."""
     terms: list[str] = []
     stop: set[str] = set()
     for phrase, word, star in _TERM.findall(query):
@@ -44,6 +45,32 @@ def build_match(query: str) -> list[str]:
                 stop.add(terms[-1])
     if len(stop) < len(terms):
         terms = [term for term in terms if term not in stop]
+    return terms
+
+
+def check_query(query: str, what: str = "the query") -> None:
+    """Raises BadInput when ``query`` is longer than 1,000 characters or holds more than 64
+    different words to look for."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise BadInput(
+            f"{what} is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}",
+            hint="use the few words that matter most",
+        )
+    count = len(set(_terms(query)))
+    if count > MAX_QUERY_TERMS:
+        raise BadInput(
+            f"{what} has {count} words to look for; the limit is {MAX_QUERY_TERMS}",
+            hint="use the few words that matter most",
+        )
+
+
+def build_match(query: str) -> list[str]:
+    """FTS5 MATCH expressions to try in order: all terms, then (with several terms) any term.
+
+    Raises BadInput when the query holds no word to search for, or is too long (check_query).
+    """
+    check_query(query)
+    terms = _terms(query)
     if not terms:
         raise BadInput(
             f"nothing to search for in {query!r}",
