@@ -1,57 +1,58 @@
-"""Contradictions that can be told reliably: a learner sentence aligned with a reference
-sentence (by shared words, or by meaning) that says the opposite word about the same thing,
-or gives a year the reference does not."""
+"""Contradictions: a learner's claim set against the reference claim it restates (aligned by
+shared words and, with the semantic tier, by meaning) when the two differ by a negation, an
+opposite word, a rival term in its place, another number or two swapped terms, and no other
+reference claim backs the learner's; or a year the reference does not give."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ...citations import page_mark
 from ..offline.text import stem, tokens
+from .claims import Claim, Overlap, difference, overlap, read_claim, sentence_claims
 from .meaning import Meaning
+from .opposites import opposed
 from .prepared import Prepared
+from .style import has_example
 from .submission import Submission
 from .words import is_content, root
 
 MIN_SHARED = 3
 ALIGNED_SHARE = 0.5
 REACH = 3
-_OPPOSITES = (
-    ("increase increases increased increasing", "decrease decreases decreased decreasing"),
-    ("rise rises rising rose risen", "fall falls falling fell fallen"),
-    ("more", "less fewer"),
-    ("higher", "lower"),
-    ("raise raises raised raising", "lower lowers lowered lowering cut cuts"),
-    ("gain gains gained", "lose loses lost"),
-    ("absorb absorbs absorbed absorbing", "release releases released releasing"),
-    ("bigger larger greater", "smaller"),
-    ("faster quicker", "slower"),
-    ("positive", "negative"),
-    ("before", "after"),
-    ("always", "never"),
-    ("inside", "outside"),
-    ("left", "right"),
-    ("sorted ordered", "unsorted unordered"),
-    ("surplus surpluses", "shortage shortages"),
-    ("cheaper", "dearer"),
-    ("minimum", "maximum"),
-)
-_PAIRS = tuple(
-    (frozenset(a.split()), frozenset(b.split()))
-    for pair in _OPPOSITES
-    for a, b in (pair, pair[::-1])
-)
+# A reference claim that says nearly all of the learner's claim without a conflict backs it.
+BACKED_SHARE = 0.7
+CANDIDATES = 8
+# A contradiction of a key idea weighs fully; one of a side remark in the passages, less.
+KEY_WEIGHT = 1.0
+SIDE_WEIGHT = 0.6
+KEY_IDEA_SHARE = 0.6
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
+# Two terms the reference names side by side ("rhythm and melody", "hiding or binding",
+# "fermions vs bosons", "the drum, the pipe") are alternatives a learner can mix up.
+_SIDE_BY_SIDE = re.compile(
+    r"(?:([A-Za-z][\w'-]*)\s+)?([A-Za-z][\w'-]*)\s*"
+    r"(?:,\s*(?:and|or)?|/|\band\b|\bor\b|\bnor\b|\bvs\.?|\bversus\b)"
+    r"\s*(?:(?:the|a|an|either|neither|both)\s+)?(?=([A-Za-z][\w'-]*)(?:\s+([A-Za-z][\w'-]*))?)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class Contradiction:
-    """A learner sentence (its index and text) and the reference sentence it contradicts."""
+    """A learner sentence (its index and text), the reference sentence it contradicts, what
+    differs ("opposite", "negation", "term", "number", "swap", "year"), how much it weighs
+    (1 for a key idea) and where the reference says it ("p. 4", or "")."""
 
     index: int
     sentence: str
     reference: str
+    kind: str = "opposite"
+    weight: float = KEY_WEIGHT
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,68 @@ class Alignment:
     loose: tuple[int, ...]
 
 
-def align(
-    prepared: Prepared, roots: set[str], by_meaning: Sequence[int] = ()
-) -> Alignment:
+@dataclass(frozen=True, eq=False)
+class ReferenceClaims:
+    """The reference's claims, which claims use each root, which sentences each root is in,
+    and the sentences that state a key idea."""
+
+    claims: tuple[Claim, ...]
+    by_root: dict[str, tuple[int, ...]]
+    side_by_side: frozenset[frozenset[str]]
+    key_sentences: frozenset[int]
+    numbers: frozenset[str]
+
+    def rivals(self, mine: str, theirs: str) -> bool:
+        """Whether the reference sets root ``mine`` against root ``theirs``: opposites, or two
+        terms it names side by side."""
+        return opposed(mine, theirs) or frozenset((mine, theirs)) in self.side_by_side
+
+
+@lru_cache(maxsize=16)
+def reference_claims(prepared: Prepared) -> ReferenceClaims:
+    claims = tuple(
+        claim
+        for index, sentence in enumerate(prepared.sentences)
+        for claim in sentence_claims(sentence, index)
+    )
+    by_root: dict[str, list[int]] = {}
+    for number, claim in enumerate(claims):
+        for word in claim.root_set:
+            by_root.setdefault(word, []).append(number)
+    side_by_side = {
+        pair
+        for sentence in (prepared.reference.topic, *prepared.sentences)
+        for found in _SIDE_BY_SIDE.findall(sentence)
+        for pair in _pairs(*found)
+    }
+    idea_roots = [frozenset(profile.words) for profile in prepared.ideas]
+    key = frozenset(
+        index
+        for index, roots in enumerate(prepared.sentence_sets)
+        if roots and any(len(roots & idea) >= KEY_IDEA_SHARE * len(roots) for idea in idea_roots)
+    )
+    return ReferenceClaims(
+        claims,
+        {word: tuple(numbers) for word, numbers in by_root.items()},
+        frozenset(pair for pair in side_by_side if len(pair) == 2),
+        key,
+        frozenset(value for claim in claims for value, _ in claim.numbers),
+    )
+
+
+def _pairs(before: str, last: str, first: str, after: str) -> list[frozenset[str]]:
+    """The terms named side by side: "drum, pipe" gives drum/pipe, and "plain text vs rich
+    text" also plain/rich (the same head word after each)."""
+    roots = [
+        root(stem(w.lower())) if is_content(w.lower()) else "" for w in (before, last, first, after)
+    ]
+    pairs = [frozenset((roots[1], roots[2]))]
+    if roots[1] and roots[1] == roots[3]:
+        pairs.append(frozenset((roots[0], roots[2])))
+    return [pair for pair in pairs if len(pair) == 2 and "" not in pair]
+
+
+def align(prepared: Prepared, roots: set[str], by_meaning: Sequence[int] = ()) -> Alignment:
     """Reference sentences close by meaning (``by_meaning``, closest first, from the semantic
     tier), then those sharing half the sentence's roots (strong, most shared first) or at least
     MIN_SHARED of them (loose)."""
@@ -77,9 +137,7 @@ def align(
     }
     by_words = sorted(shared, key=lambda index: (-shared[index], index))
     strong = [*by_meaning, *(i for i in by_words if shared[i] / len(roots) >= ALIGNED_SHARE)]
-    return Alignment(
-        tuple(dict.fromkeys(strong)), tuple(dict.fromkeys([*by_meaning, *by_words]))
-    )
+    return Alignment(tuple(dict.fromkeys(strong)), tuple(dict.fromkeys([*by_meaning, *by_words])))
 
 
 def find_contradictions(
@@ -87,49 +145,119 @@ def find_contradictions(
 ) -> tuple[Contradiction, ...]:
     """Every sentence of ``submission`` that contradicts the reference sentence it restates
     (with ``meaning``, also those it restates in other words)."""
+    claims = reference_claims(prepared)
     found = []
     for index, sentence in enumerate(submission.sentences):
+        by_meaning = meaning.aligned[index] if meaning else ()
         roots = set(submission.sentence_roots(index))
-        alignment = align(prepared, roots, meaning.aligned[index] if meaning else ())
-        reference = contradiction(prepared, sentence, alignment)
+        reference, kind = contradiction(prepared, sentence, align(prepared, roots, by_meaning))
+        if reference is None:
+            reference, kind = _claim_contradiction(prepared, claims, sentence, index, by_meaning)
         if reference is not None:
-            found.append(Contradiction(index, sentence, prepared.sentences[reference]))
+            weight = KEY_WEIGHT if reference in claims.key_sentences else SIDE_WEIGHT
+            found.append(
+                Contradiction(
+                    index,
+                    sentence,
+                    prepared.sentences[reference],
+                    kind,
+                    weight,
+                    _where(prepared, prepared.sentences[reference]),
+                )
+            )
     return tuple(found)
 
 
-def contradiction(prepared: Prepared, sentence: str, alignment: Alignment) -> int | None:
-    """The reference sentence ``sentence`` contradicts, when no aligned sentence backs it."""
+def contradiction(
+    prepared: Prepared, sentence: str, alignment: Alignment
+) -> tuple[int | None, str]:
+    """The reference sentence ``sentence`` contradicts as a whole (an opposite word about the
+    same thing, or a year it does not give) when no aligned sentence backs it, and how."""
     if not alignment.strong:
-        return None
+        return None, ""
     found = _opposite(prepared, tokens(sentence), alignment)
-    return found if found is not None else _other_year(prepared, sentence, alignment)
+    if found is not None:
+        return found, "opposite"
+    year = _other_year(prepared, sentence, alignment)
+    return (year, "year") if year is not None else (None, "")
+
+
+def _claim_contradiction(
+    prepared: Prepared,
+    claims: ReferenceClaims,
+    sentence: str,
+    index: int,
+    by_meaning: Sequence[int],
+) -> tuple[int | None, str]:
+    """The reference sentence one of the sentence's claims contradicts, and how."""
+    close = set(by_meaning)
+
+    # The numbers of a learner's own example ("count down from 5") are theirs to choose.
+    numbers_known = (
+        claims.numbers | frozenset(n for n, _ in read_claim(sentence, index).numbers)
+        if has_example(sentence)
+        else claims.numbers
+    )
+    for claim in sentence_claims(sentence, index, prepared.vocabulary.resolve):
+        if len(claim.root_set) < 2:
+            continue
+        numbers = {n for word in claim.root_set for n in claims.by_root.get(word, ())}
+        numbers.update(n for n, c in enumerate(claims.claims) if c.sentence in close)
+        scored: list[tuple[float, int, Claim, Overlap]] = []
+        for number in numbers:
+            theirs = claims.claims[number]
+            found = overlap(claim, theirs, prepared.idf)
+            if len(found.shared) >= 2:
+                scored.append((-(found.of_mine + found.of_theirs), number, theirs, found))
+        scored.sort(key=lambda item: item[:2])
+        best: tuple[Claim, Overlap, str] | None = None
+        backing = 0.0
+        for _, _, theirs, found in scored[:CANDIDATES]:
+            kind = difference(claim, theirs, found, claims.rivals, numbers_known)
+            if kind is None:
+                backing = max(backing, found.of_mine)
+            elif best is None:
+                best = (theirs, found, kind)
+        if best is not None and backing < max(BACKED_SHARE, best[1].of_mine):
+            return best[0].sentence, best[2]
+    return None, ""
+
+
+def _where(prepared: Prepared, sentence: str) -> str:
+    """Where the reference says ``sentence``: "p. 4" when its passage has a page."""
+    opening = " ".join(sentence.split()[:8])
+    for source in prepared.reference.sources:
+        if source.page is not None and opening in " ".join(source.text.split()):
+            return page_mark(source.unit_name, source.page, source.page_label)
+    return ""
 
 
 def _opposite(prepared: Prepared, words: list[str], alignment: Alignment) -> int | None:
     """One word of an opposite pair where the reference says the other about the same thing
     ("lower their prices" against "raise their prices"), and nothing aligned backs it."""
     present = set(words)
-    for mine, theirs in _PAIRS:
-        if not present & mine or present & theirs:
-            continue
-        if any(prepared.sentence_words[index] & mine for index in alignment.loose):
-            continue
-        around = _neighbours(words, mine)
+    for word in dict.fromkeys(words):
         for index in alignment.strong:
-            if not prepared.sentence_words[index] & theirs:
+            theirs = prepared.sentence_words[index]
+            if word in theirs:
                 continue
-            if around & _neighbours(tokens(prepared.sentences[index]), theirs):
-                return index
+            for other in sorted(theirs - present):
+                if not opposed(word, other):
+                    continue
+                if any(word in prepared.sentence_words[i] for i in alignment.loose):
+                    break
+                if _neighbours(words, word) & _neighbours(tokens(prepared.sentences[index]), other):
+                    return index
     return None
 
 
-def _neighbours(words: list[str], targets: frozenset[str]) -> set[str]:
-    """The content roots within REACH words of any of ``targets``: what they are said of."""
+def _neighbours(words: list[str], target: str) -> set[str]:
+    """The content roots within REACH words of ``target``: what it is said of."""
     found: set[str] = set()
     for position, word in enumerate(words):
-        if word in targets:
+        if word == target:
             nearby = words[max(0, position - REACH) : position + REACH + 1]
-            found.update(root(stem(w)) for w in nearby if is_content(w) and w not in targets)
+            found.update(root(stem(w)) for w in nearby if is_content(w) and w != target)
     return found
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..model import KeyIdea, Level
 from ..offline.definitions import term_key
+from .contradiction import Contradiction
 from .coverage import Coverage
 from .relevance import Relevance
 from .style import Reading, Structure
@@ -14,6 +15,7 @@ MIN_LINES = 3
 MAX_LINES = 6
 SHOWN_IDEAS = 3
 SHOWN_MISSED = 2
+SHOWN_CONTRADICTIONS = 2
 LABEL_WORDS = 12
 SHORT_RATIO = 0.5
 
@@ -84,8 +86,8 @@ def feedback(found: Findings) -> tuple[str, ...]:
     if missed:
         shown = [f"{label(idea)}{where(idea)}" for idea in missed[:SHOWN_MISSED]]
         lines.append(f"You missed: {_listed(shown, len(missed) - SHOWN_MISSED)}.")
-    for sentence, reference in found.relevance.contradictions[:1]:
-        lines.append(f'Check "{sentence}": the reference says "{reference}"')
+    for contradiction in found.relevance.contradictions[:SHOWN_CONTRADICTIONS]:
+        lines.append(f"Check {_versus(contradiction)}")
     lines.append(_reading_line(found))
     if found.jargon and found.level != "advanced":
         lines.append(
@@ -107,6 +109,13 @@ def feedback(found: Findings) -> tuple[str, ...]:
             break
         lines.append(praise)
     return tuple(lines[:MAX_LINES])
+
+
+def _versus(contradiction: Contradiction) -> str:
+    """'"the learner's sentence": the reference says "its sentence" (p. 4)'."""
+    reference = " ".join(contradiction.reference.split())
+    where = f" ({contradiction.where})" if contradiction.where else ""
+    return f'"{contradiction.sentence}": the reference says "{reference}"{where}'
 
 
 def _praise(found: Findings) -> list[str]:
@@ -145,8 +154,7 @@ def suggestion(found: Findings) -> str:
             "has never heard of it."
         )
     if found.relevance.contradictions:
-        sentence, reference = found.relevance.contradictions[0]
-        return f'Fix "{sentence}": the reference says "{reference}"'
+        return f"Fix {_versus(found.relevance.contradictions[0])}"
     if missed and found.coverage.score < 0.8:
         return f"Add a sentence or two on {label(missed[0])}{where(missed[0])}."
     if found.jargon and found.level != "advanced":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Grade, GradeComponent, Level, Reference
-from .contradiction import find_contradictions
+from .contradiction import Contradiction, find_contradictions
 from .copying import COPIED, copied_share
 from .coverage import Coverage, measure_coverage
 from .encoder import MODEL_NAME, shared_encoder
@@ -34,6 +34,10 @@ ON_TOPIC_MEANING = 0.3
 SUBSTANCE_FULL = 0.7
 OFF_TOPIC_MAX = 2
 COPIED_MAX = 4
+# A contradiction caps the grade below a pass whatever the length and vocabulary around it,
+# and each further one (weighed by whether it is a key idea) takes more off.
+CONTRADICTED_MAX = 4
+CONTRADICTION_STEP = 2
 
 
 class OfflineGrader:
@@ -84,6 +88,8 @@ class OfflineGrader:
             score = min(score, OFF_TOPIC_MAX)
         if share >= COPIED:
             score = min(score, COPIED_MAX)
+        if contradictions:
+            score = min(score, contradicted_max(contradictions))
         found = Findings(
             topic=reference.topic,
             level=level,
@@ -172,6 +178,14 @@ def _jargon_detail(jargon: tuple[str, ...], level: Level) -> str:
     if level == "advanced":
         return "technical terms are expected at the advanced level"
     return "every technical term explained"
+
+
+def contradicted_max(contradictions: tuple[Contradiction, ...]) -> int:
+    """The highest grade an explanation with these contradictions can get: 4 for one, less
+    by CONTRADICTION_STEP for each further key idea contradicted, never below 1."""
+    weight = sum(found.weight for found in contradictions)
+    extra = max(0.0, weight - contradictions[0].weight)
+    return max(1, round(CONTRADICTED_MAX - CONTRADICTION_STEP * extra))
 
 
 def weighted_score(components: tuple[GradeComponent, ...]) -> int:

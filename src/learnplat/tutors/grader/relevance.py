@@ -28,7 +28,7 @@ class Relevance:
 
     cosine: float
     on_topic: float
-    contradictions: tuple[tuple[str, str], ...]
+    contradictions: tuple[Contradiction, ...]
     stray: tuple[str, ...]
     by_meaning: float | None = None
     substance: float = 1.0
@@ -70,7 +70,7 @@ def measure_relevance(
     return Relevance(
         cosine(vector, prepared.vector),
         on_topic,
-        tuple((found.sentence, found.reference) for found in contradictions),
+        contradictions,
         tuple(stray),
         by_meaning,
         substance,

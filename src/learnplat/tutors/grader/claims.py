@@ -1,0 +1,295 @@
+"""Claims: the clauses of a sentence with their words, roots, negation and numbers, and what
+sets two claims about the same thing against each other (a negation, an opposite word, a rival
+term in the same place, another number, two terms swapped)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..offline.text import stem
+from .opposites import opposed
+from .words import is_content, root
+
+# Clauses end at a semicolon, a dash, or a linking word that starts a new claim ("..., while
+# rich text ...", "... because ...", "..., not ...").
+_BREAK = re.compile(
+    r"\s*(?:;|\n\s*[*•·-]?|\s[-–—]\s|,\s*(?:and|but|so|while|whereas|which|although|though|not|yet)\b"
+    r"|\b(?:while|whereas|because|since|although|(?:even\s+)?though|but|therefore|hence|thus)\b)"
+    r"\s*",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(
+    r"(?P<number>\d+(?:[.,]\d+)*(?:\s*(?:/|±|\+/-)\s*\d+(?:[.,]\d+)*)?)"
+    r"|(?P<word>[A-Za-z]+(?:[-'’][A-Za-z]+)*)"
+)
+_NUMBER_WORDS = dict(
+    zip(
+        "one two three four five six seven eight nine ten eleven twelve".split(),
+        map(str, range(1, 13)),
+        strict=True,
+    )
+)
+_NEGATORS = frozenset("not no never nothing none nobody neither nor cannot without".split())
+# Words that put a whole claim in doubt ("a common mistake is to add tops and bottoms"): a
+# claim with one is not held against a plain negation.
+_DOUBTING = frozenset(
+    "mistake mistakes wrong myth myths misconception misconceptions error errors incorrect "
+    "incorrectly false wrongly".split()
+)
+_KEEP_JOINED = ("non-", "un-", "anti-", "a-")
+_NOT_CONTENT = frozenset("etc eg ie vs".split())
+MIN_CLAUSE_ROOTS = 2
+REACH = 2
+# A negation governs the next few content words: "not always a bad thing" negates "bad thing".
+SCOPE = 5
+SCOPE_ROOTS = 3
+
+Resolve = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One clause: its words (lower case, numbers as digits), the content root of each word
+    ("" for the others), the roots a negation governs ("no setup phase": setup, phase), and its
+    numbers with the roots around them."""
+
+    text: str
+    sentence: int
+    words: tuple[str, ...]
+    roots: tuple[str, ...]
+    negated: frozenset[str]
+    numbers: tuple[tuple[str, frozenset[str]], ...]
+
+    @property
+    def root_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roots if r)
+
+    def around(self, position: int) -> frozenset[str]:
+        """The content roots within REACH words of ``position``."""
+        window = self.roots[max(0, position - REACH) : position + REACH + 1]
+        return frozenset(r for r in window if r)
+
+
+def _negator(word: str) -> bool:
+    return word in _NEGATORS or word.endswith("n't")
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """The clauses of ``sentence``; a piece too short to claim anything stays with the last."""
+    pieces = [p.strip(" ,.") for p in _BREAK.split(sentence) if p and p.strip(" ,.")]
+    clauses: list[str] = []
+    for piece in pieces:
+        if clauses and len(piece.split()) < 3:
+            clauses[-1] = f"{clauses[-1]} {piece}"
+        else:
+            clauses.append(piece)
+    return clauses or [sentence]
+
+
+def read_claim(text: str, sentence: int, resolve: Resolve | None = None) -> Claim:
+    """``text`` as a claim; ``resolve`` maps a learner's root onto the reference's (typos)."""
+    words: list[str] = []
+    roots: list[str] = []
+    numbers_at: list[int] = []
+    for match in _TOKEN.finditer(text):
+        if match.group("number"):
+            numbers_at.append(len(words))
+            words.append(re.sub(r"\s+", "", match.group("number")))
+            roots.append("")
+            continue
+        raw = match.group("word").lower().replace("’", "'")
+        parts = [raw] if raw.startswith(_KEEP_JOINED) else raw.split("-")
+        for part in parts:
+            if part in _NUMBER_WORDS:
+                numbers_at.append(len(words))
+                words.append(_NUMBER_WORDS[part])
+                roots.append("")
+                continue
+            words.append(part)
+            if is_content(part) and part not in _NOT_CONTENT and not _negator(part):
+                plain = root(stem(part))
+                roots.append(resolve(plain, part) if resolve else plain)
+            else:
+                roots.append("")
+    negated: set[str] = set()
+    negators = [at for at, word in enumerate(words) if _negator(word)]
+    # Two negations ("cannot swap ... without changing") make no plain negative claim.
+    if len(negators) == 1:
+        at = negators[0]
+        negated.update([r for r in roots[at + 1 : at + 1 + SCOPE] if r][:SCOPE_ROOTS])
+    numbers = tuple(
+        (words[at], frozenset(r for r in roots[at + 1 : at + 3] if r)) for at in numbers_at
+    )
+    return Claim(text, sentence, tuple(words), tuple(roots), frozenset(negated), numbers)
+
+
+def sentence_claims(sentence: str, index: int, resolve: Resolve | None = None) -> list[Claim]:
+    return [read_claim(clause, index, resolve) for clause in split_clauses(sentence)]
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """What two claims share, as a share of each side's weight."""
+
+    shared: frozenset[str]
+    of_mine: float
+    of_theirs: float
+
+
+def overlap(mine: Claim, theirs: Claim, weight: Mapping[str, float]) -> Overlap:
+    left, right = mine.root_set, theirs.root_set
+    shared = left & right
+
+    def share(side: frozenset[str]) -> float:
+        total = sum(weight.get(r, 1.0) for r in side)
+        return sum(weight.get(r, 1.0) for r in shared) / total if total else 0.0
+
+    return Overlap(shared, share(left), share(right))
+
+
+# How closely two claims must agree in their other words before one difference makes them
+# contradict: a negation needs both sides to be nearly the same claim.
+NEGATION_SHARE = 0.6
+DIFFERENCE_SHARE = 0.4
+TERM_SHARE = 0.5
+# A rival term counts only where the two claims differ in little else.
+TERM_OTHERS = 3
+SWAP_ROOTS = 3
+
+
+def difference(
+    mine: Claim,
+    theirs: Claim,
+    found: Overlap,
+    rivals: Callable[[str, str], bool],
+    known_numbers: frozenset[str] = frozenset(),
+) -> str | None:
+    """What makes ``mine`` say the opposite of ``theirs``, or None: "negation", "opposite",
+    "term", "number" or "swap". ``rivals(a, b)``: whether the reference sets root ``a``
+    against root ``b`` (two terms it uses side by side); ``known_numbers``: the numbers the
+    reference gives anywhere (never held against the learner)."""
+    if len(found.shared) < MIN_CLAUSE_ROOTS or found.of_mine < DIFFERENCE_SHARE:
+        return None
+    close = min(found.of_mine, found.of_theirs)
+    closest = max(found.of_mine, found.of_theirs)
+    # Each difference flips the claim: an opposite word said of the other term ("dynamic
+    # sites use a database" against "static sites do not use databases") flips it back.
+    flips = []
+    if _opposite_word(mine, theirs, found):
+        flips.append("opposite")
+    if (
+        closest >= NEGATION_SHARE
+        and close >= DIFFERENCE_SHARE
+        and _negated_apart(mine, theirs, found.shared)
+    ):
+        flips.append("negation")
+    if (flips or close >= TERM_SHARE) and _rival_term(mine, theirs, rivals, strict=not flips):
+        flips.append("term")
+    if len(flips) % 2 == 1:
+        return flips[0]
+    if flips:
+        return None
+    if _other_number(mine, theirs, known_numbers):
+        return "number"
+    if (
+        close >= TERM_SHARE
+        and len(found.shared) >= SWAP_ROOTS
+        and _swapped(mine, theirs, found.shared, rivals)
+    ):
+        return "swap"
+    return None
+    if _opposite_word(mine, theirs, found):
+        return "opposite"
+    close = min(found.of_mine, found.of_theirs)
+    closest = max(found.of_mine, found.of_theirs)
+    if (
+        closest >= NEGATION_SHARE
+        and close >= DIFFERENCE_SHARE
+        and _negated_apart(mine, theirs, found.shared)
+    ):
+        return "negation"
+    if _other_number(mine, theirs, known_numbers):
+        return "number"
+    if close >= TERM_SHARE and _rival_term(mine, theirs, rivals):
+        return "term"
+    if _swapped(mine, theirs, found.shared, rivals):
+        return "swap"
+    return None
+
+
+def _opposite_word(mine: Claim, theirs: Claim, found: Overlap) -> bool:
+    """A word whose opposite the reference says of the same thing, neither side using both
+    ("raise ... and lower" against "raising and lowering" is no conflict)."""
+    their_stems = {root(stem(w)) for w in theirs.words}
+    my_stems = {root(stem(w)) for w in mine.words}
+    for at, word in enumerate(mine.words):
+        if root(stem(word)) in their_stems or not word.isalpha():
+            continue
+        for other_at, other in enumerate(theirs.words):
+            if root(stem(other)) in my_stems or not opposed(word, other):
+                continue
+            if mine.around(at) & theirs.around(other_at) & found.shared:
+                return True
+    return False
+
+
+def _negated_apart(mine: Claim, theirs: Claim, shared: frozenset[str]) -> bool:
+    """One side negates what both say and the other has no negation at all ("networks aren't
+    reliable" against "networks are reliable")."""
+    left, right = mine.negated & shared, theirs.negated & shared
+    if left:
+        return not any(_negator(w) or w in _DOUBTING for w in theirs.words)
+    if right:
+        return not any(_negator(w) or w in _DOUBTING for w in mine.words)
+    return False
+
+
+def _other_number(mine: Claim, theirs: Claim, known: frozenset[str]) -> bool:
+    """A number where the reference gives another one of the same thing ("1/6 of the well
+    depth" against "1/60 of the well depth")."""
+    their_values = {value for value, _ in theirs.numbers}
+    for value, around in mine.numbers:
+        if value in their_values or value in known or not around:
+            continue
+        if any(around & their_around for _, their_around in theirs.numbers):
+            return True
+    return False
+
+
+def _rival_term(
+    mine: Claim, theirs: Claim, rivals: Callable[[str, str], bool], *, strict: bool = True
+) -> bool:
+    """A term said where the reference says another it sets against it, the rest of the claim
+    the same ("extraneous load is what you think about to perform the task" against the same
+    words about intrinsic load)."""
+    mine_only, theirs_only = mine.root_set - theirs.root_set, theirs.root_set - mine.root_set
+    if strict and max(len(mine_only), len(theirs_only)) > TERM_OTHERS:
+        return False
+    for x in sorted(mine_only):
+        for y in sorted(theirs_only):
+            if rivals(x, y):
+                return True
+    return False
+
+
+def _swapped(
+    mine: Claim, theirs: Claim, shared: frozenset[str], rivals: Callable[[str, str], bool]
+) -> bool:
+    """Two rival terms in each other's places among the same words ("melody as the
+    intellectual side, rhythm as the sensuous" against "rhythm ... intellectual, melody ...
+    sensuous")."""
+    left = list(dict.fromkeys(r for r in mine.roots if r in shared))
+    right = list(dict.fromkeys(r for r in theirs.roots if r in shared))
+    differing = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
+    if len(differing) != 2:
+        return False
+    first, second = differing
+    # Neighbours trading places are a list said in another order ("leaves and stems").
+    return (
+        second - first >= 2
+        and left[first] == right[second]
+        and left[second] == right[first]
+        and rivals(left[first], left[second])
+    )
