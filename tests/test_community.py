@@ -126,10 +126,16 @@ def test_grading_awards_the_score_as_knowledge_points_and_keeps_the_grade(
     assert (graded.score, graded.points) == (7, 7)
     assert "7 knowledge points" in graded.points_reason
     assert graded.grade == make_grade(7)  # components, missed ideas and feedback round-trip
-    second = teach(ana, 4, PHOTOSYNTHESIS_REWRITTEN, level="advanced")
-    assert ana.get(second).points == 4
+    assert graded.shared
+    # Below a pass it stays private and earns nothing, with the reason said.
+    second = ana.get(teach(ana, 4, PHOTOSYNTHESIS_REWRITTEN, level="advanced"))
+    assert (second.points, second.shared) == (0, False)
+    assert "not shared: 4/10 is below 5" in second.points_reason
+    assert [item.id for item in people["bo"].feed()] == [graded.id]
+    with pytest.raises(BadInput, match="private"):
+        people["bo"].upvote(second.id)
     stats = ana.stats()
-    assert (stats.points, stats.explanations, stats.average_score) == (11, 2, 5.5)
+    assert (stats.points, stats.explanations, stats.average_score) == (7, 2, 5.5)
 
 
 def test_a_near_duplicate_resubmission_earns_no_points_and_says_why(
@@ -330,31 +336,31 @@ def test_the_leaderboard_breaks_ties_by_who_reached_the_points_first(
 ) -> None:
     database.conn.execute("UPDATE users SET display_name = 'Di Okafor' WHERE id = 'di'")
     ana, bo, cy, di = (people[user] for user in USERS)
-    first = teach(ana, 5)
+    first = teach(ana, 6)
     clock.advance(minutes=5)
-    second = teach(bo, 5)
+    second = teach(bo, 6)
     clock.advance(minutes=5)
-    teach(cy, 3)
+    teach(cy, 5)
     board = di.leaderboard()
     assert [(row.rank, row.display_name, row.points) for row in board] == [
-        (1, "ana", 5),
-        (2, "bo", 5),
-        (3, "cy", 3),
+        (1, "ana", 6),
+        (2, "bo", 6),
+        (3, "cy", 5),
     ]
     clock.advance(minutes=5)
-    di.upvote(second)  # bo reaches 6 first
+    di.upvote(second)  # bo reaches 7 first
     clock.advance(minutes=5)
-    di.upvote(first)  # ana reaches 6 later
+    di.upvote(first)  # ana reaches 7 later
     board = cy.leaderboard()
     assert [(row.display_name, row.points, row.upvotes_received) for row in board] == [
-        ("bo", 6, 1),
-        ("ana", 6, 1),
-        ("cy", 3, 0),
+        ("bo", 7, 1),
+        ("ana", 7, 1),
+        ("cy", 5, 0),
     ]
     assert [row.is_me for row in board] == [False, False, True]
     assert [row.display_name for row in cy.leaderboard(limit=2)] == ["bo", "ana"]
     assert (ana.stats().rank, bo.stats().rank, cy.stats().rank, di.stats().rank) == (2, 1, 3, None)
-    assert cy.stats("bo").points == 6 and cy.stats("di").display_name == "Di Okafor"
+    assert cy.stats("bo").points == 7 and cy.stats("di").display_name == "Di Okafor"
     with pytest.raises(NotFound, match="no profile named 'zed'"):
         cy.stats("zed")
     with pytest.raises(BadInput, match="unknown period"):
@@ -368,27 +374,27 @@ def test_the_weekly_board_counts_only_points_earned_since_monday(
     ana_old = teach(ana, 9)  # Saturday 1 March
     cy.upvote(ana_old)
     clock.advance(days=10)  # Tuesday 11 March: a new week
-    teach(bo, 4)
+    teach(bo, 5)
     di.upvote(ana_old)  # an old explanation upvoted this week counts this week
     clock.advance(days=1)
     all_time = [(row.display_name, row.points, row.explanations) for row in cy.leaderboard()]
-    assert all_time == [("ana", 11, 1), ("bo", 4, 1)]
+    assert all_time == [("ana", 11, 1), ("bo", 5, 1)]
     week = cy.leaderboard("week")
     assert [
         (row.display_name, row.points, row.explanations, row.upvotes_received) for row in week
-    ] == [("bo", 4, 1, 0), ("ana", 1, 0, 1)]
+    ] == [("bo", 5, 1, 0), ("ana", 1, 0, 1)]
     cy.unvote(ana_old)  # cast in an earlier week: this week's board does not move
     assert [(row.display_name, row.points) for row in cy.leaderboard("week")] == [
-        ("bo", 4),
+        ("bo", 5),
         ("ana", 1),
     ]
     assert cy.leaderboard()[0].points == 10
     clock.now = datetime(2025, 3, 16, 23, 59, 59, tzinfo=UTC)  # Sunday night, same week
-    cy.upvote(teach(di, 2, PHOTOSYNTHESIS_REWRITTEN))
-    assert [row.display_name for row in cy.leaderboard("week")] == ["bo", "di", "ana"]
+    cy.upvote(teach(di, 5, PHOTOSYNTHESIS_REWRITTEN))
+    assert [row.display_name for row in cy.leaderboard("week")] == ["di", "bo", "ana"]
     clock.advance(seconds=1)  # Monday 00:00 UTC: the week starts empty
     assert cy.leaderboard("week") == []
-    assert [row.display_name for row in cy.leaderboard("all")] == ["ana", "bo", "di"]
+    assert [row.display_name for row in cy.leaderboard("all")] == ["ana", "di", "bo"]
 
 
 WEEKLY = (
@@ -544,8 +550,8 @@ def test_eight_processes_voting_at_once_lose_nothing_and_never_see_a_locked_data
         community = Community(store, author)
         text = f"Explanation number {n}: " + " ".join(f"idea{n}x{k}" for k in range(30))
         submission = community.submit(f"Topic {n}", None, "beginner", text)
-        community.record_grade(submission.id, make_grade(n % 10 + 1))
-        scores[submission.id] = (author, n % 10 + 1)
+        community.record_grade(submission.id, make_grade(n % 6 + 5))
+        scores[submission.id] = (author, n % 6 + 5)
     database.close()
 
     context = multiprocessing.get_context("spawn")

@@ -88,6 +88,7 @@ def _teach_json(result: TeachResult) -> dict[str, Any]:
         "status": submission.status,
         "points": submission.points,
         "points_reason": submission.points_reason,
+        "shared": submission.shared,
     }
     if result.grade is not None:
         data.update(grade_json(result.grade))
@@ -150,9 +151,13 @@ def teach(
         if result.grade is not None:
             print_grade(result.grade)
             reason = submission.points_reason and f" ({output.literal(submission.points_reason)})"
-            output.note(
-                f"#{submission.id} shared with the community; +{submission.points} points{reason}"
-            )
+            if submission.shared:
+                output.note(
+                    f"#{submission.id} shared with the community; "
+                    f"+{submission.points} points{reason}"
+                )
+            else:
+                output.note(f"#{submission.id} kept private, not shared{reason}")
     if result.error is not None:
         output.error(
             f"#{result.submission.id} saved but not graded: {result.error.message}",

@@ -28,6 +28,10 @@ MAX_PAGE = 100
 # a short explanation still count as the same explanation.
 SHINGLE_WORDS = 2
 NEAR_DUPLICATE = 0.8
+# Below a pass an explanation stays private: it is not in the feed, cannot be upvoted and
+# earns no points, so a confident wrong explanation is never offered to others as a model.
+# (The grader caps any explanation with a contradiction below this.)
+SHARE_MIN = 5
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,11 @@ class Submission:
     grade: Grade | None = None
     graded_at: str | None = None
     upvotes: int = 0
+
+    @property
+    def shared(self) -> bool:
+        """Whether it is in the community feed: graded, with a passing score."""
+        return self.status == "graded" and (self.score or 0) >= SHARE_MIN
 
 
 @dataclass(frozen=True)
@@ -227,6 +236,11 @@ class Community:
         transcript = self.get(explanation_id).transcript
 
         def award(earlier: list[tuple[int, str]]) -> tuple[int, str]:
+            if grade.score < SHARE_MIN:
+                return 0, (
+                    f"no points and not shared: {grade.score}/10 is below {SHARE_MIN}; fix "
+                    "what the feedback points out and teach it again"
+                )
             best_id, best = 0, 0.0
             for other_id, other_text in earlier:
                 score = similarity(transcript, other_text)
@@ -277,7 +291,13 @@ class Community:
     # votes ---------------------------------------------------------------
     def upvote(self, explanation_id: int) -> VoteResult:
         """Upvote someone else's graded explanation (once). Returns its upvotes.
-        Raises BadInput (already upvoted, your own, not graded yet), NotFound."""
+        Raises BadInput (already upvoted, your own, not graded yet, private), NotFound."""
+        row = self.store.explanation(explanation_id)
+        if row is not None and row["status"] == "graded" and row["clarity_score"] < SHARE_MIN:
+            raise BadInput(
+                f"#{explanation_id} is private",
+                hint=f"explanations scoring below {SHARE_MIN}/10 are not shared",
+            )
         outcome, upvotes = self.store.add_vote(self.user, explanation_id, self._now())
         self._refuse(outcome, explanation_id)
         return VoteResult(explanation_id, upvotes, voted_by_me=True)
@@ -323,6 +343,7 @@ class Community:
             sort="top" if sort == "top" else "new",
             limit=limit,
             offset=offset,
+            min_score=SHARE_MIN,
         )
         return [
             FeedItem(

@@ -275,11 +275,13 @@ class CommunityStore:
         sort: FeedSort = "top",
         limit: int = 20,
         offset: int = 0,
+        min_score: int = 0,
     ) -> list[sqlite3.Row]:
-        """Graded explanations, best or newest first, with the author's display name, the
-        start of the transcript and whether ``viewer_id`` upvoted each."""
-        where = ["e.status = 'graded'"]
-        params: list[object] = [EXCERPT_SOURCE_CHARS, viewer_id]
+        """Graded explanations scoring at least ``min_score``, best or newest first, with the
+        author's display name, the start of the transcript and whether ``viewer_id`` upvoted
+        each."""
+        where = ["e.status = 'graded'", "e.clarity_score >= ?"]
+        params: list[object] = [EXCERPT_SOURCE_CHARS, viewer_id, min_score]
         if topic_id is not None:
             where.append("e.topic_id = ?")
             params.append(topic_id)
