@@ -299,7 +299,7 @@ def test_a_pasted_page_as_a_question_is_refused_before_any_search(run) -> None:
     import time
 
     run("ingest", SAMPLE_MD)
-    page = " ".join(f"chlorophyll{n} light{n}" for n in range(2500))  # about 35 KB
+    page = " ".join(f"chlorophyll{n} light{n}" for n in range(1400))  # about 35 KB
     started = time.perf_counter()
     result = run("ask", page)
     assert result.exit_code == 2, result.output
