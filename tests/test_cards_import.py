@@ -251,3 +251,17 @@ def test_a_large_deck_is_imported_in_time_that_grows_with_its_size(
     assert result.imported == 20_000
     # All pairs compared with each other took about a minute for 5,000 cards.
     assert time.perf_counter() - started < 60
+
+
+def test_notes_reading_more_text_than_the_file_holds_are_refused(
+    platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnplat.services import anki_collection
+
+    # Rows that share pages read more text than the file holds; the budget, set here below a
+    # real deck's text, is what stops them.
+    monkeypatch.setattr(anki_collection, "MAX_NOTES_TEXT", 40)
+    deck = make_deck(tmp_path / "shared.apkg", [ANKI_NOTES], good_notes())
+    with pytest.raises(DocumentError, match="notes hold more text than its collection file can"):
+        platform.cards.import_deck(deck)
+    assert imported_cards(platform) == 0

@@ -20,6 +20,9 @@ MAX_NOTES = 50_000
 # before they reach Python, and the note is skipped.
 MAX_NOTE_BYTES = 1024 * 1024
 READ_SECONDS = 5.0
+# All notes' text together: never more than the file holds (text is stored as it is), and a
+# file whose rows share pages (crafted) could otherwise make many rows of one page.
+MAX_NOTES_TEXT = 128 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
@@ -71,7 +74,7 @@ def note_fields(collection: bytes, name: str, skipped: Counter[str]) -> list[str
             raise DocumentError(f"{name}'s collection cannot be opened: {exc}") from exc
         try:
             _harden(conn)
-            return _read_notes(conn, name, skipped)
+            return _read_notes(conn, name, skipped, min(len(collection), MAX_NOTES_TEXT))
         except sqlite3.Error as exc:
             reason = "it took too long to read" if "interrupted" in str(exc) else str(exc)
             raise DocumentError(
@@ -93,7 +96,9 @@ def _harden(conn: sqlite3.Connection) -> None:
     conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
 
 
-def _read_notes(conn: sqlite3.Connection, name: str, skipped: Counter[str]) -> list[str]:
+def _read_notes(
+    conn: sqlite3.Connection, name: str, skipped: Counter[str], budget: int
+) -> list[str]:
     objects = conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')"
         " OR name = 'notes' COLLATE NOCASE"
@@ -134,5 +139,11 @@ def _read_notes(conn: sqlite3.Connection, name: str, skipped: Counter[str]) -> l
         if row is None or not isinstance(row[0], str):
             skipped["note fields not text"] += 1
             continue
+        budget -= len(row[0])
+        if budget < 0:
+            raise DocumentError(
+                f"{name}'s notes hold more text than its collection file can: it is damaged",
+                hint="export the deck from Anki again",
+            )
         fields.append(row[0])
     return fields
