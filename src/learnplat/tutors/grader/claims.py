@@ -38,6 +38,9 @@ _DOUBTING = frozenset(
     "mistake mistakes wrong myth myths misconception misconceptions error errors incorrect "
     "incorrectly false wrongly".split()
 )
+# A negation ends where a coordinated claim begins: "cannot make glucose and photosynthesis
+# stops" does not negate the stopping.
+_SCOPE_ENDS = frozenset("and or but so then".split())
 _KEEP_JOINED = ("non-", "un-", "anti-", "a-")
 _NOT_CONTENT = frozenset("etc eg ie vs".split())
 MIN_CLAUSE_ROOTS = 2
@@ -118,7 +121,13 @@ def read_claim(text: str, sentence: int, resolve: Resolve | None = None) -> Clai
     # Two negations ("cannot swap ... without changing") make no plain negative claim.
     if len(negators) == 1:
         at = negators[0]
-        negated.update([r for r in roots[at + 1 : at + 1 + SCOPE] if r][:SCOPE_ROOTS])
+        scope = []
+        for word, word_root in zip(words[at + 1 : at + 1 + SCOPE], roots[at + 1 :], strict=False):
+            if word in _SCOPE_ENDS:
+                break
+            if word_root:
+                scope.append(word_root)
+        negated.update(scope[:SCOPE_ROOTS])
     numbers = tuple(
         (words[at], frozenset(r for r in roots[at + 1 : at + 3] if r)) for at in numbers_at
     )

@@ -31,6 +31,8 @@ _OPPOSITES = (
     ("left", "right"),
     ("above", "below"),
     ("first", "last"),
+    ("day daytime", "night nighttime"),
+    ("light", "dark darkness"),
     ("earlier", "later"),
     ("surplus surpluses", "shortage shortages"),
     ("cheaper", "dearer"),

@@ -1,0 +1,163 @@
+"""Teach Back catches what is wrong: a fluent explanation that contradicts the reference scores
+below a thin correct one, says which claim and where the reference says otherwise, and stays
+private. Made-up references in several subjects, graded by words alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from learnplat.tutors.grader import OfflineGrader, build_reference
+from learnplat.tutors.grader.claims import read_claim
+from learnplat.tutors.grader.opposites import opposed
+from learnplat.tutors.model import Reference, Source
+
+grader = OfflineGrader(semantic=False)
+
+PHOTOSYNTHESIS = (
+    "Photosynthesis happens in the chloroplasts of leaf cells. The leaf takes in carbon "
+    "dioxide through small pores called stomata and releases oxygen. Chlorophyll absorbs "
+    "light energy during the day. The plant uses the light energy to turn water and carbon "
+    "dioxide into glucose. Glucose is stored as starch or used for energy. Without light the "
+    "plant cannot make glucose, so photosynthesis stops in the dark. The roots take up water "
+    "from the soil but they do not make glucose."
+)
+SCHEDULING = (
+    "Round robin scheduling gives every process a fixed time slice called a quantum. When the "
+    "quantum ends, the running process is preempted and moved to the back of the ready queue. "
+    "A short quantum makes the system more responsive but increases the overhead of context "
+    "switches. A long quantum lowers the overhead but makes response times worse. Round robin "
+    "is fair because no process waits for more than four quanta when five processes share "
+    "the processor. Round robin does not need to know how long each process runs."
+)
+BOUNDS = (
+    "The variational method estimates the ground state energy. The expectation value of the "
+    "energy in any trial state is an upper bound to the true ground state energy. You choose a "
+    "trial wave function with parameters and minimise the expectation value over the "
+    "parameters. The closer the trial function is to the ground state, the closer the upper "
+    "bound is to the true energy. The method gives a good energy but it may give a poor wave "
+    "function."
+)
+
+CASES = {
+    "photosynthesis": (
+        PHOTOSYNTHESIS,
+        "Plants make glucose from water and carbon dioxide using light energy, and they give "
+        "out oxygen.",
+        "Photosynthesis happens in the chloroplasts of root cells. The leaf takes in oxygen "
+        "through small pores called stomata and releases carbon dioxide. Chlorophyll absorbs "
+        "light energy during the night. The plant uses the light energy to turn water and "
+        "carbon dioxide into glucose, and glucose is stored as starch or used for energy. "
+        "The roots take up water from the soil and they make most of the glucose.",
+    ),
+    "round robin scheduling": (
+        SCHEDULING,
+        "Each process runs for a fixed time slice, the quantum, and then goes to the back of "
+        "the ready queue.",
+        "Round robin scheduling gives every process a fixed time slice called a quantum. When "
+        "the quantum ends, the running process keeps the processor until it finishes. A short "
+        "quantum makes the system less responsive and decreases the overhead of context "
+        "switches. A long quantum raises the overhead. Round robin is fair because no process "
+        "waits for more than nine quanta when five processes share the processor. Round robin "
+        "needs to know how long each process runs.",
+    ),
+    "the variational method": (
+        BOUNDS,
+        "You minimise the energy of a trial wave function with parameters, which gives an "
+        "upper bound to the ground state energy.",
+        "The variational method estimates the ground state energy. The expectation value of "
+        "the energy in any trial state is a lower bound to the true ground state energy. You "
+        "choose a trial wave function with parameters and maximise the expectation value over "
+        "the parameters. The closer the trial function is to the ground state, the closer the "
+        "bound is to the true energy, and the method always gives a very accurate wave "
+        "function.",
+    ),
+}
+
+
+def reference(topic: str, text: str) -> Reference:
+    return build_reference(
+        topic, "intermediate", sources=[Source(text=text, title="Notes", doc_id=1, page=4)]
+    )
+
+
+@pytest.mark.parametrize("topic", sorted(CASES))
+def test_a_fluent_wrong_explanation_scores_below_a_thin_correct_one(topic: str) -> None:
+    text, thin, wrong = CASES[topic]
+    ref = reference(topic, text)
+    thin_grade = grader.grade(ref, thin, "intermediate")
+    wrong_grade = grader.grade(ref, wrong, "intermediate")
+    assert wrong_grade.score < thin_grade.score
+    assert thin_grade.score >= 5  # a thin correct answer still passes
+    assert not any(line.startswith("Check") for line in thin_grade.feedback)
+    checks = [line for line in wrong_grade.feedback if line.startswith("Check")]
+    assert checks and all(line.endswith("(p. 4)") for line in checks)
+    assert wrong_grade.score <= 4
+
+
+def test_the_feedback_quotes_the_claim_and_what_the_reference_says() -> None:
+    ref = reference("the variational method", BOUNDS)
+    grade = grader.grade(
+        ref,
+        "The expectation value of the energy in any trial state is a lower bound to the true "
+        "ground state energy.",
+        "intermediate",
+    )
+    assert grade.feedback[0].startswith("Check") or any(
+        line == 'Check "The expectation value of the energy in any trial state is a lower bound to '
+        'the true ground state energy.": the reference says "The expectation value of the '
+        'energy in any trial state is an upper bound to the true ground state energy." (p. 4)'
+        for line in grade.feedback
+    )
+    assert grade.suggestion.startswith('Fix "The expectation value')
+
+
+def test_more_contradictions_cost_more() -> None:
+    ref = reference("photosynthesis", PHOTOSYNTHESIS)
+    one = grader.grade(ref, "Chlorophyll absorbs light energy during the night.", "beginner")
+    many = (
+        "Chlorophyll absorbs light energy during the night. The leaf takes in carbon dioxide "
+        "through stomata and does not release oxygen."
+    )
+    assert grader.grade(ref, many, "beginner").score < one.score <= 4
+
+
+def test_a_correct_paraphrase_of_a_negation_is_not_flagged() -> None:
+    ref = reference("photosynthesis", PHOTOSYNTHESIS)
+    grade = grader.grade(
+        ref,
+        "In the dark there is no light, so the plant cannot make glucose and photosynthesis "
+        "stops. Roots take up water but do not make glucose; the leaves release oxygen.",
+        "beginner",
+    )
+    assert not any(line.startswith("Check") for line in grade.feedback)
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"),
+    [
+        ("invalid", "valid"),
+        ("non-empty", "empty"),
+        ("asymmetrical", "symmetrical"),
+        ("injection", "surjection"),
+        ("tetrachords", "hexachords"),
+        ("upper", "lower"),
+        ("maximise", "minimize"),
+        ("necessary", "sufficient"),
+    ],
+)
+def test_general_opposites_are_known_by_list_and_by_prefix(mine: str, theirs: str) -> None:
+    assert opposed(mine, theirs) and opposed(theirs, mine)
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"), [("inform", "form"), ("improve", "move"), ("valid", "valid")]
+)
+def test_words_that_only_look_alike_are_not_opposites(mine: str, theirs: str) -> None:
+    assert not opposed(mine, theirs)
+
+
+def test_a_claim_knows_what_its_negation_governs_and_its_numbers() -> None:
+    claim = read_claim("zk-SNARKs need no setup phase and give 3 proofs", 0)
+    assert "setup" in claim.negated
+    assert [value for value, _ in claim.numbers] == ["3"]
+    assert not read_claim("You cannot swap them without changing the meaning", 0).negated
