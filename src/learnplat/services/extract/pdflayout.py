@@ -135,10 +135,10 @@ class PageReader:
                 skip -= 1
                 continue
             if (
-                not line.mono
+                (line.math or is_math(line.text))
+                and not line.mono
                 and line.text[0] not in _BULLETS
                 and not is_list_item(line.text)
-                and (line.math or is_math(line.text))
                 and not self._tail(line)
             ):
                 self._flush_paragraph()
