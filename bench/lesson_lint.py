@@ -18,7 +18,13 @@ _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d|(?:\s\.){3,}\s*\d|…\s*\d+\s*$")
 _TOC_ENTRY = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+\.?)\s+[A-Z][^.!?]{2,80}\s\d{1,4}$")
 _NUMBERED_RUN = re.compile(r"\b\d+\.\d+(?:\.\d+)?\s+[A-Z][a-z]+")
 _SECTION_NUMBER_START = re.compile(r"^\d+(?:\.\d+)+\.?\s")
-_RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[a-z]+|#\d+);")
+# Markup that leaked from a page, not a tag named in prose ("add it to the <head> element"):
+# presentational tags, any tag with attributes, entities.
+_RAW_HTML = re.compile(
+    r"</?(?:img|p|br|div|span|a|i|b|em|strong|sup|sub|table|tr|td|th|font|center|u|hr|li|ul|"
+    r"ol|h[1-6])\b[^<>]*>|<[A-Za-z][A-Za-z0-9]*\s+[a-z-]+=[^<>]*>|&(?:[a-z]+|#\d+);",
+    re.IGNORECASE,
+)
 _MARKUP_LEAK = re.compile(r"\{:\s*\.|\{\{|\{%|^:{3,}|\]\(#|\]\[")
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _LEANING = re.compile(
@@ -86,7 +92,7 @@ def garbled_heading(heading: str, *, term: bool = False) -> str | None:
     if not term and first[:1].islower() and not re.match(r"^[a-z]+[A-Z]", first):
         return "starts in lower case"
     # A single-letter variable as a whole word beside a capitalised one ("CLT states that X¯").
-    if re.search(r"\s[A-Z][¯ˆ˜]|\s[a-zA-Z]\d\b", text):
+    if re.search(r"\s[A-Z][¯ˆ˜]|\s[a-z]\d\b", text):
         return "a math fragment"
     return None
 
@@ -120,8 +126,8 @@ def leaning(text: str) -> bool:
 def statement_defects(statements: Iterable[Statement]) -> list[tuple[str, str]]:
     found = []
     for statement in statements:
-        if not statement.citations:
-            continue  # the tutor's own glue text
+        if not any(c.doc_id is not None for c in statement.citations):
+            continue  # the tutor's own glue text, or the shipped topic library's
         text = statement.text
         for check in (toc_line, raw_markup, fragment):
             reason = check(text)
@@ -148,7 +154,7 @@ def _sections_defects(sections: Iterable[Section], where: str) -> list[tuple[str
             bodies.setdefault(body, section.heading or where)
         found += statement_defects(statements)
         for paragraph in section.paragraphs:
-            cited = [s for s in paragraph if s.citations]
+            cited = [s for s in paragraph if any(c.doc_id is not None for c in s.citations)]
             if cited and leaning(cited[0].text):
                 found.append(("leans on a missing antecedent", cited[0].text))
     return found
@@ -162,7 +168,9 @@ def _map_defects(node: ConceptNode, depth: int = 0) -> list[tuple[str, str]]:
             found.append((f"map label: {reason}", node.label))
         if depth == 1 and not node.children:
             found.append(("empty map branch", node.label))
-    elif depth >= 3 or node.citation is not None:
+    elif (depth >= 3 or node.citation is not None) and not (
+        node.citation is not None and node.citation.doc_id is None
+    ):
         for check in (toc_line, raw_markup, fragment):
             reason = check(node.label)
             if reason:
@@ -198,6 +206,8 @@ def lesson_defects(lesson: Lesson) -> list[tuple[str, str]]:
                 if reason:
                     found.append((f"key term: {reason}", term.term))
         for exercise in chapter.exercises:
+            if exercise.citation is not None and exercise.citation.doc_id is None:
+                continue  # the shipped topic library's
             reason = exercise_defect(exercise.question, exercise.answer, lesson.topic)
             if reason:
                 found.append((f"exercise: {reason}", exercise.question))
@@ -245,18 +255,17 @@ def exercise_defect(question: str, answer: str, subject: str) -> str | None:
     answer_flat = " ".join(answer.split())
     if toc_line(question) or raw_markup(question) or raw_markup(answer):
         return "contents or markup"
-    if re.fullmatch(r"[\d.,\s]+", answer_flat) and (
-        re.fullmatch(r"\d+(?:\.\d+)+", answer_flat) or "_____" in question
-    ):
+    if re.fullmatch(r"\d+(?:\.\d+)+", answer_flat):
         return "the answer is a number fragment"
     if answer_flat.lower() in _STOPWORDS:
         return "the answer is a stop word"
     if subject and answer_flat.lower() == subject.lower():
         return "the answer is the subject's own name"
     if "_____" in question:
-        body = question.split(":", 1)[-1].strip()
-        if fragment(body.replace("_____", "blank")):
-            return f"the sentence is a fragment ({fragment(body.replace('_____', 'blank'))})"
+        body = question.split(":", 1)[-1].strip().replace("_____", "Blank", 1)
+        body = body.replace("_____", "blank")
+        if fragment(body):
+            return f"the sentence is a fragment ({fragment(body)})"
     return None
 
 

@@ -151,6 +151,7 @@ def run_lessons(run: DocumentRun, spec: dict[str, Any], show: bool) -> dict[str,
     tally: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     rising_fail = []
+    words: dict[str, list[int]] = {level: [] for level in LEVELS}
     requests: list[tuple[str | None, str]] = [(None, "whole document")]
     requests += [(topic, topic) for topic in spec.get("lesson_topics", [])]
     for topic, label in requests:
@@ -179,6 +180,8 @@ def run_lessons(run: DocumentRun, spec: dict[str, Any], show: bool) -> dict[str,
                     body = _lesson_body(lesson)
                     grades.append(readability.flesch_kincaid_grade(body))
                     lengths.append(len(body.split()))
+                    words[level].append(len(body.split()))
+                    tally["empty"] += not body.strip()
             if len(grades) == 3 and not (
                 grades[0] < grades[1] < grades[2] and lengths[0] < lengths[1] < lengths[2]
             ):
@@ -191,6 +194,7 @@ def run_lessons(run: DocumentRun, spec: dict[str, Any], show: bool) -> dict[str,
         "defects": sum(reasons.values()),
         "reasons": dict(reasons.most_common()),
         "not rising": len(rising_fail),
+        "words": {level: round(sum(w) / len(w)) if w else 0 for level, w in words.items()},
     }
 
 
@@ -295,9 +299,11 @@ def summarise(per_doc: dict[str, dict[str, Any]]) -> tuple[list[tuple[str, str]]
             parts.append(f"quiz {quiz['served'] - quiz['failing']}/{quiz['served']} ok")
         lessons = row.get("lessons")
         if lessons:
+            sizes = "/".join(str(n) for n in lessons["words"].values())
             parts.append(
                 f"lessons {lessons.get('with defects', 0)}/{lessons.get('lessons', 0)} defective"
-                f" ({lessons['defects']} defects, {lessons['not rising']} not rising)"
+                f" ({lessons['defects']} defects, {lessons['not rising']} not rising,"
+                f" {lessons.get('empty', 0)} empty, words {sizes})"
             )
         teach = row.get("teach")
         if teach:
@@ -328,6 +334,7 @@ def summarise(per_doc: dict[str, dict[str, Any]]) -> tuple[list[tuple[str, str]]
         "lesson defects": _sum(per_doc, "lessons", "defects"),
         "lessons refused": _sum(per_doc, "lessons", "refused"),
         "lesson levels not rising": _sum(per_doc, "lessons", "not rising"),
+        "lessons empty (chat)": _sum(per_doc, "lessons", "empty"),
         "teach triples": _sum(per_doc, "teach", "triples"),
         "teach ordered": _sum(per_doc, "teach", "good > thin > wrong"),
         "teach wrong < thin": _sum(per_doc, "teach", "wrong < thin"),
@@ -352,6 +359,7 @@ def summarise(per_doc: dict[str, dict[str, Any]]) -> tuple[list[tuple[str, str]]
         ("lesson defects", f"{o['lesson defects']} {dict(reasons.most_common(8))}"),
         ("lessons refused", str(o["lessons refused"])),
         ("lesson sets not rising in grade/length", str(o["lesson levels not rising"])),
+        ("chat lessons with nothing from the notes", str(o["lessons empty (chat)"])),
         ("teach good > thin > wrong", _pct(o["teach ordered"], o["teach triples"])),
         ("teach wrong < thin", _pct(o["teach wrong < thin"], o["teach triples"])),
         ("teach wrong flagged", _pct(o["teach wrong flagged"], o["teach triples"])),

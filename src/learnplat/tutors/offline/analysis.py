@@ -11,6 +11,7 @@ import numpy as np
 from ..model import Source
 from .centrality import TermMatrix, lexrank, term_matrix
 from .definitions import Definition, find_definitions
+from .headings import shown
 from .sentences import Sentence, split_sources
 from .terms import Term, phrase_keys, rank_terms, sample_text, yake_phrases
 from .text import content_stems, stem, tokens
@@ -46,7 +47,7 @@ class Analysis:
 @lru_cache(maxsize=4)
 def analyse(sources: tuple[Source, ...]) -> Analysis:
     """The analysis of ``sources`` (cached: the formats of one lesson share their sources)."""
-    found, outline = split_sources(sources)
+    found, outline = split_sources(sources, points=True, questions=False)
     sentences = tuple(found)
     stems = tuple(tuple(content_stems(s.text)) for s in sentences)
     matrix = term_matrix(stems)
@@ -62,6 +63,7 @@ def analyse(sources: tuple[Source, ...]) -> Analysis:
     limit = max(MIN_TERMS, TERMS_PER_CHAPTER * len(titles))
     terms = tuple(rank_terms(phrases, definitions, occurrences, texts, limit))
     titles = _name_clusters(titles, chapter_of, terms)
+    chapter_of, titles = _merge_same_titles(chapter_of, titles)
     return Analysis(
         sentences,
         stems,
@@ -124,7 +126,8 @@ def _chapters(sentences: Sequence[Sentence], matrix: TermMatrix) -> tuple[list[i
     chapter_of = []
     for sentence in sentences:
         chapter_of.append(numbers.setdefault(sentence.path[:depth], len(numbers)))
-    titles = [path[-1] if path else "Introduction" for path in numbers]
+    # A heading that does not read as a title gives way to its parent's, else to a key term.
+    titles = [shown(path) if path else "Introduction" for path in numbers]
     return _merge_small(chapter_of, titles)
 
 
@@ -164,13 +167,16 @@ def _clusters(sentences: Sequence[Sentence], matrix: TermMatrix) -> tuple[list[i
 def _name_clusters(
     titles: list[str], chapter_of: Sequence[int], terms: Sequence[Term]
 ) -> list[str]:
-    """Title an unheaded cluster after the best key term used most inside it."""
+    """Title an unheaded cluster after the best key term used most inside it and not yet a
+    title, else "Part N"."""
     named = list(titles)
+    taken = {title.lower() for title in titles if title}
     for number, title in enumerate(titles):
         if title:
             continue
+        candidates = [t for t in terms if t.text.lower() not in taken]
         best = max(
-            terms,
+            candidates,
             key=lambda t: (
                 sum(1 for i in t.sentence_ids if chapter_of[i] == number),
                 -terms.index(t),
@@ -179,6 +185,19 @@ def _name_clusters(
         )
         if best is not None and any(chapter_of[i] == number for i in best.sentence_ids):
             named[number] = best.text[:1].upper() + best.text[1:]
+            taken.add(best.text.lower())
         else:
             named[number] = f"Part {number + 1}"
     return named
+
+
+def _merge_same_titles(
+    chapter_of: list[int], titles: list[str]
+) -> tuple[list[int], list[str]]:
+    """Chapters shown under the same title are one chapter (a slide title over several slides,
+    "Further reading" after every section): the first one's place, every sentence in order."""
+    first: dict[str, int] = {}
+    target = [first.setdefault(title.lower(), number) for number, title in enumerate(titles)]
+    kept = sorted(set(target))
+    renumber = {old: new for new, old in enumerate(kept)}
+    return [renumber[target[c]] for c in chapter_of], [titles[old] for old in kept]

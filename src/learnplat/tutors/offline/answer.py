@@ -31,6 +31,7 @@ SECOND_PLACE = 0.6
 EARLIER_DEFINITION = 0.5
 DEFINES_BOOST = {3: 2.6, 2: 2.0, 1: 1.4}
 SUBJECT_BOOST, HEADING_BOOST, CUE_BOOST, ACTION_BOOST = 1.3, 1.2, 1.35, 1.4
+NOTES_BOOST = 1.5
 # Sentences a learner should not be answered with: the notes' own questions and exercises.
 QUESTION_PENALTY, EXERCISE_PENALTY = 0.4, 0.5
 SYMBOL_PENALTY = 0.85
@@ -52,10 +53,7 @@ _CUES = {
         re.I,
     ),
 }
-# Definitions the patterns of ``definitions.py`` do not see: "A is said to be X if ...".
-_SAID_TO_BE = re.compile(
-    r"\b(?:is|are)\s+(?:said\s+to\s+be|called)\b|\bif\s+and\s+only\s+if\b", re.IGNORECASE
-)
+_ARTICLES = frozenset(("the", "a", "an"))
 _NOT_ACTIONS = frozenset("is was has does".split())
 
 
@@ -139,14 +137,23 @@ def _defines(sentence: Sentence, focus: str, focus_stems: Sequence[str]) -> int:
             or (acronym and f"{definition.term} ({focus})" in sentence.text)
         ):
             best = max(best, definition.strength)
-    opening = content_stems(" ".join(sentence.text.split()[: len(focus_stems) + 2]))
-    if not best and opening[: len(focus_stems)] == list(focus_stems):
+    if not best and _names_defined(focus).search(sentence.text):
+        best = 2  # "A is said to be X if ...", "... is called X", "X if and only if ..."
+    words = [t for t in tokens(sentence.text)[: len(focus_stems) + 1] if t not in _ARTICLES]
+    if not best and [stem(t) for t in words[: len(focus_stems)]] == list(focus_stems):
         best = 1  # "Sharding distributes data across ...": what it is by what it does
-    if not best and _SAID_TO_BE.search(sentence.text):
-        stems = content_stems(sentence.text)
-        if _mentions(stems, focus_stems):
-            best = 2
     return best
+
+
+@lru_cache(maxsize=256)
+def _names_defined(focus: str) -> re.Pattern[str]:
+    name = r"\s+".join(re.escape(word) for word in focus.split()) + r"s?"
+    return re.compile(
+        rf"\b{name}\s+(?:is|are)\s+(?:said\s+to\s+be|defined\s+as|known\s+as)\b|"
+        rf"\b(?:is|are)\s+(?:said\s+to\s+be|called|known\s+as|termed)\s+(?:an?\s+|the\s+)?"
+        rf"{name}\b|\b{name}\b[^.;]*\bif\s+and\s+only\s+if\b",
+        re.IGNORECASE,
+    )
 
 
 def _acts(sentence: Sentence, terms: dict[str, str]) -> bool:
@@ -197,6 +204,8 @@ def _rank(index: SentenceIndex, question: Question) -> list[_Scored]:
             score *= CUE_BOOST
         if question.asks_action and _acts(sentence, question.terms):
             score *= ACTION_BOOST
+        if sentence.citation.doc_id is not None:
+            score *= NOTES_BOOST  # the learner's own notes before the topic library
         if sentence.text.rstrip().endswith("?"):
             score *= QUESTION_PENALTY
         symbols = len(_SYMBOLS.findall(sentence.text))

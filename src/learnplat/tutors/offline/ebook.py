@@ -8,6 +8,7 @@ from ..model import Chapter, Exercise, KeyTerm, Section
 from ..render import cite_marks
 from .analysis import Analysis
 from .exercises import MAX_EXERCISES, MIN_EXERCISES, document_exercises, term_exercise, word_cloze
+from .headings import shown
 from .plan import Item, Part, Plan, sentence_item
 from .plans import topic_level
 from .sections import PARAGRAPH_STATEMENTS, paragraphs
@@ -36,33 +37,40 @@ def chapters(plan: Plan) -> list[Chapter]:
 
 def _document_chapters(plan: Plan, analysis: Analysis) -> list[Chapter]:
     """One chapter per top-level heading (or topic cluster) of the learner's document."""
-    by_chapter: dict[str, list[Item]] = {}
+    by_chapter: dict[int, list[Item]] = {}
     for item in plan.items:
         if item.sentence is not None:
-            by_chapter.setdefault(analysis.chapter_title(item.sentence), []).append(item)
-    made = []
+            by_chapter.setdefault(analysis.chapter_of[item.sentence.index], []).append(item)
+    made: list[Chapter] = []
+    bodies: set[tuple[str, ...]] = set()
     for number, title in enumerate(analysis.chapter_titles):
         members = analysis.chapter_sentences(number)
-        items = by_chapter.get(title) or [
+        items = by_chapter.get(number) or [
             sentence_item(s, title) for s in _leading(members, analysis, plan.level == "beginner")
         ]
+        body = tuple(item.text for item in items)
+        if not body or body in bodies:
+            continue  # nothing to teach, or what an earlier chapter teaches word for word
+        bodies.add(body)
         made.append(
             Chapter(
                 title=title,
                 sections=tuple(_sections(items, title)),
                 key_terms=tuple(_chapter_terms(members, analysis)),
                 worked_example=_worked_example(members, {i.sentence for i in items}),
-                exercises=tuple(document_exercises(members, analysis)),
+                exercises=tuple(document_exercises(members, analysis, plan.topic)),
             )
         )
     return made
 
 
 def _leading(members: list[Sentence], analysis: Analysis, simplest: bool) -> list[Sentence]:
-    """A chapter the level skipped still opens with its most central (or simplest) sentence."""
-    top = sorted(
-        members, key=lambda s: (not stands_alone(s.text), -analysis.centrality[s.index], s.index)
-    )[:3]
+    """A chapter the level skipped still opens with its most central (or simplest) sentence
+    that reads on its own; none when no sentence of it does."""
+    alone = [s for s in members if stands_alone(s.text)]
+    top = sorted(alone, key=lambda s: (-analysis.centrality[s.index], s.index))[:3]
+    if not top:
+        return []
     return [min(top, key=lambda s: (s.grade, s.index))] if simplest else top[:1]
 
 
@@ -70,10 +78,11 @@ def _sections(items: list[Item], title: str) -> list[Section]:
     """The chapter's items under their own sub-headings (none for text under the chapter's)."""
     runs: list[Part] = []
     for item in items:
-        path = item.sentence.path if item.sentence else ()
-        heading = path[-1] if path and path[-1] != title else ""
-        if runs and runs[-1].heading == heading:
-            runs[-1] = Part(heading, (*runs[-1].items, item))
+        heading = shown(item.sentence.path) if item.sentence else ""
+        heading = "" if heading == title else heading
+        # A sentence leaning on the one before stays under that one's heading.
+        if runs and (runs[-1].heading == heading or not stands_alone(item.text)):
+            runs[-1] = Part(runs[-1].heading, (*runs[-1].items, item))
         else:
             runs.append(Part(heading, (item,)))
     return [Section(run.heading, paragraphs(run.items, PARAGRAPH_STATEMENTS)) for run in runs]
@@ -149,7 +158,9 @@ def _topic_chapters(plan: Plan) -> list[Chapter]:
 def _topic_chapter_title(name: str, number: int, terms: list[KeyTerm]) -> str:
     if number == 0:
         return name
-    return terms[0].term if terms else f"{name}, part {number + 1}"
+    if not terms:
+        return f"{name}, part {number + 1}"
+    return terms[0].term[:1].upper() + terms[0].term[1:]
 
 
 def _example_in(part: Part) -> str:

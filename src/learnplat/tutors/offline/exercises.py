@@ -6,10 +6,12 @@ import re
 
 from ..model import Citation, Exercise, KeyTerm
 from .analysis import Analysis
+from .definitions import term_key
 from .sentences import Sentence
-from .text import content_stems
+from .text import content_stems, stands_alone
 
 MIN_EXERCISES, MAX_EXERCISES = 2, 5
+MIN_SENTENCE_WORDS = 6
 BLANK = "_____"
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
@@ -42,35 +44,64 @@ def term_exercise(term: KeyTerm, citation: Citation) -> Exercise:
     return Exercise(f"Which term is this? {term.definition}", term.term, citation)
 
 
-def document_exercises(members: list[Sentence], analysis: Analysis) -> list[Exercise]:
+def document_exercises(
+    members: list[Sentence], analysis: Analysis, subject: str = ""
+) -> list[Exercise]:
     """From a chapter's sentences: its definitions first ("What is RuBisCO?" or a blank where
-    the defined word was), then blanks on key terms, then on numbers or long words."""
-    inside = {s.index for s in members}
+    the defined word was), then blanks on key terms. A sentence that leans on the one before
+    ("It then ...") is asked with that one in front of it. Never a blank whose answer is the
+    lesson's own subject, and never a blank on a number or a long word picked for its length:
+    fewer exercises rather than ones a learner cannot sensibly answer."""
+    contexts = {
+        s.index: context
+        for s in members
+        if s.words >= MIN_SENTENCE_WORDS
+        and not s.text.endswith("?")
+        and (context := _context(s, analysis)) is not None
+    }
+    subject_words = set(term_key(subject).split())
+    terms = [t for t in analysis.terms if not set(t.key.split()) <= subject_words]
     made: list[Exercise] = []
     used: set[int] = set()
-    for term in analysis.terms:
-        definition = next((d for d in term.definitions if d.sentence.index in inside), None)
+    for term in terms:
+        definition = next((d for d in term.definitions if d.sentence.index in contexts), None)
         if definition is None or definition.sentence.index in used:
             continue
         sentence = definition.sentence
         used.add(sentence.index)
-        if definition.strength >= 3:
+        if definition.strength >= 3 and not contexts[sentence.index]:
             made.append(Exercise(f"What is {term.text}?", sentence.text, sentence.citation))
         else:
-            made += cloze(sentence.text, definition.term, sentence.citation)
-    for term in analysis.terms:
+            made += _cloze_in(sentence, definition.term, contexts[sentence.index])
+    for term in terms:
         if len(made) > MIN_EXERCISES:
             break
-        if term.text.lower() in {exercise.answer.lower() for exercise in made}:
+        if term.text.lower() in {e.answer.lower() for e in made}:
             continue
-        index = next((i for i in term.sentence_ids if i in inside and i not in used), None)
+        index = next((i for i in term.sentence_ids if i in contexts and i not in used), None)
         if index is not None:
             used.add(index)
-            sentence = analysis.sentences[index]
-            made += cloze(sentence.text, term.text, sentence.citation)
-    for sentence in members:
-        if len(made) >= MIN_EXERCISES:
-            break
-        if sentence.index not in used:
-            made += word_cloze(sentence.text, sentence.citation)
+            made += _cloze_in(analysis.sentences[index], term.text, contexts[index])
     return made[:MAX_EXERCISES]
+
+
+def _context(sentence: Sentence, analysis: Analysis) -> str | None:
+    """What must be read before ``sentence``: nothing when it stands alone, else the sentence
+    before it in the same passage (which must stand alone); None when there is no such one."""
+    if stands_alone(sentence.text):
+        return ""
+    if sentence.index == 0:
+        return None
+    previous = analysis.sentences[sentence.index - 1]
+    same = previous.citation.passage_id == sentence.citation.passage_id
+    return previous.text if same and stands_alone(previous.text) else None
+
+
+def _cloze_in(sentence: Sentence, answer: str, context: str) -> list[Exercise]:
+    made = cloze(sentence.text, answer, sentence.citation)
+    if context and made and re.search(rf"(?<![\w-]){re.escape(answer)}(?![\w-])", context, re.I):
+        return []  # the sentence before would give the answer away
+    if context and made:
+        question = made[0].question.replace("Fill in the blank: ", f"Fill in the blank: {context} ")
+        return [Exercise(question, made[0].answer, made[0].citation)]
+    return made

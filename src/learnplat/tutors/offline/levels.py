@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import KeyTerm, Level
@@ -50,8 +50,31 @@ def select_levels(analysis: Analysis) -> Selection:
     advanced_size = max(intermediate_size + 3, min(ADVANCED_MAX, round(count * ADVANCED_SHARE)))
     beginner = _simplest_central(analysis, beginner_size)
     intermediate = _central_by_heading(analysis, intermediate_size)
-    advanced = _outline_detail(analysis, advanced_size, intermediate)
+    advanced = _with_antecedents(analysis, _outline_detail(analysis, advanced_size, intermediate))
     return _rising(analysis, beginner, intermediate, advanced)
+
+
+def _with_antecedents(analysis: Analysis, chosen: list[int]) -> list[int]:
+    """Every sentence that leans on the one before it ("It takes in ...") comes with that one
+    (and with the one before, should that lean too), or not at all."""
+    sentences = analysis.sentences
+    kept = set(chosen)
+    for index in sorted(chosen):
+        if stands_alone(sentences[index].text):
+            continue
+        needed: list[int] = []
+        start = index
+        while start > 0 and not stands_alone(sentences[start].text) and len(needed) < 2:
+            previous = sentences[start - 1]
+            if previous.citation.passage_id != sentences[index].citation.passage_id:
+                break
+            needed.append(start - 1)
+            start -= 1
+        if needed and stands_alone(sentences[start].text):
+            kept.update(needed)
+        elif not any(i in kept for i in needed[:1]):
+            kept.discard(index)
+    return sorted(kept)
 
 
 def plain(text: str) -> bool:
@@ -180,7 +203,40 @@ def _rising(
             break
     while len(beginner) > 1 and body(beginner).words >= body(intermediate).words:
         beginner.remove(max(beginner, key=lambda i: (analysis.sentences[i].words, i)))
-    return Selection(tuple(beginner), tuple(intermediate), tuple(advanced))
+    if _rises(body(beginner), body(intermediate), body(advanced)):
+        return Selection(tuple(beginner), tuple(intermediate), tuple(advanced))
+    return _nested(analysis, sorted({*beginner, *intermediate, *advanced}), body)
+
+
+def _rises(beginner: Body, intermediate: Body, advanced: Body) -> bool:
+    return (
+        beginner.grade < intermediate.grade < advanced.grade
+        and beginner.words < intermediate.words < advanced.words
+    )
+
+
+NESTED_SEARCH = 40
+
+
+def _nested(
+    analysis: Analysis, pool: list[int], body: Callable[[Iterable[int]], Body]
+) -> Selection:
+    """Few sentences to share between three levels: the simplest for beginners, more of them
+    for intermediate, all for advanced, split where grade and length rise (in reading order)."""
+    by_grade = sorted(pool, key=lambda i: (analysis.sentences[i].grade, i))
+    count = len(by_grade)
+    splits = [(max(1, round(count * 0.2)), max(2, round(count * 0.5)))]
+    if count <= NESTED_SEARCH:
+        splits += [(low, high) for low in range(1, count - 1) for high in range(low + 1, count)]
+    for low, high in splits:
+        if 0 < low < high < count:
+            beginner, intermediate = by_grade[:low], by_grade[:high]
+            if _rises(body(beginner), body(intermediate), body(by_grade)):
+                return Selection(tuple(sorted(beginner)), tuple(sorted(intermediate)), tuple(pool))
+    low, high = splits[0]
+    return Selection(
+        tuple(sorted(by_grade[:low])), tuple(sorted(by_grade[:high])), tuple(sorted(pool))
+    )
 
 
 def key_terms(analysis: Analysis, level: Level) -> list[KeyTerm]:

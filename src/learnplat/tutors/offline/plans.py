@@ -8,12 +8,13 @@ from learnplat.services import readability
 
 from ..model import KeyTerm, Level, TopicLevel, TopicRecord
 from .analysis import Analysis
+from .headings import readable, shown
 from .levels import key_terms, select_levels
 from .plan import Item, Part, Plan, cited_item, sentence_item
-from .text import content_stems
+from .text import content_stems, stands_alone
 
-OUTLINE_SEPARATOR = " › "
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+OUTLINE_SEPARATOR = " › "
 # A note sentence this close (shared words) to the topic's own text adds nothing new.
 DUPLICATE_OVERLAP = 0.6
 
@@ -35,13 +36,19 @@ def document_plan(analysis: Analysis, topic: str, level: Level) -> Plan:
     return Plan(topic, level, tuple(parts), tuple(key_terms(analysis, level)), analysis=analysis)
 
 
-def _heading(path: tuple[str, ...], analysis: Analysis, full: bool) -> str:
-    # A title above every heading (the document's "# Photosynthesis") is dropped from the paths.
+def _heading(path: tuple[str, ...], analysis: Analysis, full: bool = False) -> str:
+    """The deepest heading of ``path`` that reads as a title; a title above every heading (the
+    document's "# Photosynthesis") only when nothing under it does. ``full`` (the advanced
+    outline) puts the readable heading above it first: "Enzymes › Further detail"."""
     shared = _shared_prefix(analysis)
-    shown = path[shared:] or path[-1:]
-    if not shown:
-        return "Introduction"
-    return OUTLINE_SEPARATOR.join(shown) if full else shown[-1]
+    below = path[shared:]
+    leaf = shown(below) or shown(path) or "Introduction"
+    if not full:
+        return leaf
+    titles = [title for title in map(readable, below) if title]
+    if len(titles) >= 2 and titles[-1] == leaf and titles[-2] != leaf:
+        return f"{titles[-2]}{OUTLINE_SEPARATOR}{leaf}"
+    return leaf
 
 
 def _shared_prefix(analysis: Analysis) -> int:
@@ -59,24 +66,40 @@ def _runs(items: list[Item], analysis: Analysis) -> list[Part]:
     runs: list[tuple[tuple[str, ...], list[Item]]] = []
     for item in items:
         path = item.sentence.path if item.sentence else ()
-        if runs and runs[-1][0] == path:
+        # A sentence leaning on the one before stays under that one's heading.
+        if runs and (runs[-1][0] == path or not stands_alone(item.text)):
             runs[-1][1].append(item)
         else:
             runs.append((path, [item]))
-    return [Part(_heading(path, analysis, False), tuple(run)) for path, run in runs]
+    return _merged([Part(_heading(path, analysis), tuple(run)) for path, run in runs])
 
 
 def _outline(items: list[Item], analysis: Analysis) -> list[Part]:
-    """One part per heading path of the document, in order, even a heading with nothing under it."""
+    """One part per heading path of the document that has something to teach, in its order."""
     by_path: dict[tuple[str, ...], list[Item]] = {}
+    last: tuple[str, ...] | None = None
     for item in items:
         if item.sentence is not None:
-            by_path.setdefault(item.sentence.path, []).append(item)
-    paths = list(analysis.outline)
+            # A sentence leaning on the one before stays under that one's heading.
+            path = last if last is not None and not stands_alone(item.text) else item.sentence.path
+            by_path.setdefault(path, []).append(item)
+            last = path
+    paths = [path for path in analysis.outline if path in by_path]
     if () in by_path:
         paths.insert(0, ())
     paths += [path for path in by_path if path not in paths]
-    return [Part(_heading(path, analysis, True), tuple(by_path.get(path, ()))) for path in paths]
+    return _merged([Part(_heading(path, analysis, True), tuple(by_path[path])) for path in paths])
+
+
+def _merged(parts: list[Part]) -> list[Part]:
+    """Neighbouring parts shown under the same heading become one."""
+    merged: list[Part] = []
+    for part in parts:
+        if merged and merged[-1].heading == part.heading:
+            merged[-1] = Part(part.heading, merged[-1].items + part.items)
+        else:
+            merged.append(part)
+    return merged
 
 
 def topic_level(record: TopicRecord, level: Level) -> TopicLevel:

@@ -32,6 +32,7 @@ _FOCUS_PATTERNS = tuple(
         r"^(?:define|explain\s+what|describe\s+what)\s+(?:is\s+)?ART(?P<focus>.+)$",
         r"^how\s+(?:does|do|did|would|is|are)\s+.+?\s+define\s+ART(?P<focus>.+)$",
         r"^how\s+(?:is|are)\s+ART(?P<focus>.+?)\s+defined$",
+        r"^what\s+(?:does|do|did)\s+ART(?P<focus>.+?)\s+[a-z]+$",
     )
 )
 _FOCUS_END = re.compile(

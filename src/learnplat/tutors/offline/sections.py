@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Section, Statement
 from .plan import Item, Plan
+from .text import stands_alone
 
 PARAGRAPH_STATEMENTS = 4
 CHAT_PARAGRAPH_STATEMENTS = 2
@@ -17,7 +18,9 @@ def paragraphs(items: tuple[Item, ...], size: int) -> tuple[tuple[Statement, ...
         same_place = previous is not None and (
             previous.sentence.path if previous.sentence else None
         ) == (item.sentence.path if item.sentence else None)
-        if runs and same_place and len(runs[-1]) < size:
+        # A sentence that leans on the one before stays in its paragraph, however long.
+        leans = previous is not None and not stands_alone(item.text)
+        if runs and ((same_place and len(runs[-1]) < size) or leans):
             runs[-1].append(item)
         else:
             runs.append([item])

@@ -32,6 +32,7 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _LETTER_RUN = re.compile(r"(?:(?<!\S)\S(?!\S)\s+){3,}(?<!\S)\S(?!\S)")
 _OPENERS = "\"'“‘([¿¡"
 MIN_WORDS = 4
+POINT_MIN_WORDS = 5
 HEADING_MAX_WORDS = 14
 MAX_MATH_SYMBOLS = 3
 
@@ -188,12 +189,26 @@ def is_item(text: str) -> bool:
     return len(_MATH.findall(text)) <= MAX_MATH_SYMBOLS and not _LETTER_RUN.search(text)
 
 
+def as_statement(point: str) -> str | None:
+    """A list point that states something, closed with a full stop ("Create your scales: these
+    convert your data into the pixel space" -> "... space."); None for a lead-in, a label, or a
+    point that would still not be a sentence."""
+    text = " ".join(point.split())
+    if len(text.split()) < POINT_MIN_WORDS or not text[:1].isupper() or text.endswith(":"):
+        return None
+    text = text.rstrip(";,") + "."
+    return None if is_fragment(text) else text
+
+
 def split_sources(
-    sources: Sequence[Source], *, items: bool = False
+    sources: Sequence[Source], *, items: bool = False, points: bool = False, questions: bool = True
 ) -> tuple[list[Sentence], list[tuple[str, ...]]]:
     """Every usable sentence of ``sources`` in their order (repeated text dropped), and the
     outline: every heading path in reading order, including those with no sentence of their own.
-    With ``items``, list points that are not sentences come too (``kind`` "item")."""
+    With ``items``, list points that are not sentences come too, as written (``kind`` "item");
+    with ``points``, those that state something come as sentences (``as_statement``, ``kind``
+    "point"): slides and handouts say most of what they say in lists. Without ``questions``, the
+    notes' own questions ("What is cognitive load?") are left out: they teach nothing."""
     found: list[Sentence] = []
     seen: set[str] = set()
     outline: dict[tuple[str, ...], None] = {}
@@ -215,19 +230,22 @@ def split_sources(
             listed = block_kind(paragraph) == "list"
             for prose in prose_of(paragraph):
                 pieces = readability.sentences(prose)
-                if listed and items and len(pieces) > 1 and any(map(is_fragment, pieces)):
+                if listed and len(pieces) > 1 and any(map(is_fragment, pieces)):
                     pieces = [" ".join(prose.split())]  # "Create your scales: these ..."
-                for text in pieces:
-                    if text in seen:
+                for quote in pieces:
+                    if quote in seen or (not questions and quote.rstrip("\"'”’)").endswith("?")):
                         continue
-                    if not is_fragment(text):
-                        kind = "sentence"
-                    elif listed and items and is_item(text):
-                        kind = "item"
-                    else:
-                        continue
-                    seen.add(text)
-                    citation = source_citation(source, text)
+                    text, kind = quote, "sentence"
+                    if is_fragment(quote):
+                        statement = as_statement(quote) if listed and points else None
+                        if listed and items and is_item(quote):
+                            kind = "item"
+                        elif statement is not None:
+                            text, kind = statement, "point"
+                        else:
+                            continue
+                    seen.add(quote)
+                    citation = source_citation(source, quote)
                     found.append(
                         Sentence(len(found), text, citation, path, len(text.split()), kind)
                     )

@@ -38,7 +38,9 @@ QUESTION_WORDS = frozenset(
 _CONNECTIVES = frozenset(
     """
     it its this these they that those such either both each here then so but and also however
-    therefore thus instead together there he she his her their them another yet or
+    therefore thus instead together there he she his her their them another yet or hence
+    consequently furthermore moreover similarly likewise accordingly conversely nevertheless
+    nonetheless besides otherwise
     """.split()
 )
 _PRONOUNS = frozenset("he she it its they their them this these those his her".split())
