@@ -117,7 +117,7 @@ def run_quiz(run: DocumentRun, show: bool) -> dict[str, Any] | None:
         return None
     sources = [source_of(passage) for passage in run.passages]
     quiz = run.platform.learning.tutor.quiz(sources, CANDIDATES)
-    kept = check_all(quiz.questions, {s.passage_id: s.text for s in sources}).kept
+    kept = check_all(quiz.questions, {s.passage_id: s.text for s in sources}, run.info.title).kept
     subject = run.info.title
     failing = []
     for question in kept:

@@ -82,7 +82,7 @@ def make_question_set(
         raise too_little
     sources = [source_of(passage) for passage in passages]
     quiz = tutor.quiz(sources, CANDIDATES)
-    checked = check_all(quiz.questions, {s.passage_id: s.text for s in sources})
+    checked = check_all(quiz.questions, {s.passage_id: s.text for s in sources}, document.title)
     if quiz.unusable:
         checked.dropped["cites no given passage or lacks three distractors"] += quiz.unusable
     if not checked.kept:

@@ -29,9 +29,13 @@ _BARE_NUMBERING = re.compile(
     re.IGNORECASE,
 )
 _GLUED_NUMBER = re.compile(r"^\d+(?=[A-Z][a-z])")
-_MATH = re.compile(r"[=+×÷→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨\\]")
+_MATH = re.compile(r"[=+−×÷·→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨\\]")
+# A token of letters and digits run together ("Hpgp1", "x2") is a symbol, not a word.
+_SYMBOL_TOKEN = re.compile(r"(?<!\S)(?=\S*[A-Za-z])(?=\S*\d)[A-Za-z\d]+(?!\S)")
+_LABEL = re.compile(r"^(?:figure|fig\.|table|source|image|photo)\s*\d*[:.]", re.IGNORECASE)
+_FINITE_VERB = re.compile(r"\s(?:is|are|was|were|has|have|can|will|must|should)\s")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-_TWO_SENTENCES = re.compile(r"[a-z]{2,}[.!?]\s+[A-Z]")
+_TWO_SENTENCES = re.compile(r"(?:[a-z]{2,}|\))[.!?]\s+[A-Z]")
 _DOT_LEADERS = re.compile(r"(?:\.\s?){3,}|…\s*\d")
 _SINGLE_LETTERS = re.compile(r"(?<!\S)[b-zB-HJ-Z](?!\S)")
 _DANGLING = re.compile(r"(?:[,;(\-–—/&]|\b(?:and|or|of|the|to|a|an|in|for|with|by))$", re.I)
@@ -72,13 +76,28 @@ def readable(heading: str) -> str | None:
         return None
     if text[0].islower() and not text[1:2].isupper():
         return None  # the tail of a sentence, not a title ("n tends towards ...")
-    if _OPENS_LIKE_PROSE.match(text):
-        return None  # "Therefore, the energy levels E0": a sentence cut short
+    if _OPENS_LIKE_PROSE.match(text) or _LABEL.match(text):
+        return None  # "Therefore, the energy levels E0", "Figure: ...": not a title
+    if len(_SYMBOL_TOKEN.findall(text)) >= 2:
+        return None  # "Hpgp1 Hpgp2 Hpgpgp": a matrix row
+    if _reads_as_sentence(text):
+        return None
     if text.isupper() and len(text) > 4:
         text = _title_case(text)
         if _TWO_SENTENCES.search(text):
             return None  # "CHAP. PAGE": a contents page's column heads
     return text
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """A clause rather than a title: a finite verb in six words or more ("This determinant is a
+    gp-th degree equation"), or nine words or more mostly in lower case."""
+    words = text.split()
+    if len(words) >= 6 and _FINITE_VERB.search(f" {text} "):
+        return True
+    significant = [w for w in words[1:] if w.lower() not in _SMALL_WORDS]
+    capitals = sum(1 for w in significant if w[:1].isupper())
+    return len(words) >= 9 and capitals * 2 < len(significant)
 
 
 def shown(path: Sequence[str]) -> str:

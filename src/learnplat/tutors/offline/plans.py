@@ -15,6 +15,8 @@ from .text import content_stems, stands_alone
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 OUTLINE_SEPARATOR = " › "
+# A heading with the one above it is shown only while it stays this short.
+BREADCRUMB_WORDS = 12
 # A note sentence this close (shared words) to the topic's own text adds nothing new.
 DUPLICATE_OVERLAP = 0.6
 
@@ -47,7 +49,8 @@ def _heading(path: tuple[str, ...], analysis: Analysis, full: bool = False) -> s
         return leaf
     titles = [title for title in map(readable, below) if title]
     if len(titles) >= 2 and titles[-1] == leaf and titles[-2] != leaf:
-        return f"{titles[-2]}{OUTLINE_SEPARATOR}{leaf}"
+        both = f"{titles[-2]}{OUTLINE_SEPARATOR}{leaf}"
+        return both if len(both.split()) <= BREADCRUMB_WORDS else leaf
     return leaf
 
 

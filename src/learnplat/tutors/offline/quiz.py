@@ -13,14 +13,16 @@ from .analysis import Analysis, analyse
 from .definitions import term_key
 from .sentences import Sentence
 from .terms import Term, used_as_noun
+from .text import self_contained, stem, tokens
 
 BLANK = "_____"
 DISTRACTORS = 3
-MIN_WORDS, MAX_WORDS = 6, 45
+MIN_WORDS, MAX_WORDS = 8, 35
 # Plain single words ("rate", "air") make weak answers: asked about only to reach this many.
 PLAIN_TERMS_UNTIL = 15
-# A sentence opening with one of these leans on the one before: "It takes in _____".
-_LEANING = frozenset("it its this these they their those he she such".split())
+# Questions from sentences alone that make a round; below this, list points are asked too.
+ENOUGH = 12
+_VAGUE = re.compile(r"\b(?:one|ones|it|its|they|them|their|unless|either)\b", re.IGNORECASE)
 # Flesch-Kincaid grade of the question's sentence: below 9 beginner, below 13 intermediate.
 BEGINNER_GRADE, INTERMEDIATE_GRADE = 9.0, 13.0
 # "The Calvin cycle, also called the light-independent reactions": two names for one thing,
@@ -47,16 +49,23 @@ def make_quiz(sources: Sequence[Source], limit: int) -> Quiz:
     synonyms = find_synonyms(analysis)
     made: list[QuizQuestion] = []
     used_sentences: set[int] = set()
+    asked: set[str] = set()
     # Defined terms first, then names and phrases, then plain words; each in rank order.
     ranked = sorted(analysis.terms, key=lambda t: (not t.definitions, not t.specific))
-    for term in ranked:
-        if not term.specific and len(made) >= PLAIN_TERMS_UNTIL:
+    # Sentences first; list points ("Recomputes the challenge using the hash function.") only
+    # when the notes have too few sentences to ask enough questions (slides, handouts).
+    for points in (False, True):
+        if points and len(made) >= ENOUGH:
             break
-        question = _question_for(term, analysis, passages, used_sentences, synonyms)
-        if question is not None:
-            made.append(question)
-        if len(made) >= limit:
-            break
+        for term in ranked:
+            if len(made) >= limit or (not term.specific and len(made) >= PLAIN_TERMS_UNTIL):
+                break
+            if term.key in asked:
+                continue
+            question = _question_for(term, analysis, passages, used_sentences, synonyms, points)
+            if question is not None:
+                made.append(question)
+                asked.add(term.key)
     return Quiz(tuple(made), generator="offline")
 
 
@@ -66,9 +75,10 @@ def _question_for(
     passages: dict[int | None, str],
     used: set[int],
     synonyms: dict[str, set[str]],
+    points: bool = False,
 ) -> QuizQuestion | None:
     """A question whose answer is ``term``: its definition asked back, else a blank where it
-    stands in one of its sentences."""
+    stands in one of its sentences (or, with ``points``, in a list point of the notes)."""
     choices: list[tuple[Sentence, QuestionKind]] = [
         (d.sentence, "definition") for d in term.definitions
     ]
@@ -76,8 +86,10 @@ def _question_for(
     for sentence, kind in choices:
         if sentence.index in used or not MIN_WORDS <= sentence.words <= MAX_WORDS:
             continue
-        if sentence.text.split()[0].lower() in _LEANING:
+        if sentence.kind == "point" and not points:
             continue
+        if not self_contained(sentence.text) or sentence.text.endswith("?"):
+            continue  # "Definitions like this are called _____": like what?
         # "some _____ the cycle" must not blank the verb "leaves" for the noun "leaves".
         if not term.specific and not used_as_noun(term.text, [sentence.text]):
             continue
@@ -86,6 +98,8 @@ def _question_for(
         if found is None or not whole_word(term.text).search(passage):
             continue
         answer = found.group(0)
+        if re.match(r"\.\w|\(s\)|['’]|\s*[:–-]", sentence.text[found.end() :]):
+            continue  # "_____.html", "_____(s)", "_____' load", "_____ - cell lists": half a word
         stem = _definition_stem(sentence.text, answer) if kind == "definition" else None
         if stem is None:
             kind = "cloze"
@@ -95,6 +109,10 @@ def _question_for(
                 + BLANK
                 + sentence.text[found.end() :]
             )
+        if found.start() == 0 and term.text[:1].islower():
+            # "Logic is the business of ...": a common noun capitalised by the sentence alone,
+            # so its options are common nouns too (and the answer is offered as "logic").
+            answer = answer[:1].lower() + answer[1:]
         distractors = pick_distractors(
             answer, analysis.terms, passage, stem, same_as=synonyms.get(term.key, set())
         )
@@ -120,7 +138,8 @@ def _definition_stem(text: str, term: str) -> str | None:
     if match is None or term_key(match.group("term")) != term_key(term):
         return None
     rest = match.group("rest").strip().rstrip(".;:")
-    if len(rest.split()) < 3:
+    # "What is certainly a valid one?", "What is a firefighter, unless she ...": too vague.
+    if len(rest.split()) < 4 or _VAGUE.search(rest) or rest.split()[0].endswith("ly"):
         return None
     return f"What {match.group('verb').lower()} {rest}?"
 
@@ -191,7 +210,29 @@ def pick_distractors(
         )
         scored.append((-similarity, position, text))
     scored.sort()
-    return [text for _score, _position, text in scored[:k]]
+    chosen: list[str] = []
+    for _score, _position, text in scored:
+        if len(chosen) == k:
+            break
+        if _one_kind(answer, text) and not any(_clash(text, other) for other in [answer, *chosen]):
+            chosen.append(text)
+    return chosen
+
+
+def _one_kind(answer: str, option: str) -> bool:
+    """Names go with names, common nouns with common nouns: "Euler" is no distractor for
+    "tautology"."""
+    return (_shape(answer)[1] == "lower") == (_shape(option)[1] == "lower")
+
+
+def _roots(text: str) -> tuple[str, ...]:
+    return tuple(stem(word)[:5] for word in tokens(text))
+
+
+def _clash(first: str, second: str) -> bool:
+    """Two forms of one word ("CPU scheduler", "CPU scheduling"), or one inside the other."""
+    a, b = first.lower(), second.lower()
+    return _roots(a) == _roots(b) or a in b or b in a
 
 
 def _shuffled(answer: str, distractors: Sequence[str], stem: str) -> tuple[str, ...]:

@@ -31,6 +31,11 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # Four one-letter tokens in a row ("X n k = 0", "A B A ∩ B"): math or a diagram's labels.
 _LETTER_RUN = re.compile(r"(?:(?<!\S)\S(?!\S)\s+){3,}(?<!\S)\S(?!\S)")
 _OPENERS = "\"'“‘([¿¡"
+_BLOCK_LABEL = re.compile(
+    r"^(?:Definition|Theorem|Lemma|Corollary|Proposition|Example|Remark|Note|Notice|Question|"
+    r"Problem|Exercise|Announcement|Claim|Fact|Observation|Illustration)"
+    r"(?:\s*\([^)]{1,60}\)|\s*#?\d+(?:\.\d+)*)?[:.]?\s+(?=[A-Z])"
+)
 MIN_WORDS = 4
 POINT_MIN_WORDS = 5
 HEADING_MAX_WORDS = 14
@@ -235,8 +240,9 @@ def split_sources(
                 for quote in pieces:
                     if quote in seen or (not questions and quote.rstrip("\"'”’)").endswith("?")):
                         continue
-                    text, kind = quote, "sentence"
-                    if is_fragment(quote):
+                    # "Theorem Okamoto's Protocol is ...": a slide's block title glued on.
+                    text, kind = _BLOCK_LABEL.sub("", quote, count=1), "sentence"
+                    if is_fragment(text):
                         statement = as_statement(quote) if listed and points else None
                         if listed and items and is_item(quote):
                             kind = "item"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .common_words import is_common
 from .definitions import Definition, term_key
 from .sentences import Sentence
 from .text import STOPWORDS, tokens
@@ -19,6 +20,28 @@ _FILLER = frozenset(
     amount result case fact point order end start step instead whichever however therefore
     high low small large great new main little much many first second third final next last
     important different similar certain common general overall whole rest top bottom side
+    """.split()
+)
+_CONNECTIVE_WORDS = frozenset(
+    """
+    nevertheless nonetheless however therefore moreover furthermore meanwhile otherwise hence
+    thus instead although though whereas unless because since indeed perhaps namely anyway
+    """.split()
+)
+# Words that start a clause, a label or a count rather than a term.
+_NOT_A_HEAD = frozenset(
+    """
+    suppose let consider assume note recall see definition theorem lemma corollary proof remark
+    example exercise figure step last first next previous following two three four five six
+    several single certain various given same other another whole
+    """.split()
+)
+# Verbs that end a phrase YAKE cut out of a clause.
+_VERBS = frozenset(
+    """
+    depends separated uses used makes made allows requires provides includes contains means gives
+    takes shows becomes remains called known based defined given seems appears needs works sends
+    accepts outputs computes checks samples chooses receives returns produces creates
     """.split()
 )
 _HEADING_WORDS = frozenset("chapter section figure table page appendix contents index".split())
@@ -90,7 +113,23 @@ def acceptable(phrase: str) -> bool:
         return False
     if any(word in _HEADING_WORDS or word in _NAMING_WORDS for word in lowered):
         return False
+    if len(words) == 1 and (
+        lowered[0] in _CONNECTIVE_WORDS or lowered[0] in _VERBS or _adverb(lowered[0])
+    ):
+        return False  # "Nevertheless", "Apparently": not a term to learn
+    if lowered[0] in _NOT_A_HEAD or lowered[0] in _CONNECTIVE_WORDS:
+        return False  # "Suppose G", "Definition", "Two sentences", "Last two definitions"
+    if len(words) > 1 and (lowered[-1] in _VERBS or lowered[-1] in _NOT_A_HEAD):
+        return False  # "cutoff distance depends", "atoms separated": a clause, not a term
+    if any(any(char.isdigit() for char in word) and any(char.isalpha() for char in word)
+           for word in words[:-1]):
+        return False
     return not (len(words) == 1 and (lowered[0] in _FILLER or len(lowered[0]) < 3))
+
+
+def _adverb(word: str) -> bool:
+    """ "apparently" (apparent + ly), not "assembly" or "family"."""
+    return word.endswith("ly") and len(word) > 4 and is_common(word[:-2])
 
 
 def used_as_noun(phrase: str, texts: Sequence[str]) -> bool:

@@ -40,10 +40,17 @@ _CONNECTIVES = frozenset(
     it its this these they that those such either both each here then so but and also however
     therefore thus instead together there he she his her their them another yet or hence
     consequently furthermore moreover similarly likewise accordingly conversely nevertheless
-    nonetheless besides otherwise
+    nonetheless besides otherwise which again suppose consider recall note
     """.split()
 )
 _PRONOUNS = frozenset("he she it its they their them this these those his her".split())
+# Openings of more than one word that point back: "In other words, ...", "As a result, ...".
+_LEANING_PHRASE = re.compile(
+    r"^\W*(?:in other words|in that case|in this case|that is|for this reason|as a result|"
+    r"on the other hand|in addition|in particular|by contrast|in contrast|in turn|even so|"
+    r"at the same time|to this end|as such|if so|if not)\b",
+    re.IGNORECASE,
+)
 _POINTING_BACK = frozenset("then also too therefore thus however instead likewise".split())
 
 
@@ -99,10 +106,52 @@ def word_count(text: str) -> int:
 
 def stands_alone(text: str) -> bool:
     """Readable without the sentence before it: no opening "It", "Either way", "In 1687 he"."""
+    if _LEANING_PHRASE.match(text):
+        return False
     opening = tokens(text)[:3]
-    if not opening or opening[0] in _CONNECTIVES:
+    # "It's", "Here's" lean as "It" and "Here" do.
+    if not opening or opening[0].split("'")[0] in _CONNECTIVES:
         return False
     # "RuBisCO then binds ...", "Plants also ...": the second word points back too.
     if len(opening) > 1 and opening[1] in _POINTING_BACK:
         return False
     return not any(word in _PRONOUNS for word in opening[1:])
+
+
+# Words that point outside the sentence ("Definitions like this are called ...", "the former"):
+# a sentence holding one cannot be asked on its own.
+_POINTERS = re.compile(
+    r"\b(?:this|these|those|such|above|below|aforementioned|former|latter|he|she|him|his|her|"
+    r"hers|do\s+so|doing\s+so)\b|\b(?:definition|section|chapter|figure|table|theorem|lemma|"
+    r"example|exercise|equation)\s+\d",
+    re.IGNORECASE,
+)
+# Notation a quiz sentence cannot carry: symbols, Greek letters, one-letter variables, brackets
+# of music or math notation ("V sends a challenge e R ←− Zq to P", "[3/4: 4 4 8 8]").
+_NOTATION = re.compile(
+    r"[=+−×÷·→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨\[\]$\\\ue000-\uf8ff]|"
+    r"[\u0370-\u03ff](?!-[A-Za-z])"  # a Greek letter, but for a name such as "Σ-protocols"
+)
+# One-letter variables: a lower-case one ("n cells"), or two capitals naming the parties of a
+# protocol ("prover P", "verifier V"), still read as words.
+_VARIABLE = re.compile(r"(?<![\w'’.-])(?![aAI](?![\w'’]))[a-z](?![\w'’-])")
+_NAMED_PARTY = re.compile(r"(?<![\w'’.-])(?![AI](?![\w'’]))[A-Z](?![\w'’-])")
+# "F: Willard wears a funny hat", "Learning Objective: ...", "Announcement We will ...": a line of
+# a key, a label or a slide's heading glued on; a quotation; a link; a footnote mark ("space50").
+_LABELLED = re.compile(
+    r"^(?:\S{1,4}:|[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,2}:|[A-Z][a-z]+\s+(?:We|I|You)\b)\s|^[\"“‘']|"
+    r"://|\b[a-z]{3,}\d{1,3}\b"
+)
+
+
+def self_contained(text: str) -> bool:
+    """Stands alone, points at nothing outside itself and is written in words, not notation:
+    fit to be asked as a question."""
+    return (
+        stands_alone(text)
+        and not _POINTERS.search(text)
+        and not _LABELLED.search(text)
+        and not _NOTATION.search(text)
+        and len(_VARIABLE.findall(text)) <= 1
+        and len(_NAMED_PARTY.findall(text)) <= 2
+    )

@@ -1,0 +1,126 @@
+"""Every served question from notes is sensible: a full, self-contained sentence, an answer the
+notes state (never a section number, a stop word or the subject's own name), four options of
+one kind, none a form of another or inside another."""
+
+from __future__ import annotations
+
+import pytest
+
+from learnplat.services.question_check import problem
+from learnplat.tutors.model import Citation, QuizQuestion, Source
+from learnplat.tutors.offline import OfflineTutor
+from learnplat.tutors.offline.terms import acceptable
+from learnplat.tutors.offline.text import self_contained
+
+PASSAGE = (
+    "Round robin scheduling gives each process a fixed time slice called a quantum. "
+    "The CPU scheduler picks the next process from the ready queue."
+)
+
+
+def question(stem: str, options: tuple[str, ...], answer: str) -> QuizQuestion:
+    return QuizQuestion(
+        question=stem,
+        options=options,
+        answer=answer,
+        explanation=PASSAGE,
+        citation=Citation(title="Scheduling", doc_id=1, page=1, passage_id=1),
+        kind="cloze",
+    )
+
+
+def test_a_sensible_question_is_served() -> None:
+    good = question(
+        "Fill in the blank: Round robin scheduling gives each process a fixed time slice "
+        "called a _____.",
+        ("quantum", "semaphore", "deadlock", "mutex"),
+        "quantum",
+    )
+    assert problem(good, PASSAGE, "Operating systems") is None
+
+
+@pytest.mark.parametrize(
+    ("options", "answer", "reason"),
+    [
+        (("quantum", "Euler", "deadlock", "mutex"), "quantum", "the options are not of one kind"),
+        (
+            ("CPU scheduler", "CPU scheduling", "MMU page table", "UNIX file system"),
+            "CPU scheduler",
+            "two options are forms of one word",
+        ),
+        (("quantum", "deadlock", "deadlock detection", "mutex"), "quantum", "an option contains"),
+    ],
+)
+def test_options_of_one_kind_and_no_form_of_another(
+    options: tuple[str, ...], answer: str, reason: str
+) -> None:
+    stem = "Fill in the blank: The _____ picks the next process from the ready queue."
+    if answer == "quantum":
+        stem = "Fill in the blank: Each process gets a fixed time slice called a _____."
+    found = problem(question(stem, options, answer), PASSAGE, "Operating systems")
+    assert found is not None and found.startswith(reason)
+
+
+def test_the_answer_is_never_the_subject_or_a_section_number() -> None:
+    subject = question(
+        "Fill in the blank: _____ gives each process a fixed time slice called a quantum.",
+        ("Round robin scheduling", "Shortest job first", "Priority queues", "Lottery draws"),
+        "Round robin scheduling",
+    )
+    assert problem(subject, PASSAGE, "Round robin scheduling") == (
+        "the answer is the subject's own name"
+    )
+    numbered = question(
+        "Fill in the blank: The scheduler is explained in section _____ of the notes.",
+        ("2.1", "3.4", "5.6", "7.8"),
+        "2.1",
+    )
+    assert problem(numbered, PASSAGE + " See 2.1 for more.", "") == (
+        "the answer is a section number"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Definitions like this are called recursive definitions in the notes.",
+        "It is certainly a valid argument of the simplest kind.",
+        "In other words, every basis vector is a valid physical state for the system.",
+        "F: Willard wears a funny hat and sings in the choir.",
+        "Learning Objective: Participants will recognise the strengths of static websites.",
+        "V sends a random challenge e R ←− Zq to the prover P.",
+        "See Definition 31 for the definition of a linear vector space.",
+        "Try a short test of working memory at https://example.org/test.",
+    ],
+)
+def test_a_question_is_never_built_on_a_sentence_that_points_elsewhere(text: str) -> None:
+    assert not self_contained(text)
+
+
+def test_connectives_verbs_and_clause_pieces_are_not_terms() -> None:
+    for phrase in ("Nevertheless", "apparently", "sends", "Suppose G", "Two sentences",
+                   "cutoff distance depends", "Last two definitions"):
+        assert not acceptable(phrase), phrase
+    for phrase in ("quantum", "CPU scheduler", "Fiat-Shamir heuristic", "family"):
+        assert acceptable(phrase), phrase
+
+
+def test_a_common_noun_opening_a_sentence_is_offered_in_lower_case_among_common_nouns() -> None:
+    notes = (
+        Source(
+            text="Logic is the business of evaluating arguments and sorting good ones from "
+            "bad ones. An argument is valid when its premises guarantee its conclusion. A "
+            "tautology is a sentence that must be true as a matter of logic. A contradiction "
+            "is a sentence that must be false as a matter of logic. Barbara and Carol study "
+            "logic together every week in the library. A premise is a sentence offered as a "
+            "reason for the conclusion of an argument.",
+            title="Logic notes",
+            doc_id=1,
+            passage_id=1,
+            page=1,
+        ),
+    )
+    quiz = OfflineTutor().quiz(notes, 20)
+    for made in quiz.questions:
+        kinds = {option[:1].islower() for option in made.options}
+        assert len(kinds) == 1, made.options
