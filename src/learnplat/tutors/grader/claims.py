@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..offline.text import stem
-from .opposites import opposed
+from .opposites import DEGREE, opposed
 from .words import is_content, root
 
 # Clauses end at a semicolon, a dash, or a linking word that starts a new claim ("..., while
@@ -41,6 +41,14 @@ _DOUBTING = frozenset(
 # A negation ends where a coordinated claim begins: "cannot make glucose and photosynthesis
 # stops" does not negate the stopping.
 _SCOPE_ENDS = frozenset("and or but so then".split())
+# "not only ... but also" adds; it denies nothing.
+_NOT_DENYING = frozenset("only just merely simply".split())
+# "not every state is stationary" denies that all are, not that any is: it contradicts only
+# a claim that says "every" too.
+_QUANTIFIERS = frozenset(
+    "every all always each necessarily entirely completely wholly everything everyone".split()
+)
+_SCOPE_PUNCTUATION = re.compile(r"[,:;()]")
 _KEEP_JOINED = ("non-", "un-", "anti-", "a-")
 _NOT_CONTENT = frozenset("etc eg ie vs".split())
 MIN_CLAUSE_ROOTS = 2
@@ -64,10 +72,15 @@ class Claim:
     roots: tuple[str, ...]
     negated: frozenset[str]
     numbers: tuple[tuple[str, frozenset[str]], ...]
+    quantifier: str = ""
 
     @property
     def root_set(self) -> frozenset[str]:
         return frozenset(r for r in self.roots if r)
+
+    def next_root(self, position: int) -> str:
+        """The content root after ``position`` ("" at the end of the claim)."""
+        return next((r for r in self.roots[position + 1 :] if r), "")
 
     def around(self, position: int) -> frozenset[str]:
         """The content roots within REACH words of ``position``."""
@@ -96,7 +109,13 @@ def read_claim(text: str, sentence: int, resolve: Resolve | None = None) -> Clai
     words: list[str] = []
     roots: list[str] = []
     numbers_at: list[int] = []
+    # Where a comma, colon or bracket falls before a word: a negation's reach ends there.
+    stops: set[int] = set()
+    last_end = 0
     for match in _TOKEN.finditer(text):
+        if _SCOPE_PUNCTUATION.search(text, last_end, match.start()):
+            stops.add(len(words))
+        last_end = match.end()
         if match.group("number"):
             numbers_at.append(len(words))
             words.append(re.sub(r"\s+", "", match.group("number")))
@@ -117,21 +136,30 @@ def read_claim(text: str, sentence: int, resolve: Resolve | None = None) -> Clai
             else:
                 roots.append("")
     negated: set[str] = set()
-    negators = [at for at, word in enumerate(words) if _negator(word)]
+    quantifier = ""
+    negators = [
+        at
+        for at, word in enumerate(words)
+        if _negator(word) and not (at + 1 < len(words) and words[at + 1] in _NOT_DENYING)
+    ]
     # Two negations ("cannot swap ... without changing") make no plain negative claim.
     if len(negators) == 1:
         at = negators[0]
-        scope = []
-        for word, word_root in zip(words[at + 1 : at + 1 + SCOPE], roots[at + 1 :], strict=False):
-            if word in _SCOPE_ENDS:
+        if at + 1 < len(words) and words[at + 1] in _QUANTIFIERS:
+            quantifier = words[at + 1]
+        scope: list[str] = []
+        for position in range(at + 1, min(len(words), at + 1 + SCOPE)):
+            if words[position] in _SCOPE_ENDS or (position in stops and scope):
                 break
-            if word_root:
-                scope.append(word_root)
+            if roots[position]:
+                scope.append(roots[position])
         negated.update(scope[:SCOPE_ROOTS])
     numbers = tuple(
         (words[at], frozenset(r for r in roots[at + 1 : at + 3] if r)) for at in numbers_at
     )
-    return Claim(text, sentence, tuple(words), tuple(roots), frozenset(negated), numbers)
+    return Claim(
+        text, sentence, tuple(words), tuple(roots), frozenset(negated), numbers, quantifier
+    )
 
 
 def sentence_claims(sentence: str, index: int, resolve: Resolve | None = None) -> list[Claim]:
@@ -209,23 +237,6 @@ def difference(
     ):
         return "swap"
     return None
-    if _opposite_word(mine, theirs, found):
-        return "opposite"
-    close = min(found.of_mine, found.of_theirs)
-    closest = max(found.of_mine, found.of_theirs)
-    if (
-        closest >= NEGATION_SHARE
-        and close >= DIFFERENCE_SHARE
-        and _negated_apart(mine, theirs, found.shared)
-    ):
-        return "negation"
-    if _other_number(mine, theirs, known_numbers):
-        return "number"
-    if close >= TERM_SHARE and _rival_term(mine, theirs, rivals):
-        return "term"
-    if _swapped(mine, theirs, found.shared, rivals):
-        return "swap"
-    return None
 
 
 def _opposite_word(mine: Claim, theirs: Claim, found: Overlap) -> bool:
@@ -239,6 +250,8 @@ def _opposite_word(mine: Claim, theirs: Claim, found: Overlap) -> bool:
         for other_at, other in enumerate(theirs.words):
             if root(stem(other)) in my_stems or not opposed(word, other):
                 continue
+            if {word, other} & DEGREE and mine.next_root(at) != theirs.next_root(other_at):
+                continue
             if mine.around(at) & theirs.around(other_at) & found.shared:
                 return True
     return False
@@ -249,10 +262,14 @@ def _negated_apart(mine: Claim, theirs: Claim, shared: frozenset[str]) -> bool:
     reliable" against "networks are reliable")."""
     left, right = mine.negated & shared, theirs.negated & shared
     if left:
-        return not any(_negator(w) or w in _DOUBTING for w in theirs.words)
-    if right:
-        return not any(_negator(w) or w in _DOUBTING for w in mine.words)
-    return False
+        negating, other = mine, theirs
+    elif right:
+        negating, other = theirs, mine
+    else:
+        return False
+    if negating.quantifier and negating.quantifier not in other.words:
+        return False
+    return not any(_negator(w) or w in _DOUBTING for w in other.words)
 
 
 def _other_number(mine: Claim, theirs: Claim, known: frozenset[str]) -> bool:
@@ -276,7 +293,10 @@ def _rival_term(
     mine_only, theirs_only = mine.root_set - theirs.root_set, theirs.root_set - mine.root_set
     if strict and max(len(mine_only), len(theirs_only)) > TERM_OTHERS:
         return False
-    for x in sorted(mine_only):
+    # Undoing another difference, the learner's term may also be said elsewhere in the
+    # reference's claim ("dynamic sites use a database" against "static sites do not use
+    # databases to generate pages dynamically").
+    for x in sorted(mine_only if strict else mine.root_set):
         for y in sorted(theirs_only):
             if rivals(x, y):
                 return True

@@ -14,7 +14,7 @@ from ...citations import page_mark
 from ..offline.text import stem, tokens
 from .claims import Claim, Overlap, difference, overlap, read_claim, sentence_claims
 from .meaning import Meaning
-from .opposites import opposed
+from .opposites import DEGREE, opposed
 from .prepared import Prepared
 from .style import has_example
 from .submission import Submission
@@ -87,6 +87,7 @@ def reference_claims(prepared: Prepared) -> ReferenceClaims:
     claims = tuple(
         claim
         for index, sentence in enumerate(prepared.sentences)
+        if not is_question(sentence)
         for claim in sentence_claims(sentence, index)
     )
     by_root: dict[str, list[int]] = {}
@@ -173,8 +174,10 @@ def contradiction(
 ) -> tuple[int | None, str]:
     """The reference sentence ``sentence`` contradicts as a whole (an opposite word about the
     same thing, or a year it does not give) when no aligned sentence backs it, and how."""
-    if not alignment.strong:
+    strong = tuple(i for i in alignment.strong if not is_question(prepared.sentences[i]))
+    if not strong:
         return None, ""
+    alignment = Alignment(strong, alignment.loose)
     found = _opposite(prepared, tokens(sentence), alignment)
     if found is not None:
         return found, "opposite"
@@ -223,6 +226,11 @@ def _claim_contradiction(
     return None, ""
 
 
+def is_question(sentence: str) -> bool:
+    """A question the reference asks ("What would ... be without ...?") states nothing."""
+    return sentence.rstrip().endswith("?")
+
+
 def _where(prepared: Prepared, sentence: str) -> str:
     """Where the reference says ``sentence``: "p. 4" when its passage has a page."""
     opening = " ".join(sentence.split()[:8])
@@ -246,9 +254,18 @@ def _opposite(prepared: Prepared, words: list[str], alignment: Alignment) -> int
                     continue
                 if any(word in prepared.sentence_words[i] for i in alignment.loose):
                     break
-                if _neighbours(words, word) & _neighbours(tokens(prepared.sentences[index]), other):
+                their_words = tokens(prepared.sentences[index])
+                if {word, other} & DEGREE and _next(words, word) != _next(their_words, other):
+                    continue
+                if _neighbours(words, word) & _neighbours(their_words, other):
                     return index
     return None
+
+
+def _next(words: list[str], target: str) -> str:
+    """The content root right after the first ``target`` ("" when none follows)."""
+    at = words.index(target)
+    return next((root(stem(w)) for w in words[at + 1 :] if is_content(w)), "")
 
 
 def _neighbours(words: list[str], target: str) -> set[str]:

@@ -97,6 +97,9 @@ _RIVALS = (
     ("upper", "lower"),
 )
 MIN_REST = 3
+# Words of degree say the opposite only of the same thing: "more responsive" against "less
+# responsive", never "more recent research" against "even fewer".
+DEGREE = frozenset("more less fewer most least".split())
 
 
 def _normalised(word: str) -> str:
