@@ -135,6 +135,12 @@ OPTIONS: tuple[Option, ...] = (
         True,
         "Teach Back also matches by meaning when learnplat[semantic] is installed (on/off).",
     ),
+    Option(
+        "semantic_search",
+        _switch,
+        True,
+        "ask also ranks your notes' sentences by meaning when learnplat[semantic] is installed.",
+    ),
 )
 DEFAULT_MODELS = {"bedrock": "amazon.nova-pro-v1:0", "openai": "llama3.1"}
 _BY_KEY = {option.key: option for option in OPTIONS}
@@ -170,6 +176,7 @@ class Settings:
     polly_engine: str = "neural"
     polly_voice: str = "Joanna"
     semantic_grading: bool = True
+    semantic_search: bool = True
     sources: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 # of the question's words, every one naming what "what is X?" asks about, those with any word.
 TOPIC_PASSAGES = 16
 ANSWER_PASSAGES = 8
-FOCUS_PASSAGES = 40
+FOCUS_PASSAGES = 200
+FIRST_MENTIONS = 8
 
 
 def source_of(passage: Passage) -> Source:
@@ -232,7 +233,8 @@ class Learning:
         passages: dict[int, Passage] = {}
         queries = [(question, True, ANSWER_PASSAGES)]
         for phrase in focus_phrases(read.focus) if read.focus else ():
-            # Every passage naming what is asked about: its definition may be in any of them.
+            # Every passage naming what is asked about: its definition may be in any of them,
+            # and most often in the first.
             queries.append((f'"{phrase}"', True, FOCUS_PASSAGES))
         queries.append((" ".join(read.terms.values()) or question, False, 2 * ANSWER_PASSAGES))
         for query, require_all, limit in queries:
@@ -242,6 +244,10 @@ class Learning:
                 )
             except BadInput:
                 continue  # a query of stopwords alone ("what is it?")
+            if limit == FOCUS_PASSAGES:
+                found = found[: FOCUS_PASSAGES // 2] + sorted(
+                    found, key=lambda p: (p.doc_id, p.page, p.id)
+                )[:FIRST_MENTIONS]
             for passage in found:
                 passages.setdefault(passage.id, passage)
         return list(passages.values())

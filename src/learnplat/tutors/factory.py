@@ -32,7 +32,7 @@ def make_tutor(settings: Settings, client: ChatClient | None = None) -> Tutor:
     """The offline engine, or an LLM tutor over ``client`` that falls back to it."""
     from .offline import OfflineTutor
 
-    offline = OfflineTutor()
+    offline = OfflineTutor(semantic=settings.semantic_search)
     if client is None:
         return offline
     from .llm import LLMTutor

@@ -27,6 +27,8 @@ COVERAGE = 0.5
 MAX_SENTENCES = 3
 # A sentence from another place joins the answer when it scores at least this share of the best.
 SECOND_PLACE = 0.6
+# A sentence this close in meaning answers even in other words (the semantic tier's cosine).
+MEANING_CONFIDENT = 0.5
 # An earlier definition as strong as the best one wins when it scores this share of it.
 EARLIER_DEFINITION = 0.5
 DEFINES_BOOST = {3: 2.6, 2: 2.0, 1: 1.4}
@@ -174,6 +176,8 @@ class _Scored:
     position: int
     score: float
     defines: int
+    meaning: float = 0.0  # cosine with the question, where the semantic tier ranked it
+    boost: float = 1.0  # what the score holds beyond the words: definition, notes, penalties
 
 
 def _rank(index: SentenceIndex, question: Question) -> list[_Scored]:
@@ -213,20 +217,23 @@ def _rank(index: SentenceIndex, question: Question) -> list[_Scored]:
             score *= SYMBOL_PENALTY**symbols  # prose answers a learner; formulas need the page
         if any(_EXERCISE_HEADING.search(h) for h in sentence.path[-2:]):
             score *= EXERCISE_PENALTY
-        scored.append(_Scored(position, score, defines))
+        words = _bm25(index, position, weights)
+        scored.append(_Scored(position, score, defines, boost=score / words if words else 1.0))
     # Ties go to the earlier sentence: a term is defined where the notes introduce it.
     scored.sort(key=lambda s: (-s.score, s.position))
     return scored
 
 
-def _first_definition(naming: list[_Scored]) -> int:
+def _first_definition(index: SentenceIndex, naming: list[_Scored]) -> int:
     """The best sentence naming the focus, unless an earlier one defines it as strongly and
     scores nearly as well: a term is defined where the notes introduce it."""
     top = naming[0]
     rivals = [
         s
         for s in naming
-        if s.defines >= max(2, top.defines) and s.score >= EARLIER_DEFINITION * top.score
+        if s.defines >= max(2, top.defines)
+        and s.score >= EARLIER_DEFINITION * top.score
+        and stands_alone(index.sentences[s.position].text)
     ]
     return min(rivals, key=lambda s: s.position).position if rivals else top.position
 
@@ -247,19 +254,25 @@ def _window(index: SentenceIndex, best: int) -> list[int]:
     ):
         chosen.insert(0, previous)
     following = best + 1
-    # A list point goes on with the points after it; a sentence with one that leans on it.
+    # A list point goes on with the points after it; a sentence with one that leans on it;
+    # the notes' own question ("Why, then, does this happen?") with the answer after it.
     while (
         following < len(index.sentences)
         and len(chosen) < MAX_SENTENCES
         and _same_passage(index, best, following)
         and (
             index.sentences[best].kind == index.sentences[following].kind == "item"
-            or (following == best + 1 and not stands_alone(index.sentences[following].text))
+            or (following == chosen[-1] + 1 and not stands_alone(index.sentences[following].text))
+            or _is_question(index.sentences[chosen[-1]].text)
         )
     ):
         chosen.append(following)
         following += 1
     return chosen[:MAX_SENTENCES]
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip("\"'”’)").endswith("?")
 
 
 def _coverage(index: SentenceIndex, positions: Sequence[int], question: Question) -> float:
@@ -274,11 +287,32 @@ def _coverage(index: SentenceIndex, positions: Sequence[int], question: Question
     return sum(weight for term, weight in weights.items() if term in said) / total
 
 
-def search(index: SentenceIndex, question_text: str) -> tuple[list[int], Question]:
+def _by_meaning(index: SentenceIndex, question: Question, ranked: list[_Scored]) -> list[_Scored]:
+    """``ranked`` reordered with the semantic tier's cosines blended in (unchanged without)."""
+    from .meaning import rerank
+
+    texts = [s.text for s in index.sentences]
+    # Meaning is blended with the words; what the score holds beyond them (a definition of
+    # what is asked, the learner's notes before the topic library) applies to the blend.
+    scores, cosines = rerank(
+        question.text, [(s.score / s.boost, s.position) for s in ranked], texts
+    )
+    rescored = [
+        _Scored(s.position, score * s.boost, s.defines, cosine, s.boost)
+        for s, score, cosine in zip(ranked, scores, cosines, strict=True)
+    ]
+    return sorted(rescored, key=lambda s: (-s.score, s.position))
+
+
+def search(
+    index: SentenceIndex, question_text: str, *, semantic: bool = False
+) -> tuple[list[int], Question]:
     """The answer's sentences in reading order (empty when the sources do not answer), and
-    the question as read."""
+    the question as read. ``semantic`` blends in meaning where the tier is installed."""
     question = read_question(question_text)
     ranked = _rank(index, question)
+    if semantic and ranked:
+        ranked = _by_meaning(index, question, ranked)
     if not ranked or ranked[0].score <= 0:
         return [], question
     focus_stems: list[str] = []
@@ -293,7 +327,8 @@ def search(index: SentenceIndex, question_text: str) -> tuple[list[int], Questio
                 if _mentions(content_stems(index.sentences[s.position].text), focus_stems)
             ]
             if naming:
-                best = naming[0].position if question.asks_action else _first_definition(naming)
+                first = naming[0].position
+                best = first if question.asks_action else _first_definition(index, naming)
                 break
         else:
             return [], question
@@ -316,7 +351,8 @@ def search(index: SentenceIndex, question_text: str) -> tuple[list[int], Questio
             if not (set(index.frequencies[position]) & set(question.terms)) - covered:
                 continue
         chosen.append(position)
-    if not focus_stems and _coverage(index, chosen, question) < COVERAGE:
+    confident = ranked[0].meaning >= MEANING_CONFIDENT and best == ranked[0].position
+    if not focus_stems and not confident and _coverage(index, chosen, question) < COVERAGE:
         return [], question
     return sorted(chosen), question
 
@@ -331,8 +367,10 @@ def not_covered_text(index: SentenceIndex, question: Question) -> str:
     return "Your notes don't cover this: none of their passages answers it."
 
 
-def answer_from_index(index: SentenceIndex, question_text: str) -> Answer:
-    chosen, question = search(index, question_text)
+def answer_from_index(
+    index: SentenceIndex, question_text: str, *, semantic: bool = False
+) -> Answer:
+    chosen, question = search(index, question_text, semantic=semantic)
     if not chosen:
         return Answer(question_text, not_covered_text(index, question), (), found=False)
     statements = tuple(
@@ -348,7 +386,8 @@ def _index_of(sources: tuple[Source, ...]) -> SentenceIndex:
     return build_index(sentences, [content_stems(s.text) for s in sentences], text)
 
 
-def answer(question: str, sources: Sequence[Source]) -> Answer:
+def answer(question: str, sources: Sequence[Source], *, semantic: bool = False) -> Answer:
     """The passage of ``sources`` that answers ``question`` (1-3 sentences, each cited);
-    ``found`` False (and a plain "not covered" text) when none does."""
-    return answer_from_index(_index_of(tuple(sources)), question)
+    ``found`` False (and a plain "not covered" text) when none does. ``semantic`` ranks by
+    meaning too where learnplat[semantic] is installed."""
+    return answer_from_index(_index_of(tuple(sources)), question, semantic=semantic)

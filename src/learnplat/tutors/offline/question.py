@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .common_words import RARE, information
+from .common_words import RARE, information, is_common
 from .text import QUESTION_WORDS, STOPWORDS, stem
 
 QuestionKind = Literal["what", "why", "how", "when", "who", "which", "other"]
@@ -36,11 +36,19 @@ _FOCUS_PATTERNS = tuple(
     )
 )
 _FOCUS_END = re.compile(
-    r"\s+(?:in|for|within|according\s+to|with\s+respect\s+to|when|if|as\s+used|used|"
-    r"exactly|really|here|there|and\s+how|and\s+why)\b.*$|\s*[,;:(].*$",
+    r"\s+(?:in|for|within|between|among|with|on|from|during|across|over|under|inside|"
+    r"according\s+to|with\s+respect\s+to|when|if|as\s+used|used|exactly|really|here|"
+    r"there|originally|and\s+how|and\s+why)\b.*$|\s*[,;:(].*$",
     re.I,
 )
-_DOES = re.compile(r"^what\s+(?:does|do|did)\b.*\bdo$", re.IGNORECASE)
+# "The word 'tragedy'" asks about tragedy; quotation marks are not part of it.
+_FOCUS_WRAPPING = re.compile(r"^(?:the\s+)?(?:word|term|name|phrase|notion|concept)s?\s+", re.I)
+# "What is the difference between rhythm and melody?" asks about two things, not one.
+_RELATIONS = frozenset(
+    "difference differences relationship relation connection distinction link".split()
+)
+# "What does RuBisCO do?", "What does chlorophyll absorb?": what a thing does, not what it is.
+_DOES = re.compile(r"^what\s+(?:does|do|did)\s+.+\s+(?!mean$|for$)[a-z]+$", re.IGNORECASE)
 _KIND = re.compile(r"^\s*(what|why|how|when|who|whom|whose|which|where)\b", re.I)
 # Words that colour a question without narrowing it ("What exactly is ...?"), and who the learner
 # quotes ("According to MacDowell, ...", "in Sweller's view"): neither is what it asks about.
@@ -81,6 +89,8 @@ def is_content_word(word: str) -> bool:
         and lowered not in STOPWORDS
         and lowered not in QUESTION_WORDS
         and not _CONTRACTION.match(lowered)
+        # "originally", "usually": how, not what, the question asks
+        and not (lowered.endswith("ly") and len(lowered) > 5 and is_common(lowered[:-2]))
     )
 
 
@@ -111,7 +121,10 @@ def read_question(text: str) -> Question:
         match = pattern.match(flat)
         if match:
             focus = _FOCUS_END.sub("", match.group("focus")).strip(" '\"‘’“”")
+            focus = _FOCUS_WRAPPING.sub("", focus).strip(" '\"‘’“”")
             break
+    if focus is not None and focus.split() and focus.split()[0].lower() in _RELATIONS:
+        focus = None
     if focus is not None and (not content_words(focus) or len(focus.split()) > 6):
         focus = None
     terms: dict[str, str] = {}

@@ -75,6 +75,19 @@ def prose_of(block: str) -> list[str]:
     return []
 
 
+def table_rows(block: str) -> list[str]:
+    """A table's data rows as "cell — cell — cell" lines (the header and rule left out): the
+    points an answer may quote from a table."""
+    rows = [line.strip() for line in block.split("\n") if line.strip().startswith("|")]
+    found = []
+    for row in rows[2:]:
+        cells = [" ".join(cell.split()) for cell in re.split(r"(?<!\\)\|", row.strip("|"))]
+        text = " — ".join(cell.replace("\\|", "|") for cell in cells if cell)
+        if text:
+            found.append(text)
+    return found
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of a source in reading order, with the headings in force where it stands."""
@@ -119,9 +132,10 @@ def is_fragment(sentence: str) -> bool:
     first = sentence[0]
     if not (first.isalnum() or first in _OPENERS):
         return True
-    # A page that begins mid-sentence leaves a tail that cannot stand alone.
-    # ("pH" and "mRNA" start in lower case too, but their second letter is a capital.)
-    if first.islower() and sentence[1:2].islower():
+    # A page that begins mid-sentence leaves a tail that cannot stand alone ("a direction is
+    # called a vector"). ("pH" and "mRNA" start in lower case too, but hold a capital.)
+    first_word = sentence.split()[0].strip(",;:")
+    if first.islower() and (sentence[1:2].islower() or first_word.islower()):
         return True
     if len(_CODE.findall(sentence)) >= 3:
         return True  # a line of program code
@@ -232,8 +246,13 @@ def split_sources(
                     path = _next_path(path, paragraph, known)
                     outline.setdefault(path)
                 continue
-            listed = block_kind(paragraph) == "list"
-            for prose in prose_of(paragraph):
+            kind_of_block = block_kind(paragraph)
+            listed = kind_of_block == "list" or (items and kind_of_block == "table")
+            # Lessons teach from prose; an answer may quote a table's row.
+            runs = table_rows(paragraph) if listed and kind_of_block == "table" else prose_of(
+                paragraph
+            )
+            for prose in runs:
                 pieces = readability.sentences(prose)
                 if listed and len(pieces) > 1 and any(map(is_fragment, pieces)):
                     pieces = [" ".join(prose.split())]  # "Create your scales: these ..."

@@ -17,6 +17,10 @@ class OfflineTutor:
 
     name = "offline"
 
+    def __init__(self, *, semantic: bool = False) -> None:
+        # Answers are ranked by meaning too when the semantic tier is installed and wanted.
+        self.semantic = semantic
+
     def lesson(self, request: LessonRequest, on_text: TextSink | None = None) -> Lesson:
         """A lesson in the requested level and format; every statement from a source cites it.
 
@@ -38,7 +42,7 @@ class OfflineTutor:
         matches the question well enough."""
         from .answer import answer
 
-        result = answer(question, sources)
+        result = answer(question, sources, semantic=self.semantic)
         if on_text is not None:
             on_text(answer_markdown(result))
         return result
