@@ -418,3 +418,20 @@ def test_a_query_past_1000_characters_or_64_words_is_refused_with_the_limit(
     # At the limits it searches; stopwords and repeats are not words to look for.
     assert platform.library.search(" ".join(["chlorophyll", *words[:63]]))
     assert platform.library.search("the chlorophyll of the " * 40)
+
+
+def test_bidi_overrides_in_a_files_text_never_reach_its_passages(
+    platform: Platform, docs_dir: Path
+) -> None:
+    # "Trojan Source": U+202E shows what follows backwards, U+2066-2069 isolate runs.
+    notes = corpus.write_text(
+        docs_dir / "bidi.txt",
+        "Mitochondria make ATP\u202e from glucose.\n\nThe \u2066cell\u2069 membrane "
+        "\u202aencloses\u202c the \u202bcytoplasm\u202d.\n",
+    )
+    document = platform.library.ingest(notes).document
+    assert document is not None
+    text = " ".join(passage.text for passage in platform.library.passages(document.id))
+    assert text.split() == (
+        "Mitochondria make ATP from glucose. The cell membrane encloses the cytoplasm.".split()
+    )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+
+import pytest
 
 from learnplat.store.database import Database
 from learnplat.store.migrations import MIGRATIONS, schema_version
@@ -40,3 +44,98 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot open the database"):
         Database(path)
+
+
+OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"
+CLEAR = "\x1b[2J\x1b[H"
+RLO = "\u202e"  # right-to-left override: shows "txt.exe" for "exe.txt"
+# What stored text may not hold: C0 controls but newline and tab, DEL, C1, bidi controls.
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _as_stored_before_cleaning(patch: pytest.MonkeyPatch) -> None:
+    """Schema 4, and services that stored text as given (before the terminal-safety change)."""
+    from learnplat.services import cards, community, library
+    from learnplat.services.extract import cleanup
+    from learnplat.store import migrations
+
+    patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
+    for module in (cards, community, library):
+        patch.setattr(module, "safe_text", lambda text, one_line=False: text)
+    bidi = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    patch.setattr(
+        cleanup,
+        "_CLEAN_TABLE",
+        {code: value for code, value in cleanup._CLEAN_TABLE.items() if code not in bidi},
+    )
+
+
+def test_text_stored_before_it_was_cleaned_is_cleaned_once_when_the_database_opens(
+    tmp_path: Path,
+) -> None:
+    from learnplat.platform import Platform
+    from learnplat.settings import load_settings
+
+    notes = tmp_path / f"notes{OSC52}.md"
+    notes.write_text(
+        f"# Plate{RLO} tectonics\n\nThe lithosphere{RLO} is broken into plates.\n",
+        encoding="utf-8",
+    )
+    deck = tmp_path / "deck.csv"
+    deck.write_text(
+        f"front,back\nel perro{OSC52},the dog{RLO}\nel gato,the cat\nla casa,the house\n"
+        "el libro,the book\n",
+        encoding="utf-8",
+    )
+    with pytest.MonkeyPatch.context() as old:
+        _as_stored_before_cleaning(old)
+        with Platform.build(load_settings({"user": "ana"})) as platform:
+            assert schema_version(platform.database.db) == 4
+            document = platform.library.ingest(notes).document
+            assert document is not None and OSC52 in document.filename
+            platform.community.submit(f"plates{CLEAR}", None, "beginner", f"Plates {OSC52}move.")
+            with platform.database.atomic() as conn:  # a grade quoting the explanation
+                conn.execute(
+                    "UPDATE explanations SET grade_json = ?",
+                    (json.dumps({"feedback": [f"You said: Plates {OSC52}move."]}),),
+                )
+            platform.cards.import_deck(deck)
+            served = platform.game.next(category="cards")
+            platform.game.answer(served.token, "1")
+
+    with Platform.build(load_settings({"user": "ana"})) as platform:
+        conn = platform.database.conn
+        assert schema_version(platform.database.db) == 5
+        stored = [
+            *conn.execute("SELECT title, filename, source_path, warnings FROM documents"),
+            *conn.execute("SELECT topic, transcript, grade_json FROM explanations"),
+            *conn.execute(
+                "SELECT title, question, correct_answer, options, explanation, source_title"
+                " FROM challenges WHERE source = 'cards'"
+            ),
+            *conn.execute("SELECT answer FROM challenge_attempts"),
+            *conn.execute("SELECT heading_path, text FROM passages"),
+        ]
+        for row in stored:
+            for value in row:
+                decoded = json.loads(value) if value and value[:1] in "[{" else value
+                assert not UNSAFE.search(json.dumps(decoded, ensure_ascii=False)), value
+        document = platform.library.documents()[0]
+        assert (document.title, document.filename) == ("Plate tectonics", "notes.md")
+        explanation = conn.execute(
+            "SELECT topic, transcript, grade_json FROM explanations"
+        ).fetchone()
+        assert explanation[:2] == ("plates", "Plates move.")
+        assert json.loads(explanation[2]) == {"feedback": ["You said: Plates move."]}
+        # A card's answer is still one of its options, and it can be played again.
+        for answer, options in conn.execute(
+            "SELECT correct_answer, options FROM challenges WHERE source = 'cards'"
+        ):
+            assert answer in json.loads(options)
+        answers = conn.execute("SELECT correct_answer FROM challenges WHERE source = 'cards'")
+        assert "the dog" in [answer for (answer,) in answers]
+        # The passage is searchable by its cleaned words, and the index agrees with the rows.
+        conn.execute("INSERT INTO passages_fts (passages_fts) VALUES ('integrity-check')")
+        hits = platform.library.search("lithosphere")
+        assert hits and RLO not in platform.library.page(hits[0].doc_id).text
+        assert platform.database.integrity_ok()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
+
+from ..terminal_text import has_unsafe, safe_text
 
 
 def _v1_users_and_library(db: sqlite_utils.Database) -> None:
@@ -286,11 +291,107 @@ def _v4_page_labels(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE passages ADD COLUMN page_label TEXT")
 
 
+# What text the store has kept from users and files, by table: one-line columns (titles, names,
+# topics), text columns, and JSON columns whose strings are text.
+_STORED_TEXT: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
+    ("documents", "", ("title", "filename"), ("source_path",), ("warnings",)),
+    ("explanations", "", ("topic",), ("transcript",), ("grade_json",)),
+    (
+        "challenges",
+        "source IN ('cards', 'document')",
+        ("title", "source_title"),
+        ("question", "correct_answer", "explanation", "quote"),
+        ("options",),
+    ),
+    ("challenge_attempts", "", (), ("answer",), ()),
+)
+
+
+# JSON escapes every control and (with ensure_ascii) every non-ASCII character: in a JSON
+# column an unsafe character shows as its escape. A tab or newline matches too, harmlessly.
+_UNSAFE_ESCAPE = re.compile(
+    r"\\u(?:00[01][0-9a-f]|007f|00[89][0-9a-f]|202[a-e]|206[6-9]|d[89a-f])", re.IGNORECASE
+)
+
+
+def _needs_cleaning(value: object, is_json: int) -> bool:
+    if not isinstance(value, str):
+        return False
+    return has_unsafe(value) or bool(is_json and _UNSAFE_ESCAPE.search(value))
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list):
+        return [_clean_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean_json(item) for key, item in value.items()}
+    return value
+
+
+def _cleaned(value: str, one_line: bool, is_json: bool) -> str:
+    if is_json:
+        return json.dumps(_clean_json(json.loads(value)))
+    return safe_text(value, one_line=one_line)
+
+
+def _v5_clean_stored_text(db: sqlite_utils.Database) -> None:
+    """Text stored before it was cleaned on the way in (explanations, document titles, file
+    names and warnings, imported cards, passages) loses its terminal controls and bidi
+    overrides, as ``safe_text`` cleans new text; a card's answer and its options are cleaned
+    alike, so that the answer stays one of them. Only rows holding such a character are read
+    into Python (the test runs inside the query)."""
+    db.conn.create_function("needs_cleaning", 2, _needs_cleaning, deterministic=True)
+    for table, scope, one_line, texts, jsons in _STORED_TEXT:
+        columns = (*one_line, *texts, *jsons)
+        where = " OR ".join(
+            f"needs_cleaning({column}, {int(column in jsons)})" for column in columns
+        )
+        rows = db.execute(
+            f"SELECT rowid, {', '.join(columns)} FROM {table}"
+            f" WHERE ({where}){f' AND {scope}' if scope else ''}"
+        ).fetchall()
+        for rowid, *values in rows:
+            cleaned = {
+                column: _cleaned(value, column in one_line, column in jsons)
+                for column, value in zip(columns, values, strict=True)
+                if value is not None
+            }
+            db.execute(
+                f"UPDATE {table} SET {', '.join(f'{column} = ?' for column in cleaned)}"
+                " WHERE rowid = ?",
+                (*cleaned.values(), rowid),
+            )
+    # Passages are indexed by FTS5 (external content, no update trigger): each changed one
+    # leaves the index and comes back with its new text.
+    changed = db.execute(
+        "SELECT id, heading_path, text FROM passages"
+        " WHERE needs_cleaning(heading_path, 0) OR needs_cleaning(text, 0)"
+    ).fetchall()
+    for passage_id, heading_path, text in changed:
+        db.execute(
+            "INSERT INTO passages_fts (passages_fts, rowid, heading_path, text)"
+            " VALUES ('delete', ?, ?, ?)",
+            (passage_id, heading_path, text),
+        )
+        new_heading, new_text = safe_text(heading_path), safe_text(text)
+        db.execute(
+            "UPDATE passages SET heading_path = ?, text = ? WHERE id = ?",
+            (new_heading, new_text, passage_id),
+        )
+        db.execute(
+            "INSERT INTO passages_fts (rowid, heading_path, text) VALUES (?, ?, ?)",
+            (passage_id, new_heading, new_text),
+        )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "users and library", _v1_users_and_library),
     (2, "community: explanations, upvotes, points", _v2_community),
     (3, "game: challenges, attempts, progress, boards, reviews", _v3_game),
     (4, "passages: printed page labels", _v4_page_labels),
+    (5, "stored text: terminal controls removed", _v5_clean_stored_text),
 )
 
 

@@ -17,6 +17,8 @@ _CLEAN_TABLE: dict[int, str | None] = {
     code: None for code in [*range(0, 9), 11, *range(13, 32), 0x7F, *range(0x80, 0xA0)]
 }
 _CLEAN_TABLE.update({0x09: " ", 0x200B: None, 0xFEFF: None, 0x2028: " ", 0x2029: " "})
+# Bidi overrides and isolates reorder what a terminal shows ("Trojan Source").
+_CLEAN_TABLE.update(dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
 _CLEAN_TABLE.update({ord(ligature): plain for ligature, plain in _LIGATURES.items()})
 # Private-use glyphs (math fonts' bracket pieces, Word's symbol-font bullets) have no meaning
