@@ -21,7 +21,9 @@ _SUBJECT = re.compile(
 # -ing form or a preposition after "are" ("The ions are pumped ...") describes instead.
 _PLURAL_SUBJECT = re.compile(
     rf"^{_ARTICLE}{_TERM}\s+are\s+(?!(?:not|also|then|in|on|at|by|to|from|with|made|used|found|"
-    r"split|set|built|kept|held|the|a|an)\b)(?![a-z]+(?:ed|en|ing)\b)[a-z][a-z-]+\s"
+    r"split|set|built|kept|held|the|a|an|one|two|often|usually|sometimes|very|more|less|much|"
+    r"still|only|both|all|each|so|too|now|always|never)\b)(?![a-z]+(?:ed|en|ing|ly)\b)"
+    r"[a-z][a-z-]+\s"
 )
 _REFERS = re.compile(
     rf"^{_ARTICLE}{_TERM}\s+(?:refers?\s+to|means|is\s+a\s+term\s+for|is\s+the\s+name\s+for)\s"
@@ -29,6 +31,7 @@ _REFERS = re.compile(
 _CALLED = re.compile(
     rf"\b(?:called|known\s+as|termed)\s+(?:the\s+|a\s+|an\s+)?(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})"
 )
+_IN_A_LIST = re.compile(r",\s*[\w-]+\s*,|\s+or\s+[\w-]+\s*[,.]")
 # "...; this is fermentation, the reason ..."
 _THIS_IS = re.compile(rf"[;:,]\s+this\s+is\s+(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})")
 # "... chlorophyll, the green pigment that absorbs ..."
@@ -38,6 +41,7 @@ _APPOSITIVE = re.compile(
 )
 _NOT_A_TERM = frozenset(
     "it this that these those there here which what one each its their such another other some "
+    "everything something nothing anything everyone someone anyone nobody everybody "
     "they he she we you all both most many called known termed named also because why how".split()
 )
 _QUICK_CHECK = (
@@ -106,6 +110,8 @@ def sentence_definitions(
         if match:
             found.append((_clean_term(match.group("term"), cut_at_stopword=False), strength))
     for match in _CALLED.finditer(text):
+        if _IN_A_LIST.match(text, match.end()):
+            continue  # "variously known as constructivist, discovery, ...": one name of many
         found.append((_clean_term(match.group("term"), cut_at_stopword=True), 2))
     for match in _THIS_IS.finditer(text):
         found.append((_clean_term(match.group("term"), cut_at_stopword=True), 1))

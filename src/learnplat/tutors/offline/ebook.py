@@ -13,10 +13,9 @@ from .plan import Item, Part, Plan, sentence_item
 from .plans import topic_level
 from .sections import PARAGRAPH_STATEMENTS, paragraphs
 from .sentences import Sentence
-from .text import content_stems, stands_alone
+from .text import EXAMPLE_CUE, content_stems, stands_alone
 
 CHAPTER_TERMS = 5
-_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|as in)\b", re.IGNORECASE)
 # A sentence with quantities in it is the next best thing to a worked example.
 _NUMBER = re.compile(
     r"\b(?:\d+(?:[.,]\d+)?|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|"
@@ -104,7 +103,7 @@ def _chapter_terms(members: list[Sentence], analysis: Analysis) -> list[KeyTerm]
 def _worked_example(members: list[Sentence], taught: set[Sentence | None]) -> str:
     """A "for example" sentence, else one with quantities, else one that applies an idea
     ("like a tiny turbine", "this is why"); one the chapter does not already teach first."""
-    for pattern in (_EXAMPLE, _NUMBER, _APPLIED):
+    for pattern in (EXAMPLE_CUE, _NUMBER, _APPLIED):
         matching = [s for s in members if pattern.search(s.text)]
         if matching:
             chosen = min(matching, key=lambda s: (s in taught, s.index))
@@ -164,7 +163,7 @@ def _topic_chapter_title(name: str, number: int, terms: list[KeyTerm]) -> str:
 
 
 def _example_in(part: Part) -> str:
-    for pattern in (_EXAMPLE, _NUMBER):
+    for pattern in (EXAMPLE_CUE, _NUMBER):
         for item in part.items:
             if pattern.search(item.text):
                 return item.text + cite_marks(item.statement.citations)

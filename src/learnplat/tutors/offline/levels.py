@@ -13,10 +13,10 @@ from .analysis import Analysis
 from .definitions import Definition
 from .grading import Body, body_of
 from .terms import Term
-from .text import stands_alone
+from .text import EXAMPLE_CUE, in_words, self_contained, stands_alone
 
 GLOSSARY_SIZE: dict[Level, int] = {"beginner": 6, "intermediate": 10, "advanced": 16}
-BEGINNER_MAX, BEGINNER_MAX_WORDS = 8, 22
+BEGINNER_MAX, BEGINNER_MAX_WORDS = 5, 22
 INTERMEDIATE_SHARE, INTERMEDIATE_MAX = 0.3, 40
 ADVANCED_SHARE, ADVANCED_MAX = 0.7, 300
 # Grades apart that survive the tutor's glue lines ("Let's look at ...") joining the text.
@@ -78,8 +78,8 @@ def _with_antecedents(analysis: Analysis, chosen: list[int]) -> list[int]:
 
 
 def plain(text: str) -> bool:
-    """Words rather than formulas: at most one number and no equation symbols."""
-    return not _FORMULA.search(text) and len(_HAS_DIGIT.findall(text)) <= 1
+    """Words rather than formulas: at most one number, no symbols or variables to decode."""
+    return in_words(text) and not _FORMULA.search(text) and len(_HAS_DIGIT.findall(text)) <= 1
 
 
 def _simplest_central(analysis: Analysis, size: int) -> list[int]:
@@ -93,12 +93,14 @@ def _simplest_central(analysis: Analysis, size: int) -> list[int]:
             i
             for i in pool
             if shortest <= sentences[i].words <= longest
-            and stands_alone(sentences[i].text)
+            and sentences[i].kind == "sentence"
+            and self_contained(sentences[i].text)
             and plain(sentences[i].text)
         ]
         if len(usable) >= size:
             break
-    simplest = sorted(usable or pool, key=lambda i: (sentences[i].grade, i))
+    fallback = [i for i in pool if stands_alone(sentences[i].text)] or pool
+    simplest = sorted(usable or fallback, key=lambda i: (sentences[i].grade, i))
     chosen: list[int] = []
     chapters: set[int] = set()
     for index in simplest:
@@ -253,9 +255,35 @@ def key_terms(analysis: Analysis, level: Level) -> list[KeyTerm]:
 
 
 def _definition(term: Term, *, simplest: bool) -> Definition | None:
-    usable = [d for d in term.definitions if d.sentence.words <= 40] or list(term.definitions)
+    """The definition to show: one that reads on its own ("This is the type of memory ..."
+    does not), in words for beginners; the simplest for beginners, else the strongest."""
+    readable = [d for d in term.definitions if self_contained(d.sentence.text)]
+    if simplest:
+        readable = [d for d in readable if plain(d.sentence.text)] or readable
+    usable = [d for d in readable if d.sentence.words <= 40] or readable
     if not usable:
         return None
     if simplest:
         return min(usable, key=lambda d: (-min(d.strength, 2), d.sentence.grade, d.sentence.index))
     return usable[0]
+
+
+def example_sentence(analysis: Analysis, near: Sequence[int]) -> int | None:
+    """One example from the notes for beginners: a plain sentence that gives one ("for
+    example", "such as") and reads on its own, in a chapter the lesson teaches from, the most
+    central first."""
+    chapters = {analysis.chapter_of[i] for i in near}
+    candidates = [
+        s.index
+        for s in analysis.sentences
+        if EXAMPLE_CUE.search(s.text)
+        and s.index not in near
+        and s.words <= BEGINNER_MAX_WORDS * 2
+        and plain(s.text)
+        and self_contained(s.text)
+    ]
+    ranked = sorted(
+        candidates,
+        key=lambda i: (analysis.chapter_of[i] not in chapters, -analysis.centrality[i], i),
+    )
+    return ranked[0] if ranked else None

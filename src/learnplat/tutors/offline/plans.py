@@ -9,7 +9,7 @@ from learnplat.services import readability
 from ..model import KeyTerm, Level, TopicLevel, TopicRecord
 from .analysis import Analysis
 from .headings import readable, shown
-from .levels import key_terms, select_levels
+from .levels import example_sentence, key_terms, select_levels
 from .plan import Item, Part, Plan, cited_item, sentence_item
 from .text import content_stems, stands_alone
 
@@ -30,7 +30,12 @@ def document_plan(analysis: Analysis, topic: str, level: Level) -> Plan:
         for i in chosen
     ]
     if level == "beginner":
+        # The main idea, then one example from the notes (the key terms come with the lesson).
         parts = [Part("The main ideas", tuple(items))]
+        example = example_sentence(analysis, chosen)
+        if example is not None:
+            sentence = analysis.sentences[example]
+            parts.append(Part("An example", (sentence_item(sentence, "An example"),)))
     elif level == "intermediate":
         parts = _runs(items, analysis)
     else:

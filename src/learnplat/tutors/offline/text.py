@@ -119,14 +119,22 @@ def stands_alone(text: str) -> bool:
     return not any(word in _PRONOUNS for word in opening[1:])
 
 
+# A sentence that gives an example of what the notes explain.
+EXAMPLE_CUE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|as in)\b", re.IGNORECASE)
 # Words that point outside the sentence ("Definitions like this are called ...", "the former"):
 # a sentence holding one cannot be asked on its own.
 _POINTERS = re.compile(
     r"\b(?:this|these|those|such|above|below|aforementioned|former|latter|he|she|him|his|her|"
-    r"hers|do\s+so|doing\s+so)\b|\b(?:definition|section|chapter|figure|table|theorem|lemma|"
-    r"example|exercise|equation)\s+\d",
+    r"hers|do\s+so|doing\s+so|(?:do|does|did|doing|like|after|before)\s+that)\b",
     re.IGNORECASE,
 )
+_CROSS_REFERENCE = re.compile(
+    r"\b(?:definition|section|chapter|figure|table|theorem|lemma|example|exercise|equation)\s+\d",
+    re.IGNORECASE,
+)
+# After a colon or semicolon "this" points back inside the sentence ("...: this splitting of
+# water is called photolysis"), so only the sentence's first clause is searched for pointers.
+_CLAUSE_END = re.compile(r"[:;]\s")
 # Notation a quiz sentence cannot carry: symbols, Greek letters, one-letter variables, brackets
 # of music or math notation ("V sends a challenge e R ←− Zq to P", "[3/4: 4 4 8 8]").
 _NOTATION = re.compile(
@@ -145,14 +153,23 @@ _LABELLED = re.compile(
 )
 
 
+def in_words(text: str) -> bool:
+    """Written in words, not notation: no symbols, Greek or glyphs, at most one one-letter
+    variable ("n cells") and two named parties ("prover P", "verifier V")."""
+    return (
+        not _NOTATION.search(text)
+        and len(_VARIABLE.findall(text)) <= 1
+        and len(_NAMED_PARTY.findall(text)) <= 2
+    )
+
+
 def self_contained(text: str) -> bool:
     """Stands alone, points at nothing outside itself and is written in words, not notation:
     fit to be asked as a question."""
     return (
         stands_alone(text)
-        and not _POINTERS.search(text)
+        and not _POINTERS.search(_CLAUSE_END.split(text, maxsplit=1)[0])
+        and not _CROSS_REFERENCE.search(text)
         and not _LABELLED.search(text)
-        and not _NOTATION.search(text)
-        and len(_VARIABLE.findall(text)) <= 1
-        and len(_NAMED_PARTY.findall(text)) <= 2
+        and in_words(text)
     )
