@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,21 @@ def test_a_pasted_page_as_a_question_is_refused_before_any_search(run) -> None:
     assert time.perf_counter() - started < 5  # it took 8 s on a real library, 27 s on a larger
     searched = run("search", page)
     assert searched.exit_code == 2 and "the limit is 1,000" in searched.stderr
+
+
+# Files and secrets, and leftovers of terminal safety (issue 11 §5) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "token",
+    [os.fsdecode(b"ab\xffcd"), "\ud800" * 20, "0123456789abcdef012g", "x" * 5000, "  "],
+    ids=["not-utf8", "surrogates", "not-hex", "huge", "blank"],
+)
+def test_a_malformed_challenge_token_is_bad_input_not_an_unexpected_error(run, token) -> None:
+    result = run("--user", "ana", "challenge", "answer", token, "1")
+    assert result.exit_code == 2, result.output
+    assert "unexpected error" not in result.stderr and "Traceback" not in result.output
+    assert result.stderr.startswith(
+        "error: unknown question token: a token is 20 hex digits (0-9, a-f)\n"
+    )
+    assert "learnplat challenge next" in result.stderr  # the hint

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -42,6 +43,22 @@ PERIODS = ("all", "week")
 CARDS_CATEGORY = "cards"
 LETTERS = "abcd"
 MAX_PAGE = 100
+TOKEN_BYTES = 10
+# A served token is hex (``secrets.token_hex``): never starts with "-", so it never reads as an
+# option on a command line, and anything else typed is refused before it reaches a query.
+_TOKEN = re.compile(rf"[0-9a-f]{{{2 * TOKEN_BYTES}}}")
+
+
+def checked_token(token: str) -> str:
+    """``token`` as served (trimmed, lower case). Raises BadInput when it is not of the form
+    ``challenge next`` prints (bytes that are not UTF-8, say, which no query can carry)."""
+    token = token.strip().lower()
+    if _TOKEN.fullmatch(token) is None:
+        raise BadInput(
+            f"unknown question token: a token is {2 * TOKEN_BYTES} hex digits (0-9, a-f)",
+            hint="use the token `learnplat challenge next` printed",
+        )
+    return token
 
 
 def question_source(row: sqlite3.Row) -> QuestionSource | None:
@@ -192,8 +209,7 @@ class Game:
         mode: Mode = "review" if challenge_id is not None else "play"
         if challenge_id is None:
             challenge_id = self._pick(pool)
-        # Hex, so a token never starts with "-" and reads as an option on a command line.
-        token = secrets.token_hex(10)
+        token = secrets.token_hex(TOKEN_BYTES)
         row = self.store.serve(self.user, challenge_id, token, mode, now)
         return ServedQuestion(
             token=token,
@@ -251,8 +267,10 @@ class Game:
         (A-D), or None for no answer. Correct within the time limit earns points (see
         ``scoring``); wrong or late ("time's up") earns none and resets the streak. Every
         answer updates the review schedule.
-        Raises BadInput: unknown token, already answered, not one of the options."""
-        attempt = self.store.attempt(token.strip())
+        Raises BadInput: a malformed or unknown token, already answered, not one of the
+        options."""
+        token = checked_token(token)
+        attempt = self.store.attempt(token)
         if attempt is None or attempt["user_id"] != self.user:
             raise BadInput(
                 "unknown question token", hint="use the token `learnplat challenge next` printed"
@@ -291,7 +309,7 @@ class Game:
                 rating=rating,
             )
 
-        written = self.store.record_answer(token.strip(), self.user, timestamp(answered), decide)
+        written = self.store.record_answer(token, self.user, timestamp(answered), decide)
         if written is None:
             raise self._answered_already()
         return self._result(attempt, written, before, time_taken_s)
