@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "learnplat"
 HOME_ENV = "LEARNPLAT_HOME"
+# The data dir holds text decrypted from password-protected PDFs: its owner's alone, whatever
+# the umask says.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 
 def home_override() -> Path | None:
@@ -58,3 +65,37 @@ def shipped_data_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "data"
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` made if missing (with its parents) and set to 0700; returns it. Raises OSError
+    when it cannot be made."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    _restrict(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """``path`` created empty if missing and set to 0600; returns it. Raises OSError when it
+    cannot be created."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    _restrict(path, PRIVATE_FILE_MODE)  # the umask may have taken bits off a new file's mode
+    return path
+
+
+def restrict_if_present(path: Path, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Set an existing file's mode (a database's -wal and -shm files); a missing one is fine."""
+    with contextlib.suppress(FileNotFoundError):
+        _restrict(path, mode)
+
+
+def _restrict(path: Path, mode: int) -> None:
+    # Only when it differs, and never fatal: a data dir on a file system without modes, or a
+    # file someone else owns, still works (the doctor reports what stays readable by others).
+    current = stat.S_IMODE(path.stat().st_mode)
+    if current != mode:
+        try:
+            os.chmod(path, mode)
+        except PermissionError as exc:
+            logging.getLogger("learnplat").warning("cannot make %s private: %s", path, exc)

@@ -197,15 +197,23 @@ def config_path(ctx: typer.Context) -> None:
 @app.command()
 def doctor(
     ctx: typer.Context,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Also repair what is safe to: remove copies of ingested files that no document "
+            "uses (left by a crash mid-ingest) once they are an hour old.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Check the data dir, database, config, provider and PDF engines.
+    """Check the data dir, database, stored files, config, provider and PDF engines.
 
-    Example: learnplat doctor
+    Example: learnplat doctor --fix
     """
     from ..services.doctor import run_checks
 
-    checks = run_checks(state(ctx).settings)
+    checks = run_checks(state(ctx).settings, fix=fix)
     if as_json:
         output.emit_json(checks)
     else:

@@ -1,5 +1,6 @@
-"""Health checks for `learnplat doctor`: data dir, free space, database, config, provider,
-speech, PDF engines, challenge bank, the grader's semantic tier."""
+"""Health checks for `learnplat doctor`: data dir, free space, database, originals, config,
+provider, speech, PDF engines, challenge bank, the grader's semantic tier; with ``fix``, the
+repairs that are safe (unused originals swept)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from .. import paths
 from ..errors import LearnplatError
 from ..settings import Settings
 from ..store.database import Database
+from ..store.library import LibraryStore
 from ..store.migrations import MIGRATIONS, schema_version
+from .originals import ORPHAN_GRACE_S, Originals
 
 Status = Literal["ok", "warn", "fail"]
 # Free space on the data dir's disk: below the first, ingests (originals, passages) and audio
@@ -84,6 +87,47 @@ def _database(settings: Settings) -> Check:
         "ok" if healthy else "fail",
         detail if healthy else f"{detail}: integrity check failed",
     )
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
+
+
+def _size(size_bytes: int) -> str:
+    return f"{size_bytes / 1e6:,.1f} MB" if size_bytes >= 100_000 else f"{size_bytes / 1e3:,.1f} KB"
+
+
+def _originals(settings: Settings, fix: bool) -> Check:
+    """Copies of ingested files no document uses (left by a kill -9 mid-ingest); ``fix``
+    removes those older than the grace period."""
+    try:
+        database = Database(paths.database_file(settings.data_dir))
+    except LearnplatError as exc:
+        return Check("originals", "warn", f"not checked: {exc.message}")
+    try:
+        originals = Originals(LibraryStore(database), settings.data_dir)
+        found = originals.sweep() if fix else originals.orphans()
+    except OSError as exc:
+        return Check("originals", "warn", f"cannot read {originals.root}: {exc.strerror}")
+    finally:
+        database.close()
+    detail = f"{_files(found.files)}, {_size(found.total_bytes)} in {originals.root}"
+    status: Status = "ok"
+    if found.old and fix:
+        detail += f"; removed {_files(len(found.old))} no document used ({_size(found.old_bytes)})"
+    elif found.old:
+        status = "warn"
+        detail += (
+            f"; {_files(len(found.old))} no document uses ({_size(found.old_bytes)}): "
+            "`learnplat doctor --fix` removes them"
+        )
+    if found.young:
+        detail += (
+            f"; {found.young} unused file{'' if found.young == 1 else 's'} younger than "
+            f"{'an hour' if ORPHAN_GRACE_S == 3600 else f'{ORPHAN_GRACE_S} s'} left alone "
+            "(an ingest may not have finished)"
+        )
+    return Check("originals", status, detail)
 
 
 def _config(settings: Settings) -> Check:
@@ -244,13 +288,15 @@ def _semantic_grading() -> Check:
     )
 
 
-def run_checks(settings: Settings) -> list[Check]:
-    """Every check, in report order. Never raises: failures are reported as checks."""
+def run_checks(settings: Settings, *, fix: bool = False) -> list[Check]:
+    """Every check, in report order; with ``fix``, unused originals older than an hour are
+    removed. Never raises: failures are reported as checks."""
     return [
         Check("profile", "ok", f"{settings.user} (from {settings.sources.get('user', 'default')})"),
         _data_dir(settings),
         _disk(settings),
         _database(settings),
+        _originals(settings, fix),
         _config(settings),
         _provider(settings),
         *_speech(settings),

@@ -9,7 +9,6 @@ import os
 import re
 import sqlite3
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from ..errors import BadInput, DiskFull, DocumentError, LearnplatError, NotFound
 from ..store.library import LibraryStore, now_iso
 from .extract import extract
 from .extract.cleanup import compress_ranges
+from .originals import Originals
 from .passages import HEADING_SEPARATOR, chunk_units
 from .safe_text import safe_text
 from .search import build_match, split_snippet
@@ -211,28 +211,9 @@ class Library:
         self.data_dir = data_dir
         self.user = user
         self.max_file_bytes = max_file_bytes
+        self.originals = Originals(store, data_dir)
 
     # ingest --------------------------------------------------------------
-    def _keep_original(self, data: bytes, sha256: str, suffix: str) -> str:
-        """Copy the file's bytes into the data dir (content-addressed); return the relative path."""
-        relative = Path("originals") / sha256[:2] / f"{sha256}{suffix.lower()}"
-        target = self.data_dir / relative
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".ingest-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp_name, target)
-            except BaseException:
-                Path(tmp_name).unlink(missing_ok=True)
-                raise
-        return relative.as_posix()
-
-    def _discard_original(self, relative: str) -> None:
-        if not self.store.stored_path_in_use(relative):
-            (self.data_dir / relative).unlink(missing_ok=True)
-
     def ingest(self, path: Path | str, *, password: str | None = None) -> IngestResult:
         """Add one file; an identical file already in the library is reported, not added twice.
 
@@ -248,7 +229,10 @@ class Library:
         chunks = chunk_units(extracted.units)
         if not chunks:
             raise DocumentError(f"{source.name} has no text to index")
-        stored = self._keep_original(data, sha256, source.suffix)
+        stored = Originals.stored_path(sha256, source.suffix)
+        # Written before the transaction (the long write outside the write lock), and made sure
+        # of again inside it: another profile may have removed the same bytes meanwhile.
+        self.originals.keep(data, stored)
         # Titles and names are shown on other screens and terminals: no controls, one line.
         filename = safe_text(source.name, one_line=True)
         document = {
@@ -268,15 +252,19 @@ class Library:
             "added_at": now_iso(),
         }
         try:
-            doc_id = self.store.add_document(document, chunks)
+            doc_id = self.store.add_document(
+                document, chunks, before_commit=lambda: self.originals.keep(data, stored)
+            )
         except sqlite3.IntegrityError:
-            # Another process added the same bytes between our check and our insert.
+            # Another process added the same bytes between our check and our insert (under
+            # another name, maybe: our copy may then be unused).
+            self.originals.release(stored)
             existing = self.store.find_by_hash(self.user, sha256)
             if existing is None:
                 raise
             return IngestResult(source, "duplicate", DocumentInfo.from_row(existing, self.data_dir))
         except BaseException:
-            self._discard_original(stored)
+            self.originals.release(stored)
             raise
         return IngestResult(
             source, "added", self.document(doc_id), warnings=tuple(extracted.warnings)
@@ -357,10 +345,14 @@ class Library:
         )
 
     def remove(self, doc_id: int) -> DocumentInfo:
-        """Delete a document, its passages and (if nothing else uses it) its stored copy."""
+        """Delete a document, its passages and (if no document of any profile uses it) its
+        stored copy. Raises NotFound."""
         document = self.document(doc_id)
-        self.store.delete_document(self.user, doc_id)
-        self._discard_original(document.stored_path.relative_to(self.data_dir).as_posix())
+        unused = self.store.delete_document(self.user, doc_id)
+        if unused is not None:
+            # After the commit, and checked again: another profile may have ingested the same
+            # bytes since (a kill -9 in between leaves a file `doctor --fix` sweeps).
+            self.originals.release(unused)
         return document
 
     def passages(self, doc_id: int) -> list[Passage]:

@@ -54,11 +54,29 @@ class Database:
         return self.db.conn
 
     @contextmanager
-    def atomic(self) -> Iterator[sqlite3.Connection]:
+    def atomic(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
         """A transaction (a savepoint when nested) holding the lock; rolls back on any error.
-        Raises DiskFull, and BadInput for a number past 64 bits."""
-        with self.lock, self._users_errors(), self.db.atomic():
-            yield self.conn
+        With ``immediate`` it holds the database's write lock from its start, so that what it
+        reads cannot change before it commits, even when it writes nothing (another process's
+        write waits for it). Raises DiskFull, and BadInput for a number past 64 bits."""
+        with self.lock, self._users_errors():
+            if not immediate or self.conn.in_transaction:
+                with self.db.atomic():
+                    yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
 
     def rows(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         """Run a read query under the lock and return its rows (``sqlite3.Row``).

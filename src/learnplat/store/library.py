@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -65,8 +66,17 @@ class LibraryStore:
         )
         return rows[0] if rows else None
 
-    def add_document(self, document: dict, passages: Sequence[PassageRow]) -> int:
-        """Insert a document and its passages in one transaction; return the new id."""
+    def add_document(
+        self,
+        document: dict,
+        passages: Sequence[PassageRow],
+        *,
+        before_commit: Callable[[], None] | None = None,
+    ) -> int:
+        """Insert a document and its passages in one transaction; return the new id.
+        ``before_commit`` runs inside it, once the document row holds the write lock (the
+        library makes sure there its original is on disk: no other process can then remove
+        the file before this document refers to it)."""
         columns = ", ".join(document)
         marks = ", ".join("?" for _ in document)
         with self.database.atomic() as conn:
@@ -83,6 +93,8 @@ class LibraryStore:
                     for p in passages
                 ],
             )
+            if before_commit is not None:
+                before_commit()
         return doc_id
 
     def documents(self, user_id: str) -> list[sqlite3.Row]:
@@ -97,18 +109,40 @@ class LibraryStore:
         )
         return rows[0] if rows else None
 
-    def delete_document(self, user_id: str, doc_id: int) -> bool:
-        with self.database.atomic() as conn:
-            cursor = conn.execute(
-                "DELETE FROM documents WHERE user_id = ? AND id = ?", (user_id, doc_id)
-            )
-        return cursor.rowcount > 0
+    def delete_document(self, user_id: str, doc_id: int) -> str | None:
+        """Delete a document (its passages go with it); return its original's stored path
+        when no document refers to that file any more, decided in the same transaction."""
+        with self.database.atomic(immediate=True) as conn:
+            row = conn.execute(
+                "SELECT stored_path FROM documents WHERE user_id = ? AND id = ?",
+                (user_id, doc_id),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            return None if self._references(conn, row[0]) else str(row[0])
 
-    def stored_path_in_use(self, stored_path: str) -> bool:
-        rows = self.database.rows(
-            "SELECT 1 FROM documents WHERE stored_path = ? LIMIT 1", (stored_path,)
+    @contextmanager
+    def references_held(self, stored_path: str) -> Iterator[int]:
+        """How many documents refer to ``stored_path``, with the write lock held until the
+        block ends: no document can start referring to it meanwhile, so a file found unused
+        here can be removed without racing another process's ingest."""
+        with self.database.atomic(immediate=True) as conn:
+            yield self._references(conn, stored_path)
+
+    @staticmethod
+    def _references(conn: sqlite3.Connection, stored_path: str) -> int:
+        return int(
+            conn.execute(
+                "SELECT COUNT(*) FROM documents WHERE stored_path = ?", (stored_path,)
+            ).fetchone()[0]
         )
-        return bool(rows)
+
+    def stored_paths(self) -> set[str]:
+        """Every original's path that some document (of any profile) refers to."""
+        return {row["stored_path"] for row in self.database.rows(
+            "SELECT DISTINCT stored_path FROM documents"
+        )}
 
     # passages ------------------------------------------------------------
     def page_numbers(self, doc_id: int) -> list[int]:

@@ -386,12 +386,19 @@ def _v5_clean_stored_text(db: sqlite_utils.Database) -> None:
         )
 
 
+def _v6_documents_by_original(db: sqlite_utils.Database) -> None:
+    # Removing a document counts the others that share its original (any profile's), under
+    # the write lock: an index keeps that lock short.
+    db.execute("CREATE INDEX documents_by_stored_path ON documents (stored_path)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "users and library", _v1_users_and_library),
     (2, "community: explanations, upvotes, points", _v2_community),
     (3, "game: challenges, attempts, progress, boards, reviews", _v3_game),
     (4, "passages: printed page labels", _v4_page_labels),
     (5, "stored text: terminal controls removed", _v5_clean_stored_text),
+    (6, "documents: index on the original's path", _v6_documents_by_original),
 )
 
 
