@@ -16,6 +16,8 @@ from .words import is_content, root
 # rich text ...", "... because ...", "..., not ...").
 _BREAK = re.compile(
     r"\s*(?:;|\n\s*[*•·-]?|\s[-–—]\s|,\s*(?:and|but|so|while|whereas|which|although|though|not|yet)\b"
+    # A comma before a new subject ("..., you can leave it out") starts a new claim.
+    r"|,(?=\s*(?:you|we|they|it|he|she|this|these|there)\s)"
     r"|\b(?:while|whereas|because|since|although|(?:even\s+)?though|but|therefore|hence|thus)\b)"
     r"\s*",
     re.IGNORECASE,
@@ -49,30 +51,41 @@ _QUANTIFIERS = frozenset(
     "every all always each necessarily entirely completely wholly everything everyone".split()
 )
 _SCOPE_PUNCTUATION = re.compile(r"[,:;()]")
+# A phrase fronted before the subject ("In master-slave replication, the slaves ...") says
+# where, not who does what.
+_FRONTING = frozenset("in for on at with during under after before when once".split())
+FRONTED_WORDS = 6
 _KEEP_JOINED = ("non-", "un-", "anti-", "a-")
 _NOT_CONTENT = frozenset("etc eg ie vs".split())
 MIN_CLAUSE_ROOTS = 2
+# What a number counts: the next two content words within four ("two of the following
+# guarantees").
+NUMBER_REACH = 4
 REACH = 2
 # A negation governs the next few content words: "not always a bad thing" negates "bad thing".
 SCOPE = 5
 SCOPE_ROOTS = 3
 
 Resolve = Callable[[str, str], str]
+# A number and the roots of what it counts.
+Counted = tuple[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
 class Claim:
     """One clause: its words (lower case, numbers as digits), the content root of each word
-    ("" for the others), the roots a negation governs ("no setup phase": setup, phase), and its
-    numbers with the roots around them."""
+    ("" for the others), the roots a negation governs ("no setup phase": setup, phase), its
+    numbers with the roots around them, the quantifier a negation denies ("not every") and
+    where the claim proper starts after a fronted phrase ("In master-slave replication, ...")."""
 
     text: str
     sentence: int
     words: tuple[str, ...]
     roots: tuple[str, ...]
     negated: frozenset[str]
-    numbers: tuple[tuple[str, frozenset[str]], ...]
+    numbers: tuple[Counted, ...]
     quantifier: str = ""
+    body: int = 0
 
     @property
     def root_set(self) -> frozenset[str]:
@@ -142,8 +155,11 @@ def read_claim(text: str, sentence: int, resolve: Resolve | None = None) -> Clai
         for at, word in enumerate(words)
         if _negator(word) and not (at + 1 < len(words) and words[at + 1] in _NOT_DENYING)
     ]
-    # Two negations ("cannot swap ... without changing") make no plain negative claim.
-    if len(negators) == 1:
+    # Two negations ("cannot swap ... without changing") make no plain negative claim, unless
+    # punctuation parts them ("Not every bird can fly: penguins cannot").
+    if negators and not any(
+        not any(negators[0] < stop <= other for stop in stops) for other in negators[1:]
+    ):
         at = negators[0]
         if at + 1 < len(words) and words[at + 1] in _QUANTIFIERS:
             quantifier = words[at + 1]
@@ -155,10 +171,14 @@ def read_claim(text: str, sentence: int, resolve: Resolve | None = None) -> Clai
                 scope.append(roots[position])
         negated.update(scope[:SCOPE_ROOTS])
     numbers = tuple(
-        (words[at], frozenset(r for r in roots[at + 1 : at + 3] if r)) for at in numbers_at
+        (words[at], frozenset([r for r in roots[at + 1 : at + 1 + NUMBER_REACH] if r][:2]))
+        for at in numbers_at
     )
+    body = 0
+    if words and words[0] in _FRONTING:
+        body = next((at for at in sorted(stops) if 0 < at <= FRONTED_WORDS), 0)
     return Claim(
-        text, sentence, tuple(words), tuple(roots), frozenset(negated), numbers, quantifier
+        text, sentence, tuple(words), tuple(roots), frozenset(negated), numbers, quantifier, body
     )
 
 
@@ -194,6 +214,12 @@ TERM_SHARE = 0.5
 # A rival term counts only where the two claims differ in little else.
 TERM_OTHERS = 3
 SWAP_ROOTS = 3
+# Two claims in nearly the same words: any two terms trading places swap their roles ("the
+# slaves serve writes and replicate them to the master").
+SAME_CLAIM = 0.8
+# A negation of a reference claim the learner's restates whole, inside a longer claim.
+WHOLE_CLAIM = 0.9
+RESTATED_SHARE = 0.3
 
 
 def difference(
@@ -201,14 +227,20 @@ def difference(
     theirs: Claim,
     found: Overlap,
     rivals: Callable[[str, str], bool],
-    known_numbers: frozenset[str] = frozenset(),
+    known_numbers: frozenset[Counted] = frozenset(),
 ) -> str | None:
     """What makes ``mine`` say the opposite of ``theirs``, or None: "negation", "opposite",
     "term", "number" or "swap". ``rivals(a, b)``: whether the reference sets root ``a``
     against root ``b`` (two terms it uses side by side); ``known_numbers``: the numbers the
-    reference gives anywhere (never held against the learner)."""
-    if len(found.shared) < MIN_CLAUSE_ROOTS or found.of_mine < DIFFERENCE_SHARE:
+    reference gives anywhere, with what they count (never held against the learner when said
+    of the same thing)."""
+    if len(found.shared) < MIN_CLAUSE_ROOTS:
         return None
+    if found.of_mine < DIFFERENCE_SHARE:
+        # "Networks in modern data centres are reliable, so ..." against "Networks aren't
+        # reliable": the reference's claim is said whole, and negated.
+        whole = found.of_theirs >= WHOLE_CLAIM and found.of_mine >= RESTATED_SHARE
+        return "negation" if whole and _negated_apart(mine, theirs, found.shared) else None
     close = min(found.of_mine, found.of_theirs)
     closest = max(found.of_mine, found.of_theirs)
     # Each difference flips the claim: an opposite word said of the other term ("dynamic
@@ -233,7 +265,7 @@ def difference(
     if (
         close >= TERM_SHARE
         and len(found.shared) >= SWAP_ROOTS
-        and _swapped(mine, theirs, found.shared, rivals)
+        and _swapped(mine, theirs, found.shared, rivals, same=close >= SAME_CLAIM)
     ):
         return "swap"
     return None
@@ -272,14 +304,25 @@ def _negated_apart(mine: Claim, theirs: Claim, shared: frozenset[str]) -> bool:
     return not any(_negator(w) or w in _DOUBTING for w in other.words)
 
 
-def _other_number(mine: Claim, theirs: Claim, known: frozenset[str]) -> bool:
+def _other_number(mine: Claim, theirs: Claim, known: frozenset[Counted]) -> bool:
     """A number where the reference gives another one of the same thing ("1/6 of the well
-    depth" against "1/60 of the well depth")."""
+    depth" against "1/60 of the well depth"), nowhere this one of it, and the learner does not
+    say the reference's too ("instead of four notes, six notes")."""
     their_values = {value for value, _ in theirs.numbers}
     for value, around in mine.numbers:
-        if value in their_values or value in known or not around:
+        if value in their_values or not around:
             continue
-        if any(around & their_around for _, their_around in theirs.numbers):
+        if any(value == v and (not counted or counted & around) for v, counted in known):
+            continue
+        # The reference's numbers of the same thing: those counting most of what it counts.
+        closest = max((len(counted & around) for _, counted in theirs.numbers), default=0)
+        rival = [(v, c) for v, c in theirs.numbers if closest and len(c & around) == closest]
+        said_too = any(
+            v == other and counted & other_around
+            for v, counted in rival
+            for other, other_around in mine.numbers
+        )
+        if rival and not said_too:
             return True
     return False
 
@@ -304,13 +347,23 @@ def _rival_term(
 
 
 def _swapped(
-    mine: Claim, theirs: Claim, shared: frozenset[str], rivals: Callable[[str, str], bool]
+    mine: Claim,
+    theirs: Claim,
+    shared: frozenset[str],
+    rivals: Callable[[str, str], bool],
+    *,
+    same: bool = False,
 ) -> bool:
-    """Two rival terms in each other's places among the same words ("melody as the
-    intellectual side, rhythm as the sensuous" against "rhythm ... intellectual, melody ...
-    sensuous")."""
-    left = list(dict.fromkeys(r for r in mine.roots if r in shared))
-    right = list(dict.fromkeys(r for r in theirs.roots if r in shared))
+    """Two rival terms (any two, in claims of nearly the ``same`` words) in each other's places
+    among the same words ("melody as the intellectual side, rhythm as the sensuous" against
+    "rhythm ... intellectual, melody ... sensuous"), neither claim in the passive ("reads are
+    served by the slaves" is "the slaves serve reads")."""
+    if ("by" in mine.words) != ("by" in theirs.words):
+        return False
+    left = list(dict.fromkeys(r for r in mine.roots[mine.body :] if r in shared))
+    right = list(dict.fromkeys(r for r in theirs.roots[theirs.body :] if r in shared))
+    if len(left) != len(right):
+        return False
     differing = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
     if len(differing) != 2:
         return False
@@ -320,5 +373,5 @@ def _swapped(
         second - first >= 2
         and left[first] == right[second]
         and left[second] == right[first]
-        and rivals(left[first], left[second])
+        and (same or rivals(left[first], left[second]))
     )

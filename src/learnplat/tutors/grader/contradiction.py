@@ -6,13 +6,13 @@ reference claim backs the learner's; or a year the reference does not give."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ...citations import page_mark
 from ..offline.text import stem, tokens
-from .claims import Claim, Overlap, difference, overlap, read_claim, sentence_claims
+from .claims import Claim, Counted, Overlap, difference, overlap, read_claim, sentence_claims
 from .meaning import Meaning
 from .opposites import DEGREE, opposed
 from .prepared import Prepared
@@ -39,6 +39,9 @@ _SIDE_BY_SIDE = re.compile(
     r"\s*(?:(?:the|a|an|either|neither|both)\s+)?(?=([A-Za-z][\w'-]*)(?:\s+([A-Za-z][\w'-]*))?)",
     re.IGNORECASE,
 )
+
+
+SameThing = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class ReferenceClaims:
     by_root: dict[str, tuple[int, ...]]
     side_by_side: frozenset[frozenset[str]]
     key_sentences: frozenset[int]
-    numbers: frozenset[str]
+    numbers: frozenset[Counted]
 
     def rivals(self, mine: str, theirs: str) -> bool:
         """Whether the reference sets root ``mine`` against root ``theirs``: opposites, or two
@@ -111,7 +114,7 @@ def reference_claims(prepared: Prepared) -> ReferenceClaims:
         {word: tuple(numbers) for word, numbers in by_root.items()},
         frozenset(pair for pair in side_by_side if len(pair) == 2),
         key,
-        frozenset(value for claim in claims for value, _ in claim.numbers),
+        frozenset(counted for claim in claims for counted in claim.numbers),
     )
 
 
@@ -142,18 +145,29 @@ def align(prepared: Prepared, roots: set[str], by_meaning: Sequence[int] = ()) -
 
 
 def find_contradictions(
-    prepared: Prepared, submission: Submission, meaning: Meaning | None = None
+    prepared: Prepared,
+    submission: Submission,
+    meaning: Meaning | None = None,
+    same_thing: SameThing | None = None,
 ) -> tuple[Contradiction, ...]:
     """Every sentence of ``submission`` that contradicts the reference sentence it restates
-    (with ``meaning``, also those it restates in other words)."""
+    (with ``meaning``, also those it restates in other words). ``same_thing(mine, theirs)``
+    (the semantic tier's) says whether two clauses are about the same thing at all: a
+    difference between clauses that are not is no contradiction."""
     claims = reference_claims(prepared)
     found = []
     for index, sentence in enumerate(submission.sentences):
         by_meaning = meaning.aligned[index] if meaning else ()
         roots = set(submission.sentence_roots(index))
         reference, kind = contradiction(prepared, sentence, align(prepared, roots, by_meaning))
+        if reference is not None and same_thing and not same_thing(
+            sentence, prepared.sentences[reference]
+        ):
+            reference = None
         if reference is None:
-            reference, kind = _claim_contradiction(prepared, claims, sentence, index, by_meaning)
+            reference, kind = _claim_contradiction(
+                prepared, claims, sentence, index, by_meaning, same_thing
+            )
         if reference is not None:
             weight = KEY_WEIGHT if reference in claims.key_sentences else SIDE_WEIGHT
             found.append(
@@ -191,13 +205,15 @@ def _claim_contradiction(
     sentence: str,
     index: int,
     by_meaning: Sequence[int],
+    same_thing: SameThing | None = None,
 ) -> tuple[int | None, str]:
     """The reference sentence one of the sentence's claims contradicts, and how."""
     close = set(by_meaning)
 
     # The numbers of a learner's own example ("count down from 5") are theirs to choose.
     numbers_known = (
-        claims.numbers | frozenset(n for n, _ in read_claim(sentence, index).numbers)
+        claims.numbers
+        | frozenset((n, frozenset()) for n, _ in read_claim(sentence, index).numbers)
         if has_example(sentence)
         else claims.numbers
     )
@@ -219,7 +235,13 @@ def _claim_contradiction(
             kind = difference(claim, theirs, found, claims.rivals, numbers_known)
             if kind is None:
                 backing = max(backing, found.of_mine)
-            elif best is None:
+            elif best is None and (
+                same_thing is None
+                or same_thing(claim.text, theirs.text)
+                # A clause whose subject is a pronoun ("they need no updates") is read with
+                # its sentence.
+                or same_thing(sentence, prepared.sentences[theirs.sentence])
+            ):
                 best = (theirs, found, kind)
         if best is not None and backing < max(BACKED_SHARE, best[1].of_mine):
             return best[0].sentence, best[2]

@@ -9,7 +9,7 @@ from .coverage import Coverage, measure_coverage
 from .encoder import MODEL_NAME, shared_encoder
 from .feedback import Findings, feedback, label, suggestion
 from .jargon import find_jargon
-from .meaning import Meaning, measure_meaning
+from .meaning import Meaning, measure_meaning, same_thing
 from .prepared import prepare
 from .relevance import Relevance, measure_relevance
 from .style import Reading, Structure, measure_reading, measure_structure
@@ -62,7 +62,9 @@ class OfflineGrader:
         submission = read_submission(explanation, prepared)
         encoder = shared_encoder() if self.semantic else None
         meaning = measure_meaning(prepared, submission, encoder) if encoder else None
-        contradictions = find_contradictions(prepared, submission, meaning)
+        contradictions = find_contradictions(
+            prepared, submission, meaning, same_thing(encoder) if encoder else None
+        )
         contradicted = frozenset(found.index for found in contradictions)
         coverage = measure_coverage(prepared, submission, meaning, contradicted)
         relevance = measure_relevance(

@@ -3,6 +3,7 @@ against the learner's sentences with a sentence model, so an idea said in other 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 MATCH_LOW = 0.5
 MATCH_FULL = 0.8
 ALIGNED = 0.6
+# Two clauses that differ by a word or two but are about one thing stay high in or above the
+# band of two claims on one topic ("the master serves writes", "the slaves serve writes");
+# below it, a difference between them is one between claims about different things.
+SAME_THING = 0.45
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,3 +90,16 @@ def measure_meaning(
         agreement=agreement,
         aligned=aligned,
     )
+
+
+def same_thing(encoder: SentenceEncoder) -> Callable[[str, str], bool]:
+    """Whether two clauses are about the same thing by meaning (cosine >= SAME_THING)."""
+
+    @lru_cache(maxsize=256)
+    def vector(text: str) -> np.ndarray:
+        return encoder.encode([text])[0]
+
+    def check(mine: str, theirs: str) -> bool:
+        return float(vector(mine) @ vector(theirs)) >= SAME_THING
+
+    return check

@@ -54,6 +54,9 @@ _OPPOSITES = (
     ("buy buys bought", "sell sells sold"),
     ("even", "odd"),
     ("success succeeds", "failure fails"),
+    ("continue continues continued continuing", "stop stops stopped stopping"),
+    ("add adds added adding", "remove removes removed removing"),
+    ("input inputs", "output outputs"),
 )
 _PAIRS: dict[str, frozenset[str]] = {}
 for _left, _right in _OPPOSITES:
