@@ -186,7 +186,10 @@ def test_two_profiles_ingesting_and_removing_the_same_bytes_never_lose_a_file(
         for user in ("ana", "ben")
     ]
     for worker in workers:
-        assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
+        assert worker.stdout is not None
+        if worker.stdout.readline() != "ready\n":
+            worker.kill()
+            raise AssertionError(worker.communicate(timeout=30)[1])
     for worker in workers:
         assert worker.stdin is not None
         worker.stdin.write("go\n")
@@ -199,3 +202,93 @@ def test_two_profiles_ingesting_and_removing_the_same_bytes_never_lose_a_file(
     assert all(report["cycles"] >= 5 for report in reports), reports
     assert [report["lost"] for report in reports] == [0, 0], reports
     assert stored_files(isolated_home) == []  # and nothing left behind
+
+
+# The data dir is its owner's alone ---------------------------------------------------------------
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def umask():
+    """Run the test under a given umask, and put the old one back."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield os.umask
+    os.umask(old)
+
+
+@pytest.mark.parametrize("mask", [0o000, 0o022, 0o077], ids=["000", "022", "077"])
+def test_the_data_dir_database_log_and_originals_are_private_whatever_the_umask(
+    isolated_home: Path, umask, mask: int
+) -> None:
+    umask(mask)
+    with Platform.build(load_settings({"user": "ana"})) as platform:
+        document = platform.library.ingest(SAMPLE_MD).document
+        assert document is not None
+        logging_target = isolated_home / "logs" / "learnplat.log"
+        database = isolated_home / "learnplat.db"
+        # While the database is open its -wal and -shm files exist: they hold its pages too.
+        private_files = [database, Path(f"{database}-wal"), Path(f"{database}-shm"),
+                         logging_target, document.stored_path]
+        private_dirs = [isolated_home, isolated_home / "logs", isolated_home / "originals",
+                        document.stored_path.parent]
+        assert {str(path): oct(mode(path)) for path in private_files + private_dirs} == {
+            **{str(path): oct(0o600) for path in private_files},
+            **{str(path): oct(0o700) for path in private_dirs},
+        }
+
+
+def test_loose_modes_left_by_an_older_version_are_made_private_when_it_opens(
+    isolated_home: Path, umask
+) -> None:
+    import sqlite3
+
+    umask(0o022)  # what older versions ran under, and never changed
+    with Platform.build(load_settings({"user": "ana"})) as platform:
+        platform.library.ingest(SAMPLE_MD)
+    database = isolated_home / "learnplat.db"
+    log = isolated_home / "logs" / "learnplat.log"
+    for path, loose in ((isolated_home, 0o755), (isolated_home / "logs", 0o755),
+                        (database, 0o644), (log, 0o644)):
+        path.chmod(loose)
+    # Another process (an older version, say) holds the database open: its -wal and -shm
+    # files exist, made from the database's loose mode.
+    holder = sqlite3.connect(database)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("SELECT COUNT(*) FROM documents").fetchone()
+    for path in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+        path.chmod(0o644)
+    try:
+        with Platform.build(load_settings({"user": "ana"})):
+            modes = {path.name: oct(mode(path)) for path in (
+                isolated_home, isolated_home / "logs", database, log,
+                Path(f"{database}-wal"), Path(f"{database}-shm"),
+            )}
+    finally:
+        holder.close()
+    assert modes == {
+        isolated_home.name: oct(0o700), "logs": oct(0o700), "learnplat.db": oct(0o600),
+        "learnplat.log": oct(0o600), "learnplat.db-wal": oct(0o600),
+        "learnplat.db-shm": oct(0o600),
+    }
+
+
+def test_doctor_reports_files_others_can_read_and_fix_makes_them_private(
+    run, isolated_home: Path
+) -> None:
+    assert run("--user", "ana", "ingest", SAMPLE_MD).exit_code == 0
+    [original] = stored_files(isolated_home)
+    # A data dir restored from a backup with `cp -r` under umask 022.
+    original.chmod(0o644)
+    original.parent.chmod(0o755)
+    check = doctor_check(run, "privacy")
+    assert check["status"] == "warn", check
+    assert "2 files or folders in the data dir others can read" in check["detail"]
+    assert "--fix" in check["detail"]
+    check = doctor_check(run, "privacy", "--fix")
+    assert check["status"] == "ok" and "made 2 files or folders private" in check["detail"]
+    assert (mode(original), mode(original.parent)) == (0o600, 0o700)
+    assert doctor_check(run, "privacy")["status"] == "ok"

@@ -15,9 +15,13 @@ def configure_logging(data_dir: Path) -> Path:
     """Route warnings to ``<data dir>/logs/learnplat.log``; safe to call more than once."""
     global _handler
     target = paths.log_file(data_dir)
+    # 0700/0600 before the handler opens it (the umask would decide otherwise), and again if
+    # something loosened them since.
+    paths.private_dir(data_dir)
+    paths.private_dir(target.parent)
+    paths.private_file(target)
     if _handler is not None and getattr(_handler, "baseFilename", None) == str(target):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(target, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.captureWarnings(True)

@@ -90,6 +90,26 @@ def restrict_if_present(path: Path, mode: int = PRIVATE_FILE_MODE) -> None:
         _restrict(path, mode)
 
 
+def shared_entries(root: Path) -> list[Path]:
+    """The files and folders under ``root`` (itself included) that others than their owner may
+    read, write or enter; symbolic links are not followed."""
+    found = []
+    for path in (root, *root.rglob("*")) if root.is_dir() else ():
+        try:
+            info = path.lstat()
+        except FileNotFoundError:  # removed meanwhile
+            continue
+        if not stat.S_ISLNK(info.st_mode) and info.st_mode & 0o077:
+            found.append(path)
+    return found
+
+
+def make_private(entries: list[Path]) -> None:
+    """Folders to 0700, files to 0600. Raises OSError (a file someone else owns)."""
+    for path in entries:
+        os.chmod(path, PRIVATE_DIR_MODE if path.is_dir() else PRIVATE_FILE_MODE)
+
+
 def _restrict(path: Path, mode: int) -> None:
     # Only when it differs, and never fatal: a data dir on a file system without modes, or a
     # file someone else owns, still works (the doctor reports what stays readable by others).

@@ -202,7 +202,8 @@ def doctor(
         typer.Option(
             "--fix",
             help="Also repair what is safe to: remove copies of ingested files that no document "
-            "uses (left by a crash mid-ingest) once they are an hour old.",
+            "uses (left by a crash mid-ingest) once they are an hour old, and make the data "
+            "dir's files readable by you alone.",
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -1,6 +1,6 @@
 """Health checks for `learnplat doctor`: data dir, free space, database, originals, config,
 provider, speech, PDF engines, challenge bank, the grader's semantic tier; with ``fix``, the
-repairs that are safe (unused originals swept)."""
+repairs that are safe (unused originals swept, the data dir's files made private)."""
 
 from __future__ import annotations
 
@@ -128,6 +128,26 @@ def _originals(settings: Settings, fix: bool) -> Check:
             "(an ingest may not have finished)"
         )
     return Check("originals", status, detail)
+
+
+def _privacy(settings: Settings, fix: bool) -> Check:
+    """Files and folders in the data dir that others may read (a backup restored with
+    ``cp -r``, say): it holds text decrypted from password-protected PDFs."""
+    try:
+        shared = paths.shared_entries(settings.data_dir)
+        if shared and fix:
+            paths.make_private(shared)
+            return Check("privacy", "ok", f"made {len(shared)} files or folders private")
+    except OSError as exc:
+        return Check("privacy", "warn", f"cannot check or change {exc.filename}: {exc.strerror}")
+    if shared:
+        return Check(
+            "privacy",
+            "warn",
+            f"{len(shared)} files or folders in the data dir others can read (e.g. "
+            f"{shared[0]}): `learnplat doctor --fix` makes them private",
+        )
+    return Check("privacy", "ok", "the data dir is yours alone (folders 0700, files 0600)")
 
 
 def _config(settings: Settings) -> Check:
@@ -290,13 +310,15 @@ def _semantic_grading() -> Check:
 
 def run_checks(settings: Settings, *, fix: bool = False) -> list[Check]:
     """Every check, in report order; with ``fix``, unused originals older than an hour are
-    removed. Never raises: failures are reported as checks."""
+    removed and the data dir's files made private. Never raises: failures are reported as
+    checks."""
     return [
         Check("profile", "ok", f"{settings.user} (from {settings.sources.get('user', 'default')})"),
         _data_dir(settings),
         _disk(settings),
         _database(settings),
         _originals(settings, fix),
+        _privacy(settings, fix),
         _config(settings),
         _provider(settings),
         *_speech(settings),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .. import paths
 from ..errors import DiskFull, StoreError, is_disk_full, number_too_large
 from .migrations import migrate
 
@@ -27,7 +28,10 @@ class Database:
         self.path = path
         self.lock = threading.RLock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # 0700 and 0600 whatever the umask, and made so again when an older version left
+            # them open: the database holds text decrypted from password-protected PDFs.
+            paths.private_dir(path.parent)
+            paths.private_file(path)
             conn = sqlite3.connect(
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
@@ -36,6 +40,10 @@ class Database:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # SQLite makes the -wal and -shm files with the database's mode; these may be left
+            # from before, made from a looser one.
+            for suffix in ("-wal", "-shm"):
+                paths.restrict_if_present(Path(f"{path}{suffix}"))
             migrate(self.db)
         except sqlite3.DatabaseError as exc:
             if is_disk_full(exc):
