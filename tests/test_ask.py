@@ -170,6 +170,83 @@ def test_not_covered_never_names_a_word_the_notes_contain() -> None:
     assert answer.found or "stroma" not in answer.text
 
 
+def test_a_section_headed_by_the_term_defines_it_in_its_first_sentence() -> None:
+    sources = (
+        Source(
+            text="After a write, reads will see it within milliseconds. Data is copied later.\n\n"
+            "Eventual consistency works well in highly available systems.",
+            title="Notes", doc_id=1, passage_id=1, page=4,
+            heading_path=("Consistency", "Eventual consistency"),
+        ),
+        Source(
+            text="Eventual consistency is favoured by most NoSQL stores over transactions.",
+            title="Notes", doc_id=1, passage_id=2, page=9, heading_path=("NoSQL",),
+        ),
+    )
+    answer = tutor.answer("What is eventual consistency?", sources)
+    assert answer.statements[0].text.startswith("After a write, reads will see it")
+
+
+def test_a_definition_that_leans_on_the_sentence_before_comes_with_it() -> None:
+    sources = notes(
+        "The Greeks found lengths that are not any exact fraction of the first length. "
+        "Ratios of this sort are called incommensurable.",
+        "Incommensurable ratios were put with the fractions to form the real numbers.",
+    )
+    answer = tutor.answer("What are incommensurable ratios?", sources)
+    assert "not any exact fraction" in answer.text
+    assert answer.statements[0].citations[0].page == 1
+
+
+def test_a_definition_may_name_the_term_in_another_order() -> None:
+    sources = notes(
+        "Any public-coin protocol can be made non-interactive with a hash function.",
+        "If the verifier's messages are random values, the protocol is public-coin.",
+    )
+    answer = tutor.answer("What is a public-coin protocol?", sources)
+    assert "random values" in answer.text
+
+
+def test_a_short_name_the_notes_give_the_term_finds_its_definition() -> None:
+    sources = notes(
+        "To remove this ambiguity we fix a universe of discourse, abbreviated UD. "
+        "The quantifiers range over the universe of discourse.",
+        "The UD is the set of things that we are talking about.",
+    )
+    answer = tutor.answer("What is the universe of discourse?", sources)
+    assert "set of things that we are talking about" in answer.text
+
+
+def test_references_do_not_answer_for_the_notes() -> None:
+    sources = notes(
+        "This led to the 2.5% Commitment, a call to action by David Lewis for libraries.",
+        "Lewis, David W. 2017. The 2.5% Commitment. Working Paper. https://doi.org/10.7912/C2JD29.",
+    )
+    answer = tutor.answer("What is the 2.5% Commitment?", sources)
+    assert "call to action" in answer.text and "Working Paper" not in answer.text
+
+
+def test_a_sentence_pointing_back_comes_with_what_it_points_to() -> None:
+    sources = notes(
+        "In R1CS the number of constraints grows linearly with the size of the program. "
+        "The Quadratic Arithmetic Program can address this issue.",
+        "Arithmetic circuits are built from addition and multiplication gates.",
+    )
+    answer = tutor.answer("Why do we need a Quadratic Arithmetic Program?", sources)
+    assert "grows linearly" in answer.text
+
+
+def test_why_brings_the_reason_beside_the_sentence_that_names_the_choice() -> None:
+    sources = notes(
+        "A distributed system supports two of three guarantees. Networks are not reliable, so "
+        "you need to support partition tolerance. You must then trade consistency against "
+        "availability.",
+        "Consistency means every read receives the most recent write.",
+    )
+    answer = tutor.answer("Why must we trade consistency against availability?", sources)
+    assert "partition tolerance" in answer.text
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

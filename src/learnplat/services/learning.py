@@ -236,11 +236,17 @@ class Learning:
             # Every passage naming what is asked about: its definition may be in any of them,
             # and most often in the first.
             queries.append((f'"{phrase}"', True, FOCUS_PASSAGES))
+        # The passages with the question's rarer words, though they lack one: the answer often
+        # says it in other words ("often" is "frequent" there).
         queries.append((" ".join(read.terms.values()) or question, False, 2 * ANSWER_PASSAGES))
         for query, require_all, limit in queries:
             try:
                 found = self.library.relevant_passages(
-                    query, doc_ids=doc_ids, limit=limit, require_all=require_all
+                    query,
+                    doc_ids=doc_ids,
+                    limit=limit,
+                    require_all=require_all,
+                    any_word=not require_all,
                 )
             except BadInput:
                 continue  # a query of stopwords alone ("what is it?")

@@ -367,14 +367,18 @@ class Library:
         doc_ids: Iterable[int] = (),
         limit: int = 12,
         require_all: bool = True,
+        any_word: bool = False,
     ) -> list[Passage]:
         """The passages that contain every word of ``query`` (any word, unless
-        ``require_all``), best first, from the given documents or the whole library.
-        Raises BadInput for a query without words, NotFound for an unknown document id."""
+        ``require_all``; ranked over any word at once with ``any_word``), best first, from the
+        given documents or the whole library. Raises BadInput for a query without words,
+        NotFound for an unknown document id."""
         hits: list[SearchHit] = []
         scopes: list[int | None] = [*doc_ids] or [None]
         for doc_id in scopes:
-            hits += self.search(query, doc_id=doc_id, limit=limit, require_all=require_all)
+            hits += self.search(
+                query, doc_id=doc_id, limit=limit, require_all=require_all, any_word=any_word
+            )
         hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
         by_id = {
             row["id"]: row for row in self.store.passages(ids=[hit.passage_id for hit in hits])
@@ -399,17 +403,25 @@ class Library:
         return missing
 
     def search(
-        self, query: str, *, doc_id: int | None = None, limit: int = 10, require_all: bool = False
+        self,
+        query: str,
+        *,
+        doc_id: int | None = None,
+        limit: int = 10,
+        require_all: bool = False,
+        any_word: bool = False,
     ) -> list[SearchHit]:
         """Passages matching ``query`` best first: all its words, else (unless ``require_all``)
-        any of them. Raises BadInput for an empty query or a bad limit, NotFound for a bad id."""
+        any of them; with ``any_word``, any of them at once (a passage with the rarer words
+        first, though it lacks one). Raises BadInput for an empty query or a bad limit,
+        NotFound for a bad id."""
         if not 1 <= limit <= 200:
             raise BadInput(f"limit must be between 1 and 200, got {limit}")
         if doc_id is not None:
             self.document(doc_id)
         rows: list[dict[str, Any]] = []
         matches = build_match(query)
-        for match in matches[:1] if require_all else matches:
+        for match in matches[-1:] if any_word else matches[:1] if require_all else matches:
             rows = self.store.search(
                 self.user, match, doc_id=doc_id, limit=limit, snippet_tokens=24
             )

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Answer, Source, Statement
-from .definitions import sentence_definitions, term_key
+from .defining import aliases, defines, mentions, names_all, stems_of
 from .question import Question, focus_phrases, read_question
 from .sentences import Sentence, split_sources
-from .text import content_stems, stands_alone, stem, tokens
+from .text import stands_alone, stem, tokens
 
 K1, B = 1.2, 0.5
 # Share of the question's weight (idf) the answer must mention, when it names no focus.
@@ -34,8 +34,10 @@ EARLIER_DEFINITION = 0.5
 DEFINES_BOOST = {3: 2.6, 2: 2.0, 1: 1.4}
 SUBJECT_BOOST, HEADING_BOOST, CUE_BOOST, ACTION_BOOST = 1.3, 1.2, 1.35, 1.4
 NOTES_BOOST = 1.5
-# Sentences a learner should not be answered with: the notes' own questions and exercises.
-QUESTION_PENALTY, EXERCISE_PENALTY = 0.4, 0.5
+# Sentences a learner should not be answered with: the notes' own questions (unless the notes
+# answer them next), exercises, and the references a section lists.
+QUESTION_PENALTY, ANSWERED_QUESTION_PENALTY, EXERCISE_PENALTY = 0.4, 0.8, 0.5
+REFERENCE_PENALTY = 0.3
 SYMBOL_PENALTY = 0.85
 _SYMBOLS = re.compile(r"[=+×÷→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±⊕⊗∧∨¬⊢⊨]")
 # A sentence that leans on the one before needs it to be read: an answer of its own is better.
@@ -43,10 +45,23 @@ LEANING_PENALTY = 0.75
 _EXERCISE_HEADING = re.compile(
     r"\b(?:exercises?|practice|problems?|quiz|questions|homework|review|answers?)\b", re.I
 )
+# A heading over a list of references ("Source(s) and further reading", "7 References").
+_REFERENCE_HEADING = re.compile(
+    r"^\W*(?:[\d.]+\s+)?(?:references|bibliography|further\s+reading|sources?|source\(s\)|"
+    r"see\s+also|links|resources|works\s+cited|citations|notes)"
+    r"(?:\s+(?:and|&)\s+(?:further\s+reading|links|resources))?\W*$",
+    re.I,
+)
+# A reference rather than a statement: an address, a DOI, "Lewis, David W. 2017."
+_CITATION = re.compile(
+    r"https?://|\bdoi\b|\bwww\.|\b[A-Z][a-z]+,\s+(?:[A-Z][a-z]*\.?\s+){1,3}\(?\d{4}\b"
+)
+# A sentence pointing back to what came before ("can address this issue", "of this sort").
+_POINTS_BACK = re.compile(r"\b(?:this|these|those|such)\b(?!\s+as\b)", re.I)
 _CUES = {
     "why": re.compile(
         r"\b(?:because|since|so that|in order to|reason|due to|therefore|thus|hence|as a result|"
-        r"this means|which means|otherwise|cannot|can't|unless|leads? to|causes?)\b",
+        r"this means|which means|otherwise|cannot|can't|unless|leads? to|causes?)\b|,\s+so\b",
         re.I,
     ),
     "how": re.compile(
@@ -64,10 +79,13 @@ class SentenceIndex:
     """BM25 statistics over sentences."""
 
     sentences: tuple[Sentence, ...]
+    stems: tuple[tuple[str, ...], ...]
     frequencies: tuple[dict[str, int], ...]
     postings: dict[str, list[int]]
     average_length: float
-    # The sources' whole text, lower-cased (headings and lists too, which hold no sentence).
+    # The sources' whole text as written, and lower-cased (headings and lists too, which hold
+    # no sentence).
+    original: str = ""
     text: str = ""
 
     def idf(self, term: str) -> float:
@@ -90,71 +108,31 @@ def build_index(
             postings.setdefault(item, []).append(position)
     lengths = [len(s) for s in stems]
     average = sum(lengths) / len(lengths) if lengths else 1.0
-    text = text or " ".join(s.text for s in sentences).lower()
-    return SentenceIndex(tuple(sentences), tuple(frequencies), postings, max(average, 1.0), text)
+    original = text or " ".join(s.text for s in sentences)
+    return SentenceIndex(
+        tuple(sentences),
+        tuple(tuple(s) for s in stems),
+        tuple(frequencies),
+        postings,
+        max(average, 1.0),
+        original,
+        original.lower(),
+    )
 
 
-def _bm25(index: SentenceIndex, position: int, weights: dict[str, float]) -> float:
-    counts = index.frequencies[position]
+def _bm25(
+    index: SentenceIndex, position: int, weights: dict[str, float], also: Sequence[str] = ()
+) -> float:
+    """BM25 of the sentence at ``position``, counting the words ``also`` as said in it too."""
+    counts = dict(index.frequencies[position])
+    for item in also:
+        counts[item] = counts.get(item, 0) + 1
     length = sum(counts.values())
     norm = K1 * (1 - B + B * length / index.average_length)
     return sum(
         weight * counts[term] * (K1 + 1) / (counts[term] + norm)
         for term, weight in weights.items()
         if term in counts
-    )
-
-
-def _mentions(sentence_stems: Sequence[str], phrase: Sequence[str]) -> bool:
-    """The phrase's stems appear in order, at most two other content words apart."""
-    if not phrase:
-        return False
-    for start, item in enumerate(sentence_stems):
-        if item != phrase[0]:
-            continue
-        position, matched = start, 1
-        for wanted in phrase[1:]:
-            window = sentence_stems[position + 1 : position + 4]
-            if wanted not in window:
-                break
-            position += 1 + window.index(wanted)
-            matched += 1
-        if matched == len(phrase):
-            return True
-    return False
-
-
-def _defines(sentence: Sentence, focus: str, focus_stems: Sequence[str]) -> int:
-    """How strongly ``sentence`` defines the focus: 3, 2, 1, or 0 when it does not. An acronym
-    is defined where its expansion is ("A content delivery network (CDN) is ...")."""
-    best = 0
-    focus_key = term_key(focus)
-    acronym = focus.isupper() and f"({focus})" in sentence.text
-    for definition in sentence_definitions(sentence):
-        key = definition.key
-        if (
-            key == focus_key
-            or key.endswith(" " + focus_key)
-            or focus_key.endswith(" " + key)
-            or (acronym and f"{definition.term} ({focus})" in sentence.text)
-        ):
-            best = max(best, definition.strength)
-    if not best and _names_defined(focus).search(sentence.text):
-        best = 2  # "A is said to be X if ...", "... is called X", "X if and only if ..."
-    words = [t for t in tokens(sentence.text)[: len(focus_stems) + 1] if t not in _ARTICLES]
-    if not best and [stem(t) for t in words[: len(focus_stems)]] == list(focus_stems):
-        best = 1  # "Sharding distributes data across ...": what it is by what it does
-    return best
-
-
-@lru_cache(maxsize=256)
-def _names_defined(focus: str) -> re.Pattern[str]:
-    name = r"\s+".join(re.escape(word) for word in focus.split()) + r"s?"
-    return re.compile(
-        rf"\b{name}\s+(?:is|are)\s+(?:said\s+to\s+be|defined\s+as|known\s+as)\b|"
-        rf"\b(?:is|are)\s+(?:said\s+to\s+be|called|known\s+as|termed)\s+(?:an?\s+|the\s+)?"
-        rf"{name}\b|\b{name}\b[^.;]*\bif\s+and\s+only\s+if\b",
-        re.IGNORECASE,
     )
 
 
@@ -178,31 +156,88 @@ class _Scored:
     defines: int
     meaning: float = 0.0  # cosine with the question, where the semantic tier ranked it
     boost: float = 1.0  # what the score holds beyond the words: definition, notes, penalties
+    # The fullest phrase of the focus it names (its place in the phrases), or -1 for none.
+    names: int = -1
 
 
-def _rank(index: SentenceIndex, question: Question) -> list[_Scored]:
+def _focus_phrases(index: SentenceIndex, question: Question) -> list[tuple[str, int]]:
+    """The phrases an answer to "what is X?" may name, each with its rank (0 the fullest): X's
+    (``focus_phrases``), each followed by the short names the sources give it ("universe of
+    discourse (UD)"), which rank as it does."""
+    if not question.focus:
+        return []
+    phrases: list[tuple[str, int]] = []
+    for rank, phrase in enumerate(focus_phrases(question.focus)):
+        phrases.append((phrase, rank))
+        phrases += [(alias, rank) for alias in aliases(phrase, index.original)]
+    return phrases
+
+
+def _first_in_section(index: SentenceIndex, position: int) -> bool:
+    """The first sentence under its heading in its passage."""
+    if position == 0:
+        return True
+    before, here = index.sentences[position - 1], index.sentences[position]
+    return before.path != here.path or before.citation.passage_id != here.citation.passage_id
+
+
+def _rank(
+    index: SentenceIndex, question: Question, phrases: list[tuple[str, int]]
+) -> list[_Scored]:
     """Every sentence sharing a content word with the question, best first."""
     weights = {term: index.idf(term) for term in question.terms}
-    candidates = sorted({p for term in weights for p in index.postings.get(term, ())})
-    phrases = focus_phrases(question.focus) if question.focus else []
-    phrase_stems = [content_stems(phrase) for phrase in phrases]
+    phrase_stems = [stems_of(phrase) for phrase, _rank in phrases]
+    # What a section headed "Eventual consistency" says first defines it, in whatever words;
+    # a sentence naming the focus by the short name the notes give it says the focus too.
+    opening = {
+        p
+        for p, s in enumerate(index.sentences)
+        if phrases
+        and s.path
+        and stems_of(s.path[-1]) in phrase_stems
+        and _first_in_section(index, p)
+    }
+    also = {p: phrase_stems[0] for p in opening}
+    for stems in phrase_stems:
+        for p in index.postings.get(stems[0], ()) if stems else ():
+            if mentions(index.stems[p], stems):
+                also.setdefault(p, phrase_stems[0])
+    said = {p for term in weights for p in index.postings.get(term, ())}
+    candidates = sorted(said | set(also))
     cue = _CUES.get(question.kind)
     scored = []
     for position in candidates:
         sentence = index.sentences[position]
-        score = _bm25(index, position, weights)
-        defines = max(
-            (_defines(sentence, p, stems) for p, stems in zip(phrases, phrase_stems, strict=True)),
+        score = _bm25(index, position, weights, also.get(position, ()))
+        defining = max(
+            (
+                defines(sentence, phrase, stems)
+                for (phrase, _rank), stems in zip(phrases, phrase_stems, strict=True)
+            ),
             default=0,
         )
-        if defines and not question.asks_action:
-            score *= DEFINES_BOOST[defines]
+        if position in opening:
+            defining = max(defining, 2)
+        sentence_stems = index.stems[position]
+        names = next(
+            (
+                rank
+                for (_phrase, rank), stems in zip(phrases, phrase_stems, strict=True)
+                if mentions(sentence_stems, stems)
+                or (position in opening and stems_of(sentence.path[-1]) == stems)
+                or (defining >= 2 and names_all(sentence_stems, stems))
+            ),
+            -1,
+        )
+        headed = any(mentions(stems_of(h), stems) for stems in phrase_stems for h in sentence.path)
+        if defining and not question.asks_action:
+            score *= DEFINES_BOOST[defining]
         first = [stem(t) for t in tokens(sentence.text)[:3] if t not in ("the", "a", "an")]
         if first and first[0] in question.terms and not question.asks_action:
             score *= SUBJECT_BOOST
         if not stands_alone(sentence.text):
             score *= LEANING_PENALTY
-        if any(_mentions(content_stems(h), stems) for stems in phrase_stems for h in sentence.path):
+        if headed:
             score *= HEADING_BOOST
         if cue is not None and cue.search(sentence.text):
             score *= CUE_BOOST
@@ -210,65 +245,98 @@ def _rank(index: SentenceIndex, question: Question) -> list[_Scored]:
             score *= ACTION_BOOST
         if sentence.citation.doc_id is not None:
             score *= NOTES_BOOST  # the learner's own notes before the topic library
-        if sentence.text.rstrip().endswith("?"):
-            score *= QUESTION_PENALTY
+        if _is_question(sentence.text):
+            score *= ANSWERED_QUESTION_PENALTY if _answered(index, position) else QUESTION_PENALTY
         symbols = len(_SYMBOLS.findall(sentence.text))
         if symbols:
             score *= SYMBOL_PENALTY**symbols  # prose answers a learner; formulas need the page
         if any(_EXERCISE_HEADING.search(h) for h in sentence.path[-2:]):
             score *= EXERCISE_PENALTY
-        words = _bm25(index, position, weights)
-        scored.append(_Scored(position, score, defines, boost=score / words if words else 1.0))
+        if _CITATION.search(sentence.text) or any(
+            _REFERENCE_HEADING.search(h) for h in sentence.path[-1:]
+        ):
+            score *= REFERENCE_PENALTY
+        words = _bm25(index, position, weights, also.get(position, ()))
+        boost = score / words if words else 1.0
+        scored.append(_Scored(position, score, defining, boost=boost, names=names))
     # Ties go to the earlier sentence: a term is defined where the notes introduce it.
     scored.sort(key=lambda s: (-s.score, s.position))
     return scored
 
 
+def _reading_order(index: SentenceIndex, position: int) -> tuple[int, int, int, int]:
+    citation = index.sentences[position].citation
+    return (citation.doc_id or 0, citation.page or 0, citation.passage_id or 0, position)
+
+
 def _first_definition(index: SentenceIndex, naming: list[_Scored]) -> int:
-    """The best sentence naming the focus, unless an earlier one defines it as strongly and
-    scores nearly as well: a term is defined where the notes introduce it."""
+    """The best sentence naming the focus, unless an earlier one defines it too and scores
+    nearly as well: a term is defined where the notes introduce it."""
     top = naming[0]
-    rivals = [
-        s
-        for s in naming
-        if s.defines >= max(2, top.defines)
-        and s.score >= EARLIER_DEFINITION * top.score
-        and stands_alone(index.sentences[s.position].text)
-    ]
-    return min(rivals, key=lambda s: s.position).position if rivals else top.position
+    rivals = [s for s in naming if s.defines >= 2 and s.score >= EARLIER_DEFINITION * top.score]
+    if not rivals:
+        return top.position
+    return min((s.position for s in rivals), key=lambda p: _reading_order(index, p))
 
 
 def _same_passage(index: SentenceIndex, a: int, b: int) -> bool:
+    if not 0 <= a < len(index.sentences) or not 0 <= b < len(index.sentences):
+        return False
     first, second = index.sentences[a].citation, index.sentences[b].citation
     return first.passage_id == second.passage_id and first.page == second.page
 
 
-def _window(index: SentenceIndex, best: int) -> list[int]:
+def _leans(text: str) -> bool:
+    """Needs the sentence before it to be read: "It ...", "can address this issue"."""
+    return not stands_alone(text) or _POINTS_BACK.search(text) is not None
+
+
+def _answered(index: SentenceIndex, position: int) -> bool:
+    """The notes' own question, answered by the sentence after it."""
+    following = position + 1
+    return _same_passage(index, position, following) and not _is_question(
+        index.sentences[following].text
+    )
+
+
+def _window(index: SentenceIndex, best: int, question: Question) -> list[int]:
     """The best sentence with what it leans on and what goes on with it (same passage)."""
+    sentences = index.sentences
     chosen = [best]
     previous = best - 1
-    if (
-        previous >= 0
-        and not stands_alone(index.sentences[best].text)
-        and _same_passage(index, previous, best)
+    if _same_passage(index, previous, best) and (
+        _leans(sentences[best].text) or sentences[previous].text.rstrip().endswith(":")
     ):
         chosen.insert(0, previous)
     following = best + 1
-    # A list point goes on with the points after it; a sentence with one that leans on it;
-    # the notes' own question ("Why, then, does this happen?") with the answer after it.
+    # A list point goes on with the points after it; a sentence with one that leans on it; a
+    # lead-in ("... as follows:") with what it leads to; the notes' own question ("Why, then,
+    # does this happen?") with the answer after it.
     while (
-        following < len(index.sentences)
-        and len(chosen) < MAX_SENTENCES
+        len(chosen) < MAX_SENTENCES
         and _same_passage(index, best, following)
         and (
-            index.sentences[best].kind == index.sentences[following].kind == "item"
-            or (following == chosen[-1] + 1 and not stands_alone(index.sentences[following].text))
-            or _is_question(index.sentences[chosen[-1]].text)
+            sentences[best].kind == sentences[following].kind == "item"
+            or (following == chosen[-1] + 1 and not stands_alone(sentences[following].text))
+            or _is_question(sentences[chosen[-1]].text)
+            or sentences[chosen[-1]].text.rstrip().endswith(":")
         )
     ):
         chosen.append(following)
         following += 1
-    return chosen[:MAX_SENTENCES]
+    cue = _CUES.get(question.kind)
+    if cue is not None and not any(cue.search(sentences[p].text) for p in chosen):
+        # "Why ...?" is answered by the reason, which may be the sentence next to the one
+        # that names what is asked about ("Networks aren't reliable, so ...").
+        for neighbour in (chosen[-1] + 1, chosen[0] - 1):
+            if (
+                len(chosen) < MAX_SENTENCES
+                and _same_passage(index, best, neighbour)
+                and cue.search(sentences[neighbour].text)
+            ):
+                chosen.append(neighbour)
+                break
+    return sorted(chosen)[:MAX_SENTENCES]
 
 
 def _is_question(text: str) -> bool:
@@ -298,10 +366,17 @@ def _by_meaning(index: SentenceIndex, question: Question, ranked: list[_Scored])
         question.text, [(s.score / s.boost, s.position) for s in ranked], texts
     )
     rescored = [
-        _Scored(s.position, score * s.boost, s.defines, cosine, s.boost)
+        _Scored(s.position, score * s.boost, s.defines, cosine, s.boost, s.names)
         for s, score, cosine in zip(ranked, scores, cosines, strict=True)
     ]
     return sorted(rescored, key=lambda s: (-s.score, s.position))
+
+
+def _naming(ranked: list[_Scored]) -> list[_Scored]:
+    """The ranked sentences that name what "what is X?" asks about, under the fullest of its
+    phrases that any sentence names."""
+    named = [s.names for s in ranked if s.names >= 0]
+    return [s for s in ranked if s.names == min(named)] if named else []
 
 
 def search(
@@ -310,30 +385,21 @@ def search(
     """The answer's sentences in reading order (empty when the sources do not answer), and
     the question as read. ``semantic`` blends in meaning where the tier is installed."""
     question = read_question(question_text)
-    ranked = _rank(index, question)
+    phrases = _focus_phrases(index, question)
+    ranked = _rank(index, question, phrases)
     if semantic and ranked:
         ranked = _by_meaning(index, question, ranked)
     if not ranked or ranked[0].score <= 0:
         return [], question
-    focus_stems: list[str] = []
     best = ranked[0].position
-    if question.focus:
-        # "What is X?" is answered only by a sentence that names X.
-        for phrase in focus_phrases(question.focus):
-            focus_stems = content_stems(phrase)
-            naming = [
-                s
-                for s in ranked
-                if _mentions(content_stems(index.sentences[s.position].text), focus_stems)
-            ]
-            if naming:
-                first = naming[0].position
-                best = first if question.asks_action else _first_definition(index, naming)
-                break
-        else:
-            return [], question
-    chosen = _window(index, best)
+    # "What is X?" is answered by a sentence that names X; where none does, by the best
+    # sentence, if it says enough of what is asked.
+    naming = _naming(ranked)
+    if naming:
+        best = naming[0].position if question.asks_action else _first_definition(index, naming)
+    chosen = _window(index, best, question)
     best_score = ranked[0].score
+    named = {s.position for s in naming}
     for other in ranked[1:10]:
         # Another place may say more about it: what a thing does besides what it is, or what
         # the first place leaves out.
@@ -342,9 +408,8 @@ def search(
         position = other.position
         if position in chosen or not stands_alone(index.sentences[position].text):
             continue
-        sentence_stems = content_stems(index.sentences[position].text)
-        if focus_stems:
-            if not _mentions(sentence_stems, focus_stems):
+        if naming:
+            if position not in named:
                 continue
         else:
             covered = set().union(*(index.frequencies[p] for p in chosen))
@@ -352,7 +417,7 @@ def search(
                 continue
         chosen.append(position)
     confident = ranked[0].meaning >= MEANING_CONFIDENT and best == ranked[0].position
-    if not focus_stems and not confident and _coverage(index, chosen, question) < COVERAGE:
+    if not naming and not confident and _coverage(index, chosen, question) < COVERAGE:
         return [], question
     return sorted(chosen), question
 
@@ -382,8 +447,8 @@ def answer_from_index(
 @lru_cache(maxsize=8)
 def _index_of(sources: tuple[Source, ...]) -> SentenceIndex:
     sentences, _outline = split_sources(sources, items=True)
-    text = " ".join(source.text for source in sources).lower()
-    return build_index(sentences, [content_stems(s.text) for s in sentences], text)
+    text = " ".join(source.text for source in sources)
+    return build_index(sentences, [stems_of(s.text) for s in sentences], text)
 
 
 def answer(question: str, sources: Sequence[Source], *, semantic: bool = False) -> Answer:
