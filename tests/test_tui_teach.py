@@ -33,6 +33,11 @@ from learnplat.tutors.model import Grade, Level, Reference
 from tests.test_teach_cli import GOOD, OFF_TOPIC
 from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app, write_notes
 
+PARTLY = (
+    "Photosynthesis is how plants make their own food. A plant takes in water through its roots "
+    "and carbon dioxide through tiny holes in its leaves called stomata."
+)
+
 NOON = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)  # a Wednesday
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
 LEAF_NOTES = """# Leaves
@@ -403,7 +408,8 @@ def test_the_leaderboard_ranks_learners_all_time_and_this_week(
     ben.community.clock = lambda: last_month
     ben.teachback.teach("photosynthesis", GOOD)
     platform.community.clock = lambda: NOON
-    platform.teachback.teach("photosynthesis", OFF_TOPIC)
+    # Passing (an explanation below 5/10 stays private, off the boards), but below ben's.
+    platform.teachback.teach("photosynthesis", PARTLY)
 
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
