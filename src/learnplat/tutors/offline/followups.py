@@ -13,6 +13,12 @@ from .terms import Term
 from .text import STOPWORDS
 
 FOLLOW_UPS = 3
+# A part of the notes that sets work rather than explains: nothing to ask "what about".
+_EXERCISE_TITLE = re.compile(
+    r"\b(?:test|exercises?|challenges?|quiz|practice|problems?|homework|answers?|solutions?|"
+    r"references?|further reading|sources?|acknowledge?ments?|contents|index)\b",
+    re.IGNORECASE,
+)
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
 _AGENT = re.compile(r"\b(?:enzyme|protein|organelle|hormone|catalyst|machine|device)s?\b", re.I)
 _ACTS = re.compile(r"^\s*(?:then\s+|\w+ly\s+)?(?!is\b|was\b|has\b)[a-z]+s\b")
@@ -28,8 +34,12 @@ def what_question(term: str, acts: bool = False) -> str:
     named = term != term.lower()
     # A name ending in a common noun takes "the": "the Krebs cycle", "the electron chain".
     article = "the " if not named or term.split()[-1].islower() else ""
+    last = term.split()[-1]
+    plural = last.islower() and last.endswith("s") and not last.endswith(("ss", "us", "is"))
     if acts:
-        return f"What does {article}{term} do?"
+        return f"What {'do' if plural else 'does'} {article}{term} do?"
+    if plural:
+        return f"What are {article}{term}?" if named else f"What are {term}?"
     return f"What is {article}{term}?" if named else f"What is meant by {term}?"
 
 
@@ -98,7 +108,11 @@ def document_candidates(plan: Plan, analysis: Analysis) -> list[str]:
     )
     whats = [what_question(t.text, _acts(t, analysis)) for t in fresh[:12]]
     covered = {item.chapter for item in plan.items}
-    abouts = [_about(title) for title in analysis.chapter_titles if title not in covered]
+    abouts = [
+        _about(title)
+        for title in analysis.chapter_titles
+        if title not in covered and not _EXERCISE_TITLE.search(title)
+    ]
     pair = _pair(terms)
     ordered = whats[:1] + ([pair] if pair else []) + abouts[:1] + whats[1:] + abouts[1:]
     index = index_for(analysis)
