@@ -292,3 +292,132 @@ def test_doctor_reports_files_others_can_read_and_fix_makes_them_private(
     assert check["status"] == "ok" and "made 2 files or folders private" in check["detail"]
     assert (mode(original), mode(original.parent)) == (0o600, 0o700)
     assert doctor_check(run, "privacy")["status"] == "ok"
+
+
+# A PDF's password is never typed where `ps` shows it ---------------------------------------------
+
+PASSWORD = "s3cret"
+VISIBLE = "warning: --password is visible to other users of this machine"
+
+
+@pytest.fixture
+def secret_pdf(docs_dir: Path) -> Path:
+    return corpus.make_encrypted_pdf(docs_dir / "secret.pdf", PASSWORD)
+
+
+def titles(run) -> list[str]:
+    return [document["title"] for document in json.loads(run("docs", "list", "--json").stdout)]
+
+
+def test_the_password_flag_still_works_but_warns_that_others_can_see_it(run, secret_pdf) -> None:
+    result = run("ingest", secret_pdf, "--password", PASSWORD)
+    assert result.exit_code == 0, result.output
+    assert VISIBLE in result.stderr and "LEARNPLAT_PDF_PASSWORD" in result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    assert len(titles(run)) == 1
+
+
+def test_the_password_from_the_environment(run, secret_pdf) -> None:
+    result = run("ingest", secret_pdf, env={"LEARNPLAT_PDF_PASSWORD": PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr and len(titles(run)) == 1
+
+
+def test_the_password_from_stdin(run, secret_pdf) -> None:
+    result = run("ingest", secret_pdf, "--password-stdin", "--json", input=f"{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["status"] == "added" and "warning" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (("--password-stdin",), "", "error: --password-stdin read no password\n"),
+        (("--password-stdin",), "\n", "error: --password-stdin read no password\n"),
+        (("--password-stdin", "--password", PASSWORD), f"{PASSWORD}\n",
+         "error: give the password one way: --password or --password-stdin, not both\n"),
+    ],
+    ids=["empty", "blank-line", "both"],
+)
+def test_a_password_option_used_wrongly_is_bad_input_and_adds_nothing(
+    run, secret_pdf, args, stdin: str, message: str
+) -> None:
+    result = run("ingest", secret_pdf, *args, input=stdin)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(message) and "Traceback" not in result.output
+    assert titles(run) == []
+
+
+def test_without_a_password_or_a_terminal_the_hint_names_the_safe_ways(run, secret_pdf) -> None:
+    result = run("ingest", secret_pdf)
+    assert result.exit_code == 2
+    assert "secret.pdf is encrypted" in result.stderr
+    assert "LEARNPLAT_PDF_PASSWORD" in result.stderr and "--password-stdin" in result.stderr
+    assert titles(run) == []
+
+
+def run_in_a_terminal(args: list[str], answers: list[str], home: Path) -> tuple[int, str]:
+    """Run learnplat with a pseudo-terminal as its controlling terminal (stdin, stdout and
+    stderr), type each answer once a prompt shows, and return its exit status and everything
+    the terminal showed."""
+    import fcntl
+    import select
+    import termios
+
+    main_fd, terminal_fd = os.openpty()
+
+    def take_the_terminal() -> None:
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    env = {**child_env(), "LEARNPLAT_HOME": str(home), "COLUMNS": "100"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "learnplat", *args],
+        stdin=terminal_fd, stdout=terminal_fd, stderr=terminal_fd, env=env,
+        start_new_session=True, preexec_fn=take_the_terminal,
+    )
+    os.close(terminal_fd)
+    shown, pending = b"", list(answers)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main_fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+            # The prompt's last space comes once echo is off (click writes the prompt, then
+            # getpass turns echo off, flushing what was typed, and writes " ").
+            if pending and shown.endswith(b": "):
+                os.write(main_fd, pending.pop(0).encode() + b"\n")
+        elif child.poll() is not None:
+            break
+    os.close(main_fd)
+    return child.wait(timeout=30), shown.decode(errors="replace")
+
+
+def test_in_a_terminal_it_asks_for_the_password_without_echoing_it(
+    isolated_home: Path, secret_pdf: Path
+) -> None:
+    status, shown = run_in_a_terminal(
+        ["--user", "ana", "ingest", str(secret_pdf)], ["wrong-one", PASSWORD], isolated_home
+    )
+    assert status == 0, shown
+    assert "secret.pdf is encrypted: password (empty to skip):" in shown
+    assert "wrong password for secret.pdf: password (empty to skip):" in shown
+    assert "added" in shown and "secret.pdf" in shown
+    assert PASSWORD not in shown and "wrong-one" not in shown  # typed, never shown
+
+
+def test_in_a_terminal_an_empty_answer_skips_the_file(
+    isolated_home: Path, secret_pdf: Path, docs_dir: Path
+) -> None:
+    status, shown = run_in_a_terminal(
+        ["--user", "ana", "ingest", str(secret_pdf), str(SAMPLE_MD)], [""], isolated_home
+    )
+    assert status == 1, shown  # one of two files failed
+    assert "secret.pdf is encrypted: password (empty to skip):" in shown
+    assert "added" in shown and "photosynthesis.md" in shown
+    assert "secret.pdf: secret.pdf is encrypted" in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,15 +11,27 @@ import typer
 from rich.text import Text
 
 from ..citations import page_mark
-from ..errors import BadInput
+from ..errors import BadInput, EncryptedDocument
 from ..services.safe_text import safe_text
 from . import output
 from .main import app, state
 
 if TYPE_CHECKING:
-    from ..services.library import DocumentInfo, IngestProgress, IngestResult, SearchHit
+    from ..services.library import (
+        DocumentInfo,
+        IngestProgress,
+        IngestResult,
+        Library,
+        SearchHit,
+    )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+PASSWORD_ENV = "LEARNPLAT_PDF_PASSWORD"
+ASK_TRIES = 3
+NEEDS_PASSWORD_HINT = (
+    "give its password: in a terminal `learnplat ingest` asks for it; in a script set "
+    f"{PASSWORD_ENV} or pipe it to --password-stdin"
+)
 
 
 def _describe(document: DocumentInfo) -> str:
@@ -40,15 +53,21 @@ def _print_result(result: IngestResult) -> None:
             soft_wrap=True,
         )
     elif result.error is not None:
-        output.error(f"{result.path.name}: {result.error.message}", result.error.hint)
+        output.error(f"{result.path.name}: {result.error.message}", _hint(result))
     for warning in result.warnings:
         output.note(f"  note: {output.literal(warning)}")
+
+
+def _hint(result: IngestResult) -> str | None:
+    if _needs_password(result):
+        return NEEDS_PASSWORD_HINT
+    return result.error.hint if result.error is not None else None
 
 
 def _result_json(result: IngestResult) -> dict:
     error = None
     if result.error is not None:
-        error = {"message": result.error.message, "hint": result.error.hint}
+        error = {"message": result.error.message, "hint": _hint(result)}
     return {
         "path": str(result.path),
         "status": result.status,
@@ -58,13 +77,86 @@ def _result_json(result: IngestResult) -> dict:
     }
 
 
+def _needs_password(result: IngestResult | None) -> bool:
+    """An encrypted PDF that was given no password (not a wrong one)."""
+    return (
+        result is not None
+        and isinstance(result.error, EncryptedDocument)
+        and not result.error.message.startswith("wrong password")
+    )
+
+
+def _password(given: str | None, from_stdin: bool) -> str | None:
+    """The password from --password (with a warning), --password-stdin or the environment;
+    None when none was given. Raises BadInput."""
+    if given is not None and from_stdin:
+        raise BadInput(
+            "give the password one way: --password or --password-stdin, not both",
+            hint=f"--password-stdin, or {PASSWORD_ENV}, keeps it out of the process list",
+        )
+    if given is not None:
+        output.err.print(
+            Text.assemble(
+                ("warning:", "yellow"),
+                " --password is visible to other users of this machine (ps, /proc); let ingest "
+                f"ask for it, or use {PASSWORD_ENV} or --password-stdin",
+            ),
+            soft_wrap=True,
+        )
+        return given
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise BadInput(
+                "--password-stdin read no password",
+                hint=f"pipe it in: printf '%s\\n' \"${PASSWORD_ENV}\" | learnplat ingest "
+                "--password-stdin secret.pdf",
+            )
+        return line
+    return os.environ.get(PASSWORD_ENV) or None
+
+
+def _ask_password(library: Library, result: IngestResult) -> IngestResult:
+    """Ask in the terminal (without echo) for an encrypted PDF's password and ingest it again,
+    up to ``ASK_TRIES`` times; an empty answer (or ctrl+d) skips the file."""
+    problem = result.error.message if result.error else f"{result.path.name} is encrypted"
+    for _ in range(ASK_TRIES):
+        try:
+            typed = typer.prompt(
+                f"{safe_text(problem)}: password (empty to skip)",
+                default="",
+                show_default=False,
+                hide_input=True,
+                err=True,
+            )
+        except typer.Abort:
+            break
+        if not typed:
+            break
+        result = library.ingest_many([result.path], password=typed)[0]
+        if not isinstance(result.error, EncryptedDocument):
+            break
+        problem = result.error.message
+    return result
+
+
 @app.command()
 def ingest(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="PDF, DOCX, TXT or Markdown files.")],
     password: Annotated[
-        str | None, typer.Option("--password", help="Password of an encrypted PDF.")
+        str | None,
+        typer.Option(
+            "--password",
+            help="Password of an encrypted PDF. Other users can read it in `ps`: in a terminal "
+            f"ingest asks for it instead; scripts can set {PASSWORD_ENV} or use "
+            "--password-stdin.",
+        ),
     ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Add files to your library (a file already there is not added twice).
@@ -75,6 +167,9 @@ def ingest(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    password = _password(password, password_stdin)
+    # Asked for each encrypted PDF once the others are in, when someone is there to answer.
+    ask = password is None and sys.stdin.isatty()
     library = state(ctx).platform.library
     show_bar = output.err.is_terminal and not as_json
     with Progress(
@@ -92,10 +187,16 @@ def ingest(
                 progress.update(task, description=f"reading {safe_text(event.path.name)}")
                 return
             progress.advance(task)
-            if not as_json:
+            if not as_json and not (ask and _needs_password(event.result)):
                 _print_result(event.result)
 
         results = library.ingest_many(files, password=password, on_progress=on_progress)
+    if ask:
+        for index, result in enumerate(results):
+            if _needs_password(result):
+                results[index] = _ask_password(library, result)
+                if not as_json:
+                    _print_result(results[index])
     if as_json:
         output.emit_json([_result_json(r) for r in results])
     failed = [r for r in results if r.status == "failed"]

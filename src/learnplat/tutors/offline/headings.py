@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from .text import MATH
+
 MAX_WORDS = 12
 # "2.1 ", "Chapter 3: ", "IV. ", "B) ": a numeral or letter needs its punctuation, so that
 # "A Brief History" and "I Think" keep their first word.
@@ -29,7 +31,6 @@ _BARE_NUMBERING = re.compile(
     re.IGNORECASE,
 )
 _GLUED_NUMBER = re.compile(r"^\d+(?=[A-Z][a-z])")
-_MATH = re.compile(r"[=+−×÷·→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨\\]")
 # A token of letters and digits run together ("Hpgp1", "x2") is a symbol, not a word.
 _SYMBOL_TOKEN = re.compile(r"(?<!\S)(?=\S*[A-Za-z])(?=\S*\d)[A-Za-z\d]+(?!\S)")
 _LABEL = re.compile(r"^(?:figure|fig\.|table|source|image|photo)\s*\d*[:.]", re.IGNORECASE)
@@ -68,7 +69,7 @@ def readable(heading: str) -> str | None:
     letters = sum(char.isalpha() for char in text)
     if letters < 3 or letters < 0.6 * len(text.replace(" ", "")):
         return None
-    if _MATH.search(text) or _PRIVATE_USE.search(text) or _DOT_LEADERS.search(text):
+    if MATH.search(text) or "\\" in text or _PRIVATE_USE.search(text) or _DOT_LEADERS.search(text):
         return None
     if len(text.split()) > MAX_WORDS or _TWO_SENTENCES.search(text) or "://" in text:
         return None

@@ -10,6 +10,7 @@ from learnplat.services import readability
 
 from ..model import Citation, Source
 from .grading import body_of
+from .text import MATH
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # What ends a heading-like line is closing punctuation of any kind; a sentence ends in . ! ?.
@@ -26,7 +27,6 @@ _NUMBERED_ENTRY = re.compile(r"(?:^|\s)\d+\.\d+(?:\.\d+)*\s+[A-Z]")
 _INDEX_ENTRY = re.compile(r"[A-Za-z]{3,},\s\d{1,4}(?:[-–]\d{1,4})?(?=[,.;\s]|$)")
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,4}\s+)?\d+(?:\.\d+)+\.?\s")
 # Symbols of mathematics: a sentence with many of them reads as a formula, not as prose.
-_MATH = re.compile(r"[=+×÷→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨]")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # Four one-letter tokens in a row ("X n k = 0", "A B A ∩ B"): math or a diagram's labels.
 _LETTER_RUN = re.compile(r"(?:(?<!\S)\S(?!\S)\s+){3,}(?<!\S)\S(?!\S)")
@@ -145,7 +145,7 @@ def is_fragment(sentence: str) -> bool:
         return True
     if len(_INDEX_ENTRY.findall(sentence)) >= 2 or _SECTION_NUMBER.match(sentence):
         return True
-    if _PRIVATE_USE.search(sentence) or len(_MATH.findall(sentence)) > MAX_MATH_SYMBOLS:
+    if _PRIVATE_USE.search(sentence) or len(MATH.findall(sentence)) > MAX_MATH_SYMBOLS:
         return True
     return _LETTER_RUN.search(sentence) is not None
 
@@ -205,7 +205,7 @@ def is_item(text: str) -> bool:
         return False
     if _DOT_LEADERS.search(text) or _PRIVATE_USE.search(text):
         return False
-    return len(_MATH.findall(text)) <= MAX_MATH_SYMBOLS and not _LETTER_RUN.search(text)
+    return len(MATH.findall(text)) <= MAX_MATH_SYMBOLS and not _LETTER_RUN.search(text)
 
 
 def as_statement(point: str) -> str | None:

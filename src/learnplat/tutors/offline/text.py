@@ -119,6 +119,10 @@ def stands_alone(text: str) -> bool:
     return not any(word in _PRONOUNS for word in opening[1:])
 
 
+# The symbols of mathematics and logic, for a character class: a sentence or heading with them
+# is a formula, not prose.
+MATH_SYMBOLS = "=+−×÷·→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨"
+MATH = re.compile(f"[{re.escape(MATH_SYMBOLS)}]")
 # A sentence that gives an example of what the notes explain.
 EXAMPLE_CUE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|as in)\b", re.IGNORECASE)
 # Words that point outside the sentence ("Definitions like this are called ...", "the former"):
@@ -138,7 +142,7 @@ _CLAUSE_END = re.compile(r"[:;]\s")
 # Notation a quiz sentence cannot carry: symbols, Greek letters, one-letter variables, brackets
 # of music or math notation ("V sends a challenge e R ←− Zq to P", "[3/4: 4 4 8 8]").
 _NOTATION = re.compile(
-    r"[=+−×÷·→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨\[\]$\\\ue000-\uf8ff]|"
+    rf"[{re.escape(MATH_SYMBOLS)}\[\]$\\\ue000-\uf8ff]|"
     r"[\u0370-\u03ff](?!-[A-Za-z])"  # a Greek letter, but for a name such as "Σ-protocols"
 )
 # One-letter variables: a lower-case one ("n cells"), or two capitals naming the parties of a
