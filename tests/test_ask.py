@@ -247,6 +247,32 @@ def test_why_brings_the_reason_beside_the_sentence_that_names_the_choice() -> No
     assert "partition tolerance" in answer.text
 
 
+def test_a_sentence_under_a_heading_that_names_the_subject_answers_for_it() -> None:
+    sources = (
+        Source(
+            text="In turn, transparent means there is no requirement for a trusted setup.",
+            title="Notes", doc_id=1, passage_id=1, page=7, heading_path=("STARKs",),
+        ),
+        Source(
+            text="Proving keys are made after the trusted setup.",
+            title="Notes", doc_id=1, passage_id=2, page=3, heading_path=("File formats",),
+        ),
+    )
+    answer = tutor.answer("Do STARKs need a trusted setup?", sources)
+    assert answer.statements[0].citations[0].page == 7
+
+
+def test_what_is_x_gives_where_it_is_named_and_what_it_is() -> None:
+    sources = notes(
+        "Given a Hilbert space H, one can construct another vector space, called the dual space.",
+        "The dual space is the vector space of all linear functionals on H. It matters because "
+        "we want numbers out of the model.",
+    )
+    answer = tutor.answer("What is the dual space?", sources)
+    assert [s.citations[0].page for s in answer.statements] == [1, 2]
+    assert "linear functionals" in answer.text
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

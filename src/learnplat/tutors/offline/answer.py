@@ -34,6 +34,9 @@ EARLIER_DEFINITION = 0.5
 DEFINES_BOOST = {3: 2.6, 2: 2.0, 1: 1.4}
 SUBJECT_BOOST, HEADING_BOOST, CUE_BOOST, ACTION_BOOST = 1.3, 1.2, 1.35, 1.4
 NOTES_BOOST = 1.5
+# What a question's word counts for when the sentence's heading says it, or a sentence beside
+# it (against about 1 when the sentence says it once).
+HEADING_CONTEXT, NEIGHBOUR_CONTEXT = 0.5, 0.3
 # Sentences a learner should not be answered with: the notes' own questions (unless the notes
 # answer them next), exercises, and the references a section lists.
 QUESTION_PENALTY, ANSWERED_QUESTION_PENALTY, EXERCISE_PENALTY = 0.4, 0.8, 0.5
@@ -49,7 +52,7 @@ _EXERCISE_HEADING = re.compile(
 _REFERENCE_HEADING = re.compile(
     r"^\W*(?:[\d.]+\s+)?(?:references|bibliography|further\s+reading|sources?|source\(s\)|"
     r"see\s+also|links|resources|works\s+cited|citations|notes)"
-    r"(?:\s+(?:and|&)\s+(?:further\s+reading|links|resources))?\W*$",
+    r"(?:\s+(?:and|&)\s+(?:further\s+reading|links|resources))?(?:\W*$|:)",
     re.I,
 )
 # A reference rather than a statement: an address, a DOI, "Lewis, David W. 2017."
@@ -71,6 +74,7 @@ _CUES = {
     ),
 }
 _ARTICLES = frozenset(("the", "a", "an"))
+_WORDS = re.compile(r"\w")
 _NOT_ACTIONS = frozenset("is was has does".split())
 
 
@@ -87,6 +91,9 @@ class SentenceIndex:
     # no sentence).
     original: str = ""
     text: str = ""
+    # The sentences that open their section (nothing before them under its heading), where the
+    # sources' texts were at hand; else a sentence whose heading differs from the one before.
+    openings: frozenset[int] | None = None
 
     def idf(self, term: str) -> float:
         df = len(self.postings.get(term, ()))
@@ -95,7 +102,10 @@ class SentenceIndex:
 
 
 def build_index(
-    sentences: Sequence[Sentence], stems: Sequence[Sequence[str]], text: str = ""
+    sentences: Sequence[Sentence],
+    stems: Sequence[Sequence[str]],
+    text: str = "",
+    openings: frozenset[int] | None = None,
 ) -> SentenceIndex:
     frequencies: list[dict[str, int]] = []
     postings: dict[str, list[int]] = {}
@@ -117,6 +127,7 @@ def build_index(
         max(average, 1.0),
         original,
         original.lower(),
+        openings,
     )
 
 
@@ -175,6 +186,8 @@ def _focus_phrases(index: SentenceIndex, question: Question) -> list[tuple[str, 
 
 def _first_in_section(index: SentenceIndex, position: int) -> bool:
     """The first sentence under its heading in its passage."""
+    if index.openings is not None:
+        return position in index.openings
     if position == 0:
         return True
     before, here = index.sentences[position - 1], index.sentences[position]
@@ -209,6 +222,7 @@ def _rank(
     for position in candidates:
         sentence = index.sentences[position]
         score = _bm25(index, position, weights, also.get(position, ()))
+        score += _context(index, position, weights)
         defining = max(
             (
                 defines(sentence, phrase, stems)
@@ -256,12 +270,34 @@ def _rank(
             _REFERENCE_HEADING.search(h) for h in sentence.path[-1:]
         ):
             score *= REFERENCE_PENALTY
-        words = _bm25(index, position, weights, also.get(position, ()))
+        words = _bm25(index, position, weights, also.get(position, ())) + _context(
+            index, position, weights
+        )
         boost = score / words if words else 1.0
         scored.append(_Scored(position, score, defining, boost=boost, names=names))
     # Ties go to the earlier sentence: a term is defined where the notes introduce it.
     scored.sort(key=lambda s: (-s.score, s.position))
     return scored
+
+
+def _context(index: SentenceIndex, position: int, weights: dict[str, float]) -> float:
+    """What the sentence's headings and neighbours add: the question's words it does not say
+    but its section's heading or the sentences beside it do ("In turn, 'transparent' means no
+    trusted setup" under "STARK")."""
+    said = index.frequencies[position]
+    missing = [term for term in weights if term not in said]
+    if not missing:
+        return 0.0
+    headings = {item for heading in index.sentences[position].path for item in stems_of(heading)}
+    beside = set()
+    for neighbour in (position - 1, position + 1):
+        if _same_passage(index, position, neighbour):
+            beside |= set(index.frequencies[neighbour])
+    return sum(
+        weights[term] * (HEADING_CONTEXT if term in headings else NEIGHBOUR_CONTEXT)
+        for term in missing
+        if term in headings or term in beside
+    )
 
 
 def _reading_order(index: SentenceIndex, position: int) -> tuple[int, int, int, int]:
@@ -400,7 +436,7 @@ def search(
     chosen = _window(index, best, question)
     best_score = ranked[0].score
     named = {s.position for s in naming}
-    for other in ranked[1:10]:
+    for other in ranked[:10]:
         # Another place may say more about it: what a thing does besides what it is, or what
         # the first place leaves out.
         if len(chosen) >= MAX_SENTENCES or other.score < SECOND_PLACE * best_score:
@@ -448,7 +484,32 @@ def answer_from_index(
 def _index_of(sources: tuple[Source, ...]) -> SentenceIndex:
     sentences, _outline = split_sources(sources, items=True)
     text = " ".join(source.text for source in sources)
-    return build_index(sentences, [stems_of(s.text) for s in sentences], text)
+    stems = [stems_of(s.text) for s in sentences]
+    return build_index(sentences, stems, text, _openings(sources, sentences))
+
+
+def _openings(sources: Sequence[Source], sentences: Sequence[Sentence]) -> frozenset[int]:
+    """The sentences with nothing but their heading before them in their passage."""
+    texts: dict[tuple[int | None, int | None], Source] = {
+        (s.passage_id, s.page): s for s in sources if s.passage_id is not None
+    }
+    found = set()
+    for position, sentence in enumerate(sentences):
+        source = texts.get((sentence.citation.passage_id, sentence.citation.page))
+        if source is None or not sentence.path:
+            continue
+        heading = sentence.path[-1]
+        line = re.search(rf"(?m)^[#\s]*{re.escape(heading)}[ \t]*$", source.text)
+        if line is not None:
+            start = line.end()
+        elif source.heading_path[-1:] == (heading,):
+            start = 0  # the passage starts under the heading
+        else:
+            continue
+        at = source.text.find(sentence.citation.quote, start)
+        if at >= 0 and not _WORDS.search(source.text, start, at):
+            found.add(position)
+    return frozenset(found)
 
 
 def answer(question: str, sources: Sequence[Source], *, semantic: bool = False) -> Answer:

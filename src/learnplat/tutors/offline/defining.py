@@ -14,13 +14,15 @@ _ARTICLES = frozenset(("the", "a", "an"))
 # A footnote mark glued to a word in a PDF ("semantically secure4"): the word is "secure".
 _FOOTNOTE_MARK = re.compile(r"\b([a-z]{3,})\d{1,2}\b")
 # What makes a sentence that names X (in any order) a definition of it: "Ratios of this sort
-# are called incommensurable", "If V's messages are random values, the protocol is public-coin",
-# "We say that the scheme is semantically secure if ...".
+# are called incommensurable", "We say that the scheme is semantically secure if ...".
 _DEFINING_MARKER = re.compile(
     r"\b(?:called|termed|known\s+as|said\s+to\s+be|defined\s+as|we\s+say|we\s+call|"
-    r"if\s+and\s+only\s+if|is\s+defined|are\s+defined)\b|^if\b",
+    r"if\s+and\s+only\s+if|is\s+defined|are\s+defined)\b",
     re.IGNORECASE,
 )
+# "If V's messages are random values, the protocol is public-coin": X is what the main clause,
+# after the condition, says something is.
+_CONDITION = re.compile(r"^if\b.+,\s*(?:then\s+)?(?P<clause>[^,]+\b(?:is|are)\b[^,]+)$", re.I)
 
 
 def stems_of(text: str) -> list[str]:
@@ -92,12 +94,13 @@ def defines(sentence: Sentence, focus: str, focus_stems: Sequence[str]) -> int:
             best = max(best, definition.strength)
     if not best and _names_defined(focus).search(sentence.text):
         best = 2  # "A is said to be X if ...", "... is called X", "X if and only if ..."
-    if (
-        not best
-        and _DEFINING_MARKER.search(sentence.text)
-        and names_all(stems_of(sentence.text), focus_stems)
-    ):
-        best = 2
+    if not best and len(focus_stems) > 1:
+        condition = _CONDITION.match(sentence.text.rstrip(".!"))
+        if (
+            _DEFINING_MARKER.search(sentence.text)
+            and names_all(stems_of(sentence.text), focus_stems)
+        ) or (condition and names_all(stems_of(condition.group("clause")), focus_stems)):
+            best = 2
     words = [t for t in tokens(sentence.text)[: len(focus_stems) + 1] if t not in _ARTICLES]
     if not best and [stem(t) for t in words[: len(focus_stems)]] == list(focus_stems):
         best = 1  # "Sharding distributes data across ...": what it is by what it does
