@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ import pytest
 from tests.conftest import require_program
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+SAMPLE_FILES = ("photosynthesis.md", "cellular-respiration.pdf")
 
 
 # A tmux server of our own (-L): a server that is already running would start the app with its
@@ -29,11 +33,25 @@ def _tmux(*args: str, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def terminal(isolated_home: Path) -> Iterator[Callable[..., str]]:
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "TERM": "xterm-256color"}
+
+
+def learnplat(*args: str) -> str:
+    """Run the CLI as ana, in the test's data dir; its stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "learnplat", "--user", "ana", *args],
+        capture_output=True, text=True, check=True, env=_env(), timeout=60,
+    )
+    return done.stdout
+
+
+@contextmanager
+def running_tui() -> Iterator[Callable[..., str]]:
+    """``learnplat tui`` in a tmux session; yields a function that waits for texts on screen."""
     require_program("tmux")
     session = f"learnplat-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "TERM": "xterm-256color"}
+    env = _env()
     command = f"{sys.executable} -m learnplat --user ana tui"
     _tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command, env=env)
 
@@ -54,6 +72,34 @@ def terminal(isolated_home: Path) -> Iterator[Callable[..., str]]:
         _tmux("kill-server")
 
 
+@pytest.fixture
+def terminal(isolated_home: Path) -> Iterator[Callable[..., str]]:
+    with running_tui() as screen_until:
+        yield screen_until
+
+
+def press(session: str, *keys: str) -> None:
+    """Keys at a person's pace: sent together they are read together, and a key read with
+    the one that moves the focus still goes where the focus was."""
+    for key in keys:
+        _tmux("send-keys", "-t", session, key)
+        time.sleep(0.3)
+
+
+def _app_pid(session: str) -> int:
+    """The app's own process in the session's pane (the pane may run it under a shell)."""
+    pane = int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
+    for pid in [pane, *(int(p) for p in os.listdir("/proc") if p.isdigit())]:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if (pid == pane or int(stat[1]) == pane) and b"learnplat" in cmdline:
+            return pid
+    raise AssertionError(f"no learnplat process under pane {pane}")
+
+
 def test_tui_adds_searches_and_quits_in_a_real_terminal(terminal) -> None:
     session = terminal.session
     terminal("Learn", "Teach Back", "Challenges", "Library", "Progress", "library is empty")
@@ -70,10 +116,7 @@ def test_tui_adds_searches_and_quits_in_a_real_terminal(terminal) -> None:
     screen = terminal("Photosynthesis", "638")
     assert "Error" not in screen
 
-    _tmux("send-keys", "-t", session, "Escape")
-    # A key sent right after ESC reads as alt+key: let the terminal parser see ESC alone.
-    time.sleep(0.5)
-    _tmux("send-keys", "-t", session, "/")
+    press(session, "C-f")
     _tmux("send-keys", "-t", session, "RuBisCO", "Enter")
     terminal("Calvin", "RuBisCO attaches")
 
@@ -82,3 +125,39 @@ def test_tui_adds_searches_and_quits_in_a_real_terminal(terminal) -> None:
     while time.monotonic() < deadline and session in _tmux("list-sessions", "-F", "#S"):
         time.sleep(0.1)
     assert session not in _tmux("list-sessions", "-F", "#S"), "ctrl+q did not quit the app"
+
+
+def test_a_removal_is_undone_and_a_crash_before_its_time_is_up_loses_nothing(
+    isolated_home: Path,
+) -> None:
+    learnplat("ingest", *(str(SAMPLES / name) for name in SAMPLE_FILES))
+    with running_tui() as screen_until:
+        session = screen_until.session  # type: ignore[attr-defined]
+        screen_until("Photosynthesis", "Cellular respiration")
+        # A path typed where the Library opens: every letter stays text (r was Remove). Keys
+        # sent before the app reads the terminal are lost: type again until they show.
+        for _ in range(10):
+            _tmux("send-keys", "-t", session, "C-u")
+            _tmux("send-keys", "-t", session, "-l", "~/notes/graph-notes.pdf")
+            try:
+                screen_until("~/notes/graph-notes.pdf", timeout=2)
+                break
+            except AssertionError:
+                continue
+        screen_until("~/notes/graph-notes.pdf", "Photosynthesis", "Cellular respiration")
+        press(session, "C-u", "Tab", "Tab", "Delete")
+        screen_until("Remove document")
+        press(session, "Tab", "Enter")  # Cancel has the focus: Tab to Remove
+        screen_until("ctrl+z (undo)")
+        press(session, "C-z")
+        screen_until("is back in your library")
+        press(session, "Delete")
+        screen_until("Remove document")
+        press(session, "Tab", "Enter")
+        screen_until("ctrl+z (undo)")
+        os.kill(_app_pid(session), signal.SIGKILL)  # a crash while it can still be undone
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and session in _tmux("list-sessions", "-F", "#S"):
+            time.sleep(0.1)
+    titles = [document["title"] for document in json.loads(learnplat("docs", "list", "--json"))]
+    assert len(titles) == 2, titles

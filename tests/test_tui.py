@@ -403,6 +403,8 @@ def test_selecting_a_document_shows_its_first_page_and_keys_turn_pages(
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         table = app.query_one("#library-table", DataTable)
+        assert isinstance(app.focused, PathInput)
+        await pilot.press("tab", "tab")  # the path, Browse, then the documents
         assert app.focused is table
         await pilot.press("enter")
         await settle(pilot)
@@ -431,7 +433,7 @@ def test_selecting_a_document_shows_its_first_page_and_keys_turn_pages(
 
 def test_search_lists_hits_and_choosing_one_opens_its_page(textbook_platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
-        await pilot.press("slash")
+        await pilot.press("ctrl+f")
         assert app.focused is app.query_one("#library-query", Input)
         await pilot.press(*KNOWN_WORD, "enter")
         await settle(pilot)
@@ -451,7 +453,7 @@ def test_search_lists_hits_and_choosing_one_opens_its_page(textbook_platform: Pl
 
 def test_empty_or_wordless_searches_notify_instead_of_failing(textbook_platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
-        await pilot.press("slash", "space", "enter")
+        await pilot.press("ctrl+f", "space", "enter")
         await settle(pilot)
         assert app.notices[-1].severity == "warning"
         await pilot.press(*"?!", "enter")
@@ -469,6 +471,10 @@ def test_empty_or_wordless_searches_notify_instead_of_failing(textbook_platform:
 
 def test_remove_asks_first_cancel_keeps_and_confirm_removes(textbook_platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = app.query_one(LibraryPane)
+        now = [0.0]
+        pane.clock = lambda: now[0]
+        app.query_one("#library-table", DataTable).focus()
         await pilot.press("enter")
         await settle(pilot)
         assert app.query_one(PagePreview).view is not None
@@ -478,15 +484,19 @@ def test_remove_asks_first_cancel_keeps_and_confirm_removes(textbook_platform: P
         await pilot.click("#confirm-no")
         await settle(pilot)
         assert rows(app) == 2
-        await pilot.press("r")
+        await pilot.press("delete")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.click("#confirm-yes")
         await settle(pilot)
         assert rows(app) == 1
-        assert [doc.title for doc in textbook_platform.library.documents()] == ["Cells"]
         assert app.query_one(PagePreview).view is None
-        assert app.notices[-1].message == f"Removed “{PDF_TITLE}”."
+        assert app.notices[-1].message.startswith(f"Removed “{PDF_TITLE}”. ctrl+z (undo)")
+        now[0] += pane.UNDO_S
+        pane.tick_removals()
+        await settle(pilot)
+        assert [doc.title for doc in textbook_platform.library.documents()] == ["Cells"]
+        assert rows(app) == 1
 
     run(textbook_platform, scenario)
 
@@ -495,7 +505,8 @@ def test_tab_keys_wait_while_a_modal_is_open_and_escape_still_closes_it(
     textbook_platform: Platform,
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
-        await pilot.press("r")
+        app.query_one("#library-table", DataTable).focus()
+        await pilot.press("delete")
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
@@ -519,7 +530,7 @@ def test_an_unexpected_service_failure_becomes_a_notification(
     monkeypatch.setattr(textbook_platform.library, "search", broken_search)
 
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
-        await pilot.press("slash", *"light", "enter")
+        await pilot.press("ctrl+f", *"light", "enter")
         await settle(pilot)
         assert app.notices[-1].severity == "error"
         assert "disk on fire" in app.notices[-1].message
@@ -532,7 +543,7 @@ def test_an_unexpected_service_failure_becomes_a_notification(
 
 def test_the_library_fits_an_80_by_24_terminal(textbook_platform: Platform) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
-        await pilot.press("enter")
+        await pilot.press("tab", "tab", "enter")
         await settle(pilot)
         for selector in ["#library-path", "#library-table", "#library-query", "#library-preview"]:
             region = app.query_one(selector).region
@@ -611,9 +622,9 @@ def test_snapshot_library_with_preview_and_search(
 
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("tab", "tab", "enter")
         await settle(pilot)
-        await pilot.press("slash", *"light", "enter")
+        await pilot.press("ctrl+f", *"light", "enter")
         await quiet(pilot)
 
     assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)

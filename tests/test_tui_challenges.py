@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Select, Static, TabbedContent
+from textual.widgets import Select, Static, TabbedContent
 from textual.worker import Worker
 
 from learnplat.app import LearnplatApp
@@ -113,7 +113,8 @@ def test_a_full_round_by_keys_and_mouse_with_a_time_up_ends_in_the_summary_and_t
 
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_challenges(pilot)
-        assert isinstance(app.focused, Button)  # Play: enter starts a round
+        # The first picker: enter opens it; only ctrl+n or Play starts a round.
+        assert app.focused is app.query_one("#challenges-mode", Select)
         assert report(app).startswith("Pick the questions above")
         await pick(pilot, "#challenges-size", 5)
         await pick(pilot, "#challenges-category", "biology")
@@ -223,7 +224,7 @@ def test_a_full_round_by_keys_and_mouse_with_a_time_up_ends_in_the_summary_and_t
         assert "Best streak 2" in summary
         titles = [title for title, _result in pane.answered]
         assert titles[0][:20] in summary and titles[4][:20] in summary
-        assert isinstance(app.focused, Button)
+        assert app.focused is app.query_one("#challenges-mode", Select)
         assert board_rows(app)[0][:3] == ["1.", "ana (you)", str(total)]
         assert not any(app.query_one(selector).disabled for selector in
                        ("#challenges-mode", "#challenges-category", "#challenges-play"))
@@ -248,6 +249,10 @@ def test_the_board_switches_to_this_week_and_to_the_picked_category(
         board = app.query_one(GameBoard)
         assert [row[1] for row in board_rows(app)] == ["ben", "ana (you)"]
         assert board.border_title == "Leaderboard · all time · all"
+        await pilot.press("w")  # on the pickers: a letter, not the board's key
+        await settle(pilot)
+        assert board.border_title == "Leaderboard · all time · all"
+        board.focus()  # its letters act once it is moved to
         await pilot.press("w")
         await settle(pilot)
         assert [row[1] for row in board_rows(app)] == ["ana (you)"]
@@ -259,6 +264,7 @@ def test_the_board_switches_to_this_week_and_to_the_picked_category(
         warning = app.notices[-1]
         assert warning.severity == "warning" and "Pick a category" in warning.message
         await pick(pilot, "#challenges-category", "physics")
+        board.focus()
         await pilot.press("c")
         await settle(pilot)
         assert board.border_title == "Leaderboard · all time · Physics"
@@ -409,8 +415,8 @@ def test_quiz_me_on_a_lesson_from_one_document_gets_its_questions_ready(
         assert app.query_one("#challenges-document", Select).value == added.document.id
         assert app.query_one(ReportView).what == "ready"
         assert "10 questions from Photosynthesis" in report(app)
-        assert isinstance(app.focused, Button)
-        await pilot.press("enter")
+        assert app.focused is app.query_one("#challenges-mode", Select)
+        await pilot.press("ctrl+n")
         await settle(pilot)
         challenges = app.query_one(ChallengesPane)
         assert challenges.phase == "question" and challenges.served is not None

@@ -19,7 +19,14 @@ from tests.clock import Clock
 from tests.test_game import correct_option
 from tests.test_teach_cli import GOOD
 from tests.test_tui import RecordingApp, quiet, run, still_app
-from tests.test_tui_challenges import START, open_challenges, play, right_index, settle
+from tests.test_tui_challenges import (
+    SAMPLE,
+    START,
+    open_challenges,
+    play,
+    right_index,
+    settle,
+)
 
 PROGRESS = ("progress-",)
 
@@ -110,7 +117,7 @@ def test_the_stats_and_plots_show_the_games_and_teach_back_together(
     run(platform, scenario)
 
 
-def test_the_tab_reads_the_numbers_again_when_shown_and_on_r(
+def test_the_tab_reads_the_numbers_again_when_shown_and_on_ctrl_r(
     platform: Platform, clock: Clock
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
@@ -130,11 +137,37 @@ def test_the_tab_reads_the_numbers_again_when_shown_and_on_r(
         assert f"{earned} points · level 1" in text(app, "#progress-game")
         assert "1 answered · 100% right" in text(app, "#progress-game")
         assert chart.values[-1] == earned
-        # An answer from elsewhere (the CLI, say): r reads it.
+        # An answer from elsewhere (the CLI, say): ctrl+r reads it (r is only a letter).
         extra = answer(platform.game, "history", True)
         await pilot.press("r")
         await settle(pilot, PROGRESS)
+        assert f"{earned} points · level 1" in text(app, "#progress-game")
+        await pilot.press("ctrl+r")
+        await settle(pilot, PROGRESS)
         assert f"{earned + extra} points" in text(app, "#progress-game")
+
+    run(platform, scenario)
+
+
+def test_progress_and_challenges_show_the_same_points_after_notes_are_removed(
+    platform: Platform, clock: Clock
+) -> None:
+    document = platform.library.ingest(SAMPLE).document
+    assert document is not None
+    for doc_id in (None, document.id):  # a bank question, then one from the notes
+        served = platform.game.next(doc_id=doc_id)
+        platform.game.answer(served.token, correct_option(platform.game, served.token))
+    platform.library.remove(document.id)  # its questions and their answers go with it
+    total = platform.game.stats().points
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_challenges(pilot)
+        assert f"{total:,}/" in str(app.query_one("#challenges-status").render())
+        await open_progress(pilot)
+        assert f"{total:,} points" in text(app, "#progress-game")
+        chart = app.query_one("#progress-points", ColumnChart)
+        assert str(chart.border_subtitle).startswith(f"{total:,} in all")
+        assert sum(chart.values) < total  # the removed notes' answers are not plotted
 
     run(platform, scenario)
 

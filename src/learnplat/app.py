@@ -1,4 +1,5 @@
-"""The Textual app: header, the five tabs, app-wide bindings and command-palette entries."""
+"""The Textual app: header, the five tabs, app-wide bindings (the keys screen, undoing a
+removal) and command-palette entries."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, Tabs, TextArea
 
 from .platform import Platform
 from .screens.challenges import ChallengesPane
@@ -20,6 +21,7 @@ from .screens.learn import LearnPane, QuizMe, TeachItBack
 from .screens.library import LibraryPane
 from .screens.progress import ProgressPane
 from .screens.teach import TeachPane
+from .screens.widgets.keys import KeySection, KeysScreen, key_rows, own_bindings
 from .screens.widgets.path_input import parse_pasted_paths
 
 # (tab id, label, key); the order is the order of the tab bar.
@@ -39,8 +41,9 @@ class LearnplatApp(App[None]):
     # Absolute, so that subclasses defined elsewhere (tests) find the stylesheet too.
     CSS_PATH = Path(__file__).with_name("learnplat.tcss")
     TITLE = "learnplat"
-    # No automatic focus on the tab bar: the Library's path input or table gets it (on_mount).
-    AUTO_FOCUS = None
+    # The tab the app opens on invites a path: the focus is there from the start, so that
+    # keys typed while the app starts are text in it (on_mount makes sure of it).
+    AUTO_FOCUS = "#library-path"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             # Priority, so the keys switch tabs even while an Input has focus.
@@ -49,6 +52,10 @@ class LearnplatApp(App[None]):
             for tab_id, label, key in TABS
         ),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Not priority: in a text box ? and ctrl+z are the box's (a character, its own undo).
+        Binding("question_mark", "show_keys", "Keys", tooltip="What every key does, tab by tab"),
+        Binding("ctrl+z", "undo_remove", "Undo",
+                tooltip="Bring back the document just removed (for a few seconds)"),
     ]
 
     def __init__(self, platform: Platform) -> None:
@@ -116,6 +123,41 @@ class LearnplatApp(App[None]):
     def progress_pane(self) -> ProgressPane:
         return self.query_one(ProgressPane)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_keys":
+            # Where ? is typed as a character the footer does not offer it (the palette does).
+            return not isinstance(self.focused, (Input, TextArea))
+        if action == "undo_remove":
+            panes = self.query(LibraryPane)
+            return bool(panes) and bool(panes.first().removals)
+        return True
+
+    def action_undo_remove(self) -> None:
+        """Bring back the document removed last, from whichever tab."""
+        self.library_pane.action_undo_remove()
+
+    def action_show_keys(self) -> None:
+        """The keys screen: every tab's keys, read from the bindings of what is on it."""
+        if isinstance(self.screen, KeysScreen):
+            self.screen.dismiss(None)
+            return
+        everywhere = [
+            *own_bindings([self]),
+            *Binding.make_bindings(Screen.BINDINGS[:2]),  # tab and shift+tab
+            Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette",
+                    tooltip="Find any action by name, and its key"),
+        ]
+        sections = [KeySection("Everywhere", key_rows(self, everywhere))]
+        tabbed = self.query_one(TabbedContent)
+        current = ""
+        for tab_id, label, _key in TABS:
+            pane = tabbed.query_one(f"#{tab_id}", TabPane).children[0]
+            bindings = own_bindings(pane.walk_children(with_self=True))
+            sections.append(KeySection(label, key_rows(self, bindings)))
+            if tab_id == tabbed.active:
+                current = label
+        self.push_screen(KeysScreen(sections, current))
+
     def on_teach_it_back(self, event: TeachItBack) -> None:
         self.action_show_tab("teach")
         self.teach_pane.start(event.topic, event.level)
@@ -171,19 +213,32 @@ class LearnplatApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Keys: what each key does", "Every tab's keys, read from the app (?)",
+            self.action_show_keys,
+        )
         for tab_id, label, key in TABS:
             yield SystemCommand(
                 f"Go to {label}", f"Switch to the {label} tab ({key})",
                 partial(self.action_show_tab, tab_id),
             )
         library_commands = (
-            ("Library: add a file by path", "Type or paste a file's path", "focus_path"),
-            ("Library: browse for a file", "Pick a PDF, DOCX, TXT or Markdown file", "browse"),
-            ("Library: search", "Search the text of your documents", "focus_search"),
-            ("Library: remove the selected document", "Asks for confirmation first", "remove"),
+            ("Library: add a file by path", "Type or paste a file's path (escape)", "focus_path"),
+            ("Library: browse for a file", "Pick a PDF, DOCX, TXT or Markdown file (ctrl+o)",
+             "browse"),
+            ("Library: search", "Search the text of your documents (ctrl+f)", "focus_search"),
+            ("Library: remove the selected document",
+             "Asks first; ctrl+z brings it back for a few seconds (delete on the table)",
+             "remove"),
         )
         for title, help_text, action in library_commands:
             yield SystemCommand(title, help_text, partial(self._in_library, action))
+        removed = self.library_pane.removals.last
+        if removed is not None:
+            yield SystemCommand(
+                "Library: undo the last removal", f"Bring back “{removed.title}” (ctrl+z)",
+                self.action_undo_remove,
+            )
         learn_commands = (
             ("Learn: make the lesson", "Learn the typed topic at the chosen level (ctrl+l)",
              "learn"),
@@ -191,6 +246,7 @@ class LearnplatApp(App[None]):
             ("Learn: export the lesson", "Write it as Markdown, Mermaid or EPUB (ctrl+e)",
              "export"),
             ("Learn: ask a follow-up", "Ask about a chat lesson (ctrl+f)", "focus_follow_up"),
+            ("Learn: type a new topic", "Back to the topic box (escape)", "focus_topic"),
             ("Learn: quiz me on this", "A round on what the lesson covered (ctrl+g)", "quiz"),
             ("Learn: teach it back", "Explain this topic in your own words (ctrl+t)",
              "teach_back"),
@@ -206,7 +262,7 @@ class LearnplatApp(App[None]):
             ("Teach: submit the explanation", "Grade what is in the editor (ctrl+s)", "submit"),
             ("Teach: switch editor / community",
              "The editor and your grade, or the feed and leaderboard (ctrl+o)", "toggle_view"),
-            ("Teach: upvote the selected explanation", "Or take your upvote back (u)",
+            ("Teach: upvote the selected explanation", "Or take your upvote back (ctrl+u)",
              "toggle_vote"),
             ("Teach: sort the feed", "Most upvoted or newest first (s)", "toggle_sort"),
             ("Teach: filter the feed by topic", "Only the typed topic, or all (f)",
@@ -226,7 +282,7 @@ class LearnplatApp(App[None]):
             yield SystemCommand(title, help_text, partial(self._in_teach, action))
         yield from self._challenges_commands()
         yield SystemCommand(
-            "Progress: refresh", "Read your stats and plots again (r)",
+            "Progress: refresh", "Read your stats and plots again (ctrl+r)",
             partial(self._in_progress, "refresh"),
         )
 

@@ -43,9 +43,10 @@ class ChallengesPane(Vertical):
     """The Challenges tab's body. Service calls run in workers that post messages back; the
     round's state lives here and changes only in message handlers."""
 
+    # A round is played on ctrl+n or the Play button only: enter is the pickers' (it opens
+    # one), and a letter or a digit answers only on the card of a round already started.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "play", "Play", tooltip="Play a round of the chosen questions"),
-        Binding("enter", "play", "Play", show=False),
         Binding("1", "answer(0)", "Answer", key_display="1-4", tooltip="Answer with 1-4 or A-D"),
         *(Binding(str(n + 1), f"answer({n})", show=False) for n in range(1, 4)),
         *(Binding(letter.lower(), f"answer({n})", show=False) for n, letter in enumerate(LETTERS)),
@@ -153,9 +154,9 @@ class ChallengesPane(Vertical):
 
     # public ----------------------------------------------------------------
     def focus_default(self) -> None:
-        """The card in a round; else the Play button (enter plays)."""
+        """The card in a round; else the first picker (Tab goes through them to Play)."""
         if self.phase == "lobby":
-            self.query_one("#challenges-play").focus()
+            self.query_one("#challenges-mode").focus()
         else:
             self.card.focus()
 
@@ -194,10 +195,11 @@ class ChallengesPane(Vertical):
             return self.phase == "feedback"
         if action == "end_round":
             return self.phase != "lobby"
+        # The board's letters act on the board, once it is moved to.
         if action == "board":
-            return self.phase == "lobby" and parameters[0] != self.board.period
+            return self.board.has_focus and parameters[0] != self.board.period
         if action == "board_category":
-            return self.phase == "lobby" and bool(parameters[0]) != self.board.by_category
+            return self.board.has_focus and bool(parameters[0]) != self.board.by_category
         return True
 
     @on(Button.Pressed, "#challenges-play")

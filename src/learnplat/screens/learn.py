@@ -4,7 +4,6 @@ audio lesson's narration played with its script."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -33,12 +32,14 @@ from ..services.library import DocumentInfo, Library
 from ..services.speech import Speech
 from ..tutors.model import FORMATS, LEVELS, Lesson
 from .learn_answers import AnswerThread
+from .learn_asks import FORMAT_LABELS, LessonAsk, QuizMe, TeachItBack, lesson_status
 from .learn_audio import AudioPanel
 from .learn_views import (
     ERROR_TIMEOUT_S,
     ConceptTree,
     FollowUpInput,
     FollowUpList,
+    SourcesButton,
     Superseded,
     TopicInput,
     display_markdown,
@@ -48,7 +49,6 @@ from .learn_views import (
 from .widgets.learn_export import ExportModal
 from .widgets.learn_sources import SourcesModal
 
-FORMAT_LABELS = {"chat": "Chat", "visual": "Concept map", "audio": "Narration", "ebook": "E-book"}
 INTRO = (
     "Type a topic and press Enter. Tab completes the library's topics and your documents' "
     "titles. Choose a level and a format; ctrl+o picks which of your documents to learn from "
@@ -63,55 +63,23 @@ ASK_PLACEHOLDER = "Ask a follow-up… (↑↓ suggested questions, Enter asks)"
 ASK_WITHOUT_DOCUMENTS = "Ask a follow-up… (answers come from your documents: add some with f4)"
 
 
-class TeachItBack(Message):
-    """The learner wants to explain the lesson's topic in their own words (the app switches
-    to the Teach Back tab)."""
-
-    def __init__(self, topic: str, level: str) -> None:
-        super().__init__()
-        self.topic = topic
-        self.level = level
-
-
-class QuizMe(Message):
-    """The learner wants a round on what the lesson covered (the app switches to the Challenges
-    tab): ``doc_id`` when it was made from one document, else its topic at its level."""
-
-    def __init__(self, topic: str, level: str, doc_id: int | None) -> None:
-        super().__init__()
-        self.topic = topic
-        self.level = level
-        self.doc_id = doc_id
-
-
-@dataclass(frozen=True)
-class LessonAsk:
-    """What the learner asked for; ``serial`` tells the current lesson from replaced ones."""
-
-    serial: int
-    topic: str
-    level: str
-    format: str
-    doc_ids: tuple[int, ...]
-
-    @property
-    def describe(self) -> str:
-        what = f"“{self.topic}”" if self.topic else "your documents"
-        return f"a {self.level} {FORMAT_LABELS[self.format].lower()} lesson on {what}"
-
-
 class LearnPane(Vertical):
     """The Learn tab's body. Service calls run in workers that post messages back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "learn", "Learn", tooltip="Make the lesson (Enter in the topic)"),
-        # Sources and Ask have a button and an input on screen: left out of an 80-column footer.
-        Binding("ctrl+o", "sources", "Sources", show=False),
+        # Sources has a button on screen: left out of an 80-column footer.
+        Binding("ctrl+o", "sources", "Sources", show=False,
+                tooltip="Pick which of your documents lessons come from"),
         # Priority: Input binds ctrl+e to "end of line", and an input usually has focus here.
-        Binding("ctrl+e", "export", "Export", priority=True),
+        Binding("ctrl+e", "export", "Export", priority=True,
+                tooltip="Write the lesson as Markdown, Mermaid or EPUB"),
         Binding("ctrl+g", "quiz", "Quiz", tooltip="Quiz me on this (Challenges)"),
         Binding("ctrl+t", "teach_back", "Teach", tooltip="Teach it back (Teach Back)"),
-        Binding("ctrl+f", "focus_follow_up", "Ask a follow-up", show=False),
+        Binding("ctrl+f", "focus_follow_up", "Ask",
+                tooltip="Ask a follow-up question about a chat lesson"),
+        Binding("escape", "focus_topic", "New topic", show=False,
+                tooltip="Back to the topic box, to learn something else"),
     ]
 
     class ChoicesLoaded(Message, bubble=False):
@@ -154,7 +122,8 @@ class LearnPane(Vertical):
         self.lesson: Lesson | None = None
         self.documents: list[DocumentInfo] = []
         self.doc_ids: tuple[int, ...] = ()
-        self._asked: LessonAsk | None = None  # the lesson being made or shown
+        self._asked: LessonAsk | None = None  # the lesson shown (or being written on screen)
+        self._making: LessonAsk | None = None  # the lesson asked for last
         self._serial = 0
         self._stream: MarkdownStream | None = None
         self._lesson_worker: Worker[None] | None = None
@@ -182,7 +151,7 @@ class LearnPane(Vertical):
                 compact=True,
                 id="learn-format",
             )
-            yield Button("Sources: all", compact=True, id="learn-sources")
+            yield SourcesButton("Sources: all", compact=True, id="learn-sources")
             yield LoadingIndicator(id="learn-loading")
         with VerticalScroll(id="learn-body"):
             yield Static(INTRO, markup=False, id="learn-intro")
@@ -204,6 +173,14 @@ class LearnPane(Vertical):
         self._load_choices(open_sources=False)
 
     def focus_default(self) -> None:
+        """The follow-up box under a chat lesson (what is typed there is a question about it),
+        else the topic box."""
+        if self.lesson is not None and self.lesson.format == "chat":
+            self.query_one("#learn-question", FollowUpInput).focus()
+        else:
+            self.action_focus_topic()
+
+    def action_focus_topic(self) -> None:
         self.query_one("#learn-topic", TopicInput).focus()
 
     # keyboard ------------------------------------------------------------
@@ -233,13 +210,22 @@ class LearnPane(Vertical):
                 "Type a topic to learn, or pick documents to learn from (ctrl+o).",
                 severity="warning",
             )
-            self.focus_default()
+            self.action_focus_topic()
             return
         self._serial += 1
         ask = LessonAsk(self._serial, topic, self.level, self.format, self.doc_ids)
+        self._making = ask
+        if self.lesson is None:
+            await self._show_new(ask)  # nothing finished to keep: start afresh now
+        else:
+            # A finished lesson stays until the new one's first words arrive: a topic nothing
+            # covers (a typo, a question typed into the topic box) must not wipe it.
+            self._busy(f"Making {ask.describe}…")
+        self._lesson_worker = self._make_lesson(ask)
+
+    async def _show_new(self, ask: LessonAsk) -> None:
         self._asked = ask
         await self._reset_lesson(ask)
-        self._lesson_worker = self._make_lesson(ask)
 
     async def _reset_lesson(self, ask: LessonAsk) -> None:
         if self._stream is not None:
@@ -281,16 +267,7 @@ class LearnPane(Vertical):
             self._show_sources()
 
     def _show_sources(self) -> None:
-        titles = [document.title for document in self.documents if document.id in self.doc_ids]
-        if not titles:
-            label = "Sources: all"
-        elif len(titles) == 1:
-            label = f"Sources: {titles[0][:30]}"
-        else:
-            label = f"Sources: {len(titles)} documents"
-        button = self.query_one("#learn-sources", Button)
-        button.label = label
-        button.refresh(layout=True)  # its width follows the label
+        self.query_one("#learn-sources", SourcesButton).show(self.documents, self.doc_ids)
 
     @on(Button.Pressed, "#learn-sources")
     def _sources_pressed(self) -> None:
@@ -368,15 +345,25 @@ class LearnPane(Vertical):
             SourcesModal(event.documents, self.doc_ids), callback=self._sources_picked
         )
 
+    async def _current(self, serial: int) -> bool:
+        """Whether ``serial`` is the lesson asked for last; its first message puts it on
+        screen in place of the lesson shown."""
+        if serial != self._serial or self._making is None:
+            return False
+        if self._asked is not self._making:
+            await self._show_new(self._making)
+        return True
+
     @on(LessonText)
     async def _lesson_text(self, event: LessonText) -> None:
-        if event.serial == self._serial and self._stream is not None:
+        if await self._current(event.serial) and self._stream is not None:
             await self._stream.write(event.delta)
 
     @on(LessonMade)
     async def _lesson_made(self, event: LessonMade) -> None:
-        if event.serial != self._serial:
+        if not await self._current(event.serial):
             return
+        still_asking = self._still_asking()
         lesson = event.lesson
         if self._stream is not None:
             await self._stream.stop()
@@ -395,13 +382,12 @@ class LearnPane(Vertical):
         audio = lesson.format == "audio" and bool(lesson.narration)
         self.set_class(audio, "-audio")
         if audio:
-            panel = self.query_one(AudioPanel)
-            await panel.show_lesson(lesson)
-            if not self._typing():
-                panel.focus()  # so that p plays it (in an input, p is a letter)
+            await self.query_one(AudioPanel).show_lesson(lesson)
         if lesson.format == "chat":
             self.query_one(FollowUpList).show_questions(lesson.follow_ups)
             self.query_one("#learn-question", FollowUpInput).names.set_names(lesson.follow_ups)
+        if still_asking:
+            self._focus_lesson(lesson)
         self._show_notices(lesson.notices)
         for notice in lesson.notices:
             self.notify(
@@ -411,29 +397,37 @@ class LearnPane(Vertical):
                 timeout=ERROR_TIMEOUT_S,
                 markup=False,
             )
-        self._idle(self._lesson_status(lesson))
+        self._idle(lesson_status(lesson))
         self.refresh_bindings()
 
-    def _typing(self) -> bool:
-        """Whether the learner is typing something new (not the topic just asked about)."""
+    def _still_asking(self) -> bool:
+        """Whether the focus is where the lesson was asked from (the topic box holding its
+        topic, or the Learn button): the learner has not moved on to something else."""
         focused = self.app.focused
-        if not isinstance(focused, Input):
-            return False
+        if focused is None or focused.id == "learn-go":
+            return True
         asked = self._asked.topic if self._asked is not None else ""
-        return focused.id != "learn-topic" or focused.value.strip() != asked
+        return isinstance(focused, Input) and focused.id == "learn-topic" and (
+            focused.value.strip() == asked
+        )
+
+    def _focus_lesson(self, lesson: Lesson) -> None:
+        """Move on to the lesson, so that what is typed next is no longer added to the topic:
+        a chat lesson's follow-up box, an audio lesson's narration (p plays it), a visual
+        lesson's map, else the lesson's text (arrows scroll it)."""
+        if lesson.format == "chat":
+            self.query_one("#learn-question", FollowUpInput).focus()
+        elif lesson.format == "audio" and lesson.narration:
+            self.query_one(AudioPanel).focus()
+        elif lesson.format == "visual" and lesson.concept_map is not None:
+            self.query_one(ConceptTree).focus()
+        else:
+            self.query_one("#learn-body", VerticalScroll).focus()
 
     def _show_notices(self, notices: list[str]) -> None:
         line = self.query_one("#learn-notices", Static)
         line.update("\n".join(f"⚠ {notice}" for notice in notices))
         line.display = bool(notices)
-
-    @staticmethod
-    def _lesson_status(lesson: Lesson) -> str:
-        provider = lesson.provider + (f" ({lesson.model})" if lesson.model else "")
-        parts = [lesson.level, FORMAT_LABELS[lesson.format].lower(), f"by {provider}"]
-        if lesson.from_cache:
-            parts.append("from the lesson cache")
-        return " · ".join(parts)
 
     # follow-up questions ----------------------------------------------------
     @on(OptionList.OptionSelected, "#learn-follow-ups")
@@ -500,9 +494,13 @@ class LearnPane(Vertical):
         if event.state != WorkerState.ERROR or not worker.group.startswith("learn-"):
             return
         if worker.group == "learn-lesson" and worker is self._lesson_worker:
-            if self._stream is not None:
-                await self._stream.stop()
-                self._stream = None
-            self._idle("No lesson")
-            self.set_class(False, "-started")  # the intro again, not an empty page
+            if self._asked is not self._making and self.lesson is not None:
+                # Nothing of the new lesson was shown: the lesson on screen stays as it was.
+                self._idle(lesson_status(self.lesson))
+            else:
+                if self._stream is not None:
+                    await self._stream.stop()
+                    self._stream = None
+                self._idle("No lesson")
+                self.set_class(False, "-started")  # the intro again, not an empty page
         report_error(self, worker, "Learn")

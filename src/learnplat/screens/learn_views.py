@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
@@ -14,12 +14,13 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import OptionList, Tree
+from textual.widgets import Button, OptionList, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker
 
 from ..errors import LearnplatError
+from ..services.library import DocumentInfo
 from ..tutors.model import ConceptNode, Lesson
 from ..tutors.render import lesson_markdown
 from .widgets.completing_input import CompletingInput
@@ -93,6 +94,20 @@ class TopicInput(CompletingInput):
         paths = parse_pasted_paths(event.text)
         if paths and all(path.is_file() for path in paths):
             event.prevent_default()
+
+
+class SourcesButton(Button):
+    """The documents lessons come from: "Sources: all", one title, or "Sources: 3 documents"."""
+
+    def show(self, documents: Sequence[DocumentInfo], doc_ids: Collection[int]) -> None:
+        titles = [document.title for document in documents if document.id in doc_ids]
+        if not titles:
+            self.label = "Sources: all"
+        elif len(titles) == 1:
+            self.label = f"Sources: {titles[0][:30]}"
+        else:
+            self.label = f"Sources: {len(titles)} documents"
+        self.refresh(layout=True)  # its width follows the label
 
 
 class FollowUpInput(TopicInput):

@@ -1,4 +1,5 @@
-"""The Library tab: add files, read documents page by page, search them, remove them."""
+"""The Library tab: add files, read documents page by page, search them, remove them (held back
+for a while, so that ctrl+z brings a removed document back)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ from ..services.library import (
     PageView,
     SearchHit,
 )
+from .library_removals import RemovalsPane
 from .library_views import DocumentTable, PagePreview, PageText, SearchResults
-from .widgets.confirm import ConfirmModal
 from .widgets.file_picker import FilePickerModal
 from .widgets.password import PasswordModal
 from .widgets.path_input import PathInput, parse_pasted_paths
@@ -61,17 +62,22 @@ class IngestJob:
     typed: str | None = None  # what was in the path input, to clear it once the files are in
 
 
-class LibraryPane(Vertical):
+class LibraryPane(RemovalsPane):
     """The Library tab's body. Every service call runs in a worker that posts one message back."""
 
+    # No letter acts here: the tab opens in the path input, and a letter typed elsewhere by
+    # mistake must not remove or add anything. / only moves to the search box (in an input it
+    # is a character), and delete removes only from the focused table, asking first.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "focus_path", "Add a file by path", show=False),
-        Binding("ctrl+o,b", "browse", "Browse"),
-        Binding("slash", "focus_search", "Search"),
-        Binding("delete,r", "remove", "Remove"),
+        Binding("ctrl+o", "browse", "Browse", tooltip="Pick a PDF, DOCX, TXT or Markdown file"),
+        Binding("ctrl+f,slash", "focus_search", "Search",
+                tooltip="Search the text of your documents (/ outside a text box)"),
+        Binding("delete", "remove", "Remove",
+                tooltip="Remove the selected document (asks first; ctrl+z brings it back)"),
         Binding("left_square_bracket", "turn_page(-1)", "Previous page", group=_PAGE_GROUP),
         Binding("right_square_bracket", "turn_page(1)", "Next page", group=_PAGE_GROUP),
-        Binding("escape", "focus_documents", "Documents", show=False),
+        Binding("escape", "focus_path", "Add a file by path", show=False,
+                tooltip="Back to the path box, to add a file"),
     ]
 
     class DocumentsLoaded(Message, bubble=False):
@@ -102,19 +108,12 @@ class LibraryPane(Vertical):
             self.query = query
             self.hits = hits
 
-    class DocumentRemoved(Message, bubble=False):
-        def __init__(self, document: DocumentInfo) -> None:
-            super().__init__()
-            self.document = document
-
     def __init__(self, library: Library, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.library = library
+        super().__init__(library, **kwargs)
         self._jobs: deque[IngestJob] = deque()
         self._locked: deque[tuple[IngestJob, Path, str]] = deque()
         self._ingesting = False
         self._asking_password = False
-        self._loaded_once = False
         self._select_after_load: int | None = None
         self._browse_from = Path.cwd()
 
@@ -133,7 +132,7 @@ class LibraryPane(Vertical):
         yield Static(EMPTY_HINT, markup=False, id="library-empty")
         with Horizontal(id="library-lower"):
             with Vertical(id="library-search"):
-                yield Input(placeholder="Search your documents (/)", id="library-query")
+                yield Input(placeholder="Search your documents (^f)", id="library-query")
                 yield SearchResults(id="library-results")
             yield PagePreview(id="library-preview")
 
@@ -141,6 +140,7 @@ class LibraryPane(Vertical):
         self.query_one("#library-search").border_title = "Search"
         self.query_one("#library-progress").display = False
         self.set_class(True, "-empty")
+        self.hold_removals()
         self.refresh_documents()
 
     # keyboard ------------------------------------------------------------
@@ -150,23 +150,20 @@ class LibraryPane(Vertical):
             previews = self.query(PagePreview)
             return bool(previews) and previews.first().view is not None
         if action == "remove":
+            # Only from the table the learner moved to: delete in an input deletes a character.
             tables = self.query(DocumentTable)
-            return bool(tables) and tables.first().row_count > 0
+            return bool(tables) and tables.first().has_focus and tables.first().row_count > 0
         return True
 
     def focus_default(self) -> None:
-        """Focus the documents, or the path input when there are none yet."""
-        table = self.query_one(DocumentTable)
-        (table if table.row_count else self.query_one(PathInput)).focus()
+        """The path input: its placeholder invites typing, and a letter acts nowhere else."""
+        self.query_one(PathInput).focus()
 
     def action_focus_path(self) -> None:
         self.query_one(PathInput).focus()
 
     def action_focus_search(self) -> None:
         self.query_one("#library-query", Input).focus()
-
-    def action_focus_documents(self) -> None:
-        self.focus_default()
 
     def action_browse(self, start: Path | None = None) -> None:
         picker = FilePickerModal(start or self._browse_from, SUPPORTED_EXTENSIONS)
@@ -187,22 +184,6 @@ class LibraryPane(Vertical):
             self.app.bell()
             return
         self._load_page(view.document.id, target)
-
-    def action_remove(self) -> None:
-        document = self.query_one(DocumentTable).selected_document
-        if document is None:
-            self.notify("No document is selected.", severity="warning")
-            return
-        question = (
-            f"Remove “{document.title}” ({document.filename}) from your library?\n"
-            "Its text will no longer be searched. The original file is not touched."
-        )
-        modal = ConfirmModal(question, confirm_label="Remove", title="Remove document")
-        self.app.push_screen(modal, callback=partial(self._remove_confirmed, document))
-
-    def _remove_confirmed(self, document: DocumentInfo, confirmed: bool | None) -> None:
-        if confirmed:
-            self._remove(document.id)
 
     # adding files --------------------------------------------------------
     @on(Button.Pressed, "#library-browse")
@@ -301,8 +282,7 @@ class LibraryPane(Vertical):
         ):
             path_input.value = ""
         if added:
-            self._select_after_load = added[-1]
-            self.refresh_documents()
+            self.refresh_documents(select=added[-1])
         self._ingest_ended()
 
     def _ingest_ended(self) -> None:
@@ -321,6 +301,11 @@ class LibraryPane(Vertical):
                 markup=False,
             )
         elif result.status == "duplicate" and document is not None:
+            if self.keep(document.id) is not None:
+                # Added again while its removal could still be undone: it stays.
+                self.notify(f"Kept “{document.title}”: it is not removed after all.",
+                            title=name, markup=False)
+                return
             self.notify(
                 f"Already in the library as “{document.title}” (#{document.id}).",
                 title=name,
@@ -351,23 +336,18 @@ class LibraryPane(Vertical):
         self._start_next_job()
 
     # documents, pages, search --------------------------------------------
-    def refresh_documents(self) -> None:
+    def refresh_documents(self, select: int | None = None) -> None:
+        if select is not None:
+            self._select_after_load = select
         self._load_documents()
 
     @on(DocumentsLoaded)
     def _documents_loaded(self, event: DocumentsLoaded) -> None:
-        table = self.query_one(DocumentTable)
-        table.show_documents(event.documents, select=self._select_after_load)
+        shown = [document for document in event.documents if document.id not in self.removals]
+        self.query_one(DocumentTable).show_documents(shown, select=self._select_after_load)
         self._select_after_load = None
-        self.set_class(not event.documents, "-empty")
+        self.set_class(not shown, "-empty")
         self.refresh_bindings()
-        if not self._loaded_once:
-            self._loaded_once = True
-            # The app focused the path input before the list arrived; with documents to show,
-            # and nothing typed yet, the table is the better place to start.
-            path_input = self.query_one(PathInput)
-            if table.row_count and self.screen.focused is path_input and not path_input.value:
-                table.focus()
 
     @on(DataTable.RowSelected, "#library-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -407,16 +387,6 @@ class LibraryPane(Vertical):
         terms = tuple(hit.snippet[start:end] for start, end in hit.highlights)
         self._load_page(hit.doc_id, hit.page, terms)
 
-    @on(DocumentRemoved)
-    def _document_removed(self, event: DocumentRemoved) -> None:
-        document = event.document
-        self.notify(f"Removed “{document.title}”.", markup=False)
-        preview = self.query_one(PagePreview)
-        if preview.view is not None and preview.view.document.id == document.id:
-            preview.clear()
-        self.query_one(SearchResults).forget_document(document.id)
-        self.refresh_documents()
-
     # workers: one service call each, the result posted back as a message ----
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-documents")
     def _load_documents(self) -> None:
@@ -445,18 +415,14 @@ class LibraryPane(Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(self.SearchFinished(query, hits))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="library-remove")
-    def _remove(self, doc_id: int) -> None:
-        self.post_message(self.DocumentRemoved(self.library.remove(doc_id)))
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
         worker = event.worker
         if worker.group == "library-ingest":
             self._ingest_ended()
-        if worker.group == "library-documents":
-            self._loaded_once = True
+        if worker.group == "library-remove":
+            self.refresh_documents()  # what could not be removed shows again
         error = worker.error
         if isinstance(error, LearnplatError):
             self._notify_error(error)

@@ -59,6 +59,12 @@ class DocumentTable(DataTable[object]):
         if keep is not None:
             self.move_to(keep)
 
+    def hide(self, doc_id: int) -> None:
+        """Take ``doc_id``'s row out (its removal waits to be undone or done)."""
+        if doc_id in self.documents:
+            del self.documents[doc_id]
+            self.remove_row(str(doc_id))
+
     def move_to(self, doc_id: int) -> None:
         if doc_id in self.documents:
             self.move_cursor(row=self.get_row_index(str(doc_id)))

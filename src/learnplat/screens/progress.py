@@ -86,8 +86,9 @@ def total_line(game: GameStats, teach: Stats) -> Content:
 class ProgressPane(VerticalScroll):
     """The Progress tab's body. Each service call runs in a worker that posts a message."""
 
+    # The tab opens with the focus here: a letter typed by mistake does nothing.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "refresh", "Refresh", tooltip="Read the numbers again"),
+        Binding("ctrl+r", "refresh", "Refresh", tooltip="Read the numbers again"),
     ]
 
     class GameLoaded(Message, bubble=False):
@@ -111,6 +112,7 @@ class ProgressPane(VerticalScroll):
         self.community = community
         self.game_stats: GameStats | None = None
         self.teach_stats: Stats | None = None
+        self.plots: Progress | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Reading your progress…", id="progress-total")
@@ -151,6 +153,7 @@ class ProgressPane(VerticalScroll):
         self.game_stats = event.stats
         self.query_one("#progress-game", Static).update(game_lines(event.stats))
         self._show_total()
+        self._show_points_total()
 
     @on(TeachLoaded)
     def _teach_loaded(self, event: TeachLoaded) -> None:
@@ -174,9 +177,8 @@ class ProgressPane(VerticalScroll):
             "today",
             "No points yet: play a round in Challenges (f3).",
         )
-        earned = sum(day.points for day in days)
-        best = max((day.points for day in days), default=0)
-        points.border_subtitle = f"{earned:,} in all · best day {best:,}" if earned else ""
+        self.plots = progress
+        self._show_points_total()
         self.query_one("#progress-accuracy", BarList).show(
             [
                 BarRow(
@@ -200,6 +202,17 @@ class ProgressPane(VerticalScroll):
         due = sum(count for _day, count in dues)
         overdue = f" · {progress.overdue} overdue (today)" if progress.overdue else ""
         reviews.border_subtitle = f"{due} in all{overdue}" if due else ""
+
+    def _show_points_total(self) -> None:
+        """Under the plot, the total the Challenges tab shows (GameStats.points): the days
+        plotted leave out points older than the plot and those of removed notes' questions."""
+        if self.plots is None or self.game_stats is None:
+            return
+        best = max((day.points for day in self.plots.points_by_day), default=0)
+        total = self.game_stats.points
+        subtitle = f"{total:,} in all" if total else ""
+        subtitle += f" · best day {best:,}" if best else ""
+        self.query_one("#progress-points", ColumnChart).border_subtitle = subtitle
 
     # workers: one service call each, the result posted back as a message ----
     @work(thread=True, exclusive=True, exit_on_error=False, group="progress-game")

@@ -85,7 +85,8 @@ class TeachPane(Vertical):
         Binding("ctrl+l", "quietly('pending')", show=False),
         Binding("ctrl+g", "quietly('sources')", show=False),
         # In the pending view's footer (its own ctrl+r); works everywhere.
-        Binding("ctrl+r", "regrade", "Grade all", show=False),
+        Binding("ctrl+r", "regrade", "Grade all", show=False,
+                tooltip="Grade every pending one again"),
     ]
 
     @dataclass
@@ -125,12 +126,25 @@ class TeachPane(Vertical):
         self._shown_title: str | Content | None = None
 
     def compose(self) -> ComposeResult:
+        # Tab goes the way a learner does: the topic, the explanation, then how it is graded.
+        # Nothing stands between the topic and the editor; Submit is clicked or ctrl+s, never a
+        # Tab and an Enter away from text being typed.
         with Horizontal(id="teach-ask"):
             yield TopicInput(
                 placeholder="Topic you explain, e.g. photosynthesis (tab completes)",
                 id="teach-topic",
             )
-            yield Button("Submit", variant="primary", id="teach-submit")
+            submit = Button("Submit", variant="primary", id="teach-submit")
+            submit.can_focus = False
+            yield submit
+        with ContentSwitcher(initial="teach-write", id="teach-views"):
+            with Horizontal(id="teach-write"):
+                yield TextArea(id="teach-editor", placeholder=EDITOR_PLACEHOLDER)
+                yield GradeView(id="teach-result")
+            yield CommunityView(
+                self.community, typed_topic=lambda: self.topic, id="teach-community"
+            )
+            yield PendingView(id="teach-pending")
         with Horizontal(id="teach-options"):
             yield Label("Level", classes="teach-option-label")
             yield Select(
@@ -143,14 +157,6 @@ class TeachPane(Vertical):
             yield Label("Graded against", classes="teach-option-label")
             yield Button(sources_label([], ()), compact=True, id="teach-sources")
             yield Button("", compact=True, variant="warning", id="teach-pending-count")
-        with ContentSwitcher(initial="teach-write", id="teach-views"):
-            with Horizontal(id="teach-write"):
-                yield TextArea(id="teach-editor", placeholder=EDITOR_PLACEHOLDER)
-                yield GradeView(id="teach-result")
-            yield CommunityView(
-                self.community, typed_topic=lambda: self.topic, id="teach-community"
-            )
-            yield PendingView(id="teach-pending")
 
     def on_mount(self) -> None:
         editor = self.query_one("#teach-editor", TextArea)
@@ -176,16 +182,21 @@ class TeachPane(Vertical):
 
     # public ----------------------------------------------------------------
     def focus_default(self) -> None:
-        """The feed in the community view, the list in the pending view; else the topic until
-        one is typed, then the editor."""
+        """Where the tab opens: the topic until one is typed, then the editor; the topic too
+        while the community or pending view shows (its keys act only once it is moved to)."""
+        if self.view == "write" and self.topic:
+            self.query_one("#teach-editor", TextArea).focus()
+        else:
+            self.query_one("#teach-topic", TopicInput).focus()
+
+    def _focus_view(self) -> None:
+        """The view just asked for: the feed, the pending list, else as the tab opens."""
         if self.view == "community":
             self.community_view.focus_default()
         elif self.view == "pending":
             self.pending_view.focus_default()
-        elif not self.topic:
-            self.query_one("#teach-topic", TopicInput).focus()
         else:
-            self.query_one("#teach-editor", TextArea).focus()
+            self.focus_default()
 
     def start(self, topic: str, level: str = "beginner") -> None:
         """Get ready to explain ``topic`` at ``level`` (e.g. straight after its lesson)."""
@@ -232,7 +243,7 @@ class TeachPane(Vertical):
         self.view = view
         self.query_one(ContentSwitcher).current = f"teach-{view}"
         self.refresh_bindings()
-        self.focus_default()
+        self._focus_view()
         if changed and view == "community":
             self.community_view.refresh_all()  # others may have shared or voted meanwhile
         if changed and view == "pending":

@@ -31,9 +31,10 @@ class CommunityView(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # One key, two labels: check_action picks the one that applies to the selected row.
-        Binding("u", "vote(True)", "Upvote", tooltip="Upvote the selected explanation"),
-        Binding("u", "vote(False)", "Unvote", tooltip="Take your upvote back"),
-        Binding("U", "unvote", "Unvote", show=False),
+        # A vote is stored (and gives its author points): no letter casts one.
+        Binding("ctrl+u", "vote(True)", "Upvote", tooltip="Upvote the selected explanation"),
+        Binding("ctrl+u", "vote(False)", "Unvote", tooltip="Take your upvote back"),
+        # Only how the lists are shown: letters are safe here (the feed or board has focus).
         # Grouped, to fit 80 columns; the feed's border says what each does next.
         Binding("s", "sort('new')", "Newest first", group=_FEED_GROUP),
         Binding("s", "sort('top')", "Most upvoted first", group=_FEED_GROUP),
@@ -129,9 +130,6 @@ class CommunityView(Vertical):
             self.notify(f"No explanation is selected: {why}.", severity="warning")
             return
         self._vote(item.id, up)
-
-    def action_unvote(self) -> None:
-        self.action_vote(False)
 
     def action_toggle_vote(self) -> None:
         item = self.query_one(FeedTable).selected_item

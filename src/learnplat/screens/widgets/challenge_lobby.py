@@ -95,7 +95,7 @@ def ready_content(description: str) -> Content:
     return Content.assemble(
         ("Ready: ", "bold $accent"),
         description,
-        ".\n\nPress enter (or ctrl+n) to play. ",
+        ".\n\nPress ctrl+n (or Play) to play. ",
         ("The pickers above change what the round is on.", "$text-muted"),
     )
 

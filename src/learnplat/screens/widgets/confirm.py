@@ -37,9 +37,10 @@ class ConfirmModal(ModalScreen[bool]):
     }
     """
 
+    # No letter confirms: a word typed into the wrong place must not say yes. Enter presses the
+    # focused button, and Cancel has the focus.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("y", "confirm", "Confirm"),
     ]
 
     def __init__(

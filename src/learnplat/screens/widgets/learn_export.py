@@ -56,7 +56,10 @@ class ExportModal(ModalScreen[Path | None]):
         with Vertical() as frame:
             frame.border_title = "Export the lesson"
             yield Static(self.explanation, markup=False)
-            yield PathInput(EXPORT_EXTENSIONS, value=self.default, id="export-path")
+            # The suggested name is selected: typing a name of one's own replaces it.
+            yield PathInput(
+                EXPORT_EXTENSIONS, value=self.default, select_on_focus=True, id="export-path"
+            )
             with Horizontal(classes="export-buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
