@@ -139,3 +139,38 @@ def test_text_stored_before_it_was_cleaned_is_cleaned_once_when_the_database_ope
         hits = platform.library.search("lithosphere")
         assert hits and RLO not in platform.library.page(hits[0].doc_id).text
         assert platform.database.integrity_ok()
+
+
+OPEN = (
+    "import sys\nfrom pathlib import Path\nfrom learnplat.store.database import Database\n"
+    "sys.stdin.readline()\nDatabase(Path(sys.argv[1])).close()\n"
+)
+
+
+def test_processes_opening_a_new_database_at_once_all_open_it_migrated_once(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for trial in range(4):  # each of them raced another's migration about one time in ten
+        path = tmp_path / f"new{trial}" / "learnplat.db"
+        openers = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN, str(path)],
+                stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            )
+            for _ in range(4)
+        ]
+        for opener in openers:
+            assert opener.stdin is not None
+            opener.stdin.write("go\n")
+            opener.stdin.flush()
+        errors = [opener.communicate(timeout=60)[1] for opener in openers]
+        assert [opener.returncode for opener in openers] == [0, 0, 0, 0], errors
+        database = Database(path)
+        recorded = database.conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
+        database.close()
+        assert recorded == len(MIGRATIONS)

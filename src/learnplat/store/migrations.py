@@ -420,14 +420,22 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
     for version, name, step in MIGRATIONS:
         if version in done:
             continue
-        with db.atomic():
-            step(db)
-            db.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
-            db.execute(f"PRAGMA user_version = {int(version)}")
-        applied.append(version)
+        # Under the write lock, and only if no other process opening the same new database
+        # applied it meanwhile (each would otherwise run it on the other's tables).
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if version not in applied_versions(db):
+                step(db)
+                db.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+                db.execute(f"PRAGMA user_version = {int(version)}")
+                applied.append(version)
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.execute("COMMIT")
     return applied
 
 
