@@ -421,3 +421,71 @@ def test_in_a_terminal_an_empty_answer_skips_the_file(
     assert "secret.pdf is encrypted: password (empty to skip):" in shown
     assert "added" in shown and "photosynthesis.md" in shown
     assert "secret.pdf: secret.pdf is encrypted" in shown
+
+
+# One profile per name, whatever its case, and no look-alike of another's -------------------------
+
+
+def profiles(home: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(home / "learnplat.db") as conn:
+        return [row[0] for row in conn.execute("SELECT id FROM users ORDER BY id")]
+
+
+def test_a_name_in_another_case_is_the_same_profile(run, isolated_home: Path) -> None:
+    assert run("--user", "ana", "ingest", SAMPLE_MD).exit_code == 0
+    for spelling in ("Ana", "ANA"):
+        listed = run("--user", spelling, "docs", "list", "--json")
+        assert listed.exit_code == 0, listed.output
+        assert len(json.loads(listed.stdout)) == 1
+    again = run("--user", "ANA", "ingest", SAMPLE_MD)
+    assert "already in the library" in again.stdout
+    assert profiles(isolated_home) == ["ana"]
+
+
+@pytest.mark.parametrize(
+    ("existing", "typed"),
+    [("bill", "bi11"), ("bill", "biII"), ("olga", "0lga"), ("lan", "Ian")],
+)
+def test_a_name_that_only_looks_like_a_profile_is_refused(
+    run, isolated_home: Path, existing: str, typed: str
+) -> None:
+    assert run("--user", existing, "ingest", SAMPLE_MD).exit_code == 0
+    refused = run("--user", typed, "docs", "list")
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.startswith(
+        f"error: the profile name '{typed}' looks like the existing profile '{existing}'\n"
+    )
+    assert f"--user {existing}" in refused.stderr  # the hint
+    assert profiles(isolated_home) == [existing]
+
+
+def test_look_alike_letters_from_other_scripts_are_refused_and_named(
+    run, isolated_home: Path
+) -> None:
+    assert run("--user", "ana", "ingest", SAMPLE_MD).exit_code == 0
+    for typed in ("\u0430na", "\uff41\uff4e\uff41"):  # Cyrillic a, full-width letters
+        refused = run("--user", typed, "docs", "list")
+        assert refused.exit_code == 2, refused.output
+        assert "only looks like the Latin 'a'" in refused.stderr
+    assert profiles(isolated_home) == ["ana"]
+
+
+def test_profiles_that_differ_only_in_case_from_before_keep_working(
+    run, isolated_home: Path, docs_dir: Path
+) -> None:
+    # Made before names were compared without case: two profiles, each with its own notes.
+    assert run("--user", "ana", "ingest", SAMPLE_MD).exit_code == 0
+    import sqlite3
+
+    with sqlite3.connect(isolated_home / "learnplat.db") as conn:
+        conn.execute("INSERT INTO users (id, display_name, created_at) VALUES ('Ana', 'Ana', '')")
+    other = corpus.write_text(docs_dir / "other.md", "# Cells\n\nCells divide by mitosis.\n")
+    assert run("--user", "Ana", "ingest", other).exit_code == 0
+    for name, title in (("ana", "Photosynthesis"), ("Ana", "Cells")):
+        listed = json.loads(run("--user", name, "docs", "list", "--json").stdout)
+        assert [document["title"] for document in listed] == [title]
+    ambiguous = run("--user", "ANA", "docs", "list")
+    assert ambiguous.exit_code == 2
+    assert "'ANA' could be the profiles 'Ana' or 'ana'" in ambiguous.stderr

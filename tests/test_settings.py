@@ -81,3 +81,19 @@ def test_unknown_keys_warn_but_do_not_fail(isolated_home: Path) -> None:
     write_config(isolated_home, 'colour = "blue"\n')
     settings = load_settings()
     assert any("colour" in warning for warning in settings.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("\u0430na", "'\u0430' (U+0430 CYRILLIC SMALL LETTER A) only looks like the Latin 'a'"),
+        ("\uff41\uff4e\uff41", "'\uff41' (U+FF41 FULLWIDTH LATIN SMALL LETTER A) only looks like"),
+        ("b\u03bfb", "'\u03bf' (U+03BF GREEK SMALL LETTER OMICRON) only looks like the Latin 'o'"),
+    ],
+    ids=["cyrillic", "full-width", "greek"],
+)
+def test_a_profile_name_with_letters_that_only_look_latin_says_which(name: str, named: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"user": name})
+    assert named in raised.value.message
+    assert "type the name in Latin letters" in raised.value.message

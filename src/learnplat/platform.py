@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import paths
 from .logs import configure_logging
@@ -44,7 +44,9 @@ class Platform:
         configure_logging(settings.data_dir)
         database = Database(paths.database_file(settings.data_dir))
         library_store = LibraryStore(database)
-        library_store.ensure_user(settings.user)
+        user = library_store.ensure_user(settings.user)  # "Ana" is the profile "ana"
+        if user != settings.user:
+            settings = replace(settings, user=user)
         library = Library(library_store, settings.data_dir, settings.user, settings.max_file_bytes)
         topic_store = open_topic_store(settings.topic_store, settings.data_dir)
         client = make_client(settings)

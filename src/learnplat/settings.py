@@ -13,6 +13,7 @@ from typing import Any
 
 from . import paths
 from .errors import ConfigError
+from .profile_names import describe, lookalike_letters
 
 PROVIDERS = ("offline", "bedrock", "openai")
 _USER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -35,9 +36,15 @@ def _provider(value: Any) -> str:
 def _user(value: Any) -> str:
     name = str(value).strip()
     if not _USER_RE.match(name):
-        raise ValueError(
-            "must be 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit"
-        )
+        rule = "must be 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        lookalikes = lookalike_letters(name)
+        if lookalikes:  # "аna" with a Cyrillic "а" reads as "ana": say why it is refused
+            char, shown = lookalikes[0]
+            rule += (
+                f": {describe(char)} only looks like the Latin '{shown}'; type the name in "
+                "Latin letters"
+            )
+        raise ValueError(rule)
     return name
 
 

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from ..errors import BadInput
+from ..profile_names import profile_key, skeleton
 from .database import Database
 
 DOCUMENT_COLUMNS = (
@@ -47,13 +49,41 @@ class LibraryStore:
         self.database = database
 
     # users ---------------------------------------------------------------
-    def ensure_user(self, user_id: str) -> None:
-        with self.database.atomic() as conn:
+    def ensure_user(self, name: str) -> str:
+        """The id of the profile ``name`` means, made on first use. The same name in another
+        case is that profile ("Ana" is "ana"); a new name that only looks like a profile's
+        ("bi11" beside "bill") is refused. Profiles that differ only in case from before this
+        rule keep working under their exact names. Raises BadInput."""
+        exact = self.database.rows("SELECT id FROM users WHERE id = ?", (name,))
+        if exact:
+            return str(exact[0]["id"])
+        # Under the write lock: two processes cannot make "bill" and "bi11" at once.
+        with self.database.atomic(immediate=True) as conn:
+            existing = [row[0] for row in conn.execute("SELECT id FROM users")]
+            if name in existing:
+                return name
+            same = sorted(user for user in existing if profile_key(user) == profile_key(name))
+            if len(same) == 1:
+                return str(same[0])
+            if same:
+                raise BadInput(
+                    f"{name!r} could be the profiles {', '.join(map(repr, same[:-1]))} or "
+                    f"{same[-1]!r}, which differ only in case",
+                    hint="give the name exactly as the profile you mean is written",
+                )
+            looks = skeleton(name)
+            for user in existing:
+                if skeleton(user) == looks:
+                    raise BadInput(
+                        f"the profile name {name!r} looks like the existing profile {user!r}",
+                        hint=f"use --user {user} for that profile, or a name that looks "
+                        "different for a new one",
+                    )
             conn.execute(
-                "INSERT INTO users (id, display_name, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (id) DO NOTHING",
-                (user_id, user_id, now_iso()),
+                "INSERT INTO users (id, display_name, created_at) VALUES (?, ?, ?)",
+                (name, name, now_iso()),
             )
+            return name
 
     def users(self) -> list[sqlite3.Row]:
         return self.database.rows("SELECT id, display_name, created_at FROM users ORDER BY id")
