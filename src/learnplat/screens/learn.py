@@ -54,13 +54,6 @@ INTRO = (
     "titles. Choose a level and a format; ctrl+o picks which of your documents to learn from "
     "(none picked: the topic library and your whole library)."
 )
-EXPORT_HELP = (
-    "Write the lesson to a file: .md for Markdown (a concept map lesson becomes a Mermaid mind "
-    "map), .epub for an e-book. Tab completes folders."
-)
-ASK_PLACEHOLDER = "Ask a follow-up… (↑↓ suggested questions, Enter asks)"
-# Answers come from the learner's documents only (Learning.ask): say so while there are none.
-ASK_WITHOUT_DOCUMENTS = "Ask a follow-up… (answers come from your documents: add some with f4)"
 
 
 class LearnPane(Vertical):
@@ -161,7 +154,7 @@ class LearnPane(Vertical):
             yield Markdown("", id="learn-lesson")
             yield FollowUpList(id="learn-follow-ups")
             yield AnswerThread(self.learning, id="learn-answers")
-        yield FollowUpInput(placeholder=ASK_PLACEHOLDER, id="learn-question")
+        yield FollowUpInput(id="learn-question")
 
     def on_mount(self) -> None:
         self.query_one("#learn-loading").display = False
@@ -279,7 +272,7 @@ class LearnPane(Vertical):
                 "Learn something first: there is no lesson to export yet.", severity="warning"
             )
             return
-        modal = ExportModal(export_name(self.lesson), EXPORT_HELP)
+        modal = ExportModal(export_name(self.lesson))
         self.app.push_screen(modal, callback=self._export_to)
 
     def _export_to(self, path: Path | None) -> None:
@@ -330,8 +323,7 @@ class LearnPane(Vertical):
         self._show_sources()
         titles = [document.title for document in event.documents]
         self.query_one("#learn-topic", TopicInput).names.set_names([*event.topics, *titles])
-        question = self.query_one("#learn-question", FollowUpInput)
-        question.placeholder = ASK_PLACEHOLDER if event.documents else ASK_WITHOUT_DOCUMENTS
+        self.query_one("#learn-question", FollowUpInput).say_answers_need(not event.documents)
         if not event.open_sources:
             return
         if not event.documents:

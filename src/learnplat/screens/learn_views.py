@@ -110,6 +110,11 @@ class SourcesButton(Button):
         self.refresh(layout=True)  # its width follows the label
 
 
+ASK_PLACEHOLDER = "Ask a follow-up… (↑↓ suggested questions, Enter asks)"
+# Answers come from the learner's documents only (Learning.ask): say so while there are none.
+ASK_WITHOUT_DOCUMENTS = "Ask a follow-up… (answers come from your documents: add some with f4)"
+
+
 class FollowUpInput(TopicInput):
     """A follow-up question; up and down cycle through the suggested questions."""
 
@@ -117,6 +122,13 @@ class FollowUpInput(TopicInput):
         Binding("up", "cycle(-1)", "Previous suggested question", show=False),
         Binding("down", "cycle(1)", "Next suggested question", show=False),
     ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(placeholder=ASK_PLACEHOLDER, **kwargs)
+
+    def say_answers_need(self, documents: bool) -> None:
+        """Say in the placeholder that answers need documents (``documents``: there are none)."""
+        self.placeholder = ASK_WITHOUT_DOCUMENTS if documents else ASK_PLACEHOLDER
 
     def action_cycle(self, step: int) -> None:
         questions = self.names.names

@@ -27,10 +27,11 @@ from .learn_views import TopicInput
 from .teach_community import CommunityView
 from .teach_views import (
     ERROR_TIMEOUT_S,
+    SOURCES_HELP,
     GradeView,
     count_words,
     report_worker_error,
-    shorten,
+    sources_label,
     word_count_label,
 )
 from .widgets.learn_sources import SourcesModal
@@ -40,23 +41,6 @@ View = Literal["write", "community", "pending"]
 EDITOR_PLACEHOLDER = (
     "Explain the topic here in your own words: what it is, how it works, an example…"
 )
-SOURCES_HELP = (
-    "Space or Enter ticks a document. Explanations are graded against the topic library and "
-    "the passages on their topic in the ticked documents; with none ticked, in your whole "
-    "library."
-)
-
-
-def sources_label(documents: list[DocumentInfo], doc_ids: tuple[int, ...]) -> str:
-    """What explanations are graded against, for the options row and the pending list."""
-    picked = [document.title for document in documents if document.id in doc_ids]
-    if not picked:
-        return "all your documents"
-    if len(picked) == 1:
-        return shorten(picked[0], 22)
-    return f"{len(picked)} documents"
-
-
 class TeachPane(Vertical):
     """The Teach Back tab's body. Service calls run in workers that post messages back."""
 

@@ -21,6 +21,7 @@ from textual.worker import Worker
 
 from ..errors import LearnplatError
 from ..services.community import FeedItem, LeaderRow, Stats, VoteResult
+from ..services.library import DocumentInfo
 from ..services.teachback import MAX_WORDS, TeachResult
 from ..tutors.model import Grade, GradeComponent
 
@@ -67,6 +68,23 @@ def report_worker_error(
 
 def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+SOURCES_HELP = (
+    "Space or Enter ticks a document. Explanations are graded against the topic library and "
+    "the passages on their topic in the ticked documents; with none ticked, in your whole "
+    "library."
+)
+
+
+def sources_label(documents: list[DocumentInfo], doc_ids: tuple[int, ...]) -> str:
+    """What explanations are graded against, for the options row and the pending list."""
+    picked = [document.title for document in documents if document.id in doc_ids]
+    if not picked:
+        return "all your documents"
+    if len(picked) == 1:
+        return shorten(picked[0], 22)
+    return f"{len(picked)} documents"
 
 
 def bar(fraction: float, width: int) -> str:

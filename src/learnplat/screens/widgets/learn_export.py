@@ -15,6 +15,10 @@ from textual.widgets import Button, Input, Static
 from .path_input import PathInput
 
 EXPORT_EXTENSIONS = (".md", ".markdown", ".epub")
+HELP = (
+    "Write the lesson to a file: .md for Markdown (a concept map lesson becomes a Mermaid mind "
+    "map), .epub for an e-book. Tab completes folders."
+)
 
 
 class ExportModal(ModalScreen[Path | None]):
@@ -47,7 +51,7 @@ class ExportModal(ModalScreen[Path | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, default: str, explanation: str) -> None:
+    def __init__(self, default: str, explanation: str = HELP) -> None:
         super().__init__()
         self.default = default
         self.explanation = explanation
