@@ -23,6 +23,7 @@ from learnplat.settings import load_settings
 from tests import corpus
 
 SAMPLE_MD = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
+SAMPLE_PDF = SAMPLE_MD.with_name("cellular-respiration.pdf")
 HOUR_S = 3600
 
 
@@ -489,3 +490,36 @@ def test_profiles_that_differ_only_in_case_from_before_keep_working(
     ambiguous = run("--user", "ANA", "docs", "list")
     assert ambiguous.exit_code == 2
     assert "'ANA' could be the profiles 'Ana' or 'ana'" in ambiguous.stderr
+
+
+@pytest.mark.parametrize("suffix", [b".\xff", b".\x1b[2J", b".pdf\xe2\x80\xae", b"." + b"x" * 40])
+def test_a_file_whose_extension_is_no_plain_word_is_kept_without_it(
+    run, docs_dir: Path, suffix: bytes
+) -> None:
+    # The type comes from the bytes: a PDF named "paper.\xff" is a PDF, and its copy's name
+    # must be one the database can store and a terminal can show.
+    pdf = docs_dir / os.fsdecode(b"paper" + suffix)
+    pdf.write_bytes(SAMPLE_PDF.read_bytes())
+    result = run("--user", "ana", "ingest", pdf, "--json")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and "Logging error" not in result.output
+    stored = Path(json.loads(result.stdout)[0]["document"]["stored_path"])
+    assert stored.read_bytes() == SAMPLE_PDF.read_bytes()
+    assert stored.name.isalnum() and stored.suffix == ""
+
+
+def test_a_file_name_that_is_not_utf8_is_logged_escaped_not_as_a_logging_error(
+    platform: Platform, docs_dir: Path, monkeypatch: pytest.MonkeyPatch, capfd
+) -> None:
+    import learnplat.services.library as library_module
+
+    def extract(data: bytes, name: str, **options: object):
+        raise ValueError("a reader's bug")  # logged with the file's name
+
+    monkeypatch.setattr(library_module, "extract", extract)
+    odd = corpus.write_text(docs_dir / os.fsdecode(b"notes\xff.md"), "# Notes\n\nCells.\n")
+    [result] = platform.library.ingest_many([odd])
+    assert result.status == "failed"
+    assert "Logging error" not in capfd.readouterr().err
+    log = (platform.settings.data_dir / "logs" / "learnplat.log").read_text(encoding="utf-8")
+    assert "notes\\udcff.md failed" in log

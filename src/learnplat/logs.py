@@ -22,7 +22,8 @@ def configure_logging(data_dir: Path) -> Path:
     paths.private_file(target)
     if _handler is not None and getattr(_handler, "baseFilename", None) == str(target):
         return target
-    handler = logging.FileHandler(target, encoding="utf-8", delay=True)
+    # A file name that was not UTF-8 (a lone surrogate) is logged escaped, not as an error.
+    handler = logging.FileHandler(target, encoding="utf-8", errors="backslashreplace", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.captureWarnings(True)
     for name in _QUIET_LOGGERS:

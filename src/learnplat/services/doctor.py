@@ -18,7 +18,7 @@ from ..settings import Settings
 from ..store.database import Database
 from ..store.library import LibraryStore
 from ..store.migrations import MIGRATIONS, schema_version
-from .originals import ORPHAN_GRACE_S, Originals
+from .originals import ORPHAN_GRACE_WORDS, Originals
 
 Status = Literal["ok", "warn", "fail"]
 # Free space on the data dir's disk: below the first, ingests (originals, passages) and audio
@@ -124,8 +124,7 @@ def _originals(settings: Settings, fix: bool) -> Check:
     if found.young:
         detail += (
             f"; {found.young} unused file{'' if found.young == 1 else 's'} younger than "
-            f"{'an hour' if ORPHAN_GRACE_S == 3600 else f'{ORPHAN_GRACE_S} s'} left alone "
-            "(an ingest may not have finished)"
+            f"{ORPHAN_GRACE_WORDS} left alone (an ingest may not have finished)"
         )
     return Check("originals", status, detail)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import time
@@ -15,7 +16,9 @@ from ..store.library import LibraryStore
 # A file nothing refers to may be an ingest's that has not committed yet (written before its
 # transaction), or a temporary copy still being written: only older ones are swept.
 ORPHAN_GRACE_S = 3600
+ORPHAN_GRACE_WORDS = "an hour"
 TEMP_PREFIX = ".ingest-"
+_PLAIN_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,13 @@ class Originals:
 
     @staticmethod
     def stored_path(sha256: str, suffix: str) -> str:
-        """Where the bytes with ``sha256`` are kept, relative to the data dir."""
-        return (Path("originals") / sha256[:2] / f"{sha256}{suffix.lower()}").as_posix()
+        """Where the bytes with ``sha256`` are kept, relative to the data dir: with the file's
+        extension when it is a plain word (the type comes from the bytes, so a PDF named
+        "paper.\\xff" is kept, without an extension no database or terminal could take)."""
+        suffix = suffix.lower()
+        if _PLAIN_SUFFIX.fullmatch(suffix) is None:
+            suffix = ""
+        return (Path("originals") / sha256[:2] / f"{sha256}{suffix}").as_posix()
 
     def keep(self, data: bytes, stored_path: str) -> None:
         """Write ``data`` to ``stored_path`` unless it is there (temporary file, then an atomic

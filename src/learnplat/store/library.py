@@ -170,9 +170,8 @@ class LibraryStore:
 
     def stored_paths(self) -> set[str]:
         """Every original's path that some document (of any profile) refers to."""
-        return {row["stored_path"] for row in self.database.rows(
-            "SELECT DISTINCT stored_path FROM documents"
-        )}
+        rows = self.database.rows("SELECT DISTINCT stored_path FROM documents")
+        return {row["stored_path"] for row in rows}
 
     # passages ------------------------------------------------------------
     def page_numbers(self, doc_id: int) -> list[int]:
