@@ -273,6 +273,32 @@ def test_what_is_x_gives_where_it_is_named_and_what_it_is() -> None:
     assert "linear functionals" in answer.text
 
 
+def test_a_leaning_definition_brings_what_it_leans_on_in_turn() -> None:
+    sources = notes(
+        "It is impossible for the premises to be true and the conclusion false. If its premises "
+        "were true, then its conclusion would be true. We call such an argument valid.",
+        "Inductive arguments are not valid, however good they are.",
+    )
+    answer = tutor.answer("What does it mean for an argument to be valid?", sources)
+    assert "impossible for the premises to be true" in answer.text
+
+
+def test_with_the_same_words_meaning_chooses_the_answer() -> None:
+    from learnplat.tutors.offline.meaning import blend
+
+    blended = blend(
+        "How do plants make their food?",
+        [1.0, 1.0],
+        [
+            "Plants are green and grow towards light.",
+            "Leaves turn light, water and carbon dioxide into sugar.",
+        ],
+    )
+    assert blended is not None, "the test extras install learnplat[semantic]"
+    scores, cosines = blended
+    assert scores[1] > scores[0] and cosines[1] > cosines[0]
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

@@ -27,8 +27,10 @@ COVERAGE = 0.5
 MAX_SENTENCES = 3
 # A sentence from another place joins the answer when it scores at least this share of the best.
 SECOND_PLACE = 0.6
-# A sentence this close in meaning answers even in other words (the semantic tier's cosine).
+# An answer this close in meaning answers even in other words (the semantic tier's cosine).
 MEANING_CONFIDENT = 0.5
+# How many of the best-scored sentences' answers meaning chooses among.
+CANDIDATE_ANSWERS = 12
 # An earlier definition as strong as the best one wins when it scores this share of it.
 EARLIER_DEFINITION = 0.5
 DEFINES_BOOST = {3: 2.6, 2: 2.0, 1: 1.4}
@@ -165,7 +167,6 @@ class _Scored:
     position: int
     score: float
     defines: int
-    meaning: float = 0.0  # cosine with the question, where the semantic tier ranked it
     boost: float = 1.0  # what the score holds beyond the words: definition, notes, penalties
     # The fullest phrase of the focus it names (its place in the phrases), or -1 for none.
     names: int = -1
@@ -340,10 +341,16 @@ def _window(index: SentenceIndex, best: int, question: Question) -> list[int]:
     sentences = index.sentences
     chosen = [best]
     previous = best - 1
-    if _same_passage(index, previous, best) and (
-        _leans(sentences[best].text) or sentences[previous].text.rstrip().endswith(":")
+    # What it leans on, and what that leans on in turn ("It is impossible for the premises to
+    # be true and the conclusion false. If its premises were true, ... We call such an argument
+    # 'valid'.").
+    while (
+        len(chosen) < MAX_SENTENCES
+        and _same_passage(index, previous, best)
+        and (_leans(sentences[chosen[0]].text) or sentences[previous].text.rstrip().endswith(":"))
     ):
         chosen.insert(0, previous)
+        previous -= 1
     following = best + 1
     # A list point goes on with the points after it; a sentence with one that leans on it; a
     # lead-in ("... as follows:") with what it leads to; the notes' own question ("Why, then,
@@ -391,21 +398,26 @@ def _coverage(index: SentenceIndex, positions: Sequence[int], question: Question
     return sum(weight for term, weight in weights.items() if term in said) / total
 
 
-def _by_meaning(index: SentenceIndex, question: Question, ranked: list[_Scored]) -> list[_Scored]:
-    """``ranked`` reordered with the semantic tier's cosines blended in (unchanged without)."""
-    from .meaning import rerank
+def _by_meaning(
+    index: SentenceIndex, question: Question, ranked: list[_Scored]
+) -> tuple[int, float]:
+    """The sentence whose answer (it and the sentences that go with it), among those of the
+    best-scored sentences, is closest to the question in meaning and words blended, with its
+    cosine; the best-scored sentence and 0 without the semantic tier."""
+    from .meaning import blend
 
-    texts = [s.text for s in index.sentences]
-    # Meaning is blended with the words; what the score holds beyond them (a definition of
-    # what is asked, the learner's notes before the topic library) applies to the blend.
-    scores, cosines = rerank(
-        question.text, [(s.score / s.boost, s.position) for s in ranked], texts
-    )
-    rescored = [
-        _Scored(s.position, score * s.boost, s.defines, cosine, s.boost, s.names)
-        for s, score, cosine in zip(ranked, scores, cosines, strict=True)
-    ]
-    return sorted(rescored, key=lambda s: (-s.score, s.position))
+    candidates: list[tuple[_Scored, tuple[int, ...]]] = []
+    for scored in ranked[:CANDIDATE_ANSWERS]:
+        window = tuple(_window(index, scored.position, question))
+        if window not in [w for _s, w in candidates]:
+            candidates.append((scored, window))
+    texts = [" ".join(index.sentences[p].text for p in window) for _s, window in candidates]
+    blended = blend(question.text, [s.score for s, _window in candidates], texts)
+    if blended is None:
+        return ranked[0].position, 0.0
+    scores, cosines = blended
+    best = max(range(len(candidates)), key=lambda i: (scores[i], -i))
+    return candidates[best][0].position, cosines[best]
 
 
 def _naming(ranked: list[_Scored]) -> list[_Scored]:
@@ -423,16 +435,20 @@ def search(
     question = read_question(question_text)
     phrases = _focus_phrases(index, question)
     ranked = _rank(index, question, phrases)
-    if semantic and ranked:
-        ranked = _by_meaning(index, question, ranked)
     if not ranked or ranked[0].score <= 0:
         return [], question
-    best = ranked[0].position
+    best, cosine = ranked[0].position, 0.0
     # "What is X?" is answered by a sentence that names X; where none does, by the best
-    # sentence, if it says enough of what is asked.
+    # sentence (by meaning too, where the tier is installed), if it says enough of what is
+    # asked.
     naming = _naming(ranked)
-    if naming:
-        best = naming[0].position if question.asks_action else _first_definition(index, naming)
+    if naming and not question.asks_action:
+        best = _first_definition(index, naming)
+    elif semantic:
+        # What a thing does, or anything but what it is, may be said in other words.
+        best, cosine = _by_meaning(index, question, naming or ranked)
+    elif naming:
+        best = naming[0].position
     chosen = _window(index, best, question)
     best_score = ranked[0].score
     named = {s.position for s in naming}
@@ -452,7 +468,7 @@ def search(
             if not (set(index.frequencies[position]) & set(question.terms)) - covered:
                 continue
         chosen.append(position)
-    confident = ranked[0].meaning >= MEANING_CONFIDENT and best == ranked[0].position
+    confident = cosine >= MEANING_CONFIDENT
     if not naming and not confident and _coverage(index, chosen, question) < COVERAGE:
         return [], question
     return sorted(chosen), question

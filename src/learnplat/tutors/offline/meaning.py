@@ -1,7 +1,7 @@
-"""Rank sentences by meaning too: the question and the sentences as MiniLM vectors, when the
-semantic tier (learnplat[semantic]) is installed. Words find the candidates; meaning reorders
-them, so "How many things can a person hold in short-term memory?" finds "... could hold 7±2
-items" though it shares only "short-term memory"."""
+"""Choose answers by meaning too: the question and the candidate answers as MiniLM vectors, when
+the semantic tier (learnplat[semantic]) is installed. Words find the candidates (a sentence with
+what goes with it); meaning chooses among them, so "How many things can a person hold in
+short-term memory?" finds "... could hold 7±2 items" though it shares only "short-term memory"."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-# Weight of meaning against words in the combined score, and how many sentences are weighed.
-MEANING_WEIGHT = 0.55
-CANDIDATES = 60
+# Weight of meaning against words in the combined score.
+MEANING_WEIGHT = 0.5
 _CACHE_SIZE = 20_000
 
 _lock = threading.Lock()
@@ -46,23 +45,18 @@ def similarities(question: str, texts: Sequence[str]) -> list[float] | None:
     return [float(value) for value in matrix @ query]
 
 
-def rerank(
-    question: str, scored: list[tuple[float, int]], texts: Sequence[str]
-) -> tuple[list[float], list[float]]:
-    """New scores for the best ``CANDIDATES`` of ``scored`` ((score, position) best first):
-    their share of the best word score blended with their share of the best cosine; the rest
-    keep a score below all of these. Also each one's cosine (0 beyond the candidates).
-    Unchanged, with no cosines, when the tier is missing."""
-    head = scored[:CANDIDATES]
-    cosines = similarities(question, [texts[position] for _score, position in head])
-    if cosines is None or not head:
-        return [score for score, _position in scored], [0.0] * len(scored)
-    top_score = max(head[0][0], 1e-9)
+def blend(
+    question: str, scores: Sequence[float], texts: Sequence[str]
+) -> tuple[list[float], list[float]] | None:
+    """Each candidate answer's share of the best word score blended with its share of the
+    best cosine with ``question``, and the cosines; None when the tier is not available."""
+    cosines = similarities(question, texts)
+    if cosines is None or not scores:
+        return None
+    top_score = max(max(scores), 1e-9)
     top_cosine = max(max(cosines), 1e-9)
     blended = [
         (1 - MEANING_WEIGHT) * score / top_score + MEANING_WEIGHT * max(cosine, 0.0) / top_cosine
-        for (score, _position), cosine in zip(head, cosines, strict=True)
+        for score, cosine in zip(scores, cosines, strict=True)
     ]
-    floor = min(blended, default=0.0)
-    rest = [floor * score / top_score * 0.5 for score, _position in scored[CANDIDATES:]]
-    return blended + rest, cosines + [0.0] * len(rest)
+    return blended, cosines
