@@ -299,6 +299,25 @@ def test_with_the_same_words_meaning_chooses_the_answer() -> None:
     assert scores[1] > scores[0] and cosines[1] > cosines[0]
 
 
+def test_asked_about_a_word_the_sentence_that_speaks_of_the_word_answers() -> None:
+    sources = notes(
+        "Aeschylus wrote the music to his tragedies and taught the chorus its steps.",
+        "A goat was sacrificed while the hymns were sung; thus the origin of the word tragedy, "
+        "or goat song.",
+    )
+    answer = tutor.answer("What did the word 'tragedy' originally mean?", sources)
+    assert "goat song" in answer.text
+
+
+def test_a_label_glossed_in_brackets_answers_what_it_is() -> None:
+    sources = notes(
+        "Relevant links\n\nD3 API Documentation: https://github.com/d3/d3 Bl.ocks (the home "
+        "for sharing d3 modules and examples): https://bl.ocks.org/ SVG Documentation:"
+    )
+    answer = tutor.answer("What is Bl.ocks?", sources)
+    assert answer.found and "sharing d3 modules" in answer.text
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from ..model import Answer, Source, Statement
 from .defining import aliases, defines, mentions, names_all, stems_of
 from .question import Question, focus_phrases, read_question
-from .sentences import Sentence, split_sources
+from .sentences import Sentence, source_citation, split_sources
 from .text import stands_alone, stem, tokens
 
 K1, B = 1.2, 0.5
@@ -77,6 +77,8 @@ _CUES = {
 }
 _ARTICLES = frozenset(("the", "a", "an"))
 _WORDS = re.compile(r"\w")
+_ABOUT_WORD = re.compile(r"\b(?:word|term|name)\b", re.I)
+_GLOSSED_LABEL = re.compile(r"(?m)(?:^|(?<=\s))(?P<label>[A-Z][\w.’'-]{1,30}\s\([^()\n]{8,120}\)):")
 _NOT_ACTIONS = frozenset("is was has does".split())
 
 
@@ -231,7 +233,9 @@ def _rank(
             ),
             default=0,
         )
-        if position in opening:
+        if position in opening or (question.about_word and _ABOUT_WORD.search(sentence.text)):
+            # ... or, asked about a word, the sentence that speaks of the word ("the origin of
+            # the word 'tragedy'", "The word sonata was derived from ...").
             defining = max(defining, 2)
         sentence_stems = index.stems[position]
         names = next(
@@ -499,9 +503,32 @@ def answer_from_index(
 @lru_cache(maxsize=8)
 def _index_of(sources: tuple[Source, ...]) -> SentenceIndex:
     sentences, _outline = split_sources(sources, items=True)
+    sentences += _labels(sources, {s.citation.quote for s in sentences}, len(sentences))
     text = " ".join(source.text for source in sources)
     stems = [stems_of(s.text) for s in sentences]
     return build_index(sentences, stems, text, _openings(sources, sentences))
+
+
+def _labels(sources: Sequence[Source], seen: set[str], start: int) -> list[Sentence]:
+    """A handout's labels glossed in brackets, as points an answer may quote: "Bl.ocks (the
+    home for sharing d3 modules and examples): https://bl.ocks.org/"."""
+    found: list[Sentence] = []
+    for source in sources:
+        for match in _GLOSSED_LABEL.finditer(source.text):
+            quote = match.group("label")
+            if quote not in seen:
+                seen.add(quote)
+                found.append(
+                    Sentence(
+                        start + len(found),
+                        quote,
+                        source_citation(source, quote),
+                        source.heading_path,
+                        len(quote.split()),
+                        "item",
+                    )
+                )
+    return found
 
 
 def _openings(sources: Sequence[Source], sentences: Sequence[Sentence]) -> frozenset[int]:

@@ -43,6 +43,7 @@ _FOCUS_END = re.compile(
 )
 # "The word 'tragedy'" asks about tragedy; quotation marks are not part of it.
 _FOCUS_WRAPPING = re.compile(r"^(?:the\s+)?(?:word|term|name|phrase|notion|concept)s?\s+", re.I)
+_WORD_ITSELF = re.compile(r"^(?:the\s+)?(?:word|term|name)s?\s+", re.I)
 # "What is the difference between rhythm and melody?" asks about two things, not one.
 _RELATIONS = frozenset(
     "difference differences relationship relation connection distinction link".split()
@@ -78,6 +79,8 @@ class Question:
     focus: str | None
     terms: dict[str, str]
     asks_action: bool = False
+    # "What did the word 'tragedy' originally mean?" asks about the word itself.
+    about_word: bool = False
 
 
 def is_content_word(word: str) -> bool:
@@ -117,10 +120,12 @@ def read_question(text: str) -> Question:
     if _CAUSAL_OPENERS.match(flat):
         kind = "why"
     focus = None
+    about_word = False
     for pattern in _FOCUS_PATTERNS:
         match = pattern.match(flat)
         if match:
             focus = _FOCUS_END.sub("", match.group("focus")).strip(" '\"‘’“”")
+            about_word = _WORD_ITSELF.match(focus) is not None
             focus = _FOCUS_WRAPPING.sub("", focus).strip(" '\"‘’“”")
             break
     if focus is not None and focus.split() and focus.split()[0].lower() in _RELATIONS:
@@ -130,7 +135,7 @@ def read_question(text: str) -> Question:
     terms: dict[str, str] = {}
     for word in content_words(flat):
         terms.setdefault(stem(word.lower()), word)
-    return Question(flat, kind, focus, terms, _DOES.match(flat) is not None)
+    return Question(flat, kind, focus, terms, _DOES.match(flat) is not None, about_word)
 
 
 def is_name(word: str) -> bool:
