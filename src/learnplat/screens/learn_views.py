@@ -12,6 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Button, OptionList, Tree
@@ -195,8 +196,9 @@ class FollowUpList(OptionList):
 
     def show_questions(self, questions: Sequence[str]) -> None:
         self.clear_options()
+        # Questions come from the notes: shown as text, never read as markup.
         self.add_options(
-            [Option(question, id=str(index)) for index, question in enumerate(questions)]
+            [Option(Content(question), id=str(index)) for index, question in enumerate(questions)]
         )
         self.display = bool(questions)
 

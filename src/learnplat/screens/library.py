@@ -126,7 +126,8 @@ class LibraryPane(RemovalsPane):
             )
             yield Button("Browse…", id="library-browse")
         with Horizontal(id="library-progress"):
-            yield Label("", id="library-progress-label")
+            # File names are shown as written: "[b]notes[/b].md" is a name, not markup.
+            yield Label("", id="library-progress-label", markup=False)
             yield ProgressBar(id="library-progress-bar", show_eta=False)
         yield DocumentTable(id="library-table")
         yield Static(EMPTY_HINT, markup=False, id="library-empty")
