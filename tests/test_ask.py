@@ -173,7 +173,8 @@ def test_not_covered_never_names_a_word_the_notes_contain() -> None:
 def test_a_section_headed_by_the_term_defines_it_in_its_first_sentence() -> None:
     sources = (
         Source(
-            text="After a write, reads will see it within milliseconds. Data is copied later.\n\n"
+            text="Eventual consistency\n\n"
+            "After a write, reads will see it within milliseconds. Data is copied later.\n\n"
             "Eventual consistency works well in highly available systems.",
             title="Notes", doc_id=1, passage_id=1, page=4,
             heading_path=("Consistency", "Eventual consistency"),
@@ -316,6 +317,22 @@ def test_a_label_glossed_in_brackets_answers_what_it_is() -> None:
     )
     answer = tutor.answer("What is Bl.ocks?", sources)
     assert answer.found and "sharing d3 modules" in answer.text
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        'Now a "mode" is the manner in which the notes of a scale are arranged.',
+        "Given a scale, the mode M is the manner in which the notes of a scale are arranged.",
+    ],
+)
+def test_a_definition_is_read_past_its_opening_words_quotes_and_symbols(definition: str) -> None:
+    sources = notes(
+        "The so-called new modes were simply new versions of the first four modes of music.",
+        "Hindu music has many modes. " + definition,
+    )
+    answer = tutor.answer("What is a mode in music?", sources)
+    assert "the notes of a scale are arranged" in answer.text
 
 
 # -- the service: the whole library decides what is covered ------------------------------------

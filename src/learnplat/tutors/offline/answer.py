@@ -345,16 +345,10 @@ def _window(index: SentenceIndex, best: int, question: Question) -> list[int]:
     sentences = index.sentences
     chosen = [best]
     previous = best - 1
-    # What it leans on, and what that leans on in turn ("It is impossible for the premises to
-    # be true and the conclusion false. If its premises were true, ... We call such an argument
-    # 'valid'.").
-    while (
-        len(chosen) < MAX_SENTENCES
-        and _same_passage(index, previous, best)
-        and (_leans(sentences[chosen[0]].text) or sentences[previous].text.rstrip().endswith(":"))
+    if _same_passage(index, previous, best) and (
+        _leans(sentences[best].text) or sentences[previous].text.rstrip().endswith(":")
     ):
         chosen.insert(0, previous)
-        previous -= 1
     following = best + 1
     # A list point goes on with the points after it; a sentence with one that leans on it; a
     # lead-in ("... as follows:") with what it leads to; the notes' own question ("Why, then,
@@ -371,6 +365,15 @@ def _window(index: SentenceIndex, best: int, question: Question) -> list[int]:
     ):
         chosen.append(following)
         following += 1
+    # What it leans on may lean in turn ("It is impossible for the premises to be true and the
+    # conclusion false. If its premises were true, ... We call such an argument 'valid'.").
+    while (
+        len(chosen) < MAX_SENTENCES
+        and chosen[0] < best
+        and _same_passage(index, chosen[0] - 1, best)
+        and not stands_alone(sentences[chosen[0]].text)
+    ):
+        chosen.insert(0, chosen[0] - 1)
     cue = _CUES.get(question.kind)
     if cue is not None and not any(cue.search(sentences[p].text) for p in chosen):
         # "Why ...?" is answered by the reason, which may be the sentence next to the one
@@ -456,11 +459,16 @@ def search(
     chosen = _window(index, best, question)
     best_score = ranked[0].score
     named = {s.position for s in naming}
-    for other in ranked[:10]:
+    others = ranked[:10]
+    if naming and not question.asks_action:
+        others = sorted(others, key=lambda s: -s.defines)  # the fullest definition first
+    for other in others:
         # Another place may say more about it: what a thing does besides what it is, or what
         # the first place leaves out.
-        if len(chosen) >= MAX_SENTENCES or other.score < SECOND_PLACE * best_score:
+        if len(chosen) >= MAX_SENTENCES:
             break
+        if other.score < SECOND_PLACE * best_score:
+            continue
         position = other.position
         if position in chosen or not stands_alone(index.sentences[position].text):
             continue
@@ -475,7 +483,7 @@ def search(
     confident = cosine >= MEANING_CONFIDENT
     if not naming and not confident and _coverage(index, chosen, question) < COVERAGE:
         return [], question
-    return sorted(chosen), question
+    return sorted(chosen, key=lambda p: _reading_order(index, p)), question
 
 
 def not_covered_text(index: SentenceIndex, question: Question) -> str:
@@ -543,12 +551,9 @@ def _openings(sources: Sequence[Source], sentences: Sequence[Sentence]) -> froze
             continue
         heading = sentence.path[-1]
         line = re.search(rf"(?m)^[#\s]*{re.escape(heading)}[ \t]*$", source.text)
-        if line is not None:
-            start = line.end()
-        elif source.heading_path[-1:] == (heading,):
-            start = 0  # the passage starts under the heading
-        else:
-            continue
+        if line is None:
+            continue  # a passage going on with a section from the page before
+        start = line.end()
         at = source.text.find(sentence.citation.quote, start)
         if at >= 0 and not _WORDS.search(source.text, start, at):
             found.add(position)

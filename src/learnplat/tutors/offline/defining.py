@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from .definitions import sentence_definitions, term_key
@@ -11,6 +12,16 @@ from .sentences import Sentence
 from .text import content_stems, stem, tokens
 
 _ARTICLES = frozenset(("the", "a", "an"))
+_OPENING_ADVERB = re.compile(
+    r"^(?:now|so|thus|here|formally|informally|roughly\s+speaking|in\s+short|in\s+general|"
+    r"simply\s+put|in\s+other\s+words),?\s+(?=\S)",
+    re.IGNORECASE,
+)
+# "Given a Hilbert space H, the dual space H* is ...": the clause that sets the scene, and the
+# symbol the term is given, stand between the term and what it is.
+_OPENING_CLAUSE = re.compile(r"^(?:given|for\s+(?:any|every|each|a|an))\b[^,]{1,60},\s*", re.I)
+_SYMBOL_BEFORE_VERB = re.compile(r"\s[A-Za-z][∗*′']?(?=\s+(?:is|are)\b)")
+_QUOTED_WORDS = re.compile(r"[\"“‘']([^\"“”‘’']{1,60})[\"”’']")
 # A footnote mark glued to a word in a PDF ("semantically secure4"): the word is "secure".
 _FOOTNOTE_MARK = re.compile(r"\b([a-z]{3,})\d{1,2}\b")
 # What makes a sentence that names X (in any order) a definition of it: "Ratios of this sort
@@ -80,6 +91,7 @@ def _names_defined(focus: str) -> re.Pattern[str]:
 def defines(sentence: Sentence, focus: str, focus_stems: Sequence[str]) -> int:
     """How strongly ``sentence`` defines the focus: 3, 2, 1, or 0 when it does not. An acronym
     is defined where its expansion is ("A content delivery network (CDN) is ...")."""
+    sentence = _plain(sentence)
     best = 0
     focus_key = term_key(focus)
     acronym = focus.isupper() and f"({focus})" in sentence.text
@@ -105,6 +117,18 @@ def defines(sentence: Sentence, focus: str, focus_stems: Sequence[str]) -> int:
     if not best and [stem(t) for t in words[: len(focus_stems)]] == list(focus_stems):
         best = 1  # "Sharding distributes data across ...": what it is by what it does
     return best
+
+
+def _plain(sentence: Sentence) -> Sentence:
+    """The sentence as a definition reads: no opening "Now", "Formally," or "Given a space H,",
+    no symbol after the term or quotation marks around it ('Now a "mode" is the manner ...'),
+    "so-called" not taken for "called"."""
+    text = _OPENING_ADVERB.sub("", _OPENING_CLAUSE.sub("", sentence.text))
+    text = _SYMBOL_BEFORE_VERB.sub("", text)
+    text = _QUOTED_WORDS.sub(r"\1", text).replace("so-called", "so-named")
+    if text == sentence.text:
+        return sentence
+    return replace(sentence, text=text[:1].upper() + text[1:])
 
 
 def aliases(focus: str, text: str) -> list[str]:

@@ -25,7 +25,7 @@ _FOCUS_PATTERNS = tuple(
     re.compile(pattern.replace("ART", _ARTICLE), re.IGNORECASE)
     for pattern in (
         r"^what\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?ART(?P<focus>.+)$",
-        r"^what\s+(?:does|do)\s+ART(?P<focus>.+?)\s+(?:mean|stand\s+for)$",
+        r"^what\s+(?:does|do)\s+ART(?P<focus>.+?)\s+(?:mean|stand\s+for)(?:\s+in\s.+)?$",
         r"^what\s+(?:does|do|did)\s+ART(?P<focus>.+?)\s+do$",
         r"^what\s+(?:do|does)\s+(?:we|you|they)\s+mean\s+by\s+ART(?P<focus>.+)$",
         r"^what\s+does\s+it\s+mean\s+(?:for\s+ART.+?\s+)?to\s+be\s+ART(?P<focus>.+)$",
@@ -51,6 +51,11 @@ _RELATIONS = frozenset(
 # "What does RuBisCO do?", "What does chlorophyll absorb?": what a thing does, not what it is.
 _DOES = re.compile(r"^what\s+(?:does|do|did)\s+.+\s+(?!mean$|for$)[a-z]+$", re.IGNORECASE)
 _KIND = re.compile(r"^\s*(what|why|how|when|who|whom|whose|which|where)\b", re.I)
+_LEAD_KIND = re.compile(
+    r"^(?:in|with|for|on|under|given|after|before|during)\b[^,]{1,60},\s*"
+    r"(what|why|how|when|who|whom|whose|which|where)\b",
+    re.I,
+)
 # Words that colour a question without narrowing it ("What exactly is ...?"), and who the learner
 # quotes ("According to MacDowell, ...", "in Sweller's view"): neither is what it asks about.
 _FILLER = re.compile(r"\b(?:exactly|actually|really|basically|precisely|just|simply)\s+", re.I)
@@ -112,7 +117,8 @@ def read_question(text: str) -> Question:
     flat = " ".join(text.split()).strip().rstrip("?!. ")
     flat = _FILLER.sub("", _ATTRIBUTION.sub("", flat)).strip() or flat
     flat = flat[:1].upper() + flat[1:]
-    kind_match = _KIND.match(flat)
+    # "With the CAP theorem, why does ...?": the question word after a leading phrase.
+    kind_match = _KIND.match(flat) or _LEAD_KIND.match(flat)
     kind: QuestionKind = "other"
     if kind_match:
         word = kind_match.group(1).lower()
