@@ -156,7 +156,7 @@ def run_lessons(run: DocumentRun, spec: dict[str, Any], show: bool) -> dict[str,
     requests += [(topic, topic) for topic in spec.get("lesson_topics", [])]
     for topic, label in requests:
         for format in FORMATS:
-            grades, lengths = [], []
+            grades, lengths, counts = [], [], []
             for level in LEVELS:
                 try:
                     lesson = learning.lesson(
@@ -178,11 +178,15 @@ def run_lessons(run: DocumentRun, spec: dict[str, Any], show: bool) -> dict[str,
                         print(f"    - {reason}: {text[:110]}")
                 if format == "chat":
                     body = _lesson_body(lesson)
+                    counts.append(len(readability.sentences(body)) if body else 0)
                     grades.append(readability.flesch_kincaid_grade(body))
                     lengths.append(len(body.split()))
                     words[level].append(len(body.split()))
                     tally["empty"] += not body.strip()
-            if len(grades) == 3 and not (
+            # Notes with fewer than three sentences on a topic cannot teach it three ways.
+            if len(grades) == 3 and counts[2] < 3:
+                tally["too few sentences to differ"] += 1
+            elif len(grades) == 3 and not (
                 grades[0] < grades[1] < grades[2] and lengths[0] < lengths[1] < lengths[2]
             ):
                 rising_fail.append(f"{label}: grades {grades}, words {lengths}")
@@ -335,6 +339,7 @@ def summarise(per_doc: dict[str, dict[str, Any]]) -> tuple[list[tuple[str, str]]
         "lessons refused": _sum(per_doc, "lessons", "refused"),
         "lesson levels not rising": _sum(per_doc, "lessons", "not rising"),
         "lessons empty (chat)": _sum(per_doc, "lessons", "empty"),
+        "lesson sets too small to differ": _sum(per_doc, "lessons", "too few sentences to differ"),
         "teach triples": _sum(per_doc, "teach", "triples"),
         "teach ordered": _sum(per_doc, "teach", "good > thin > wrong"),
         "teach wrong < thin": _sum(per_doc, "teach", "wrong < thin"),
@@ -360,6 +365,7 @@ def summarise(per_doc: dict[str, dict[str, Any]]) -> tuple[list[tuple[str, str]]
         ("lessons refused", str(o["lessons refused"])),
         ("lesson sets not rising in grade/length", str(o["lesson levels not rising"])),
         ("chat lessons with nothing from the notes", str(o["lessons empty (chat)"])),
+        ("lesson sets on under 3 sentences (cannot rise)", str(o["lesson sets too small to differ"])),
         ("teach good > thin > wrong", _pct(o["teach ordered"], o["teach triples"])),
         ("teach wrong < thin", _pct(o["teach wrong < thin"], o["teach triples"])),
         ("teach wrong flagged", _pct(o["teach wrong flagged"], o["teach triples"])),

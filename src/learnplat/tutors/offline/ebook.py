@@ -47,14 +47,15 @@ def _document_chapters(plan: Plan, analysis: Analysis) -> list[Chapter]:
         items = by_chapter.get(number) or [
             sentence_item(s, title) for s in _leading(members, analysis, plan.level == "beginner")
         ]
-        body = tuple(item.text for item in items)
+        sections = _sections(items, title)
+        body = tuple(s.text for section in sections for p in section.paragraphs for s in p)
         if not body or body in bodies:
             continue  # nothing to teach, or what an earlier chapter teaches word for word
         bodies.add(body)
         made.append(
             Chapter(
                 title=title,
-                sections=tuple(_sections(items, title)),
+                sections=tuple(sections),
                 key_terms=tuple(_chapter_terms(members, analysis)),
                 worked_example=_worked_example(members, {i.sentence for i in items}),
                 exercises=tuple(document_exercises(members, analysis, plan.topic)),
@@ -77,6 +78,8 @@ def _sections(items: list[Item], title: str) -> list[Section]:
     """The chapter's items under their own sub-headings (none for text under the chapter's)."""
     runs: list[Part] = []
     for item in items:
+        if not runs and not stands_alone(item.text):
+            continue  # what it leans on belongs to the chapter before
         heading = shown(item.sentence.path) if item.sentence else ""
         heading = "" if heading == title else heading
         # A sentence leaning on the one before stays under that one's heading.
@@ -126,6 +129,7 @@ def _topic_chapters(plan: Plan) -> list[Chapter]:
     example_home = _best_match(level.example, texts)
     homes = [_best_match(f"{q.question} {q.answer}", texts) for q in record.questions]
     made = []
+    taken: set[str] = set()
     for number, (part, text) in enumerate(zip(explanation, texts, strict=True)):
         terms = [
             KeyTerm(t.term, t.definition, t.citation or record.citation)
@@ -144,7 +148,7 @@ def _topic_chapters(plan: Plan) -> list[Chapter]:
             exercises += word_cloze(item.text, record.citation)
         made.append(
             Chapter(
-                title=_topic_chapter_title(record.name, number, terms),
+                title=_topic_chapter_title(record.name, number, terms, taken),
                 sections=(Section("", paragraphs(part.items, PARAGRAPH_STATEMENTS)),),
                 key_terms=tuple(terms),
                 worked_example=level.example if number == example_home else _example_in(part),
@@ -154,12 +158,17 @@ def _topic_chapters(plan: Plan) -> list[Chapter]:
     return made
 
 
-def _topic_chapter_title(name: str, number: int, terms: list[KeyTerm]) -> str:
+def _topic_chapter_title(
+    name: str, number: int, terms: list[KeyTerm], taken: set[str]
+) -> str:
+    """The topic's name, then each paragraph's first key term not already a title."""
     if number == 0:
-        return name
-    if not terms:
-        return f"{name}, part {number + 1}"
-    return terms[0].term[:1].upper() + terms[0].term[1:]
+        title = name
+    else:
+        fresh = [t.term for t in terms if t.term.lower() not in taken]
+        title = fresh[0][:1].upper() + fresh[0][1:] if fresh else f"{name}, part {number + 1}"
+    taken.add(title.lower())
+    return title
 
 
 def _example_in(part: Part) -> str:

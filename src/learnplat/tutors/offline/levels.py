@@ -225,15 +225,17 @@ def _nested(
 ) -> Selection:
     """Few sentences to share between three levels: the simplest for beginners, more of them
     for intermediate, all for advanced, split where grade and length rise (in reading order)."""
-    by_grade = sorted(pool, key=lambda i: (analysis.sentences[i].grade, i))
+    # Beginners and intermediates get sentences that read alone; advanced keeps the rest too.
+    alone = [i for i in pool if stands_alone(analysis.sentences[i].text)] or pool
+    by_grade = sorted(alone, key=lambda i: (analysis.sentences[i].grade, i))
     count = len(by_grade)
     splits = [(max(1, round(count * 0.2)), max(2, round(count * 0.5)))]
     if count <= NESTED_SEARCH:
-        splits += [(low, high) for low in range(1, count - 1) for high in range(low + 1, count)]
+        splits += [(low, high) for low in range(1, count) for high in range(low + 1, count + 1)]
     for low, high in splits:
-        if 0 < low < high < count:
+        if 0 < low < high <= count:
             beginner, intermediate = by_grade[:low], by_grade[:high]
-            if _rises(body(beginner), body(intermediate), body(by_grade)):
+            if _rises(body(beginner), body(intermediate), body(pool)):
                 return Selection(tuple(sorted(beginner)), tuple(sorted(intermediate)), tuple(pool))
     low, high = splits[0]
     return Selection(
@@ -268,10 +270,13 @@ def _definition(term: Term, *, simplest: bool) -> Definition | None:
     return usable[0]
 
 
-def example_sentence(analysis: Analysis, near: Sequence[int]) -> int | None:
+def example_sentence(
+    analysis: Analysis, near: Sequence[int], below: Sequence[int] = ()
+) -> int | None:
     """One example from the notes for beginners: a plain sentence that gives one ("for
     example", "such as") and reads on its own, in a chapter the lesson teaches from, the most
-    central first."""
+    central first; one that keeps the beginner's lesson simpler and shorter than the sentences
+    ``below`` (the intermediate level's) when they are given."""
     chapters = {analysis.chapter_of[i] for i in near}
     candidates = [
         s.index
@@ -286,4 +291,13 @@ def example_sentence(analysis: Analysis, near: Sequence[int]) -> int | None:
         candidates,
         key=lambda i: (analysis.chapter_of[i] not in chapters, -analysis.centrality[i], i),
     )
+    if below:
+        texts = [s.text for s in analysis.sentences]
+        limit = body_of(texts[i] for i in below)
+        ranked = [
+            i
+            for i in ranked
+            if (with_it := body_of(texts[j] for j in [*near, i])).grade < limit.grade
+            and with_it.words < limit.words
+        ]
     return ranked[0] if ranked else None

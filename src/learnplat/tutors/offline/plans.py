@@ -24,7 +24,8 @@ DUPLICATE_OVERLAP = 0.6
 def document_plan(analysis: Analysis, topic: str, level: Level) -> Plan:
     """Beginner: the simplest central sentences; intermediate: the central sentences under their
     headings; advanced: every heading of the outline with its supporting detail."""
-    chosen = select_levels(analysis).of(level)
+    selection = select_levels(analysis)
+    chosen = selection.of(level)
     items = [
         sentence_item(analysis.sentences[i], analysis.chapter_title(analysis.sentences[i]))
         for i in chosen
@@ -32,7 +33,7 @@ def document_plan(analysis: Analysis, topic: str, level: Level) -> Plan:
     if level == "beginner":
         # The main idea, then one example from the notes (the key terms come with the lesson).
         parts = [Part("The main ideas", tuple(items))]
-        example = example_sentence(analysis, chosen)
+        example = example_sentence(analysis, chosen, below=selection.intermediate)
         if example is not None:
             sentence = analysis.sentences[example]
             parts.append(Part("An example", (sentence_item(sentence, "An example"),)))
