@@ -4,6 +4,7 @@ term in the same place, another number, two terms swapped)."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -199,9 +200,11 @@ def overlap(mine: Claim, theirs: Claim, weight: Mapping[str, float]) -> Overlap:
     left, right = mine.root_set, theirs.root_set
     shared = left & right
 
+    # fsum is exact whatever the order a set yields its words in (which changes with the
+    # process's hash seed), so two claims tie, or not, the same way in every run.
     def share(side: frozenset[str]) -> float:
-        total = sum(weight.get(r, 1.0) for r in side)
-        return sum(weight.get(r, 1.0) for r in shared) / total if total else 0.0
+        total = math.fsum(weight.get(r, 1.0) for r in side)
+        return math.fsum(weight.get(r, 1.0) for r in shared) / total if total else 0.0
 
     return Overlap(shared, share(left), share(right))
 
