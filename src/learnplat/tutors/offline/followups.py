@@ -99,7 +99,9 @@ def _pair(terms: list[Term]) -> str | None:
     return f"How is {first.text} different from {second.text}?"
 
 
-def document_candidates(plan: Plan, analysis: Analysis) -> list[str]:
+def document_candidates(plan: Plan, analysis: Analysis, wanted: int = FOLLOW_UPS) -> list[str]:
+    """Up to ``wanted`` questions the notes answer, best first (each is tried on the offline
+    answerer, so only as many are tried as it takes)."""
     taught = {term.term.lower() for term in plan.key_terms}
     terms = list(analysis.terms)
     # Terms the text defines but the lesson has not taught yet make the best next questions.
@@ -116,7 +118,13 @@ def document_candidates(plan: Plan, analysis: Analysis) -> list[str]:
     pair = _pair(terms)
     ordered = whats[:1] + ([pair] if pair else []) + abouts[:1] + whats[1:] + abouts[1:]
     index = index_for(analysis)
-    return [q for q in ordered if answer_from_index(index, q).found]
+    answered: list[str] = []
+    for question in dict.fromkeys(ordered):
+        if len(answered) == wanted:
+            break
+        if answer_from_index(index, question).found:
+            answered.append(question)
+    return answered
 
 
 def _as_written(term: str, text: str) -> str:

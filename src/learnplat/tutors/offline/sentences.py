@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from learnplat.services import readability
 
 from ..model import Citation, Source
 from .grading import body_of
-from .text import MATH
+from .text import MATH, content_stems
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # What ends a heading-like line is closing punctuation of any kind; a sentence ends in . ! ?.
@@ -219,6 +220,16 @@ def as_statement(point: str) -> str | None:
     return None if is_fragment(text) else text
 
 
+RESTATE_WINDOW = 40
+
+
+def _restates(words: set[str], recent: deque[set[str]]) -> bool:
+    """Says nothing the last few sentences did not: every content word (four or more) is in one
+    of them ("LJ potential is always truncated at the cutoff distance." after "We have learned
+    that the LJ potential is always truncated at the cutoff distance.")."""
+    return len(words) >= 4 and any(words <= other for other in recent)
+
+
 def split_sources(
     sources: Sequence[Source], *, items: bool = False, points: bool = False, questions: bool = True
 ) -> tuple[list[Sentence], list[tuple[str, ...]]]:
@@ -230,6 +241,7 @@ def split_sources(
     notes' own questions ("What is cognitive load?") are left out: they teach nothing."""
     found: list[Sentence] = []
     seen: set[str] = set()
+    recent: deque[set[str]] = deque(maxlen=RESTATE_WINDOW)
     outline: dict[tuple[str, ...], None] = {}
     known = _known_places(sources)
     for source in sources:
@@ -247,8 +259,11 @@ def split_sources(
                     outline.setdefault(path)
                 continue
             kind_of_block = block_kind(paragraph)
-            listed = kind_of_block == "list" or (items and kind_of_block == "table")
-            # Lessons teach from prose; an answer may quote a table's row.
+            # A table's rows are points like a list's: an answer may quote them, and a lesson
+            # teach those that state something ("Switching function — modifies the shape ...").
+            listed = kind_of_block == "list" or (
+                kind_of_block == "table" and (items or points)
+            )
             runs = table_rows(paragraph) if listed and kind_of_block == "table" else prose_of(
                 paragraph
             )
@@ -270,6 +285,10 @@ def split_sources(
                         else:
                             continue
                     seen.add(quote)
+                    words = set(content_stems(text))
+                    if _restates(words, recent):
+                        continue  # notes that say it twice (prose, then the same as bullets)
+                    recent.append(words)
                     citation = source_citation(source, quote)
                     found.append(
                         Sentence(len(found), text, citation, path, len(text.split()), kind)
