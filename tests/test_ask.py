@@ -335,6 +335,34 @@ def test_a_definition_is_read_past_its_opening_words_quotes_and_symbols(definiti
     assert "the notes of a scale are arranged" in answer.text
 
 
+def test_the_notes_asking_the_learners_question_answer_it_next() -> None:
+    sources = (
+        Source(
+            text="Problem Statement\n\nP wants to convince V that it knows the discrete log.\n\n"
+            "Why cannot we simply send α? Because we do not want to reveal the witness!",
+            title="Notes", doc_id=1, passage_id=1, page=7,
+            heading_path=("Schnorr", "Problem Statement"),
+        ),
+        Source(
+            text="The Schnorr protocol is special sound: the witness α can be computed from two "
+            "accepting conversations that the prover sends.",
+            title="Notes", doc_id=1, passage_id=2, page=15, heading_path=("Schnorr",),
+        ),
+    )
+    answer = tutor.answer("Why can't the Schnorr prover just send alpha?", sources)
+    assert "reveal the witness" in answer.text
+
+
+def test_titles_signposts_and_captions_do_not_answer() -> None:
+    sources = notes(
+        "Problems with Truncation of Lennard-Jones Interactions and How to Avoid Them?\n\n"
+        "A cutoff of the Lennard-Jones potential introduces a discontinuity in the energy.",
+        "Definition 10.2 (Lennard-Jones potential). In the next section we will cut it off.",
+    )
+    answer = tutor.answer("Why is cutting off the Lennard-Jones potential a problem?", sources)
+    assert answer.text.startswith("A cutoff of the Lennard-Jones potential introduces")
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

@@ -42,13 +42,23 @@ HEADING_CONTEXT, NEIGHBOUR_CONTEXT = 0.5, 0.3
 # Sentences a learner should not be answered with: the notes' own questions (unless the notes
 # answer them next), exercises, and the references a section lists.
 QUESTION_PENALTY, ANSWERED_QUESTION_PENALTY, EXERCISE_PENALTY = 0.4, 0.8, 0.5
+ASKED_TOO_BOOST = 1.3
 REFERENCE_PENALTY = 0.3
+SIGNPOST_PENALTY = 0.6
+# A title: at most this many longer words, this share of them capitalised.
+TITLE_MAX_WORDS, TITLE_SHARE = 12, 0.75
 SYMBOL_PENALTY = 0.85
+_TEX = re.compile(r"\\[A-Za-z]+|\$")
 _SYMBOLS = re.compile(r"[=+×÷→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±⊕⊗∧∨¬⊢⊨]")
 # A sentence that leans on the one before needs it to be read: an answer of its own is better.
 LEANING_PENALTY = 0.75
+# A heading over the notes' exercises ("3.4 Exercises", "Review questions", "Problems for
+# chapter 2"), not one that only holds such a word ("Problem statement").
 _EXERCISE_HEADING = re.compile(
-    r"\b(?:exercises?|practice|problems?|quiz|questions|homework|review|answers?)\b", re.I
+    r"^\W*(?:[\d.]+\s+)?(?:(?:practice|review|further|self-check|end-of-chapter)\s+)?"
+    r"(?:exercises?|problems?|problem\s+sets?|quiz(?:zes)?|questions|homework|answers?|practice|"
+    r"review)\b(?:\s+(?:for|to|on|\d)\b.*)?\W*$",
+    re.I,
 )
 # A heading over a list of references ("Source(s) and further reading", "7 References").
 _REFERENCE_HEADING = re.compile(
@@ -60,6 +70,19 @@ _REFERENCE_HEADING = re.compile(
 # A reference rather than a statement: an address, a DOI, "Lewis, David W. 2017."
 _CITATION = re.compile(
     r"https?://|\bdoi\b|\bwww\.|\b[A-Z][a-z]+,\s+(?:[A-Z][a-z]*\.?\s+){1,3}\(?\d{4}\b"
+)
+# A sentence announcing what comes or sending the reader elsewhere ("All in all, let us give the
+# definition of ...", "we recommend you to revisit the ??").
+_SIGNPOST = re.compile(
+    r"\b(?:let\s+us|let's|we\s+will|we\s+shall|we\s+now|we\s+recommend|see\s+(?:section|"
+    r"chapter|the\s+next)|in\s+(?:this|the\s+(?:next|previous|following))\s+(?:section|chapter|"
+    r"lecture))\b|\?\?",
+    re.I,
+)
+_CAPTION = re.compile(
+    r"(?:definition|theorem|lemma|corollary|proposition|example|remark|figure|fig\.|table|"
+    r"algorithm|listing|exercise|problem)\s+\d+(?:\.\d+)*\b",
+    re.I,
 )
 # A sentence pointing back to what came before ("can address this issue", "of this sort").
 _POINTS_BACK = re.compile(r"\b(?:this|these|those|such)\b(?!\s+as\b)", re.I)
@@ -169,7 +192,7 @@ class _Scored:
     position: int
     score: float
     defines: int
-    boost: float = 1.0  # what the score holds beyond the words: definition, notes, penalties
+    penalty: float = 1.0  # what makes it a poor answer (``_penalty``), already in the score
     # The fullest phrase of the focus it names (its place in the phrases), or -1 for none.
     names: int = -1
 
@@ -264,25 +287,20 @@ def _rank(
             score *= ACTION_BOOST
         if sentence.citation.doc_id is not None:
             score *= NOTES_BOOST  # the learner's own notes before the topic library
-        if _is_question(sentence.text):
-            score *= ANSWERED_QUESTION_PENALTY if _answered(index, position) else QUESTION_PENALTY
-        symbols = len(_SYMBOLS.findall(sentence.text))
-        if symbols:
-            score *= SYMBOL_PENALTY**symbols  # prose answers a learner; formulas need the page
-        if any(_EXERCISE_HEADING.search(h) for h in sentence.path[-2:]):
-            score *= EXERCISE_PENALTY
-        if _CITATION.search(sentence.text) or any(
-            _REFERENCE_HEADING.search(h) for h in sentence.path[-1:]
-        ):
-            score *= REFERENCE_PENALTY
-        words = _bm25(index, position, weights, also.get(position, ())) + _context(
-            index, position, weights
-        )
-        boost = score / words if words else 1.0
-        scored.append(_Scored(position, score, defining, boost=boost, names=names))
+        penalty = _penalty(index, position, question)
+        scored.append(_Scored(position, score * penalty, defining, penalty, names))
     # Ties go to the earlier sentence: a term is defined where the notes introduce it.
     scored.sort(key=lambda s: (-s.score, s.position))
     return scored
+
+
+def _title_case(text: str) -> bool:
+    """A heading taken for a sentence: "Problems with Truncation of Lennard-Jones Interactions
+    and How to Avoid Them?" (most of its longer words capitalised)."""
+    words = [word for word in text.split() if len(word) > 3]
+    return 2 < len(words) <= TITLE_MAX_WORDS and sum(
+        word.lstrip("\"'“‘(")[:1].isupper() for word in words
+    ) >= TITLE_SHARE * len(words)
 
 
 def _context(index: SentenceIndex, position: int, weights: dict[str, float]) -> float:
@@ -303,6 +321,33 @@ def _context(index: SentenceIndex, position: int, weights: dict[str, float]) -> 
         for term in missing
         if term in headings or term in beside
     )
+
+
+def _penalty(index: SentenceIndex, position: int, question: Question) -> float:
+    """What makes a sentence a poor answer to a learner, as a factor of its score: a question of
+    the notes' own (unless it is the learner's and the notes answer it next), a formula, an
+    exercise, a caption or title, a signpost, a reference."""
+    sentence = index.sentences[position]
+    text = sentence.text
+    factor = 1.0
+    if _is_question(text) and not _answered(index, position):
+        factor *= QUESTION_PENALTY
+    elif _is_question(text):
+        # The notes ask the learner's question ("Why cannot we simply send α?") and answer it
+        # next; another question of theirs is answered next too, but less to the point.
+        asks_the_same = tokens(text)[:1] == [question.kind]
+        factor *= ASKED_TOO_BOOST if asks_the_same else ANSWERED_QUESTION_PENALTY
+    # Prose answers a learner; formulas and raw TeX need the page.
+    factor *= SYMBOL_PENALTY ** (len(_SYMBOLS.findall(text)) + len(_TEX.findall(text)))
+    if any(_EXERCISE_HEADING.search(h) for h in sentence.path[-2:]):
+        factor *= EXERCISE_PENALTY
+    if _CAPTION.match(text) or _title_case(text):
+        factor *= REFERENCE_PENALTY  # a caption or a title names, not says
+    if _SIGNPOST.search(text):
+        factor *= SIGNPOST_PENALTY  # it says what comes, or where to look, not what is
+    if _CITATION.search(text) or any(_REFERENCE_HEADING.search(h) for h in sentence.path[-1:]):
+        factor *= REFERENCE_PENALTY
+    return factor
 
 
 def _reading_order(index: SentenceIndex, position: int) -> tuple[int, int, int, int]:
@@ -402,6 +447,9 @@ def _coverage(index: SentenceIndex, positions: Sequence[int], question: Question
     if total <= 0:
         return 0.0
     said = set().union(*(index.frequencies[p] for p in positions))
+    # What the answer's headings say, it says in context ("A cutoff introduces a discontinuity"
+    # under "Truncation of Lennard-Jones interactions").
+    said |= {item for p in positions for h in index.sentences[p].path for item in stems_of(h)}
     return sum(weight for term, weight in weights.items() if term in said) / total
 
 
@@ -423,6 +471,8 @@ def _by_meaning(
     if blended is None:
         return ranked[0].position, 0.0
     scores, cosines = blended
+    # A reference or a caption close in meaning is still no answer.
+    scores = [score * s.penalty for score, (s, _window) in zip(scores, candidates, strict=True)]
     best = max(range(len(candidates)), key=lambda i: (scores[i], -i))
     return candidates[best][0].position, cosines[best]
 
@@ -449,10 +499,12 @@ def search(
     # sentence (by meaning too, where the tier is installed), if it says enough of what is
     # asked.
     naming = _naming(ranked)
-    if naming and not question.asks_action:
+    defined = any(s.defines for s in naming)
+    if naming and not question.asks_action and (defined or not semantic):
         best = _first_definition(index, naming)
     elif semantic:
-        # What a thing does, or anything but what it is, may be said in other words.
+        # What a thing does, what no sentence defines, or anything but what a thing is, may
+        # be said in other words.
         best, cosine = _by_meaning(index, question, naming or ranked)
     elif naming:
         best = naming[0].position

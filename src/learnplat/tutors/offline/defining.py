@@ -24,6 +24,15 @@ _SYMBOL_BEFORE_VERB = re.compile(r"\s[A-Za-z][∗*′']?(?=\s+(?:is|are)\b)")
 _QUOTED_WORDS = re.compile(r"[\"“‘']([^\"“”‘’']{1,60})[\"”’']")
 # A footnote mark glued to a word in a PDF ("semantically secure4"): the word is "secure".
 _FOOTNOTE_MARK = re.compile(r"\b([a-z]{3,})\d{1,2}\b")
+_GREEK_NAMES = dict(
+    zip(
+        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
+        "tau upsilon phi chi psi omega gamma delta theta lambda xi pi sigma phi psi omega".split(),
+        strict=True,
+    )
+)
+_GREEK = re.compile(f"[{''.join(_GREEK_NAMES)}]")
 # What makes a sentence that names X (in any order) a definition of it: "Ratios of this sort
 # are called incommensurable", "We say that the scheme is semantically secure if ...".
 _DEFINING_MARKER = re.compile(
@@ -37,8 +46,12 @@ _CONDITION = re.compile(r"^if\b.+,\s*(?:then\s+)?(?P<clause>[^,]+\b(?:is|are)\b[
 
 
 def stems_of(text: str) -> list[str]:
-    """The content stems of ``text``, footnote marks dropped."""
-    return content_stems(_FOOTNOTE_MARK.sub(r"\1", text))
+    """The content stems of ``text``, footnote marks dropped and Greek letters named as a
+    learner types them ("send α" says "alpha")."""
+    text = _FOOTNOTE_MARK.sub(r"\1", text)
+    if _GREEK.search(text):
+        text = _GREEK.sub(lambda match: f" {_GREEK_NAMES[match.group()]} ", text)
+    return content_stems(text)
 
 
 def mentions(sentence_stems: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -80,8 +93,9 @@ def _names_defined(focus: str) -> re.Pattern[str]:
         rf"\b{name}\s+(?:is|are)\s+(?:said\s+to\s+be|defined\s+as|known\s+as)\b|"
         rf"\b(?:is|are)\s+(?:said\s+to\s+be|called|known\s+as|termed)\s+(?:an?\s+|the\s+)?"
         rf"{name}\b|\b{name}\b[^.;]*\bif\s+and\s+only\s+if\b|"
-        # "conic sections, that is, the curves in which ...", "X, i.e. ..."
-        rf"\b{name}\s*,\s*(?:that\s+is|i\.\s?e\.)\s*,?|"
+        # "conic sections, that is, the curves in which ...", "X, i.e. ...", "by using guided
+        # practice: creating a structure that ...", "Sharding — splitting data ..."
+        rf"\b{name}\s*,\s*(?:that\s+is|i\.\s?e\.)\s*,?|\b{name}\s*(?::|\s[—–-])\s+[a-z]|"
         rf"\b{name}\s+(?:means|refers\s+to|stands\s+for|denotes)\b|"
         rf"\bby\s+(?:an?\s+|the\s+)?{name}\s*,?\s+(?:we|I)\s+mean\b",
         re.IGNORECASE,
