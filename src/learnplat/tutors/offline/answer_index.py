@@ -1,0 +1,160 @@
+"""The sentences an answer is chosen from, with BM25 statistics and where sections open."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Source
+from .defining import stems_of
+from .sentences import Sentence, source_citation, split_sources
+
+K1, B = 1.2, 0.5
+_WORDS = re.compile(r"\w")
+_GLOSSED_LABEL = re.compile(r"(?m)(?:^|(?<=\s))(?P<label>[A-Z][\w.’'-]{1,30}\s\([^()\n]{8,120}\)):")
+
+
+@dataclass(frozen=True, eq=False)
+class SentenceIndex:
+    """BM25 statistics over sentences."""
+
+    sentences: tuple[Sentence, ...]
+    stems: tuple[tuple[str, ...], ...]
+    frequencies: tuple[dict[str, int], ...]
+    postings: dict[str, list[int]]
+    average_length: float
+    # The sources' whole text as written, and lower-cased (headings and lists too, which hold
+    # no sentence).
+    original: str = ""
+    text: str = ""
+    # The sentences that open their section (nothing before them under its heading), where the
+    # sources' texts were at hand; else a sentence whose heading differs from the one before.
+    openings: frozenset[int] | None = None
+
+    def idf(self, term: str) -> float:
+        df = len(self.postings.get(term, ()))
+        count = len(self.sentences)
+        return math.log(1.0 + (count - df + 0.5) / (df + 0.5))
+
+
+def build_index(
+    sentences: Sequence[Sentence],
+    stems: Sequence[Sequence[str]],
+    text: str = "",
+    openings: frozenset[int] | None = None,
+) -> SentenceIndex:
+    frequencies: list[dict[str, int]] = []
+    postings: dict[str, list[int]] = {}
+    for position, sentence_stems in enumerate(stems):
+        counts: dict[str, int] = {}
+        for item in sentence_stems:
+            counts[item] = counts.get(item, 0) + 1
+        frequencies.append(counts)
+        for item in counts:
+            postings.setdefault(item, []).append(position)
+    lengths = [len(s) for s in stems]
+    average = sum(lengths) / len(lengths) if lengths else 1.0
+    original = text or " ".join(s.text for s in sentences)
+    return SentenceIndex(
+        tuple(sentences),
+        tuple(tuple(s) for s in stems),
+        tuple(frequencies),
+        postings,
+        max(average, 1.0),
+        original,
+        original.lower(),
+        openings,
+    )
+
+
+def bm25(
+    index: SentenceIndex, position: int, weights: dict[str, float], also: Sequence[str] = ()
+) -> float:
+    """BM25 of the sentence at ``position``, counting the words ``also`` as said in it too."""
+    counts = dict(index.frequencies[position])
+    for item in also:
+        counts[item] = counts.get(item, 0) + 1
+    length = sum(counts.values())
+    norm = K1 * (1 - B + B * length / index.average_length)
+    return sum(
+        weight * counts[term] * (K1 + 1) / (counts[term] + norm)
+        for term, weight in weights.items()
+        if term in counts
+    )
+
+
+def same_passage(index: SentenceIndex, a: int, b: int) -> bool:
+    if not 0 <= a < len(index.sentences) or not 0 <= b < len(index.sentences):
+        return False
+    first, second = index.sentences[a].citation, index.sentences[b].citation
+    return first.passage_id == second.passage_id and first.page == second.page
+
+
+def first_in_section(index: SentenceIndex, position: int) -> bool:
+    """The first sentence under its heading in its passage."""
+    if index.openings is not None:
+        return position in index.openings
+    if position == 0:
+        return True
+    before, here = index.sentences[position - 1], index.sentences[position]
+    return before.path != here.path or before.citation.passage_id != here.citation.passage_id
+
+
+def reading_order(index: SentenceIndex, position: int) -> tuple[int, int, int, int]:
+    citation = index.sentences[position].citation
+    return (citation.doc_id or 0, citation.page or 0, citation.passage_id or 0, position)
+
+
+@lru_cache(maxsize=8)
+def index_of(sources: tuple[Source, ...]) -> SentenceIndex:
+    sentences, _outline = split_sources(sources, items=True)
+    sentences += _labels(sources, {s.citation.quote for s in sentences}, len(sentences))
+    text = " ".join(source.text for source in sources)
+    stems = [stems_of(s.text) for s in sentences]
+    return build_index(sentences, stems, text, _openings(sources, sentences))
+
+
+def _labels(sources: Sequence[Source], seen: set[str], start: int) -> list[Sentence]:
+    """A handout's labels glossed in brackets, as points an answer may quote: "Bl.ocks (the
+    home for sharing d3 modules and examples): https://bl.ocks.org/"."""
+    found: list[Sentence] = []
+    for source in sources:
+        for match in _GLOSSED_LABEL.finditer(source.text):
+            quote = match.group("label")
+            if quote not in seen:
+                seen.add(quote)
+                found.append(
+                    Sentence(
+                        start + len(found),
+                        quote,
+                        source_citation(source, quote),
+                        source.heading_path,
+                        len(quote.split()),
+                        "item",
+                    )
+                )
+    return found
+
+
+def _openings(sources: Sequence[Source], sentences: Sequence[Sentence]) -> frozenset[int]:
+    """The sentences with nothing but their heading before them in their passage."""
+    texts: dict[tuple[int | None, int | None], Source] = {
+        (s.passage_id, s.page): s for s in sources if s.passage_id is not None
+    }
+    found = set()
+    for position, sentence in enumerate(sentences):
+        source = texts.get((sentence.citation.passage_id, sentence.citation.page))
+        if source is None or not sentence.path:
+            continue
+        heading = sentence.path[-1]
+        line = re.search(rf"(?m)^[#\s]*{re.escape(heading)}[ \t]*$", source.text)
+        if line is None:
+            continue  # a passage going on with a section from the page before
+        start = line.end()
+        at = source.text.find(sentence.citation.quote, start)
+        if at >= 0 and not _WORDS.search(source.text, start, at):
+            found.add(position)
+    return frozenset(found)

@@ -1,0 +1,91 @@
+"""What goes with the sentence an answer rests on: what it leans on, what goes on from it."""
+
+from __future__ import annotations
+
+import re
+
+from .answer_index import SentenceIndex, same_passage
+from .question import Question
+from .text import stands_alone
+
+MAX_SENTENCES = 3
+# A sentence pointing back to what came before ("can address this issue", "of this sort").
+_POINTS_BACK = re.compile(r"\b(?:this|these|those|such)\b(?!\s+as\b)", re.I)
+CUES = {
+    "why": re.compile(
+        r"\b(?:because|since|so that|in order to|reason|due to|therefore|thus|hence|as a result|"
+        r"this means|which means|otherwise|cannot|can't|unless|leads? to|causes?)\b|,\s+so\b",
+        re.I,
+    ),
+    "how": re.compile(
+        r"\b(?:by|using|through|via|first|then|step|steps|method|procedure|works?|consists?|"
+        r"divides?|computes?|constructs?)\b",
+        re.I,
+    ),
+}
+
+
+def leans(text: str) -> bool:
+    """Needs the sentence before it to be read: "It ...", "can address this issue"."""
+    return not stands_alone(text) or _POINTS_BACK.search(text) is not None
+
+
+def is_question(text: str) -> bool:
+    return text.rstrip("\"'”’)").endswith("?")
+
+
+def answered(index: SentenceIndex, position: int) -> bool:
+    """The notes' own question, answered by the sentence after it."""
+    following = position + 1
+    return same_passage(index, position, following) and not is_question(
+        index.sentences[following].text
+    )
+
+
+def surrounding(index: SentenceIndex, best: int, question: Question) -> list[int]:
+    """The best sentence with what it leans on and what goes on with it (same passage)."""
+    sentences = index.sentences
+    chosen = [best]
+    previous = best - 1
+    if same_passage(index, previous, best) and (
+        leans(sentences[best].text) or sentences[previous].text.rstrip().endswith(":")
+    ):
+        chosen.insert(0, previous)
+    following = best + 1
+    # A list point goes on with the points after it; a sentence with one that leans on it; a
+    # lead-in ("... as follows:") with what it leads to; the notes' own question ("Why, then,
+    # does this happen?") with the answer after it.
+    while (
+        len(chosen) < MAX_SENTENCES
+        and same_passage(index, best, following)
+        and (
+            sentences[best].kind == sentences[following].kind == "item"
+            or (following == chosen[-1] + 1 and not stands_alone(sentences[following].text))
+            or is_question(sentences[chosen[-1]].text)
+            or sentences[chosen[-1]].text.rstrip().endswith(":")
+        )
+    ):
+        chosen.append(following)
+        following += 1
+    # What it leans on may lean in turn ("It is impossible for the premises to be true and the
+    # conclusion false. If its premises were true, ... We call such an argument 'valid'.").
+    while (
+        len(chosen) < MAX_SENTENCES
+        and chosen[0] < best
+        and same_passage(index, chosen[0] - 1, best)
+        and not stands_alone(sentences[chosen[0]].text)
+    ):
+        chosen.insert(0, chosen[0] - 1)
+    cue = CUES.get(question.kind)
+    if cue is not None and not any(cue.search(sentences[p].text) for p in chosen):
+        # "Why ...?" is answered by the reason, which may be the sentence next to the one
+        # that names what is asked about ("Networks aren't reliable, so ...").
+        for neighbour in (chosen[-1] + 1, chosen[0] - 1):
+            if (
+                len(chosen) < MAX_SENTENCES
+                and same_passage(index, best, neighbour)
+                and cue.search(sentences[neighbour].text)
+            ):
+                chosen.append(neighbour)
+                break
+    return sorted(chosen)[:MAX_SENTENCES]
