@@ -41,7 +41,7 @@ SECOND_PLACE = 0.6
 # An answer this close in meaning answers even in other words (the semantic tier's cosine).
 MEANING_CONFIDENT = 0.5
 # How many of the best-scored sentences' answers meaning chooses among.
-CANDIDATE_ANSWERS = 12
+CANDIDATE_ANSWERS = 8
 # An earlier definition as strong as the best one wins when it scores this share of it.
 EARLIER_DEFINITION = 0.5
 DEFINES_BOOST = {3: 2.6, 2: 2.0, 1: 1.4}

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 # Weight of meaning against words in the combined score.
 MEANING_WEIGHT = 0.5
+# How much of a candidate answer is encoded (about 100 of the model's tokens).
+MAX_CHARS = 500
 _CACHE_SIZE = 20_000
 
 _lock = threading.Lock()
@@ -30,17 +32,18 @@ def similarities(question: str, texts: Sequence[str]) -> list[float] | None:
         return None
     import numpy as np
 
+    # What an answer is about is said in its first words; the rest costs time to encode.
+    texts = [text[:MAX_CHARS] for text in texts]
     with _lock:
         missing = [text for text in dict.fromkeys(texts) if text not in _vectors]
-    if missing:
-        encoded = encoder.encode(missing)
-        with _lock:
-            for text, vector in zip(missing, encoded, strict=True):
-                _vectors[text] = vector
-            while len(_vectors) > _CACHE_SIZE:
-                _vectors.popitem(last=False)
-    query = encoder.encode([question])[0]
+    # One run of the model for the question and the answers not seen before.
+    encoded = encoder.encode([question, *missing])
+    query = encoded[0]
     with _lock:
+        for text, vector in zip(missing, encoded[1:], strict=True):
+            _vectors[text] = vector
+        while len(_vectors) > _CACHE_SIZE:
+            _vectors.popitem(last=False)
         matrix = np.stack([_vectors[text] for text in texts])
     return [float(value) for value in matrix @ query]
 
