@@ -363,6 +363,17 @@ def test_titles_signposts_and_captions_do_not_answer() -> None:
     assert answer.text.startswith("A cutoff of the Lennard-Jones potential introduces")
 
 
+def test_a_sentence_saying_again_what_was_asked_comes_with_what_it_says_next() -> None:
+    sources = notes(
+        "It is easy to turn the identification protocol into a signature scheme! Simply regard "
+        "the statement and the message together as a public statement.",
+        "A signature scheme has three algorithms.",
+    )
+    answer = tutor.answer("How do you turn the identification protocol into a signature scheme?",
+                          sources)
+    assert "public statement" in answer.text
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

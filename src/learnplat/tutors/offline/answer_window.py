@@ -9,6 +9,8 @@ from .question import Question
 from .text import stands_alone
 
 MAX_SENTENCES = 3
+# A sentence whose words are this much the question's says again what was asked.
+RESTATING_SHARE = 0.6
 # A sentence pointing back to what came before ("can address this issue", "of this sort").
 _POINTS_BACK = re.compile(r"\b(?:this|these|those|such)\b(?!\s+as\b)", re.I)
 CUES = {
@@ -42,6 +44,13 @@ def answered(index: SentenceIndex, position: int) -> bool:
     )
 
 
+def _restates(index: SentenceIndex, position: int, question: Question) -> bool:
+    """The sentence says little but what the question asks about (its words are mostly the
+    question's)."""
+    said = set(index.stems[position])
+    return len(said) >= 2 and len(said & set(question.terms)) >= RESTATING_SHARE * len(said)
+
+
 def surrounding(index: SentenceIndex, best: int, question: Question) -> list[int]:
     """The best sentence with what it leans on and what goes on with it (same passage)."""
     sentences = index.sentences
@@ -54,7 +63,8 @@ def surrounding(index: SentenceIndex, best: int, question: Question) -> list[int
     following = best + 1
     # A list point goes on with the points after it; a sentence with one that leans on it; a
     # lead-in ("... as follows:") with what it leads to; the notes' own question ("Why, then,
-    # does this happen?") with the answer after it.
+    # does this happen?") with the answer after it; a sentence that only says again what was
+    # asked ("It is easy to turn the protocol into a signature scheme!") with what it says next.
     while (
         len(chosen) < MAX_SENTENCES
         and same_passage(index, best, following)
@@ -63,10 +73,16 @@ def surrounding(index: SentenceIndex, best: int, question: Question) -> list[int
             or (following == chosen[-1] + 1 and not stands_alone(sentences[following].text))
             or is_question(sentences[chosen[-1]].text)
             or sentences[chosen[-1]].text.rstrip().endswith(":")
+            or (following == best + 1 and _restates(index, best, question))
         )
     ):
         chosen.append(following)
         following += 1
+    if is_question(sentences[chosen[-1]].text) and same_passage(index, best, chosen[-1] + 1):
+        # The notes' own question at the end is answered next: that answer before what led up.
+        chosen.append(chosen[-1] + 1)
+        while len(chosen) > MAX_SENTENCES:
+            chosen.remove(next(p for p in chosen if p != best))
     # What it leans on may lean in turn ("It is impossible for the premises to be true and the
     # conclusion false. If its premises were true, ... We call such an argument 'valid'.").
     while (
