@@ -22,7 +22,8 @@ SIGNPOST_PENALTY = 0.6
 # A title: at most this many longer words, this share of them capitalised.
 TITLE_MAX_WORDS, TITLE_SHARE = 12, 0.75
 SYMBOL_PENALTY = 0.85
-_TEX = re.compile(r"\\[A-Za-z]+|\$")
+# Raw TeX: "$$\sigma$$" once, a command outside dollars once each.
+_TEX = re.compile(r"\$\$?[^$]{0,80}\$\$?|\\[A-Za-z]+")
 # A heading over the notes' exercises ("3.4 Exercises", "Review questions", "Problems for
 # chapter 2"), not one that only holds such a word ("Problem statement").
 _EXERCISE_HEADING = re.compile(
