@@ -47,7 +47,7 @@ class Analysis:
 @lru_cache(maxsize=4)
 def analyse(sources: tuple[Source, ...]) -> Analysis:
     """The analysis of ``sources`` (cached: the formats of one lesson share their sources)."""
-    found, outline = split_sources(sources, points=True, questions=False)
+    found, outline = split_sources(sources, points=True, questions=False, exercises=False)
     sentences = tuple(found)
     stems = tuple(tuple(content_stems(s.text)) for s in sentences)
     matrix = term_matrix(stems)

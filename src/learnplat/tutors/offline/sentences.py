@@ -11,7 +11,7 @@ from learnplat.services import readability
 
 from ..model import Citation, Source
 from .grading import body_of
-from .text import MATH, content_stems
+from .text import EXERCISE_HEADING, MATH, content_stems
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # What ends a heading-like line is closing punctuation of any kind; a sentence ends in . ! ?.
@@ -231,14 +231,20 @@ def _restates(words: set[str], recent: deque[set[str]]) -> bool:
 
 
 def split_sources(
-    sources: Sequence[Source], *, items: bool = False, points: bool = False, questions: bool = True
+    sources: Sequence[Source],
+    *,
+    items: bool = False,
+    points: bool = False,
+    questions: bool = True,
+    exercises: bool = True,
 ) -> tuple[list[Sentence], list[tuple[str, ...]]]:
     """Every usable sentence of ``sources`` in their order (repeated text dropped), and the
     outline: every heading path in reading order, including those with no sentence of their own.
     With ``items``, list points that are not sentences come too, as written (``kind`` "item");
     with ``points``, those that state something come as sentences (``as_statement``, ``kind``
     "point"): slides and handouts say most of what they say in lists. Without ``questions``, the
-    notes' own questions ("What is cognitive load?") are left out: they teach nothing."""
+    notes' own questions ("What is cognitive load?") are left out: they teach nothing; without
+    ``exercises``, so is what stands under an exercises heading ("Practice Exercises")."""
     found: list[Sentence] = []
     seen: set[str] = set()
     recent: deque[set[str]] = deque(maxlen=RESTATE_WINDOW)
@@ -257,6 +263,8 @@ def split_sources(
                 if headed or paragraph in source.heading_path or _NUMBERED_HEADING.match(paragraph):
                     path = _next_path(path, paragraph, known)
                     outline.setdefault(path)
+                continue
+            if not exercises and any(EXERCISE_HEADING.match(h) for h in path[-2:]):
                 continue
             kind_of_block = block_kind(paragraph)
             # A table's rows are points like a list's: an answer may quote them, and a lesson

@@ -49,7 +49,16 @@ _PRONOUNS = frozenset("he she it its they their them this these those his her".s
 _LEANING_PHRASE = re.compile(
     r"^\W*(?:in other words|in that case|in this case|that is|for this reason|as a result|"
     r"on the other hand|in addition|in particular|by contrast|in contrast|in turn|even so|"
-    r"at the same time|to this end|as such|if so|if not)\b",
+    r"at the same time|to this end|as such|if so|if not|the other|the others|the same|the rest|"
+    r"the remaining|the former|the latter|the above|the following)\b",
+    re.IGNORECASE,
+)
+# A heading over the notes' exercises ("3.4 Practice Exercises", "Review questions"), not one
+# that only holds such a word ("Problem statement"): work set for the learner, not teaching.
+EXERCISE_HEADING = re.compile(
+    r"^\W*(?:[\d.]+\s+)?(?:(?:practice|review|further|self-check|end-of-chapter)\s+)?"
+    r"(?:exercises?|problems?|problem\s+sets?|quiz(?:zes)?|questions|homework|answers?|practice|"
+    r"review)\b(?:\s+(?:for|to|on|\d)\b.*)?\W*$",
     re.IGNORECASE,
 )
 _POINTING_BACK = frozenset("then also too therefore thus however instead likewise".split())
