@@ -22,7 +22,9 @@ _SUBJECT = re.compile(
 _PLURAL_SUBJECT = re.compile(
     rf"^{_ARTICLE}{_TERM}\s+are\s+(?!(?:not|also|then|in|on|at|by|to|from|with|made|used|found|"
     r"split|set|built|kept|held|the|a|an|one|two|often|usually|sometimes|very|more|less|much|"
-    r"still|only|both|all|each|so|too|now|always|never)\b)(?![a-z]+(?:ed|en|ing|ly)\b)"
+    r"still|only|both|all|each|so|too|now|always|never|easier|harder|better|worse|faster|"
+    r"slower|cheaper|larger|smaller|greater|fewer|likely|unlikely|able|unable)\b)"
+    r"(?![a-z]+(?:ed|en|ing|ly|est)\b)"
     r"[a-z][a-z-]+\s"
 )
 _REFERS = re.compile(

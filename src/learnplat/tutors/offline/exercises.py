@@ -7,8 +7,9 @@ import re
 from ..model import Citation, Exercise, KeyTerm
 from .analysis import Analysis
 from .definitions import term_key
+from .followups import what_question
 from .sentences import Sentence
-from .text import content_stems, stands_alone
+from .text import content_stems, labelled, stands_alone
 
 MIN_EXERCISES, MAX_EXERCISES = 2, 5
 MIN_SENTENCE_WORDS = 6
@@ -57,6 +58,7 @@ def document_exercises(
         for s in members
         if s.words >= MIN_SENTENCE_WORDS
         and not s.text.endswith("?")
+        and not labelled(s.text)
         and (context := _context(s, analysis)) is not None
     }
     subject_words = set(term_key(subject).split())
@@ -70,7 +72,7 @@ def document_exercises(
         sentence = definition.sentence
         used.add(sentence.index)
         if definition.strength >= 3 and not contexts[sentence.index]:
-            made.append(Exercise(f"What is {term.text}?", sentence.text, sentence.citation))
+            made.append(Exercise(what_question(term.text), sentence.text, sentence.citation))
         else:
             made += _cloze_in(sentence, definition.term, contexts[sentence.index])
     for term in terms:

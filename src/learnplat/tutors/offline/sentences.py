@@ -26,6 +26,10 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*+•◦▪‣]\s+|\d{1,3}[.)]\s+|[a-z][.)]
 _DOT_LEADERS = re.compile(r"(?:\.\s?){4,}\s*\d|(?:\s\.){3,}|(?:\s\.){2,}\s*$")
 _NUMBERED_ENTRY = re.compile(r"(?:^|\s)\d+\.\d+(?:\.\d+)*\s+[A-Z]")
 _INDEX_ENTRY = re.compile(r"[A-Za-z]{3,},\s\d{1,4}(?:[-–]\d{1,4})?(?=[,.;\s]|$)")
+# A bibliography entry: a year or an author's name opening it, then a quoted or cited title.
+_REFERENCE_ENTRY = re.compile(
+    r"^(?:\(?\d{4}[a-z]?\)?\.\s|[A-Z][\w'’-]+,\s(?:[A-Z][\w.]*\s?){1,3}(?:\(?\d{4}\)?)[.,])"
+)
 _SECTION_NUMBER = re.compile(r"^(?:\d{1,4}\s+)?\d+(?:\.\d+)+\.?\s")
 # Symbols of mathematics: a sentence with many of them reads as a formula, not as prose.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -146,6 +150,8 @@ def is_fragment(sentence: str) -> bool:
         return True
     if len(_INDEX_ENTRY.findall(sentence)) >= 2 or _SECTION_NUMBER.match(sentence):
         return True
+    if _REFERENCE_ENTRY.match(sentence):
+        return True  # "2017. “Tools and Workflows ...”": an entry of a reading list
     if _PRIVATE_USE.search(sentence) or len(MATH.findall(sentence)) > MAX_MATH_SYMBOLS:
         return True
     return _LETTER_RUN.search(sentence) is not None

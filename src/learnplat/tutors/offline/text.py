@@ -176,6 +176,12 @@ def in_words(text: str) -> bool:
     )
 
 
+def labelled(text: str) -> bool:
+    """Opens on a label ("Learning Objective: ...", "F: ...") or quotes, links or a footnote
+    mark: not a sentence to ask about as it stands."""
+    return _LABELLED.search(text) is not None
+
+
 def self_contained(text: str) -> bool:
     """Stands alone, points at nothing outside itself and is written in words, not notation:
     fit to be asked as a question."""
@@ -183,6 +189,6 @@ def self_contained(text: str) -> bool:
         stands_alone(text)
         and not _POINTERS.search(_CLAUSE_END.split(text, maxsplit=1)[0])
         and not _CROSS_REFERENCE.search(text)
-        and not _LABELLED.search(text)
+        and not labelled(text)
         and in_words(text)
     )
