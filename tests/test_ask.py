@@ -374,6 +374,16 @@ def test_a_sentence_saying_again_what_was_asked_comes_with_what_it_says_next() -
     assert "public statement" in answer.text
 
 
+def test_a_yes_or_no_question_is_answered_by_the_sentence_that_says_yes_or_no() -> None:
+    assert read_question("Do STARKs need a trusted setup?").kind == "yesno"
+    sources = notes(
+        "A conditional in SL is true when its antecedent is false or its consequent is true.",
+        "A conditional in SL says nothing about the causal connection between the two events.",
+    )
+    answer = tutor.answer("Does a conditional in SL say that one event causes the other?", sources)
+    assert answer.text.startswith("A conditional in SL says nothing about the causal")
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

@@ -52,6 +52,13 @@ LEANING_PENALTY = 0.75
 _ARTICLES = frozenset(("the", "a", "an"))
 _ABOUT_WORD = re.compile(r"\b(?:word|term|name)\b", re.I)
 _NOT_ACTIONS = frozenset("is was has does".split())
+# What answers a yes-or-no question says yes or no, or how far ("there is no requirement for a
+# trusted setup", "however small the perturbation is").
+_POLARITY = re.compile(
+    r"\b(?:no|not|never|nothing|none|only|always|even|still|however|irrespective|regardless|"
+    r"without|both|either|neither)\b|n't\b",
+    re.I,
+)
 
 
 def _acts(sentence: Sentence, terms: dict[str, str]) -> bool:
@@ -113,7 +120,7 @@ def _rank(
                 also.setdefault(p, phrase_stems[0])
     said = {p for term in weights for p in index.postings.get(term, ())}
     candidates = sorted(said | set(also))
-    cue = CUES.get(question.kind)
+    cue = CUES.get(question.kind) or (_POLARITY if question.kind == "yesno" else None)
     scored = []
     for position in candidates:
         sentence = index.sentences[position]

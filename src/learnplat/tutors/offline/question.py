@@ -9,7 +9,7 @@ from typing import Literal
 from .common_words import RARE, information, is_common
 from .text import QUESTION_WORDS, STOPWORDS, stem
 
-QuestionKind = Literal["what", "why", "how", "when", "who", "which", "other"]
+QuestionKind = Literal["what", "why", "how", "when", "who", "which", "yesno", "other"]
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # Contractions say nothing about the subject ("can't", "it's", "what's").
@@ -70,6 +70,12 @@ _KINDS: dict[str, QuestionKind] = {
     "what": "what", "why": "why", "how": "how", "when": "when", "who": "who", "whom": "who",
     "whose": "who", "which": "which",
 }
+# "Do STARKs need a trusted setup?", "If it is weak, can it still ...?"
+_YES_NO = re.compile(
+    r"^(?:if\b[^,]*,\s*)?(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|"
+    r"had|must|may|might)\b",
+    re.I,
+)
 _CAUSAL_OPENERS = re.compile(r"^\s*(?:what\s+(?:causes|makes|leads)|for\s+what\s+reason)\b", re.I)
 
 
@@ -125,6 +131,8 @@ def read_question(text: str) -> Question:
         kind = _KINDS.get(word, "other")
     if _CAUSAL_OPENERS.match(flat):
         kind = "why"
+    elif kind == "other" and _YES_NO.match(flat):
+        kind = "yesno"
     focus = None
     about_word = False
     for pattern in _FOCUS_PATTERNS:
