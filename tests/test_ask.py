@@ -421,3 +421,27 @@ def test_ask_answers_in_other_words_and_says_not_covered_only_for_what_is_absent
     absent = platform.learning.ask("How does the tableau method test validity?")
     assert not absent.found
     assert "tableau" in absent.text and "validity" not in absent.text
+
+
+def test_passages_lacking_one_of_the_questions_words_are_searched_too(
+    platform: Platform, tmp_path: Path
+) -> None:
+    schools = tmp_path / "schools.md"
+    schools.write_text(
+        "# Schools\n\nFormative quizzes should be frequent in schools, say the teachers who "
+        "mark them by hand.\n",
+        encoding="utf-8",
+    )
+    memory = tmp_path / "memory.md"
+    memory.write_text(
+        "# Memory\n\nFormative assessments should be frequent because short-term memory is "
+        "limited in time as well as in space.\n",
+        encoding="utf-8",
+    )
+    for path in (schools, memory):
+        assert platform.library.ingest(path).document is not None
+    query = "formative quizzes frequent"
+    every_word = platform.library.relevant_passages(query, require_all=False)
+    any_word = platform.library.relevant_passages(query, require_all=False, any_word=True)
+    assert ["limited in time" in p.text for p in every_word] == [False]
+    assert sorted("limited in time" in p.text for p in any_word) == [False, True]
