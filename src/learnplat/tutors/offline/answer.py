@@ -34,8 +34,10 @@ from .text import stands_alone, stem, tokens
 
 __all__ = ["SentenceIndex", "answer", "answer_from_index", "build_index", "search"]
 
-# Share of the question's weight (idf) the answer must mention, when it names no focus.
-COVERAGE = 0.5
+# Share of the question's weight (idf) the answer must mention, when it names no focus: the
+# service has said "not covered" already where the words the question turns on are missing,
+# so this only keeps out an answer that says too little of what is asked.
+COVERAGE = 0.35
 # A sentence from another place joins the answer when it scores at least this share of the best.
 SECOND_PLACE = 0.6
 # An answer this close in meaning answers even in other words (the semantic tier's cosine).
