@@ -13,7 +13,7 @@ from .analysis import Analysis, analyse
 from .definitions import term_key
 from .sentences import Sentence
 from .terms import Term, used_as_noun
-from .text import self_contained, stem, tokens
+from .text import content_stems, self_contained, stem, tokens
 
 BLANK = "_____"
 DISTRACTORS = 3
@@ -22,7 +22,12 @@ MIN_WORDS, MAX_WORDS = 8, 35
 PLAIN_TERMS_UNTIL = 15
 # Questions from sentences alone that make a round; below this, list points are asked too.
 ENOUGH = 12
-_VAGUE = re.compile(r"\b(?:one|ones|it|its|they|them|their|unless|either)\b", re.IGNORECASE)
+_VAGUE = re.compile(
+    r"\b(?:one|ones|it|its|they|them|their|unless|either|but)\b|,\s*(?:there|we|you|this)\b",
+    re.IGNORECASE,
+)
+# A blank needs something to go on: this many words of content beside it.
+MIN_CLUE_WORDS = 3
 # Flesch-Kincaid grade of the question's sentence: below 9 beginner, below 13 intermediate.
 BEGINNER_GRADE, INTERMEDIATE_GRADE = 9.0, 13.0
 # "The Calvin cycle, also called the light-independent reactions": two names for one thing,
@@ -103,6 +108,9 @@ def _question_for(
         stem = _definition_stem(sentence.text, answer) if kind == "definition" else None
         if stem is None:
             kind = "cloze"
+            rest = sentence.text[: found.start()] + " " + sentence.text[found.end() :]
+            if len(content_stems(rest)) < MIN_CLUE_WORDS:
+                continue  # "The operation is sometimes called the _____": too little to go on
             stem = (
                 "Fill in the blank: "
                 + sentence.text[: found.start()]

@@ -128,8 +128,10 @@ def acceptable(phrase: str) -> bool:
 
 
 def _adverb(word: str) -> bool:
-    """ "apparently" (apparent + ly), not "assembly" or "family"."""
-    return word.endswith("ly") and len(word) > 4 and is_common(word[:-2])
+    """ "apparently" (apparent + ly), "basically" (basic + ally), not "assembly" or "family"."""
+    if not word.endswith("ly") or len(word) <= 4:
+        return False
+    return is_common(word[:-2]) or (word.endswith("ally") and is_common(word[:-4]))
 
 
 def used_as_noun(phrase: str, texts: Sequence[str]) -> bool:

@@ -41,7 +41,7 @@ _CONNECTIVES = frozenset(
     it its this these they that those such either both each here then so but and also however
     therefore thus instead together there he she his her their them another yet or hence
     consequently furthermore moreover similarly likewise accordingly conversely nevertheless
-    nonetheless besides otherwise which again suppose consider recall note
+    nonetheless besides otherwise which again suppose consider recall note notice
     """.split()
 )
 _PRONOUNS = frozenset("he she it its they their them this these those his her".split())
@@ -50,7 +50,7 @@ _LEANING_PHRASE = re.compile(
     r"^\W*(?:in other words|in that case|in this case|that is|for this reason|as a result|"
     r"on the other hand|in addition|in particular|by contrast|in contrast|in turn|even so|"
     r"at the same time|to this end|as such|if so|if not|the other|the others|the same|the rest|"
-    r"the remaining|the former|the latter|the above|the following)\b",
+    r"the remaining|the former|the latter|the above|the following|in any case|in either case)\b",
     re.IGNORECASE,
 )
 # A heading over the notes' exercises ("3.4 Practice Exercises", "Review questions"), not one
@@ -138,7 +138,7 @@ EXAMPLE_CUE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|as in)\b
 # a sentence holding one cannot be asked on its own.
 _POINTERS = re.compile(
     r"\b(?:this|these|those|such|above|below|aforementioned|former|latter|he|she|him|his|her|"
-    r"hers|do\s+so|doing\s+so|(?:do|does|did|doing|like|after|before)\s+that)\b",
+    r"hers|do\s+so|doing\s+so|(?:do|does|did|doing|like|after|before)\s+that|the\s+following)\b",
     re.IGNORECASE,
 )
 _CROSS_REFERENCE = re.compile(
