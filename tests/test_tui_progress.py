@@ -124,7 +124,7 @@ def test_the_tab_reads_the_numbers_again_when_shown_and_on_ctrl_r(
         await open_progress(pilot)
         assert "0 points · level 1" in text(app, "#progress-game")
         chart = app.query_one("#progress-points", ColumnChart)
-        assert "No points yet: play a round in Challenges (f3)." in str(chart.render())
+        assert "No challenge points yet: play a round in Challenges (f3)." in str(chart.render())
         assert "Nothing answered yet." in str(app.query_one(BarList).render())
         # A round in the Challenges tab, by keys; then back here.
         await open_challenges(pilot)

@@ -128,7 +128,7 @@ class ProgressPane(VerticalScroll):
         titles = {
             "#progress-game": "Challenges",
             "#progress-teach": "Teach Back",
-            "#progress-points": f"Points per day · last {DAYS} days",
+            "#progress-points": f"Challenge points · last {DAYS} days",
             "#progress-accuracy": "Accuracy by category",
             "#progress-reviews": f"Reviews due · next {AHEAD} days",
         }
@@ -175,7 +175,7 @@ class ProgressPane(VerticalScroll):
             [day.points for day in days],
             day_label(days[0].day) if days else "",
             "today",
-            "No points yet: play a round in Challenges (f3).",
+            "No challenge points yet: play a round in Challenges (f3).",
         )
         self.plots = progress
         self._show_points_total()
