@@ -54,6 +54,8 @@ def running_tui() -> Iterator[Callable[..., str]]:
     env = _env()
     command = f"{sys.executable} -m learnplat --user ana tui"
     _tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command, env=env)
+    # Some tmux builds start a detached session at 80x24 whatever -x/-y say: size it again.
+    _tmux("resize-window", "-t", session, "-x", "100", "-y", "30")
 
     def screen_until(*texts: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -137,7 +139,7 @@ def test_tui_adds_searches_and_quits_in_a_real_terminal(terminal) -> None:
     # search again until the hit shows.
     for _ in range(5):
         press(session, "C-f", "C-u")
-        _tmux("send-keys", "-t", session, "-l", "RuBisCO")
+        _tmux("send-keys", "-t", session, "-l", "carbon fixation")
         press(session, "Enter")
         try:
             terminal("Calvin", "RuBisCO attaches", timeout=5)
