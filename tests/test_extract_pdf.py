@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from learnplat.services.extract import Extracted, extract
+from learnplat.services.extract.pdflines import Line, merge_rows
 from tests.corpus import (
     PRINTED_OFFSET,
     Text,
@@ -156,6 +157,30 @@ def test_math_fragments_never_become_headings_or_words_of_prose(tmp_path: Path) 
     ]
 
 
+def test_a_prime_after_narrow_letters_stays_in_its_sentence() -> None:
+    # The pieces PDFium reports for "(a, c′, z′) (where c ≠ c′)" in TeX slides: narrow italic
+    # letters end well before a length-based estimate says, and each prime is raised and smaller.
+    def piece(text: str, x: float, y: float = 146.5, size: float = 10.9) -> Line:
+        return Line(text, x=x, y=y, size=size)
+
+    rows = merge_rows([
+        piece("statement x ∈ X and two accepting conversations (a, c, z) and", 28.3, y=160.1),
+        piece("(a, c", 32.2),
+        piece("′", 48.1, y=150.5, size=8.0),
+        piece(", z", 55.8),
+        piece("′", 61.5, y=150.5, size=8.0),
+        piece(") (where c ̸= c", 76.3),
+        piece("′", 132.3, y=150.5, size=8.0),
+        piece(")", 135.1),
+        piece("compute the witness w such that (x,w) ∈ R.", 28.3, y=133.0),
+    ])
+    assert [row.text for row in rows] == [
+        "statement x ∈ X and two accepting conversations (a, c, z) and",
+        "(a, c ′ , z ′ ) (where c ̸= c ′ )",
+        "compute the witness w such that (x,w) ∈ R.",
+    ]
+
+
 def test_a_pdf_without_a_metadata_title_is_titled_by_its_first_title(tmp_path: Path) -> None:
     page = [
         Text("Advanced Plant Physiology1", size=20),
@@ -230,3 +255,7 @@ def test_real_slides_have_no_navigation_bar_and_titles_for_headings() -> None:
     # own; slide 2 is the "Plan" of the sections.
     assert 2 not in pages and 3 not in pages
     assert pages[4].heading_path == ("Introduction", "Recap on Interactive Proofs")
+    # The definition of special soundness, primes and all, is one paragraph: a lesson or an
+    # answer quotes it whole.
+    definition = [text for text in texts(deck) if "special sound if there exists" in text]
+    assert len(definition) == 1 and "compute the witness w" in definition[0]

@@ -14,6 +14,7 @@ _SCRIPT = 0.85  # a piece this much smaller than its row is a sub/superscript or
 _SCRIPT_REACH = 1.4  # how far (in sizes) a script or a big operator sits from its row's baseline
 _OPERATOR_CHARS = 2  # "X", "Z", "∑": a big operator PDFium reports as its own piece
 _PUNCTUATION = ".,;:!?"
+_STACKED = 0.25  # how far (in sizes) left of a script the one stacked under it may start
 
 
 @dataclass(slots=True)
@@ -64,13 +65,15 @@ def merge_rows(lines: list[Line]) -> list[Line]:
 def _joins(row: Line, previous: Line, line: Line) -> bool:
     if not (line.size and previous.size) or line.mono != row.mono:
         return False
+    size = max(row.size, line.size)
+    if abs(line.y - previous.y) < _SAME_BASELINE * size or abs(line.y - row.y) < _SAME_BASELINE * size:
+        # On the row's baseline, or raised or lowered a little as a script ("(a, c" then a
+        # prime): any piece that does not start left of the one before (a subscript stacked
+        # under a superscript starts where it does). Where a piece ends is only estimated, and
+        # the estimate runs long on narrow glyphs ("(a, c", ", z").
+        return line.x > previous.x - _STACKED * size
     if line.x < previous.end - 0.5 * previous.size:
         return False
-    size = max(row.size, line.size)
-    if abs(line.y - previous.y) < _SAME_BASELINE * size:
-        return True
-    if abs(line.y - row.y) < _SAME_BASELINE * size:
-        return True
     near = abs(line.y - row.y) < _SCRIPT_REACH * row.size
     scripted = line.size < row.size * _SCRIPT or previous.size < row.size * _SCRIPT
     operator = _operator(line.text) or _operator(previous.text)
