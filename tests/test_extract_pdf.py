@@ -181,6 +181,21 @@ def test_a_prime_after_narrow_letters_stays_in_its_sentence() -> None:
     ]
 
 
+def test_footnotes_lose_the_mark_glued_to_their_first_word(tmp_path: Path) -> None:
+    page = [
+        Text("Photosynthesis", size=16, bold=True),
+        *body(*BODY),
+        Text("aNotice that both leaves were kept in the same light.", size=7, gap=30),
+        Text("12Here the sugar is counted as glucose.", size=7, gap=2),
+    ]
+    document = read(make_laid_out_pdf(tmp_path / "footnotes.pdf", [page]))
+    notes = [text for text in texts(document) if "kept" in text or "glucose" in text]
+    assert notes == [
+        "Notice that both leaves were kept in the same light.",
+        "Here the sugar is counted as glucose.",
+    ]
+
+
 def test_a_pdf_without_a_metadata_title_is_titled_by_its_first_title(tmp_path: Path) -> None:
     page = [
         Text("Advanced Plant Physiology1", size=20),

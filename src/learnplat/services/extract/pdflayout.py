@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from .cleanup import (
@@ -31,6 +31,9 @@ _BULLETS = "-*+•◦▪‣–—·"
 _TAIL_CHARS = 6
 _WRAPPED = 0.6  # a line this long (as a share of a full one) may have wrapped onto the next
 _FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d])(\d{1,2}|[*†‡])$")
+# A footnote's own mark, set before its first word in the small type: "aNotice that …", "12Here".
+_LEADING_MARK = re.compile(r"^(?:[a-h]|\d{1,2}|[*†‡])(?=[A-Z][a-z]+\b)")
+_FOOTNOTE_SIZE = 0.9  # a line this much smaller than the body text may be a footnote
 _FLUSH = 2.0
 _OPEN_ENDINGS = frozenset(
     "a an the and or but of to in on at by for with from as is are was then than that which".split()
@@ -101,7 +104,7 @@ class PageReader:
     def __init__(
         self, lines: list[Line], style: Style, headings: Headings, marks: list[Mark] | None = None
     ) -> None:
-        self.lines = [line for line in lines if line.text]
+        self.lines = _without_leading_marks([line for line in lines if line.text], style)
         self.style = style
         self.headings = headings
         self.marks = {mark.index: mark for mark in marks or []}
@@ -299,6 +302,23 @@ class PageReader:
             ):
                 items = self.output.pop().text.split("\n") + items
             self.output.extend(Block(item, path, LIST) for item in list_blocks(items))
+
+
+def _without_leading_marks(lines: list[Line], style: Style) -> list[Line]:
+    """Footnotes without the mark glued to their first word ("aNotice that …" -> "Notice that
+    …"): a footnote starts in a type smaller than the body's, where the type turns smaller or
+    after a finished sentence."""
+    kept: list[Line] = []
+    for line in lines:
+        footnote = line.size and line.size < style.body_size * _FOOTNOTE_SIZE
+        before = kept[-1] if kept else None
+        if footnote and (
+            before is None or abs(before.size - line.size) >= 1 or ends_sentence(before.text)
+        ):
+            text = _LEADING_MARK.sub("", line.text, count=1)
+            line = replace(line, text=text) if text != line.text else line
+        kept.append(line)
+    return kept
 
 
 def without_footnote_mark(title: str, size: float, lines: list[Line]) -> str:
