@@ -88,6 +88,9 @@ def test_missing_everyday_words_are_wording_but_a_missing_subject_is_not() -> No
         "The truth table for this sentence looks like this:",
         "Sentence 47 can be translated as ∃x F x & ¬∃y(F y & x 6= y) & Bx .",
         "(You might worry that the or here should be an exclusive or.",
+        "Part of the proof.",
+        "Sketch of the proof.",
+        "Definition (Special Soundness).",
     ],
 )
 def test_contents_index_lines_lead_ins_and_broken_math_are_not_sentences(text: str) -> None:

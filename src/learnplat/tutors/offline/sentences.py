@@ -41,6 +41,14 @@ _BLOCK_LABEL = re.compile(
     r"Problem|Exercise|Announcement|Claim|Fact|Observation|Illustration)"
     r"(?:\s*\([^)]{1,60}\)|\s*#?\d+(?:\.\d+)*)?[:.]?\s+(?=[A-Z])"
 )
+# A label standing alone as a sentence: "Part of the proof.", "Proof sketch.", "Example 3."
+_LABEL_ONLY = re.compile(
+    r"(?:(?:part|sketch|outline|idea|end)\s+of\s+(?:the\s+)?)?proof(?:\s+(?:sketch|idea|outline))?"
+    r"(?:\s+of\s+(?:the\s+)?(?:theorem|lemma|claim|proposition|corollary)\s*[\w.]{0,8})?\s*[.:]?"
+    r"|(?:definition|theorem|lemma|corollary|proposition|example|remark|exercise|solution|claim)"
+    r"(?:\s*\([^)]{1,60}\)|\s*#?\d+(?:\.\d+)*)?\s*[.:]?",
+    re.IGNORECASE,
+)
 MIN_WORDS = 4
 POINT_MIN_WORDS = 5
 HEADING_MAX_WORDS = 14
@@ -127,7 +135,7 @@ def is_fragment(sentence: str) -> bool:
     a tail that starts in lower case or with punctuation, unbalanced brackets, a contents or
     index line, a section number, program code, or mathematics that did not survive as text."""
     words = sentence.split()
-    if len(words) < MIN_WORDS:
+    if len(words) < MIN_WORDS or _LABEL_ONLY.fullmatch(sentence.strip()):
         return True
     visible = sentence.replace(" ", "")
     if len(_LETTER.findall(visible)) < 0.6 * len(visible):
