@@ -325,3 +325,31 @@ def test_exported_files_get_the_usual_permissions(platform: Platform, tmp_path: 
     os.umask(umask)
     out = export_lesson(platform.learning.lesson("fractions"), tmp_path / "fractions.md")
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_topic_the_notes_name_only_by_its_head_is_taught_from_there(
+    platform: Platform, tmp_path: Path
+) -> None:
+    # The notes say "special soundness" but never "Sigma": the lesson is made from the section
+    # that names it, not refused, and not padded with every passage saying "protocol".
+    notes = tmp_path / "proofs.md"
+    notes.write_text(
+        "# Interactive proofs\n\n"
+        "## Protocols\n\nA protocol is a conversation between a prover and a verifier. "
+        "The prover sends a commitment, the verifier replies with a random challenge, and the "
+        "prover answers it. Many protocols run in three moves like this one.\n\n"
+        "## Completeness\n\nA protocol is complete when an honest prover always convinces "
+        "an honest verifier. Completeness says nothing about cheating provers.\n\n"
+        "## Special soundness\n\nA protocol has special soundness when two accepting "
+        "conversations with the same commitment and different challenges reveal the witness. "
+        "An extractor computes the witness from the two answers. Special soundness implies "
+        "that a prover who can answer two challenges must know the witness.\n",
+        encoding="utf-8",
+    )
+    doc = platform.library.ingest(notes).document
+    assert doc is not None
+    for level in LEVELS:
+        lesson = platform.learning.lesson("special soundness of Sigma protocols", level=level)
+        text = body_text(lesson)
+        assert "witness" in text, (level, text)
+        assert "honest verifier" not in text and "three moves" not in text, (level, text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,22 +13,14 @@ from ..tutors.grader import build_reference
 from ..tutors.model import Grade, Reference, Source
 from .community import Community, Submission
 from .grading_batch import BatchLine, grade_lines, open_batch
-from .learning import TOPIC_PASSAGES, Learning, parse_level, source_of
-from .library import Library, Passage
-from .search import STOPWORDS
+from .learning import Learning, parse_level, source_of
+from .topic_passages import topic_passages
 
 MAX_WORDS = 5000
 # A model answer or a chapter: grading time grows with the reference, and 20,000 words (some
 # 40 pages) is past any answer a grader compares with.
 MAX_REFERENCE_WORDS = 20_000
 MAX_QUESTION_WORDS = 1000
-# A topic that names several things ("master-slave and master-master replication", "static vs
-# dynamic websites") is explained where each is, seldom in one passage naming all of them.
-_TOPIC_PARTS = re.compile(r"\s*(?:,|;|&|/|\band\b|\bor\b|\bvs\b\.?|\bversus\b)\s*", re.IGNORECASE)
-# A noun phrase's head comes before its modifiers ("the abstract nature of mathematics").
-_MODIFIER = re.compile(r"\s+(?:of|in|on|for|with|from|by|to|at|about|between)\s+.*$", re.IGNORECASE)
-# Below this many passages a reference says too little to grade against: look wider.
-MIN_REFERENCE_PASSAGES = 4
 
 
 @dataclass(frozen=True)
@@ -71,7 +62,7 @@ class TeachBack:
         passages on it. Raises BadInput, NotFound, NothingToTeach (with the nearest topics)."""
         typed_level = parse_level(level)
         record = self.learning.topics.find(topic)
-        passages = reference_passages(self.learning.library, topic, doc_ids)
+        passages = topic_passages(self.learning.library, topic, doc_ids)
         if record is None and not passages:
             nearest = ", ".join(r.name for r in self.learning.topics.suggest(topic))
             raise NothingToTeach(
@@ -154,62 +145,3 @@ class TeachBack:
         return grade_lines(self, source, typed_level)
 
 
-def reference_passages(
-    library: Library, topic: str, doc_ids: Sequence[int] = (), limit: int = TOPIC_PASSAGES
-) -> list[Passage]:
-    """The passages an explanation of ``topic`` is graded against, best first: those with all
-    its words, taken in turn with those naming each thing it names ("X and Y": X's, Y's); with
-    fewer than MIN_REFERENCE_PASSAGES, those naming its head phrase ("the basic visualization
-    steps in d3": "basic visualization steps", then "visualization steps"), then, when any
-    passage names it, those with any of its words, ranked.
-    Raises NotFound for an unknown document id."""
-
-    def search(query: str, require_all: bool = True) -> list[Passage]:
-        if not _words(query):
-            return []
-        return library.relevant_passages(
-            query, doc_ids=doc_ids, limit=limit, require_all=require_all
-        )
-
-    parts = [part for part in _TOPIC_PARTS.split(topic) if _words(part)]
-    queues = [search(topic)]
-    if len(parts) > 1:
-        # "master-slave and master-master replication": the last part's head word is shared.
-        shared = _words(parts[-1])[-1:] if len(_words(parts[-1])) > 1 else []
-        for part in parts:
-            words = _words(part)
-            query = " ".join([*words, *(w for w in shared if w not in words)])
-            queues.append(search(query) or search(part))
-    found = _interleave(queues, limit)
-    if len(found) < MIN_REFERENCE_PASSAGES:
-        # Never one word alone: "theory" is no head phrase of "zorblax theory".
-        head = _words(_MODIFIER.sub("", parts[0] if parts else topic))
-        for start in range(max(1, len(head) - 1)):
-            found = _interleave([found, search(" ".join(head[start:]))], limit)
-            if len(found) >= MIN_REFERENCE_PASSAGES:
-                break
-    if found and len(found) < MIN_REFERENCE_PASSAGES:
-        # Widen around a topic the notes name, never onto one they do not: the passages with
-        # most of its words first.
-        hits = [search(word) for word in dict.fromkeys(w.lower() for w in _words(topic))]
-        count: dict[int, int] = {}
-        for queue in hits:
-            for passage in queue:
-                count[passage.id] = count.get(passage.id, 0) + 1
-        ranked = sorted(_interleave(hits, 4 * limit), key=lambda p: -count[p.id])
-        found = _interleave([found, ranked], limit)
-    return found
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in re.findall(r"\w[\w'’-]*", text) if w.lower() not in STOPWORDS]
-
-
-def _interleave(queues: list[list[Passage]], limit: int) -> list[Passage]:
-    """One from each queue in turn, each passage once, up to ``limit``."""
-    found: dict[int, Passage] = {}
-    for rank in range(max((len(q) for q in queues), default=0)):
-        for queue in queues:
-            if rank < len(queue) and len(found) < limit:
-                found.setdefault(queue[rank].id, queue[rank])
-    return list(found.values())
