@@ -66,7 +66,8 @@ def _joins(row: Line, previous: Line, line: Line) -> bool:
     if not (line.size and previous.size) or line.mono != row.mono:
         return False
     size = max(row.size, line.size)
-    if abs(line.y - previous.y) < _SAME_BASELINE * size or abs(line.y - row.y) < _SAME_BASELINE * size:
+    baseline = _SAME_BASELINE * size
+    if abs(line.y - previous.y) < baseline or abs(line.y - row.y) < baseline:
         # On the row's baseline, or raised or lowered a little as a script ("(a, c" then a
         # prime): any piece that does not start left of the one before (a subscript stacked
         # under a superscript starts where it does). Where a piece ends is only estimated, and
