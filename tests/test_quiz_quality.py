@@ -126,3 +126,35 @@ def test_a_common_noun_opening_a_sentence_is_offered_in_lower_case_among_common_
     for made in quiz.questions:
         kinds = {option[:1].islower() for option in made.options}
         assert len(kinds) == 1, made.options
+
+
+def test_no_wrong_option_is_one_the_notes_say_the_same_of() -> None:
+    # Two protocols the notes describe in the same words: neither is a wrong option when the
+    # other is the answer. Terms are offered as written ("Okamoto’s", not "Okamoto ’s").
+    pages = (
+        "Okamoto’s Protocol is a sigma protocol for the relation R which is honest-verifier "
+        "zero-knowledge. Okamoto’s Protocol proves knowledge of a representation of a point.",
+        "Chaum-Pedersen Protocol is a sigma protocol for the relation R which is "
+        "honest-verifier zero-knowledge. Chaum-Pedersen Protocol proves that two discrete "
+        "logarithms are equal.",
+        "Schnorr Protocol is the simplest sigma protocol for proving knowledge of a discrete "
+        "logarithm. Schnorr Protocol sends one commitment, one challenge and one response.",
+        "The Fiat-Shamir Heuristic turns a public-coin protocol into a non-interactive proof "
+        "by hashing. The Fiat-Shamir Heuristic replaces the verifier's random challenge.",
+        "The Pedersen Commitment hides a value behind a random blinding factor. The Pedersen "
+        "Commitment is binding under the discrete logarithm assumption.",
+        "The Random Oracle Model treats a hash function as a truly random function. The Random "
+        "Oracle Model is used to prove the Fiat-Shamir Heuristic secure.",
+    )
+    notes = tuple(
+        Source(text=text, title="Sigma protocols", doc_id=1, passage_id=page, page=page)
+        for page, text in enumerate(pages, start=1)
+    )
+    quiz = OfflineTutor().quiz(notes, 20)
+    twins = {"okamoto’s protocol", "chaum-pedersen protocol"}
+    asked = [q for q in quiz.questions if q.answer.lower() in twins and "sigma" in q.question]
+    assert asked
+    for made in asked:
+        assert not twins - {made.answer.lower()} & {o.lower() for o in made.options}, made
+    offered = {option for made in quiz.questions for option in made.options}
+    assert not any(" ’s" in option for option in offered), offered

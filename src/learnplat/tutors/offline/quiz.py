@@ -28,6 +28,9 @@ _VAGUE = re.compile(
 )
 # A blank needs something to go on: this many words of content beside it.
 MIN_CLUE_WORDS = 3
+# A term of which the notes say this share of what the question says of its answer is no wrong
+# option: it would be right too.
+SAME_SAYING = 0.8
 # Flesch-Kincaid grade of the question's sentence: below 9 beginner, below 13 intermediate.
 BEGINNER_GRADE, INTERMEDIATE_GRADE = 9.0, 13.0
 # "The Calvin cycle, also called the light-independent reactions": two names for one thing,
@@ -121,8 +124,16 @@ def _question_for(
             # "Logic is the business of ...": a common noun capitalised by the sentence alone,
             # so its options are common nouns too (and the answer is offered as "logic").
             answer = answer[:1].lower() + answer[1:]
+        said = _said_of(sentence.text, found.start(), found.end())
+        also_true = {
+            other.key for other in analysis.terms if _says_the_same(other, analysis, said)
+        }
         distractors = pick_distractors(
-            answer, analysis.terms, passage, stem, same_as=synonyms.get(term.key, set())
+            answer,
+            analysis.terms,
+            passage,
+            stem,
+            same_as=synonyms.get(term.key, set()) | also_true,
         )
         if len(distractors) < DISTRACTORS:
             continue
@@ -137,6 +148,26 @@ def _question_for(
             difficulty=_difficulty(sentence),
         )
     return None
+
+
+def _said_of(text: str, start: int, end: int) -> set[str]:
+    """What a sentence says of the term at ``start:end``: the content stems of the rest."""
+    return set(content_stems(text[:start] + " " + text[end:]))
+
+
+def _says_the_same(term: Term, analysis: Analysis, said: set[str]) -> bool:
+    """The notes say of ``term`` nearly all that the question says of its answer ("Okamoto's
+    Protocol is a Σ-protocol ... which is HVZK", "Chaum-Pedersen Protocol is a Σ-protocol ...
+    which is HVZK"): offered as a wrong option, it would be right too."""
+    if len(said) < MIN_CLUE_WORDS:
+        return False
+    pattern = whole_word(term.text)
+    for index in term.sentence_ids:
+        text = analysis.sentences[index].text
+        for found in pattern.finditer(text):
+            if len(said & _said_of(text, found.start(), found.end())) >= SAME_SAYING * len(said):
+                return True
+    return False
 
 
 def _definition_stem(text: str, term: str) -> str | None:

@@ -143,8 +143,18 @@ def used_as_noun(phrase: str, texts: Sequence[str]) -> bool:
     return any(pattern.search(text.lower()) for text in texts)
 
 
+_SPACED_PUNCTUATION = re.compile(r"\s[^\w\s]")
+
+
 def _display(phrase: str, texts: Sequence[str]) -> str:
-    """Lower-case a phrase capitalised only because it opened a sentence ("Photosynthesis")."""
+    """The phrase as the notes write it: no space YAKE put before punctuation ("Okamoto ’s
+    Protocol" is "Okamoto’s Protocol"), lower case when it was capitalised only because it
+    opened a sentence ("Photosynthesis")."""
+    if _SPACED_PUNCTUATION.search(phrase):
+        written = re.compile(r"\s*".join(re.escape(word) for word in phrase.split()))
+        found = next((m for text in texts if (m := written.search(text))), None)
+        if found is not None:
+            phrase = " ".join(found.group(0).split())
     if phrase[:1].isupper() and phrase[1:] == phrase[1:].lower():
         lowered = f" {phrase.lower()}"
         if any(lowered in text for text in texts):
