@@ -170,6 +170,25 @@ def test_questions_in_the_notes_are_not_taught_as_statements() -> None:
         assert not any(text.endswith("?") for text in statements(lesson(notes, level)))
 
 
+def test_a_slide_title_glued_to_the_sentence_after_it_is_left_out() -> None:
+    # Slides put a title and its first sentence on one line: "Pinocchio Protocol Suppose ...".
+    notes = (
+        source(
+            "Pinocchio Protocol Suppose we are given a circuit with many multiplication gates. "
+            "Part F We could leave the biconditional out of the language entirely. "
+            "If you need a quick place to host a CV, Jekyll Now is probably the easiest option.",
+            1,
+            "Protocols",
+        ),
+    )
+    sentences, _ = split_sources(notes)
+    assert [s.text for s in sentences] == [
+        "Suppose we are given a circuit with many multiplication gates.",
+        "We could leave the biconditional out of the language entirely.",
+        "If you need a quick place to host a CV, Jekyll Now is probably the easiest option.",
+    ]
+
+
 # -- the shared corpus ---------------------------------------------------------------------------
 _TOC = re.compile(r"(?:\.\s?){4,}\s*\d|(?:\s\.){3,}|^\d+(?:\.\d+)+\s")
 _HTML = re.compile(r"</?(?:img|p|br|div|span|a|i|b|sup|table)\b[^>]*>", re.IGNORECASE)

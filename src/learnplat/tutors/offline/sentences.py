@@ -49,6 +49,13 @@ _LABEL_ONLY = re.compile(
     r"(?:\s*\([^)]{1,60}\)|\s*#?\d+(?:\.\d+)*)?\s*[.:]?",
     re.IGNORECASE,
 )
+# A slide's or a paragraph's title glued to the sentence after it: "Pinocchio Protocol Suppose we
+# are given ...", "Part F We could leave ...": title-case words, then a word that opens sentences.
+_GLUED_TITLE = re.compile(
+    r"^(?:(?:[A-Z#\d][\w’'#:/.-]*|of|for|and|the|a|an|in|on|to|with|vs\.?)\s+){1,8}?"
+    r"(?=(?:We|Now|Let|Here|Then|Next|Suppose|Recall|Consider|Notice)\b,?\s+"
+    r"(?!(?:is|are|was|were|has|have|can|will)\b)[a-z(])"
+)
 MIN_WORDS = 4
 POINT_MIN_WORDS = 5
 HEADING_MAX_WORDS = 14
@@ -297,7 +304,8 @@ def split_sources(
                     if quote in seen or (not questions and quote.rstrip("\"'”’)").endswith("?")):
                         continue
                     # "Theorem Okamoto's Protocol is ...": a slide's block title glued on.
-                    text, kind = _BLOCK_LABEL.sub("", quote, count=1), "sentence"
+                    text = _GLUED_TITLE.sub("", _BLOCK_LABEL.sub("", quote, count=1), count=1)
+                    kind = "sentence"
                     if is_fragment(text):
                         statement = as_statement(quote) if listed and points else None
                         if listed and items and is_item(quote):
