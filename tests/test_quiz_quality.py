@@ -158,3 +158,26 @@ def test_no_wrong_option_is_one_the_notes_say_the_same_of() -> None:
         assert not twins - {made.answer.lower()} & {o.lower() for o in made.options}, made
     offered = {option for made in quiz.questions for option in made.options}
     assert not any(" ’s" in option for option in offered), offered
+
+
+def test_a_definition_with_a_second_clause_is_not_asked_back() -> None:
+    pages = (
+        "SQL tuning is a broad topic and many books have been written as reference.",
+        "SQL tuning starts with benchmarking the queries that run most often.",
+        "A reverse proxy is a web server that centralizes internal services.",
+        "A load balancer is a server that spreads requests across several machines.",
+        "A message queue is a buffer that holds jobs until a worker takes them.",
+        "A content delivery network is a network of proxy servers close to the user.",
+        "SQL tuning matters more than a reverse proxy when the queries are slow.",
+        "DNS is a system that translates a domain name into an IP address.",
+        "HTTP is a method for encoding and transporting data between a client and a server.",
+        "TCP is a connection-oriented protocol that runs over an IP network.",
+    )
+    notes = tuple(
+        Source(text=text, title="System design", doc_id=1, passage_id=page, page=page)
+        for page, text in enumerate(pages, start=1)
+    )
+    questions = [made.question for made in OfflineTutor().quiz(notes, 20).questions]
+    assert "What is a web server that centralizes internal services?" in questions
+    # Asked as a blank, it is fair; asked back as "What is ...?", it is no question.
+    assert not any(q.startswith("What") and "many books" in q for q in questions), questions

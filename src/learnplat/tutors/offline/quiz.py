@@ -26,6 +26,13 @@ _VAGUE = re.compile(
     r"\b(?:one|ones|it|its|they|them|their|unless|either|but)\b|,\s*(?:there|we|you|this)\b",
     re.IGNORECASE,
 )
+# "SQL tuning is a broad topic and many books have been written ...": a second clause with its own
+# subject makes no definition to ask back.
+_SECOND_CLAUSE = re.compile(
+    r"\b(?:and|or|while|whereas)\s+(?:[\w-]+\s+){1,3}?"
+    r"(?:is|are|was|were|has|have|had|can|could|will|would|should|must|do|does|did)\b",
+    re.IGNORECASE,
+)
 # A blank needs something to go on: this many words of content beside it.
 MIN_CLUE_WORDS = 3
 # A term of which the notes say this share of what the question says of its answer is no wrong
@@ -179,6 +186,8 @@ def _definition_stem(text: str, term: str) -> str | None:
     rest = match.group("rest").strip().rstrip(".;:")
     # "What is certainly a valid one?", "What is a firefighter, unless she ...": too vague.
     if len(rest.split()) < 4 or _VAGUE.search(rest) or rest.split()[0].endswith("ly"):
+        return None
+    if _SECOND_CLAUSE.search(rest):
         return None
     return f"What {match.group('verb').lower()} {rest}?"
 
