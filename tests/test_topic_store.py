@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,16 +57,12 @@ def library() -> TopicLibrary:
     return TopicLibrary()
 
 
-def test_shipped_topics_load_lazily_completely_and_within_50_ms() -> None:
-    timings = []
-    for _ in range(3):
-        fresh = TopicLibrary()
-        assert fresh._shipped is None  # building it read nothing
-        started = time.perf_counter()
-        records = fresh.all()
-        timings.append(time.perf_counter() - started)
+def test_shipped_topics_load_lazily_and_completely() -> None:
+    # How long the load takes (under 50 ms) is measured by bench/startup.py, not asserted here.
+    fresh = TopicLibrary()
+    assert fresh._shipped is None  # building it read nothing
+    records = fresh.all()
     assert len(records) >= 50
-    assert min(timings) < 0.050, f"loading took {min(timings) * 1000:.1f} ms"
 
 
 def test_topics_are_typed_records_sorted_by_category_then_name(library: TopicLibrary) -> None:
