@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, ProgressBar, Static, TabbedContent
-from textual.worker import Worker
+from textual.worker import Worker, WorkerCancelled
 
 from learnplat.app import LearnplatApp
 from learnplat.platform import Platform
@@ -104,7 +105,9 @@ def _library_workers(app: App) -> list[Worker]:
 async def settle(pilot: Pilot) -> None:
     """Wait until no Library worker runs and every message their results posted was handled."""
     for _ in range(20):
-        await pilot.app.workers.wait_for_complete(_library_workers(pilot.app))
+        # A newer load cancels an exclusive worker: that one never completes, and need not.
+        with suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete(_library_workers(pilot.app))
         await pilot.pause()
         if not any(worker.is_running for worker in _library_workers(pilot.app)):
             return
