@@ -219,3 +219,26 @@ def test_real_documents_teach_without_contents_lines_html_or_empty_sections(
                 assert section.paragraphs, section.heading
                 for part in filter(None, section.heading.split(" › ")):
                     assert readable(part), section.heading
+
+
+def test_a_reading_list_is_not_taught() -> None:
+    notes = (
+        source(
+            "Sharding distributes data across different databases. Each database can only "
+            "manage a subset of the data.",
+            1,
+            "Databases",
+            "Sharding",
+        ),
+        source(
+            "The coming of the shard. Scaling a relational database with federation.",
+            2,
+            "Databases",
+            "Sharding",
+            "Source(s) and further reading",
+        ),
+    )
+    for level in LEVELS:
+        taught = statements(lesson(notes, level))
+        assert "Sharding distributes data across different databases." in taught
+        assert not any("coming of the shard" in text for text in taught), (level, taught)

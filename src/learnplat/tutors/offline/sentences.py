@@ -11,7 +11,7 @@ from learnplat.services import readability
 
 from ..model import Citation, Source
 from .grading import body_of
-from .text import EXERCISE_HEADING, MATH, content_stems
+from .text import EXERCISE_HEADING, MATH, REFERENCE_HEADING, content_stems
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # What ends a heading-like line is closing punctuation of any kind; a sentence ends in . ! ?.
@@ -265,7 +265,8 @@ def split_sources(
     with ``points``, those that state something come as sentences (``as_statement``, ``kind``
     "point"): slides and handouts say most of what they say in lists. Without ``questions``, the
     notes' own questions ("What is cognitive load?") are left out: they teach nothing; without
-    ``exercises``, so is what stands under an exercises heading ("Practice Exercises")."""
+    ``exercises``, so is what stands under an exercises heading ("Practice Exercises") or a
+    reading list's ("Source(s) and further reading")."""
     found: list[Sentence] = []
     seen: set[str] = set()
     recent: deque[set[str]] = deque(maxlen=RESTATE_WINDOW)
@@ -287,6 +288,8 @@ def split_sources(
                 continue
             if not exercises and any(EXERCISE_HEADING.match(h) for h in path[-2:]):
                 continue
+            if not exercises and path and REFERENCE_HEADING.search(path[-1]):
+                continue  # a reading list teaches nothing: "The coming of the shard."
             kind_of_block = block_kind(paragraph)
             # A table's rows are points like a list's: an answer may quote them, and a lesson
             # teach those that state something ("Switching function — modifies the shape ...").

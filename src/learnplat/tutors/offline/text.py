@@ -61,6 +61,14 @@ EXERCISE_HEADING = re.compile(
     r"review)\b(?:\s+(?:for|to|on|\d)\b.*)?\W*$",
     re.IGNORECASE,
 )
+# A heading over a list of references ("Source(s) and further reading", "7 References"): what
+# stands under it points elsewhere, it does not teach.
+REFERENCE_HEADING = re.compile(
+    r"^\W*(?:[\d.]+\s+)?(?:references|bibliography|further\s+reading|sources?|source\(s\)|"
+    r"see\s+also|links|resources|works\s+cited|citations|notes)"
+    r"(?:\s+(?:and|&)\s+(?:further\s+reading|links|resources))?(?:\W*$|:)",
+    re.IGNORECASE,
+)
 _POINTING_BACK = frozenset("then also too therefore thus however instead likewise".split())
 
 
