@@ -91,6 +91,9 @@ def test_missing_everyday_words_are_wording_but_a_missing_subject_is_not() -> No
         "Part of the proof.",
         "Sketch of the proof.",
         "Definition (Special Soundness).",
+        "See Section 7.6 for proof of the inequality.",
+        "See for more on this inequality in this article: https://shorturl.at/eIKZ9.",
+        "3p located between the two momenta p and p plus dp.",
     ],
 )
 def test_contents_index_lines_lead_ins_and_broken_math_are_not_sentences(text: str) -> None:

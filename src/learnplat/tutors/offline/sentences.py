@@ -56,6 +56,15 @@ _GLUED_TITLE = re.compile(
     r"(?=(?:We|Now|Let|Here|Then|Next|Suppose|Recall|Consider|Notice)\b,?\s+"
     r"(?!(?:is|are|was|were|has|have|can|will)\b)[a-z(])"
 )
+# What points elsewhere teaches nothing itself: "See Section 7.6 for proof.", "See also [12]."
+_POINTER = re.compile(
+    r"^(?:see|cf\.)\s+(?:also\b|for\b|section|chapter|appendix|fig|table|page|p\.|this\b|"
+    r"the\s+(?:article|paper|book|section|chapter|appendix|comment)|[\d\[(])",
+    re.IGNORECASE,
+)
+# A number glued to letters opening a "sentence" ("3p located between ..."): mathematics that lost
+# its symbols, unless an ordinal or a decade ("3rd", "19th", "1990s").
+_GLUED_NUMBER = re.compile(r"^\d+(?!(?:st|nd|rd|th|s)\b)[a-z]")
 MIN_WORDS = 4
 POINT_MIN_WORDS = 5
 HEADING_MAX_WORDS = 14
@@ -143,6 +152,8 @@ def is_fragment(sentence: str) -> bool:
     index line, a section number, program code, or mathematics that did not survive as text."""
     words = sentence.split()
     if len(words) < MIN_WORDS or _LABEL_ONLY.fullmatch(sentence.strip()):
+        return True
+    if _POINTER.match(sentence) or _GLUED_NUMBER.match(sentence):
         return True
     visible = sentence.replace(" ", "")
     if len(_LETTER.findall(visible)) < 0.6 * len(visible):
