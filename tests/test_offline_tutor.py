@@ -289,6 +289,24 @@ def test_chat_opens_talks_in_short_paragraphs_and_offers_answerable_follow_ups()
         assert tutor.answer(question, sources).found, question
 
 
+def test_a_follow_up_never_compares_a_thing_with_a_person() -> None:
+    text = (
+        "# Forms\n\n## The sonata\n\nA sonata is a piece in several movements for one or two "
+        "instruments. Beethoven wrote each sonata in three or four movements. Beethoven made the "
+        "sonata longer and more dramatic than Haydn did. A symphony is a sonata for a whole "
+        "orchestra. Beethoven wrote nine symphonies, and Haydn wrote more than a hundred.\n\n"
+        "## Beethoven\n\nBeethoven was born in Bonn in 1770. Beethoven studied with Haydn in "
+        "Vienna. Haydn called Beethoven a great talent.\n\n## The suite\n\nA suite is a set "
+        "of dances in one key. The suite came before the sonata, and the symphony grew out of "
+        "the sonata.\n"
+    )
+    sources = sources_of(text.encode(), "forms.md", 3)
+    follow_ups = lesson(sources, "beginner", "chat").follow_ups
+    assert not any("Beethoven" in q and "different" in q for q in follow_ups), follow_ups
+    assert "What is Haydn?" not in follow_ups  # a person is no "what"
+    assert follow_ups and all(tutor.answer(q, sources).found for q in follow_ups)
+
+
 def test_visual_maps_topic_to_sections_to_terms_to_cited_facts() -> None:
     sources = respiration_pdf()
     for level in LEVELS:

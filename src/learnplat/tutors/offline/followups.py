@@ -30,7 +30,10 @@ def index_for(analysis: Analysis) -> SentenceIndex:
 
 
 def what_question(term: str, acts: bool = False) -> str:
-    """ "What is RuBisCO?", "What is the Krebs cycle?", "What is meant by photolysis?"."""
+    """ "What is RuBisCO?", "What is the Krebs cycle?", "What is meant by photolysis?"; "What
+    should I know about Haydn?" (a person or a place is no "what")."""
+    if _proper_word(term):
+        return f"What should I know about {term}?"
     named = term != term.lower()
     # A name ending in a common noun takes "the": "the Krebs cycle", "the electron chain".
     article = "the " if not named or term.split()[-1].islower() else ""
@@ -76,6 +79,18 @@ def _synonyms(first: Term, second: Term) -> bool:
     )
 
 
+def _proper_word(text: str) -> bool:
+    """One capitalised word that is no acronym: a person, a place, a product ("Beethoven")."""
+    return " " not in text and text[:1].isupper() and text[1:].islower()
+
+
+def _comparable(first: Term, second: Term) -> bool:
+    """A thing is compared with a thing, a name with a name: never "sonata" with "Beethoven"."""
+    lower = (first.text.islower(), second.text.islower())
+    names = (_proper_word(first.text), _proper_word(second.text))
+    return not ((lower[0] and names[1]) or (lower[1] and names[0]))
+
+
 def _pair(terms: list[Term]) -> str | None:
     """Two top terms used together (twice, or once if they share a head noun, which is
     preferred), not synonyms.
@@ -88,6 +103,7 @@ def _pair(terms: list[Term]) -> str | None:
         if a.key not in b.key
         and b.key not in a.key
         and not _synonyms(a, b)
+        and _comparable(a, b)
         and len(set(a.sentence_ids) & set(b.sentence_ids))
         >= (1 if a.key.split()[-1] == b.key.split()[-1] else 2)
     ]
