@@ -242,3 +242,18 @@ def test_a_reading_list_is_not_taught() -> None:
         taught = statements(lesson(notes, level))
         assert "Sharding distributes data across different databases." in taught
         assert not any("coming of the shard" in text for text in taught), (level, taught)
+
+
+def test_a_file_name_is_no_key_term() -> None:
+    notes = (
+        source(
+            "A static website is a set of HTML files served as they are. Save the HTML5 code "
+            "to a file called resume-cv.html. Open resume-cv.html in a browser to see the page. "
+            "A web server is a program that sends those files to a browser.",
+            1,
+            "Static websites",
+        ),
+    )
+    for level in LEVELS:
+        terms = [term.term for term in lesson(notes, level).key_terms]
+        assert not any("resume" in term for term in terms), (level, terms)

@@ -32,6 +32,8 @@ _REFERS = re.compile(
 )
 _CALLED = re.compile(
     rf"\b(?:called|known\s+as|termed)\s+(?:the\s+|a\s+|an\s+)?(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})"
+    # "a file called resume-cv.html" names a file, not a term.
+    r"(?![\w-]*\.\w)"
 )
 _IN_A_LIST = re.compile(r",\s*[\w-]+\s*,|\s+or\s+[\w-]+\s*[,.]")
 # "...; this is fermentation, the reason ..."
