@@ -254,6 +254,18 @@ def test_why_brings_the_reason_beside_the_sentence_that_names_the_choice() -> No
     assert "partition tolerance" in answer.text
 
 
+def test_why_goes_on_to_the_sentence_that_says_why_the_claim_holds() -> None:
+    sources = notes(
+        "Plain text ensures transparency and meets the standards of long-term preservation. "
+        "Proprietary formats may vanish with the programs that open them, but plain text will "
+        "always remain readable in any editor.",
+        "Rich text shows fonts and styles.",
+    )
+    answer = tutor.answer("Why is plain text good for long-term preservation?", sources)
+    assert answer.text.startswith("Plain text ensures transparency")
+    assert "always remain readable" in answer.text
+
+
 def test_a_sentence_under_a_heading_that_names_the_subject_answers_for_it() -> None:
     sources = (
         Source(

@@ -104,4 +104,14 @@ def surrounding(index: SentenceIndex, best: int, question: Question) -> list[int
             ):
                 chosen.append(neighbour)
                 break
+    following = max(chosen) + 1
+    if (
+        question.kind == "why"
+        and len(chosen) < MAX_SENTENCES
+        and same_passage(index, best, following)
+    ):
+        # A reason is rarely one sentence: the notes go on to say why the claim holds ("Plain
+        # text ensures long-term preservation. Word may go the way of Word Perfect, but plain
+        # text will always remain easy to read.").
+        chosen.append(following)
     return sorted(chosen)[:MAX_SENTENCES]
