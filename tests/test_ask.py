@@ -328,6 +328,19 @@ def test_asked_about_a_word_the_sentence_that_speaks_of_the_word_answers() -> No
     assert "goat song" in answer.text
 
 
+def test_asked_what_a_word_first_meant_the_sentence_on_its_origin_answers() -> None:
+    sources = notes(
+        "Already in the seventeenth century we find the word sonata applied to musical "
+        "compositions, generally to pieces for the violin. Probably the term sonata first named "
+        "a dance form not meant for dancing.",
+        "Later the name sonata was given to works in three movements for the keyboard.",
+        "The word sonata was derived from the Italian word suonare, to sound, and set "
+        "instrumental music apart from vocal music.",
+    )
+    answer = tutor.answer("What did the word sonata originally mean?", sources)
+    assert "suonare, to sound" in answer.text
+
+
 def test_a_label_glossed_in_brackets_answers_what_it_is() -> None:
     sources = notes(
         "Relevant links\n\nD3 API Documentation: https://github.com/d3/d3 Bl.ocks (the home "

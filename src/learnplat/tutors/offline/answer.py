@@ -53,6 +53,13 @@ NOTES_BOOST = 1.5
 LEANING_PENALTY = 0.75
 _ARTICLES = frozenset(("the", "a", "an"))
 _ABOUT_WORD = re.compile(r"\b(?:word|term|name)\b", re.I)
+# Where a word comes from says what it first meant: "The word sonata was derived originally from
+# the Italian word suonare", "the origin of the word tragedy", "literally 'goat song'".
+_ORIGIN = re.compile(
+    r"\b(?:derived|derives|comes?|came|borrowed|taken)\s+(?:\w+\s+)?from\b|"
+    r"\b(?:origin|originally|literally|etymology)\b",
+    re.I,
+)
 _NOT_ACTIONS = frozenset("is was has does".split())
 # What answers a yes-or-no question says yes or no, or how far ("there is no requirement for a
 # trusted setup", "however small the perturbation is").
@@ -136,9 +143,11 @@ def _rank(
             default=0,
         )
         if position in opening or (question.about_word and _ABOUT_WORD.search(sentence.text)):
-            # ... or, asked about a word, the sentence that speaks of the word ("the origin of
-            # the word 'tragedy'", "The word sonata was derived from ...").
+            # ... or, asked about a word, the sentence that speaks of the word ("we find the word
+            # sonata applied to ..."), and most of all the one that says where it comes from.
             defining = max(defining, 2)
+            if question.about_word and _ORIGIN.search(sentence.text):
+                defining = 3
         sentence_stems = index.stems[position]
         names = next(
             (
