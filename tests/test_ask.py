@@ -341,6 +341,38 @@ def test_asked_what_a_word_first_meant_the_sentence_on_its_origin_answers() -> N
     assert "suonare, to sound" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "pages", "expected"),
+    [
+        (
+            "What is special soundness?",
+            (
+                "Correctness is easy to check. Again, let us show correctness and special "
+                "soundness for the protocol. Suppose the relation holds.",
+                "The protocol is special sound if, given two accepting conversations with the "
+                "same first message, an extractor can compute the witness.",
+            ),
+            "an extractor can compute the witness",
+        ),
+        (
+            "What does succinct mean in a SNARK?",
+            (
+                "The constraint system is powerful, but it is not succinct at all, since the "
+                "number of constraints grows linearly with the computation.",
+                "Succinctness — the proof size and the verification time are small relative to "
+                "the computation.",
+            ),
+            "the proof size and the verification time are small",
+        ),
+    ],
+)
+def test_a_term_is_defined_where_the_notes_use_its_adjective_or_its_noun(
+    question: str, pages: tuple[str, ...], expected: str
+) -> None:
+    answer = tutor.answer(question, notes(*pages))
+    assert expected in answer.text
+
+
 def test_a_label_glossed_in_brackets_answers_what_it_is() -> None:
     sources = notes(
         "Relevant links\n\nD3 API Documentation: https://github.com/d3/d3 Bl.ocks (the home "

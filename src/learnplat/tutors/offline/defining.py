@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from .definitions import sentence_definitions, term_key
 from .sentences import Sentence
-from .text import content_stems, stem, tokens
+from .text import STOPWORDS, stem, tokens
 
 _ARTICLES = frozenset(("the", "a", "an"))
 _OPENING_ADVERB = re.compile(
@@ -45,13 +45,26 @@ _DEFINING_MARKER = re.compile(
 _CONDITION = re.compile(r"^if\b.+,\s*(?:then\s+)?(?P<clause>[^,]+\b(?:is|are)\b[^,]+)$", re.I)
 
 
+def root(word: str) -> str:
+    """The word a lower-case ``word`` is made from by "-ness" or "-ly" ("soundness" of "sound",
+    "frequently" of "frequent"); a short word stays itself ("witness", "only", "supply")."""
+    for suffix, shortest in (("ness", 4), ("ly", 5)):
+        base = word.removesuffix(suffix)
+        if base != word and len(base) >= shortest:
+            return base
+    return word
+
+
 def stems_of(text: str) -> list[str]:
     """The content stems of ``text``, footnote marks dropped and Greek letters named as a
     learner types them ("send α" says "alpha")."""
     text = _FOOTNOTE_MARK.sub(r"\1", text)
     if _GREEK.search(text):
         text = _GREEK.sub(lambda match: f" {_GREEK_NAMES[match.group()]} ", text)
-    return content_stems(text)
+    # A word and the noun or adverb made from it are one ("special soundness" is "special sound").
+    return [
+        stem(root(token)) for token in tokens(text) if len(token) > 1 and token not in STOPWORDS
+    ]
 
 
 def mentions(sentence_stems: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -128,7 +141,7 @@ def defines(sentence: Sentence, focus: str, focus_stems: Sequence[str]) -> int:
         ) or (condition and names_all(stems_of(condition.group("clause")), focus_stems)):
             best = 2
     words = [t for t in tokens(sentence.text)[: len(focus_stems) + 1] if t not in _ARTICLES]
-    if not best and [stem(t) for t in words[: len(focus_stems)]] == list(focus_stems):
+    if not best and [stem(root(t)) for t in words[: len(focus_stems)]] == list(focus_stems):
         best = 1  # "Sharding distributes data across ...": what it is by what it does
     return best
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .common_words import RARE, information, is_common
+from .defining import root
 from .text import QUESTION_WORDS, STOPWORDS, stem
 
 QuestionKind = Literal["what", "why", "how", "when", "who", "which", "yesno", "other"]
@@ -148,7 +149,7 @@ def read_question(text: str) -> Question:
         focus = None
     terms: dict[str, str] = {}
     for word in content_words(flat):
-        terms.setdefault(stem(word.lower()), word)
+        terms.setdefault(stem(root(word.lower())), word)
     return Question(flat, kind, focus, terms, _DOES.match(flat) is not None, about_word)
 
 
