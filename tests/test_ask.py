@@ -194,6 +194,25 @@ def test_a_section_headed_by_the_term_defines_it_in_its_first_sentence() -> None
     assert answer.statements[0].text.startswith("After a write, reads will see it")
 
 
+def test_a_slide_is_opened_by_its_first_point_after_lead_ins_and_formulas() -> None:
+    sources = (
+        Source(
+            text="Covering map\n\n- Two port-numbered networks:\n- N = (V, P, p)\n"
+            "- N’ = (V’, P’, p’)\n- Surjection f: V → V’ that preserves inputs, degrees, "
+            "connections and port numbers",
+            title="Slides", doc_id=1, passage_id=1, page=14, heading_path=("Covering map",),
+        ),
+        Source(
+            text="Covering map\n\n- Fools any deterministic algorithm\n- If f is a covering "
+            "map from N to N’, then v and f(v) have the same state before round 1",
+            title="Slides", doc_id=1, passage_id=2, page=16, heading_path=("Covering map",),
+        ),
+    )
+    answer = tutor.answer("What is a covering map?", sources)
+    assert answer.statements[0].text.startswith("Surjection f: V → V’ that preserves")
+    assert answer.statements[0].citations[0].page == 14
+
+
 def test_a_definition_that_leans_on_the_sentence_before_comes_with_it() -> None:
     sources = notes(
         "The Greeks found lengths that are not any exact fraction of the first length. "

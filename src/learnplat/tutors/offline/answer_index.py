@@ -13,7 +13,9 @@ from .defining import stems_of
 from .sentences import Sentence, source_citation, split_sources
 
 K1, B = 1.2, 0.5
-_WORDS = re.compile(r"\w")
+# What may stand between a heading and the sentence that opens its section: a lead-in ("Two
+# port-numbered networks:") or a formula ("N = (V, P, p)"), a line each.
+_NO_STATEMENT = re.compile(r"(?m)^.*:[ \t]*$|^(?!.*[A-Za-z]{3}).*$")
 _GLOSSED_LABEL = re.compile(r"(?m)(?:^|(?<=\s))(?P<label>[A-Z][\w.’'-]{1,30}\s\([^()\n]{8,120}\)):")
 
 
@@ -140,7 +142,8 @@ def _labels(sources: Sequence[Source], seen: set[str], start: int) -> list[Sente
 
 
 def _openings(sources: Sequence[Source], sentences: Sequence[Sentence]) -> frozenset[int]:
-    """The sentences with nothing but their heading before them in their passage."""
+    """The sentences with nothing but their heading before them in their passage, or lead-ins
+    and formulas (a slide's "Two port-numbered networks:" and "N = (V, P, p)")."""
     texts: dict[tuple[int | None, int | None], Source] = {
         (s.passage_id, s.page): s for s in sources if s.passage_id is not None
     }
@@ -155,6 +158,6 @@ def _openings(sources: Sequence[Source], sentences: Sequence[Sentence]) -> froze
             continue  # a passage going on with a section from the page before
         start = line.end()
         at = source.text.find(sentence.citation.quote, start)
-        if at >= 0 and not _WORDS.search(source.text, start, at):
+        if at >= 0 and not _NO_STATEMENT.sub("", source.text[start:at]).strip():
             found.add(position)
     return frozenset(found)
