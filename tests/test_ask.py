@@ -213,6 +213,34 @@ def test_a_slide_is_opened_by_its_first_point_after_lead_ins_and_formulas() -> N
     assert answer.statements[0].citations[0].page == 14
 
 
+def test_asked_for_three_things_the_list_of_three_its_lead_in_announces_answers() -> None:
+    sources = (
+        Source(
+            text="The Theory of Cognitive Load\n\nThere are different theories of cognitive load. "
+            "Sweller posits that people attend to three types of things when they learn:\n\n"
+            '- Things they have to think about to perform a task ("intrinsic").\n'
+            '- Mental effort to connect the task to old information ("germane").\n'
+            '- Distractions not related to the task ("extraneous").\n\n'
+            "Cognitive load is not always a bad thing! Some difficulty is desirable. However, "
+            "there are limits to the load a learner can take.",
+            title="Notes", doc_id=1, passage_id=1, page=14,
+            heading_path=("The Theory of Cognitive Load",),
+        ),
+        Source(
+            text="Managing cognitive load\n\nCognitive load should be managed through guided "
+            "practice.\n\n- Use worked examples.\n- Use faded examples.\n- Use labelled "
+            "subgoals.",
+            title="Notes", doc_id=1, passage_id=2, page=20,
+            heading_path=("Managing cognitive load",),
+        ),
+    )
+    answer = tutor.answer("What are the three types of cognitive load?", sources)
+    assert [s.text.split("(")[-1] for s in answer.statements] == [
+        '"intrinsic").', '"germane").', '"extraneous").'
+    ]
+    assert read_question("Name the 4 main stages of mitosis").count == 4
+
+
 def test_a_definition_that_leans_on_the_sentence_before_comes_with_it() -> None:
     sources = notes(
         "The Greeks found lengths that are not any exact fraction of the first length. "

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..model import Answer, Source, Statement
 from .answer_index import (
+    ListKey,
     SentenceIndex,
     bm25,
     build_index,
@@ -28,7 +29,7 @@ from .answer_index import (
 from .answer_quality import context, penalty_of
 from .answer_window import CUES, MAX_SENTENCES, surrounding
 from .defining import aliases, defines, mentions, names_all, stems_of
-from .question import Question, focus_phrases, read_question
+from .question import NUMBER_WORDS, Question, focus_phrases, read_question
 from .sentences import Sentence
 from .text import stands_alone, stem, tokens
 
@@ -231,6 +232,31 @@ def _by_meaning(
     return candidates[best][0].position, cosines[best]
 
 
+def _listed(index: SentenceIndex, question: Question, phrases: list[tuple[str, int]]) -> list[int]:
+    """Asked for a number of things ("What are the three types of cognitive load?"), the points
+    of a list as long, whose lead-in gives the number ("... attend to three types of things:")
+    and which names, there or in its headings, what is asked about or the kind of thing asked
+    for; none where no list fits."""
+    if not question.count:
+        return []
+    lists: dict[ListKey, list[int]] = {}
+    for position, (key, _lead_in) in index.lead_ins.items():
+        lists.setdefault(key, []).append(position)
+    number = {str(question.count), NUMBER_WORDS[question.count]}
+    wanted = {item for phrase, _rank in phrases for item in stems_of(phrase)}
+    wanted |= set(stems_of(question.things))
+    fitting: list[tuple[int, tuple[int, int, int, int], list[int]]] = []
+    for points in lists.values():
+        lead_in = index.lead_ins[points[0]][1]
+        if len(points) != question.count or not number & set(tokens(lead_in)):
+            continue
+        said = set(stems_of(lead_in))
+        said |= {item for heading in index.sentences[points[0]].path for item in stems_of(heading)}
+        if said & wanted:
+            fitting.append((-len(said & wanted), reading_order(index, points[0]), points))
+    return min(fitting)[2] if fitting else []
+
+
 def _naming(ranked: list[_Scored]) -> list[_Scored]:
     """The ranked sentences that name what "what is X?" asks about, under the fullest of its
     phrases that any sentence names."""
@@ -246,6 +272,9 @@ def search(
     question = read_question(question_text)
     phrases = _focus_phrases(index, question)
     ranked = _rank(index, question, phrases)
+    listed = _listed(index, question, phrases)
+    if listed:
+        return listed, question
     if not ranked or ranked[0].score <= 0:
         return [], question
     best, cosine = ranked[0].position, 0.0

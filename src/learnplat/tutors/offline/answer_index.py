@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Source
@@ -13,6 +13,9 @@ from .defining import stems_of
 from .sentences import Sentence, source_citation, split_sources
 
 K1, B = 1.2, 0.5
+# A list of the sources: its passage (id, page) and the line its lead-in stands on.
+ListKey = tuple[int | None, int | None, int]
+_POINT = re.compile(r"[ \t]*(?:[-*•◦▪‣]|\d{1,2}[.)])[ \t]+")
 # What may stand between a heading and the sentence that opens its section: a lead-in ("Two
 # port-numbered networks:") or a formula ("N = (V, P, p)"), a line each.
 _NO_STATEMENT = re.compile(r"(?m)^.*:[ \t]*$|^(?!.*[A-Za-z]{3}).*$")
@@ -35,6 +38,9 @@ class SentenceIndex:
     # The sentences that open their section (nothing before them under its heading), where the
     # sources' texts were at hand; else a sentence whose heading differs from the one before.
     openings: frozenset[int] | None = None
+    # The points of the sources' lists, each with the line that leads in to its list ("Sweller
+    # posits that people attend to three types of things:"); points of one list share it.
+    lead_ins: dict[int, tuple[ListKey, str]] = field(default_factory=dict)
 
     def idf(self, term: str) -> float:
         df = len(self.postings.get(term, ()))
@@ -47,6 +53,7 @@ def build_index(
     stems: Sequence[Sequence[str]],
     text: str = "",
     openings: frozenset[int] | None = None,
+    lead_ins: dict[int, tuple[ListKey, str]] | None = None,
 ) -> SentenceIndex:
     frequencies: list[dict[str, int]] = []
     postings: dict[str, list[int]] = {}
@@ -69,6 +76,7 @@ def build_index(
         original,
         original.lower(),
         openings,
+        lead_ins or {},
     )
 
 
@@ -116,7 +124,9 @@ def index_of(sources: tuple[Source, ...]) -> SentenceIndex:
     sentences += _labels(sources, {s.citation.quote for s in sentences}, len(sentences))
     text = " ".join(source.text for source in sources)
     stems = [stems_of(s.text) for s in sentences]
-    return build_index(sentences, stems, text, _openings(sources, sentences))
+    return build_index(
+        sentences, stems, text, _openings(sources, sentences), _lead_ins(sources, sentences)
+    )
 
 
 def _labels(sources: Sequence[Source], seen: set[str], start: int) -> list[Sentence]:
@@ -161,3 +171,36 @@ def _openings(sources: Sequence[Source], sentences: Sequence[Sentence]) -> froze
         if at >= 0 and not _NO_STATEMENT.sub("", source.text[start:at]).strip():
             found.add(position)
     return frozenset(found)
+
+
+def _lead_ins(
+    sources: Sequence[Source], sentences: Sequence[Sentence]
+) -> dict[int, tuple[ListKey, str]]:
+    """The sentences that are a point of a list ("- Things they have to think about ..."), each
+    with its list's key (the passage) and the line leading in to the list."""
+    texts: dict[tuple[int | None, int | None], str] = {
+        (s.passage_id, s.page): s.text for s in sources if s.passage_id is not None
+    }
+    found: dict[int, tuple[ListKey, str]] = {}
+    cursor: dict[tuple[int | None, int | None], int] = {}
+    for position, sentence in enumerate(sentences):
+        key = (sentence.citation.passage_id, sentence.citation.page)
+        text = texts.get(key)
+        if text is None:
+            continue
+        at = text.find(sentence.citation.quote, cursor.get(key, 0))
+        if at < 0:
+            continue
+        cursor[key] = at + len(sentence.citation.quote)
+        line_start = text.rfind("\n", 0, at) + 1
+        if not _POINT.fullmatch(text, line_start, at):
+            continue
+        lines = text[:line_start].rstrip().split("\n")
+        # Back over the list's earlier points (and the lines they wrap onto) to its lead-in.
+        while lines and (
+            not lines[-1].strip() or _POINT.match(lines[-1]) or lines[-1][:1].isspace()
+        ):
+            lines.pop()
+        lead_in = lines[-1].strip() if lines else ""
+        found[position] = ((*key, len(lines)), lead_in)
+    return found

@@ -77,6 +77,15 @@ _YES_NO = re.compile(
     r"had|must|may|might)\b",
     re.I,
 )
+# "What are the three types of cognitive load?", "Name the 4 stages of mitosis": the number of
+# things asked for, and what they are.
+NUMBER_WORDS = tuple("zero one two three four five six seven eight nine ten".split())
+_NUMBERS = {word: value for value, word in enumerate(NUMBER_WORDS) if value >= 2}
+_COUNT = re.compile(
+    rf"^(?:what|which|name|list|give)\b.*?\b(?P<number>{'|'.join(_NUMBERS)}|[2-9]|10)\s+"
+    r"(?:(?:main|key|basic|different|major|important)\s+)?(?P<things>[a-z]+s)\b",
+    re.I,
+)
 _CAUSAL_OPENERS = re.compile(r"^\s*(?:what\s+(?:causes|makes|leads)|for\s+what\s+reason)\b", re.I)
 
 
@@ -93,6 +102,9 @@ class Question:
     asks_action: bool = False
     # "What did the word 'tragedy' originally mean?" asks about the word itself.
     about_word: bool = False
+    # "What are the three types of cognitive load?" asks for three things: 3, and "types".
+    count: int = 0
+    things: str = ""
 
 
 def is_content_word(word: str) -> bool:
@@ -150,7 +162,14 @@ def read_question(text: str) -> Question:
     terms: dict[str, str] = {}
     for word in content_words(flat):
         terms.setdefault(stem(root(word.lower())), word)
-    return Question(flat, kind, focus, terms, _DOES.match(flat) is not None, about_word)
+    counted = _COUNT.match(flat)
+    count, things = 0, ""
+    if counted:
+        number = counted.group("number").lower()
+        count, things = _NUMBERS.get(number) or int(number), counted.group("things").lower()
+    return Question(
+        flat, kind, focus, terms, _DOES.match(flat) is not None, about_word, count, things
+    )
 
 
 def is_name(word: str) -> bool:
