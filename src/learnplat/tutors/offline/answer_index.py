@@ -13,7 +13,7 @@ from .defining import stems_of
 from .sentences import Sentence, source_citation, split_sources
 
 K1, B = 1.2, 0.5
-# A list of the sources: its passage (id, page) and the line its lead-in stands on.
+# A list of the sources: its passage (id, page) and where its lead-in's line starts.
 ListKey = tuple[int | None, int | None, int]
 _POINT = re.compile(r"[ \t]*(?:[-*•◦▪‣]|\d{1,2}[.)])[ \t]+")
 # What may stand between a heading and the sentence that opens its section: a lead-in ("Two
@@ -195,12 +195,15 @@ def _lead_ins(
         line_start = text.rfind("\n", 0, at) + 1
         if not _POINT.fullmatch(text, line_start, at):
             continue
-        lines = text[:line_start].rstrip().split("\n")
         # Back over the list's earlier points (and the lines they wrap onto) to its lead-in.
-        while lines and (
-            not lines[-1].strip() or _POINT.match(lines[-1]) or lines[-1][:1].isspace()
-        ):
-            lines.pop()
-        lead_in = lines[-1].strip() if lines else ""
-        found[position] = ((*key, len(lines)), lead_in)
+        end = line_start - 1
+        start = 0
+        while end > 0:
+            start = text.rfind("\n", 0, end) + 1
+            line = text[start:end]
+            if line.strip() and not _POINT.match(line) and not line[:1].isspace():
+                break
+            end = start - 1
+        lead_in = text[start:end].strip() if end > 0 else ""
+        found[position] = ((*key, start), lead_in)
     return found
