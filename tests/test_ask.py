@@ -10,7 +10,10 @@ import pytest
 from learnplat.platform import Platform
 from learnplat.tutors.model import Source
 from learnplat.tutors.offline import OfflineTutor
+from learnplat.tutors.offline.analysis import analyse
+from learnplat.tutors.offline.answer import answer_from_index
 from learnplat.tutors.offline.common_words import information
+from learnplat.tutors.offline.followups import index_for
 from learnplat.tutors.offline.question import carried_by, focus_phrases, read_question
 from learnplat.tutors.offline.sentences import is_fragment, split_sources
 
@@ -386,6 +389,17 @@ def test_asked_what_a_word_first_meant_the_sentence_on_its_origin_answers() -> N
     )
     answer = tutor.answer("What did the word sonata originally mean?", sources)
     assert "suonare, to sound" in answer.text
+
+
+def test_a_lesson_still_offers_the_follow_up_on_a_term_in_ness() -> None:
+    analysis = analyse(
+        notes(
+            "Soundness ensures that the prover cannot convince the verifier of a false "
+            "statement. Completeness means an honest prover always convinces the verifier."
+        )
+    )
+    answer = answer_from_index(index_for(analysis), "What is meant by soundness?")
+    assert answer.found and "cannot convince the verifier" in answer.text
 
 
 @pytest.mark.parametrize(

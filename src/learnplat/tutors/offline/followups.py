@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from .analysis import Analysis
 from .answer import SentenceIndex, answer_from_index, build_index
+from .defining import stems_of
 from .plan import Plan
 from .plans import topic_level
 from .terms import Term
@@ -26,7 +27,8 @@ _ACTS = re.compile(r"^\s*(?:then\s+|\w+ly\s+)?(?!is\b|was\b|has\b)[a-z]+s\b")
 
 @lru_cache(maxsize=4)
 def index_for(analysis: Analysis) -> SentenceIndex:
-    return build_index(analysis.sentences, analysis.stems)
+    # The stems ask reads questions with ("soundness" is "sound"), not the lessons' own.
+    return build_index(analysis.sentences, [stems_of(s.text) for s in analysis.sentences])
 
 
 def what_question(term: str, acts: bool = False) -> str:
