@@ -8,7 +8,7 @@ from .answer_index import SentenceIndex, same_passage
 from .answer_window import answered, is_question
 from .defining import stems_of
 from .question import Question
-from .text import MATH, tokens
+from .text import EXERCISE_HEADING, MATH, REFERENCE_HEADING, tokens
 
 # What a question's word counts for when the sentence's heading says it, or a sentence beside
 # it (against about 1 when the sentence says it once).
@@ -24,21 +24,6 @@ TITLE_MAX_WORDS, TITLE_SHARE = 12, 0.75
 SYMBOL_PENALTY = 0.85
 # Raw TeX: "$$\sigma$$" once, a command outside dollars once each.
 _TEX = re.compile(r"\$\$?[^$]{0,80}\$\$?|\\[A-Za-z]+")
-# A heading over the notes' exercises ("3.4 Exercises", "Review questions", "Problems for
-# chapter 2"), not one that only holds such a word ("Problem statement").
-_EXERCISE_HEADING = re.compile(
-    r"^\W*(?:[\d.]+\s+)?(?:(?:practice|review|further|self-check|end-of-chapter)\s+)?"
-    r"(?:exercises?|problems?|problem\s+sets?|quiz(?:zes)?|questions|homework|answers?|practice|"
-    r"review)\b(?:\s+(?:for|to|on|\d)\b.*)?\W*$",
-    re.I,
-)
-# A heading over a list of references ("Source(s) and further reading", "7 References").
-_REFERENCE_HEADING = re.compile(
-    r"^\W*(?:[\d.]+\s+)?(?:references|bibliography|further\s+reading|sources?|source\(s\)|"
-    r"see\s+also|links|resources|works\s+cited|citations|notes)"
-    r"(?:\s+(?:and|&)\s+(?:further\s+reading|links|resources))?(?:\W*$|:)",
-    re.I,
-)
 # A reference rather than a statement: an address, a DOI, "Lewis, David W. 2017."
 _CITATION = re.compile(
     r"https?://|\bdoi\b|\bwww\.|\b[A-Z][a-z]+,\s+(?:[A-Z][a-z]*\.?\s+){1,3}\(?\d{4}\b"
@@ -103,12 +88,12 @@ def penalty_of(index: SentenceIndex, position: int, question: Question) -> float
         factor *= ASKED_TOO_BOOST if asks_the_same else ANSWERED_QUESTION_PENALTY
     # Prose answers a learner; formulas and raw TeX need the page.
     factor *= SYMBOL_PENALTY ** (len(MATH.findall(text)) + len(_TEX.findall(text)))
-    if any(_EXERCISE_HEADING.search(h) for h in sentence.path[-2:]):
+    if any(EXERCISE_HEADING.search(h) for h in sentence.path[-2:]):
         factor *= EXERCISE_PENALTY
     if _CAPTION.match(text) or _title_case(text):
         factor *= REFERENCE_PENALTY  # a caption or a title names, not says
     if _SIGNPOST.search(text):
         factor *= SIGNPOST_PENALTY  # it says what comes, or where to look, not what is
-    if _CITATION.search(text) or any(_REFERENCE_HEADING.search(h) for h in sentence.path[-1:]):
+    if _CITATION.search(text) or any(REFERENCE_HEADING.search(h) for h in sentence.path[-1:]):
         factor *= REFERENCE_PENALTY
     return factor
