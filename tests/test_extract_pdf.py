@@ -196,6 +196,27 @@ def test_footnotes_lose_the_mark_glued_to_their_first_word(tmp_path: Path) -> No
     ]
 
 
+def test_a_sentence_cut_by_a_figure_label_is_one_paragraph(tmp_path: Path) -> None:
+    page = [
+        Text("Dynamics", size=16, bold=True),
+        *body(*BODY),
+        *body(
+            "The essence of motion is that a body was at A and is now at C. Anything which is",
+            "completely given by the determination of a magnitude and",
+            gap=4,
+        ),
+        Text("Fig. 6.", indent=60, gap=12),
+        Text("a direction is called a vector. A velocity is a vector, and so is a force.", gap=12),
+    ]
+    document = read(make_laid_out_pdf(tmp_path / "vectors.pdf", [page]))
+    assert texts(document)[2:] == [
+        "The essence of motion is that a body was at A and is now at C. Anything which is "
+        "completely given by the determination of a magnitude and a direction is called a "
+        "vector. A velocity is a vector, and so is a force.",
+        "Fig. 6.",
+    ]
+
+
 def test_a_pdf_without_a_metadata_title_is_titled_by_its_first_title(tmp_path: Path) -> None:
     page = [
         Text("Advanced Plant Physiology1", size=20),

@@ -33,7 +33,11 @@ _WRAPPED = 0.6  # a line this long (as a share of a full one) may have wrapped o
 _FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d])(\d{1,2}|[*†‡])$")
 # A footnote's own mark, set before its first word in the small type: "aNotice that …", "12Here".
 _LEADING_MARK = re.compile(r"^(?:[a-h]|\d{1,2}|[*†‡])(?=[A-Z][a-z]+\b)")
-_FOOTNOTE_SIZE = 0.9  # a line this much smaller than the body text may be a footnote
+_FOOTNOTE_SIZE = 0.9
+# A figure's bare label on a line of its own: "Fig. 6.", "Figure 2.1", "Table 3:".
+_FIGURE_LABEL = re.compile(
+    r"^(?:fig(?:ure)?\.?|table|plate|chart|diagram)\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?[.:]?$", re.I
+)  # a line this much smaller than the body text may be a footnote
 _FLUSH = 2.0
 _OPEN_ENDINGS = frozenset(
     "a an the and or but of to in on at by for with from as is are was then than that which".split()
@@ -166,7 +170,7 @@ class PageReader:
         self._flush()
         if trailing is not None:
             self._push_heading(trailing.text, trailing.level)
-        return self.output
+        return _around_figures(self.output)
 
     def _tail(self, line: Line) -> bool:
         """True for a line of symbols that goes on with the sentence before it: a short scrap
@@ -302,6 +306,33 @@ class PageReader:
             ):
                 items = self.output.pop().text.split("\n") + items
             self.output.extend(Block(item, path, LIST) for item in list_blocks(items))
+
+
+def _around_figures(blocks: list[Block]) -> list[Block]:
+    """A sentence a figure's label or caption cut in two ("... a magnitude and" / "Fig. 6." /
+    "a direction is called a vector.") is one paragraph again, the figure after it."""
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        label, rest = blocks[index + 1 : index + 2], blocks[index + 2 : index + 3]
+        if (
+            label
+            and rest
+            and block.kind == PARAGRAPH
+            and rest[0].kind == PARAGRAPH
+            and rest[0].heading_path == block.heading_path
+            and not ends_sentence(block.text)
+            and rest[0].text[:1].islower()
+            and (label[0].kind == CAPTION or _FIGURE_LABEL.match(label[0].text) is not None)
+        ):
+            joined = join_lines([block.text, rest[0].text])
+            out += [Block(joined, block.heading_path, PARAGRAPH), label[0]]
+            index += 3
+            continue
+        out.append(block)
+        index += 1
+    return out
 
 
 def _without_leading_marks(lines: list[Line], style: Style) -> list[Line]:
