@@ -143,3 +143,49 @@ def test_the_reference_of_a_topic_naming_two_things_has_each_ones_passages(
     text = " ".join(source.text for source in reference.sources)
     assert "folder of finished HTML files" in text
     assert "keeps its content in a database" in text
+
+
+def test_key_ideas_from_found_passages_put_what_names_the_topic_first() -> None:
+    # The passages found for "mitosis" also explain meiosis, next to it in the notes.
+    meiosis = Source(
+        text="Meiosis makes four sex cells, each with half the chromosomes of the parent cell. "
+        "Crossing over during meiosis swaps pieces of chromosomes between pairs. This shuffling "
+        "gives every egg and sperm a different mix of genes. Fertilisation later joins two sex "
+        "cells and restores the full number.",
+        title="Notes",
+        doc_id=1,
+        page=5,
+    )
+    mitosis = Source(
+        text="Mitosis divides one cell into two identical daughter cells. In mitosis the "
+        "chromosomes are copied and then pulled apart to opposite poles. The cytoplasm then "
+        "splits so each daughter cell gets one full set of chromosomes. Mitosis lets the body "
+        "grow and repair tissue.",
+        title="Notes",
+        doc_id=1,
+        page=4,
+    )
+    reference = build_reference("mitosis", "intermediate", sources=[meiosis, mitosis])
+    first = [idea.text for idea in reference.key_ideas[:3]]
+    assert all("itosis" in text for text in first), first
+    assert not any("Crossing over" in idea.text for idea in reference.key_ideas)
+
+
+def test_a_heading_in_capitals_makes_no_jargon_of_its_everyday_words() -> None:
+    notes = (
+        "THE ORIGIN OF MUSIC\n\nThe earliest music was probably sung. Singing came before any "
+        "instrument, and the first instruments were drums that kept the beat for dancers. Flutes "
+        "were made later from hollow bones. The music of early peoples was tied to ritual and "
+        "work."
+    )
+    reference = build_reference(
+        "the origin of music", "beginner", sources=[Source(text=notes, title="Notes", page=4)]
+    )
+    found = grader.grade(
+        reference,
+        "The first music was singing; drums came later to keep the beat for dancing, and "
+        "flutes were made from bones.",
+        "beginner",
+    )
+    assert found.jargon == ()
+    assert not any(line.startswith("Jargon") for line in found.feedback)

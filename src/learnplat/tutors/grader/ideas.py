@@ -18,6 +18,9 @@ TERMS_PER_IDEA = 3
 # Two ideas are one when most of the shorter one's words are in the other.
 DUPLICATE_OVERLAP = 0.6
 INFORMATIVE_WORDS = 6
+# In passages found by searching, a sentence naming the topic is likelier to state its central
+# idea than one on a neighbouring subject; one naming none of it still counts, for less.
+TOPIC_FLOOR = 0.25
 _PRONOUNS = frozenset("it this that these those they he she we you there".split())
 _PARENTHESIS = re.compile(r"\s*\(([^)]+)\)\s*")
 _CLAUSE_BREAK = re.compile(
@@ -76,16 +79,30 @@ def stem_idf(stem_lists: Iterable[Sequence[str]]) -> dict[str, float]:
     return {item: math.log((1 + count) / (1 + df)) + 1.0 for item, df in frequency.items()}
 
 
+def topic_share(stems: Sequence[str], topic_stems: frozenset[str]) -> float:
+    """The share of the topic's words a sentence names, 0..1 (0 for no topic words)."""
+    return len(topic_stems.intersection(stems)) / len(topic_stems) if topic_stems else 0.0
+
+
 def analysis_ideas(
-    analysis: Analysis, topic_stems: frozenset[str], known_terms: Sequence[str] = ()
+    analysis: Analysis,
+    topic_stems: frozenset[str],
+    known_terms: Sequence[str] = (),
+    *,
+    on_topic: bool = False,
 ) -> tuple[list[KeyIdea], list[KeyIdea]]:
     """Defined key terms (each cited where it is defined) and then the definition and central
-    sentences of an analysed text, each list best first."""
+    sentences of an analysed text, each list best first. ``on_topic``: the text may stray from
+    the topic (passages found by searching), so what names the topic comes first."""
     idf = stem_idf(analysis.stems)
+    share = [topic_share(stems, topic_stems) for stems in analysis.stems]
+    if not on_topic or not any(share):
+        # A text that never names its topic ("the question") is all about it.
+        share = [1.0] * len(share)
     term_keys = sorted(
         {*known_terms, *(t.key for t in analysis.terms)}, key=lambda k: (-len(k.split()), k)
     )
-    defined: list[KeyIdea] = []
+    defined: list[tuple[float, KeyIdea]] = []
     used: set[int] = set()
     for term in analysis.terms:
         definition = term.definition
@@ -93,14 +110,16 @@ def analysis_ideas(
             continue
         used.add(definition.sentence.index)
         sentence = definition.sentence
-        defined.append(KeyIdea(sentence.text, (term.key,), sentence.citation))
+        idea = KeyIdea(sentence.text, (term.key,), sentence.citation)
+        defined.append((share[sentence.index], idea))
     sentences: list[KeyIdea] = []
     strong = [
         found[0].sentence.index
         for key, found in analysis.definitions.items()
         if found[0].strength >= 2 and key in term_keys and key not in topic_stems
     ]
-    for index in [*sorted(strong), *_informative_order(analysis, term_keys)]:
+    strong.sort(key=lambda index: (-share[index], index))
+    for index in [*strong, *_informative_order(analysis, term_keys, share)]:
         if index in used:
             continue
         used.add(index)
@@ -108,10 +127,15 @@ def analysis_ideas(
         sentences.append(
             sentence_idea(sentence.text, sentence.citation, idf, term_keys, topic_stems)
         )
-    return defined, sentences
+    # Sorting is stable: among terms naming as much of the topic, the analysis's order stays;
+    # a term defined where the topic is not named belongs to a neighbouring subject.
+    defined.sort(key=lambda item: -item[0])
+    return [idea for found, idea in defined if found > 0], sentences
 
 
-def _informative_order(analysis: Analysis, term_keys: Sequence[str]) -> list[int]:
+def _informative_order(
+    analysis: Analysis, term_keys: Sequence[str], share: Sequence[float]
+) -> list[int]:
     """Sentences by centrality, favouring those that name key terms and say enough to stand
     alone: "Sellers pull it up." is central to its paragraph but teaches little by itself."""
     keys = set(term_keys)
@@ -127,6 +151,7 @@ def _informative_order(analysis: Analysis, term_keys: Sequence[str]) -> list[int
             * (1 + 0.5 * min(named, 2))
             * substance
             * (0.6 if pronoun else 1.0)
+            * (TOPIC_FLOOR + share[index])
         )
 
     return sorted(range(len(analysis.sentences)), key=lambda i: (-weight(i), i))

@@ -28,6 +28,7 @@ LONG_WORD_LETTERS = 12
 _DEFINING = (" is ", " are ", "called ", "known as ", " means ", " refers to ", "termed ")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9+]{1,6}\b")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z0-9+]*\b")
 # Long words with these (stemmed) endings are mostly everyday English ("relationship").
 _EVERYDAY_ENDINGS = (
     *"tion sion ment ness ship ity ly ing ed enc anc abl ibl iv ous ful".split(),
@@ -116,7 +117,14 @@ def prepare(reference: Reference) -> Prepared:
     # A term used in at most a tenth of the sentences (at least two) is distinctive.
     distinctive = math.log((1 + count) / (1 + max(2.0, DISTINCTIVE_SHARE * count))) + 1.0
     ideas = tuple(_profile(idea, idf, topic_roots, distinctive) for idea in reference.key_ideas)
-    acronyms = frozenset(a.lower() for a in _ACRONYM.findall(full_text) if not _ROMAN.match(a))
+    # A word in capitals that the text also writes in lower case is shouted, not an acronym
+    # ("THE ORIGIN OF MUSIC" in a heading).
+    lowered = frozenset(_LOWER_WORD.findall(full_text))
+    acronyms = frozenset(
+        a.lower()
+        for a in _ACRONYM.findall(full_text)
+        if not _ROMAN.match(a) and a.lower() not in lowered
+    )
     technical = tuple(
         dict.fromkeys(
             [

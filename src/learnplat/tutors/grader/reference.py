@@ -50,12 +50,12 @@ def build_reference(
         terms = [term_idea(t.term, t.definition, record.citation) for t in taught.key_terms]
         term_stems = [key for idea in terms for key in idea.terms]
         sentence_total += _add_ideas(
-            term_groups, sentence_groups, curated, topic_stems, term_stems, terms
+            term_groups, sentence_groups, curated, topic_stems, term_stems, terms, on_topic=False
         )
         texts.append(_record_text(record, taught))
     if sources:
         sentence_total += _add_ideas(
-            term_groups, sentence_groups, tuple(sources), topic_stems, [], []
+            term_groups, sentence_groups, tuple(sources), topic_stems, [], [], on_topic=True
         )
         texts.append("\n\n".join(source.text for source in sources))
     ideas = select(term_groups, sentence_groups, idea_count(sentence_total))
@@ -75,14 +75,18 @@ def _add_ideas(
     topic_stems: frozenset[str],
     term_stems: list[str],
     term_ideas: list[KeyIdea],
+    *,
+    on_topic: bool,
 ) -> int:
-    """Append the idea groups of ``sources``; returns how many sentences they hold."""
+    """Append the idea groups of ``sources``; returns how many sentences they hold.
+    ``on_topic``: put what names the topic first (the learner's passages, found by searching,
+    also hold neighbouring subjects; a curated topic is all about its topic)."""
     analysis = analyse(sources)
     if len(analysis.sentences) < MIN_SENTENCES and sum(len(tokens(s.text)) for s in sources) < 80:
         clauses = clause_ideas([(s.text, _citation(s)) for s in sources], topic_stems)
         sentence_groups.append(clauses)
         return len(clauses)
-    defined, sentences = analysis_ideas(analysis, topic_stems, term_stems)
+    defined, sentences = analysis_ideas(analysis, topic_stems, term_stems, on_topic=on_topic)
     # Key terms take at most half the places, so the ideas also say how things work.
     half = (idea_count(len(analysis.sentences)) + 1) // 2
     term_groups.append((term_ideas or defined)[:half])
