@@ -91,7 +91,7 @@ def test_a_fluent_wrong_explanation_scores_below_a_thin_correct_one(topic: str) 
     assert not any(line.startswith("Check") for line in thin_grade.feedback)
     checks = [line for line in wrong_grade.feedback if line.startswith("Check")]
     assert checks and all(line.endswith("(p. 4)") for line in checks)
-    assert wrong_grade.score <= 4
+    assert wrong_grade.score <= 3
 
 
 def test_the_feedback_quotes_the_claim_and_what_the_reference_says() -> None:
@@ -118,7 +118,7 @@ def test_more_contradictions_cost_more() -> None:
         "Chlorophyll absorbs light energy during the night. The leaf takes in carbon dioxide "
         "through stomata and does not release oxygen."
     )
-    assert grader.grade(ref, many, "beginner").score < one.score <= 4
+    assert grader.grade(ref, many, "beginner").score < one.score <= 3
 
 
 def test_a_correct_paraphrase_of_a_negation_is_not_flagged() -> None:
@@ -161,3 +161,30 @@ def test_a_claim_knows_what_its_negation_governs_and_its_numbers() -> None:
     assert "setup" in claim.negated
     assert [value for value, _ in claim.numbers] == ["3"]
     assert not read_claim("You cannot swap them without changing the meaning", 0).negated
+
+
+DENSITY = (
+    "Density is the mass of an object divided by its volume. The density of a material is the "
+    "same for any piece of it, whatever its shape or size. A gold ring and a gold bar have the "
+    "same density. Objects denser than water sink, and objects less dense than water float."
+)
+
+
+def test_one_contradiction_keeps_a_complete_explanation_two_below_the_pass_mark() -> None:
+    ref = reference("density", DENSITY)
+    thin = grader.grade(
+        ref,
+        "Density is mass divided by volume, and it is the same for any piece of a material.",
+        "intermediate",
+    )
+    wrong = grader.grade(
+        ref,
+        "Density is the mass of an object divided by its volume. The density of a material "
+        "changes with the shape and size of the piece, so a gold ring and a gold bar have "
+        "different densities. Objects denser than water sink, and objects less dense than "
+        "water float.",
+        "intermediate",
+    )
+    assert thin.score >= 5
+    assert sum(line.startswith("Check") for line in wrong.feedback) == 1
+    assert wrong.score <= 3

@@ -34,9 +34,10 @@ ON_TOPIC_MEANING = 0.3
 SUBSTANCE_FULL = 0.7
 OFF_TOPIC_MAX = 2
 COPIED_MAX = 4
-# A contradiction caps the grade below a pass whatever the length and vocabulary around it,
-# and each further one (weighed by whether it is a key idea) takes more off.
-CONTRADICTED_MAX = 4
+# A contradiction caps the grade clearly below the pass mark (5) whatever the length and
+# vocabulary around it, so a thin correct answer, which passes, stays above it; each further
+# one (weighed by whether it is a key idea) takes more off.
+CONTRADICTED_MAX = 3
 CONTRADICTION_STEP = 2
 
 
@@ -183,7 +184,7 @@ def _jargon_detail(jargon: tuple[str, ...], level: Level) -> str:
 
 
 def contradicted_max(contradictions: tuple[Contradiction, ...]) -> int:
-    """The highest grade an explanation with these contradictions can get: 4 for one, less
+    """The highest grade an explanation with these contradictions can get: 3 for one, less
     by CONTRADICTION_STEP for each further key idea contradicted, never below 1."""
     weight = sum(found.weight for found in contradictions)
     extra = max(0.0, weight - contradictions[0].weight)
