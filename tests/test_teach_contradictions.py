@@ -163,11 +163,105 @@ def test_a_claim_knows_what_its_negation_governs_and_its_numbers() -> None:
     assert not read_claim("You cannot swap them without changing the meaning", 0).negated
 
 
+UREA = (
+    "The urea cycle removes nitrogen from the body. Enzymes in the liver convert ammonia into "
+    "urea, which is much less toxic. The urea travels in the blood to the kidneys. The kidneys "
+    "filter the urea out of the blood and it leaves the body in urine. Without the cycle "
+    "ammonia would build up in the blood and damage the brain."
+)
+HANDSHAKE = (
+    "A handshake sets up a secure channel between a client C and a server S. First C sends a "
+    "hello message with a random nonce to S. Then S replies with its certificate and its own "
+    "nonce. C checks the certificate against a trusted authority. Both sides then derive the "
+    "same session key from the two nonces and a shared secret. After the handshake all "
+    "messages are encrypted with the session key."
+)
+
+
+def test_a_conversion_turned_the_other_way_round_is_a_contradiction() -> None:
+    ref = reference("the urea cycle", UREA)
+    thin = grader.grade(
+        ref,
+        "The liver turns ammonia, which is toxic, into urea, and the kidneys remove it in urine.",
+        "intermediate",
+    )
+    wrong = grader.grade(
+        ref,
+        "The urea cycle removes nitrogen from the body. Enzymes in the liver convert urea into "
+        "ammonia, which is much less toxic. The ammonia travels in the blood to the kidneys, "
+        "which filter it out of the blood, and it leaves the body in urine. Without the cycle "
+        "urea would build up in the blood and damage the brain, so the cycle keeps the blood "
+        "clean.",
+        "intermediate",
+    )
+    assert wrong.score < thin.score
+    assert (
+        'Check "Enzymes in the liver convert urea into ammonia, which is much less toxic.": the '
+        'reference says "Enzymes in the liver convert ammonia into urea, which is much less '
+        'toxic." (p. 4)'
+    ) in wrong.feedback
+
+
+def test_a_step_given_to_the_other_party_the_notes_name_by_a_letter_is_a_contradiction() -> None:
+    # The notes say "C sends ... to S" after naming "a client C and a server S".
+    ref = reference("the handshake", HANDSHAKE)
+    thin = grader.grade(
+        ref,
+        "The client and the server swap random nonces and the server's certificate, then both "
+        "derive the same session key.",
+        "intermediate",
+    )
+    wrong = grader.grade(
+        ref,
+        "A handshake sets up a secure channel between a client and a server. First the server "
+        "sends a hello message with a random nonce to the client. Then the client checks the "
+        "certificate against a trusted authority. Both sides then derive the same session key "
+        "from the two nonces and a shared secret, and after the handshake all messages are "
+        "encrypted with it.",
+        "intermediate",
+    )
+    assert wrong.score < thin.score
+    assert (
+        'Check "First the server sends a hello message with a random nonce to the client.": the '
+        'reference says "First C sends a hello message with a random nonce to S." (p. 4)'
+    ) in wrong.feedback
+
+
+PASSWORDS = (
+    "A website should learn as little about a password as it can. It could keep the password "
+    "in plain text, but this is not a safe way to store it: anyone who reads the database "
+    "learns every password. Instead it stores a salted hash of the password. At login it "
+    "hashes what the user typed with the same salt and compares the two hashes. A slow hash "
+    "function makes guessing expensive."
+)
 DENSITY = (
     "Density is the mass of an object divided by its volume. The density of a material is the "
     "same for any piece of it, whatever its shape or size. A gold ring and a gold bar have the "
     "same density. Objects denser than water sink, and objects less dense than water float."
 )
+
+
+def test_a_clause_saying_this_is_not_so_is_held_against_a_learner_who_says_it_is() -> None:
+    # "..., but this is not a safe way": "this" is keeping the password in plain text.
+    ref = reference("password storage", PASSWORDS)
+    thin = grader.grade(
+        ref,
+        "The site stores a salted hash of the password and compares hashes at login.",
+        "intermediate",
+    )
+    wrong = grader.grade(
+        ref,
+        "A website should learn as little about a password as it can. Keeping the password in "
+        "plain text is a safe way to store it, since the database is private. Many sites store "
+        "a salted hash of the password instead. At login the site hashes what the user typed "
+        "with the same salt and compares the two hashes, and a slow hash function makes "
+        "guessing expensive.",
+        "intermediate",
+    )
+    assert wrong.score < thin.score
+    check = 'Check "Keeping the password in plain text is a safe way to store it'
+    line = next(line for line in wrong.feedback if line.startswith(check))
+    assert 'the reference says "It could keep the password in plain text, but this is not' in line
 
 
 def test_one_contradiction_keeps_a_complete_explanation_two_below_the_pass_mark() -> None:
@@ -188,3 +282,92 @@ def test_one_contradiction_keeps_a_complete_explanation_two_below_the_pass_mark(
     assert thin.score >= 5
     assert sum(line.startswith("Check") for line in wrong.feedback) == 1
     assert wrong.score <= 3
+
+
+def test_an_opposite_said_of_the_notes_words_elsewhere_in_the_sentence_is_a_contradiction() -> None:
+    # The notes only ever say "public online catalogue"; the learner's sentence is otherwise new.
+    notes = (
+        "A library catalogue lists every book the library holds. Anyone can search the public "
+        "online catalogue from home, without an account. Each record gives the title, the "
+        "author and the shelf mark. Members borrow books with their library card and return "
+        "them within three weeks."
+    )
+    ref = reference("the library catalogue", notes)
+    thin = grader.grade(
+        ref,
+        "The catalogue lists every book, and each record gives the title, author and shelf mark.",
+        "intermediate",
+    )
+    wrong = grader.grade(
+        ref,
+        "The library catalogue lists every book the library holds, and each record gives the "
+        "title, the author and the shelf mark. The books are found through a private online "
+        "catalogue that staff keep. Members borrow books with their library card and return "
+        "them within three weeks.",
+        "intermediate",
+    )
+    assert wrong.score < thin.score
+    assert (
+        'Check "The books are found through a private online catalogue that staff keep.": the '
+        'reference says "Anyone can search the public online catalogue from home, without an '
+        'account." (p. 4)'
+    ) in wrong.feedback
+
+
+PENDULUM = (
+    "A simple pendulum is a weight, the bob, hanging from a string. It swings back and forth "
+    "with a regular period. The period of a pendulum does not depend on the mass of the bob. "
+    "It depends on the length of the string: a longer string gives a longer period. For small "
+    "swings the period does not depend on how far the bob is pulled back either."
+)
+
+
+def test_a_right_sentence_ending_not_on_the_other_thing_is_not_a_contradiction() -> None:
+    # ", not on the mass of the bob" denies what the notes deny too.
+    ref = reference("the pendulum", PENDULUM)
+    thin = grader.grade(
+        ref,
+        "A pendulum's period depends on the length of the string, not on the mass of the bob.",
+        "intermediate",
+    )
+    wrong = grader.grade(
+        ref,
+        "A simple pendulum is a weight, the bob, hanging from a string, and it swings back and "
+        "forth with a regular period. The period of a pendulum changes with the mass of the "
+        "bob, so a heavier bob swings more slowly. The period also depends on the length of "
+        "the string: a longer string gives a longer period.",
+        "intermediate",
+    )
+    assert not any(line.startswith("Check") for line in thin.feedback)
+    assert thin.score >= 7
+    assert wrong.score < thin.score
+    assert any(
+        line.startswith('Check "The period of a pendulum changes with the mass of the bob')
+        for line in wrong.feedback
+    )
+
+
+REACTIONS = (
+    "A reversible reaction can run in both directions: the products can react to give back "
+    "the reactants. In a closed flask a reversible reaction reaches equilibrium, where both "
+    "directions run at the same rate. An irreversible reaction runs in one direction only. "
+    "Burning wood is an irreversible reaction, because the ash and smoke never turn back into "
+    "wood."
+)
+
+
+def test_a_term_the_notes_use_too_is_no_opposite_of_its_counterpart() -> None:
+    # The notes speak of "irreversible reaction" as well as "reversible reaction": a right
+    # sentence about the one is not held against a sentence about the other.
+    ref = reference("reversible reactions", REACTIONS)
+    good = grader.grade(
+        ref,
+        "A reversible reaction can go both ways, so the products can react to give back the "
+        "reactants, and in a closed flask it settles at equilibrium where both directions run "
+        "at the same rate. In a closed flask an irreversible reaction runs to the end and uses "
+        "up the reactants. Burning wood is different: the ash and smoke never turn back into "
+        "wood, so it is an irreversible reaction that runs in one direction only.",
+        "intermediate",
+    )
+    assert not any(line.startswith("Check") for line in good.feedback)
+    assert good.score >= 8

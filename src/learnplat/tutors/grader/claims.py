@@ -7,16 +7,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..offline.text import stem
+from .direction import reversed_direction
 from .opposites import DEGREE, opposed
 from .words import is_content, root
 
 # Clauses end at a semicolon, a dash, or a linking word that starts a new claim ("..., while
 # rich text ...", "... because ...", "..., not ...").
 _BREAK = re.compile(
-    r"\s*(?:;|\n\s*[*•·-]?|\s[-–—]\s|,\s*(?:and|but|so|while|whereas|which|although|though|not|yet)\b"
+    r"\s*(?:;|\n\s*[*•·-]?|\s[-–—]\s|,\s*(?:and|but|so|while|whereas|which|although|though|yet)\b"
+    # "..., not the kidneys" keeps its "not": it denies the next claim.
+    r"|,\s*(?=not\b)"
     # A comma before a new subject ("..., you can leave it out") starts a new claim.
     r"|,(?=\s*(?:you|we|they|it|he|she|this|these|there)\s)"
     r"|\b(?:while|whereas|because|since|although|(?:even\s+)?though|but|therefore|hence|thus)\b)"
@@ -59,6 +62,11 @@ FRONTED_WORDS = 6
 _KEEP_JOINED = ("non-", "un-", "anti-", "a-")
 _NOT_CONTENT = frozenset("etc eg ie vs".split())
 MIN_CLAUSE_ROOTS = 2
+# A clause led by a pronoun ("..., but this is not a safe way") or an elliptical "not"
+# ("the liver makes the urea, not the kidneys") is about what the clause before it just said:
+# it is read with that clause's last few roots.
+_LEANING = frozenset("this that it these those they which".split())
+CARRIED_ROOTS = 4
 # What a number counts: the next two content words within four ("two of the following
 # guarantees").
 NUMBER_REACH = 4
@@ -87,10 +95,22 @@ class Claim:
     numbers: tuple[Counted, ...]
     quantifier: str = ""
     body: int = 0
+    negation_at: int = -1
+    carried: frozenset[str] = frozenset()
+
+    @property
+    def own_roots(self) -> frozenset[str]:
+        return frozenset(r for r in self.roots if r)
 
     @property
     def root_set(self) -> frozenset[str]:
-        return frozenset(r for r in self.roots if r)
+        return self.own_roots | self.carried
+
+    @property
+    def denies(self) -> bool:
+        """Whether the claim says no to anything ("not", "never"; "not only" adds)."""
+        words = list(self.words)
+        return any(_negator(w) and _denying(words, at) for at, w in enumerate(words))
 
     def next_root(self, position: int) -> str:
         """The content root after ``position`` ("" at the end of the claim)."""
@@ -104,6 +124,12 @@ class Claim:
 
 def _negator(word: str) -> bool:
     return word in _NEGATORS or word.endswith("n't")
+
+
+def _denying(words: list[str], at: int) -> bool:
+    """Whether the negator at ``at`` denies: "not only" adds."""
+    following = words[at + 1] if at + 1 < len(words) else ""
+    return following not in _NOT_DENYING
 
 
 def split_clauses(sentence: str) -> list[str]:
@@ -151,17 +177,14 @@ def read_claim(text: str, sentence: int, resolve: Resolve | None = None) -> Clai
                 roots.append("")
     negated: set[str] = set()
     quantifier = ""
-    negators = [
-        at
-        for at, word in enumerate(words)
-        if _negator(word) and not (at + 1 < len(words) and words[at + 1] in _NOT_DENYING)
-    ]
+    negation_at = -1
+    negators = [at for at, word in enumerate(words) if _negator(word) and _denying(words, at)]
     # Two negations ("cannot swap ... without changing") make no plain negative claim, unless
     # punctuation parts them ("Not every bird can fly: penguins cannot").
     if negators and not any(
         not any(negators[0] < stop <= other for stop in stops) for other in negators[1:]
     ):
-        at = negators[0]
+        at = negation_at = negators[0]
         if at + 1 < len(words) and words[at + 1] in _QUANTIFIERS:
             quantifier = words[at + 1]
         scope: list[str] = []
@@ -179,12 +202,34 @@ def read_claim(text: str, sentence: int, resolve: Resolve | None = None) -> Clai
     if words and words[0] in _FRONTING:
         body = next((at for at in sorted(stops) if 0 < at <= FRONTED_WORDS), 0)
     return Claim(
-        text, sentence, tuple(words), tuple(roots), frozenset(negated), numbers, quantifier, body
+        text,
+        sentence,
+        tuple(words),
+        tuple(roots),
+        frozenset(negated),
+        numbers,
+        quantifier,
+        body,
+        negation_at,
     )
 
 
 def sentence_claims(sentence: str, index: int, resolve: Resolve | None = None) -> list[Claim]:
-    return [read_claim(clause, index, resolve) for clause in split_clauses(sentence)]
+    """The claims of ``sentence``, a clause leaning on the one before read with its last roots."""
+    claims: list[Claim] = []
+    for clause in split_clauses(sentence):
+        claim = read_claim(clause, index, resolve)
+        # "It is not valid" says too little to hold against anything, whatever came before.
+        leaning = claim.words[:1] == ("not",) or (
+            claim.words[:1]
+            and claim.words[0] in _LEANING
+            and len(claim.own_roots) >= MIN_CLAUSE_ROOTS
+        )
+        if claims and leaning:
+            before = [r for r in claims[-1].roots if r][-CARRIED_ROOTS:]
+            claim = replace(claim, carried=frozenset(before) - claim.root_set)
+        claims.append(claim)
+    return claims
 
 
 @dataclass(frozen=True)
@@ -197,7 +242,10 @@ class Overlap:
 
 
 def overlap(mine: Claim, theirs: Claim, weight: Mapping[str, float]) -> Overlap:
-    left, right = mine.root_set, theirs.root_set
+    """The roots two claims share and how much of each they are; what a clause carries from
+    the one before counts only where the other claim says it too."""
+    left = mine.own_roots | (mine.carried & theirs.root_set)
+    right = theirs.own_roots | (theirs.carried & mine.root_set)
     shared = left & right
 
     # fsum is exact whatever the order a set yields its words in (which changes with the
@@ -231,12 +279,17 @@ def difference(
     found: Overlap,
     rivals: Callable[[str, str], bool],
     known_numbers: frozenset[Counted] = frozenset(),
+    said: Callable[[str, str], bool] | None = None,
+    parties: frozenset[str] = frozenset(),
 ) -> str | None:
     """What makes ``mine`` say the opposite of ``theirs``, or None: "negation", "opposite",
     "term", "number" or "swap". ``rivals(a, b)``: whether the reference sets root ``a``
     against root ``b`` (two terms it uses side by side); ``known_numbers``: the numbers the
     reference gives anywhere, with what they count (never held against the learner when said
-    of the same thing)."""
+    of the same thing); ``said(word, root)``: whether the reference itself says ``word``
+    before ``root`` (then the learner's "visible light" is no opposite of its "invisible
+    light": the reference speaks of both); ``parties``: the roots of
+    who the reference names by letters ("client C"), between whom a deed cannot move."""
     if len(found.shared) < MIN_CLAUSE_ROOTS:
         return None
     if found.of_mine < DIFFERENCE_SHARE:
@@ -249,7 +302,8 @@ def difference(
     # Each difference flips the claim: an opposite word said of the other term ("dynamic
     # sites use a database" against "static sites do not use databases") flips it back.
     flips = []
-    if _opposite_word(mine, theirs, found):
+    pair = _opposite_word(mine, theirs, found, said)
+    if pair:
         flips.append("opposite")
     if (
         closest >= NEGATION_SHARE
@@ -257,7 +311,9 @@ def difference(
         and _negated_apart(mine, theirs, found.shared)
     ):
         flips.append("negation")
-    if (flips or close >= TERM_SHARE) and _rival_term(mine, theirs, rivals, strict=not flips):
+    if (flips or close >= TERM_SHARE) and _rival_term(
+        mine, theirs, rivals, strict=not flips, besides=pair
+    ):
         flips.append("term")
     if len(flips) % 2 == 1:
         return flips[0]
@@ -265,6 +321,10 @@ def difference(
         return None
     if _other_number(mine, theirs, known_numbers):
         return "number"
+    if reversed_direction(mine, theirs):
+        return "swap"
+    if close >= DIFFERENCE_SHARE and _other_actor(mine, theirs, found.shared, parties):
+        return "term"
     if (
         close >= TERM_SHARE
         and len(found.shared) >= SWAP_ROOTS
@@ -274,13 +334,18 @@ def difference(
     return None
 
 
-def _opposite_word(mine: Claim, theirs: Claim, found: Overlap) -> bool:
+def _opposite_word(
+    mine: Claim, theirs: Claim, found: Overlap, said: Callable[[str, str], bool] | None = None
+) -> frozenset[str]:
     """A word whose opposite the reference says of the same thing, neither side using both
-    ("raise ... and lower" against "raising and lowering" is no conflict)."""
+    ("raise ... and lower" against "raising and lowering" is no conflict): the two roots, or
+    an empty set."""
     their_stems = {root(stem(w)) for w in theirs.words}
     my_stems = {root(stem(w)) for w in mine.words}
     for at, word in enumerate(mine.words):
         if root(stem(word)) in their_stems or not word.isalpha():
+            continue
+        if said is not None and said(word, mine.next_root(at)):
             continue
         for other_at, other in enumerate(theirs.words):
             if root(stem(other)) in my_stems or not opposed(word, other):
@@ -288,23 +353,27 @@ def _opposite_word(mine: Claim, theirs: Claim, found: Overlap) -> bool:
             if {word, other} & DEGREE and mine.next_root(at) != theirs.next_root(other_at):
                 continue
             if mine.around(at) & theirs.around(other_at) & found.shared:
-                return True
-    return False
+                return frozenset((root(stem(word)), root(stem(other))))
+    return frozenset()
 
 
 def _negated_apart(mine: Claim, theirs: Claim, shared: frozenset[str]) -> bool:
-    """One side negates what both say and the other has no negation at all ("networks aren't
-    reliable" against "networks are reliable")."""
+    """One side negates what both say, within SCOPE words of its negation, and the other
+    denies nothing ("the pores aren't open" against "the pores are open")."""
     left, right = mine.negated & shared, theirs.negated & shared
     if left:
-        negating, other = mine, theirs
+        negating, other, said = mine, theirs, left
     elif right:
-        negating, other = theirs, mine
+        negating, other, said = theirs, mine, right
     else:
         return False
     if negating.quantifier and negating.quantifier not in other.words:
         return False
-    return not any(_negator(w) or w in _DOUBTING for w in other.words)
+    at = negating.negation_at
+    direct = any(r in said for r in negating.roots[at + 1 : at + 1 + SCOPE])
+    if not (direct or said & negating.carried):
+        return False
+    return not other.denies and not any(w in _DOUBTING for w in other.words)
 
 
 def _other_number(mine: Claim, theirs: Claim, known: frozenset[Counted]) -> bool:
@@ -331,7 +400,12 @@ def _other_number(mine: Claim, theirs: Claim, known: frozenset[Counted]) -> bool
 
 
 def _rival_term(
-    mine: Claim, theirs: Claim, rivals: Callable[[str, str], bool], *, strict: bool = True
+    mine: Claim,
+    theirs: Claim,
+    rivals: Callable[[str, str], bool],
+    *,
+    strict: bool = True,
+    besides: frozenset[str] = frozenset(),
 ) -> bool:
     """A term said where the reference says another it sets against it, the rest of the claim
     the same ("extraneous load is what you think about to perform the task" against the same
@@ -344,9 +418,24 @@ def _rival_term(
     # databases to generate pages dynamically").
     for x in sorted(mine_only if strict else mine.root_set):
         for y in sorted(theirs_only):
-            if rivals(x, y):
+            # The opposite word already counted is not a rival term too.
+            if rivals(x, y) and frozenset((x, y)) != besides:
                 return True
     return False
+
+
+def _other_actor(
+    mine: Claim, theirs: Claim, shared: frozenset[str], parties: frozenset[str]
+) -> bool:
+    """The same deed done by the other party ("the server sends the hello" against
+    "C sends a hello to S", where the notes name the ``parties`` by letters), the
+    learner's claim naming the reference's doer nowhere."""
+    my_actor, their_actor = mine.next_root(mine.body - 1), theirs.next_root(theirs.body - 1)
+    if my_actor == their_actor or not {my_actor, their_actor} <= parties:
+        return False
+    if their_actor in mine.root_set or my_actor not in theirs.root_set:
+        return False
+    return len(shared - {my_actor, their_actor}) >= MIN_CLAUSE_ROOTS
 
 
 def _swapped(

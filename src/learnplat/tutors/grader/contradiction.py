@@ -6,15 +6,17 @@ reference claim backs the learner's; or a year the reference does not give."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...citations import page_mark
 from ..offline.text import stem, tokens
 from .claims import Claim, Counted, Overlap, difference, overlap, read_claim, sentence_claims
+from .letters import letter_names, spelled_out
 from .meaning import Meaning
 from .opposites import DEGREE, opposed
+from .phrases import opposite_phrase
 from .prepared import Prepared
 from .style import has_example
 from .submission import Submission
@@ -78,18 +80,27 @@ class ReferenceClaims:
     side_by_side: frozenset[frozenset[str]]
     key_sentences: frozenset[int]
     numbers: frozenset[Counted]
+    phrases: frozenset[tuple[str, str]] = frozenset()
+    letters: Mapping[str, str] = field(default_factory=dict)
+    parties: frozenset[str] = frozenset()
 
     def rivals(self, mine: str, theirs: str) -> bool:
         """Whether the reference sets root ``mine`` against root ``theirs``: opposites, or two
         terms it names side by side."""
         return opposed(mine, theirs) or frozenset((mine, theirs)) in self.side_by_side
 
+    def says(self, word: str, next_root: str) -> bool:
+        """Whether some claim of the reference says ``word`` before the root ``next_root``."""
+        return (word, next_root) in self.phrases
+
 
 @lru_cache(maxsize=16)
 def reference_claims(prepared: Prepared) -> ReferenceClaims:
+    letters = letter_names("\n".join(prepared.sentences))
+    sentences = [spelled_out(sentence, letters) for sentence in prepared.sentences]
     claims = tuple(
         claim
-        for index, sentence in enumerate(prepared.sentences)
+        for index, sentence in enumerate(sentences)
         if not is_question(sentence)
         for claim in sentence_claims(sentence, index)
     )
@@ -99,7 +110,7 @@ def reference_claims(prepared: Prepared) -> ReferenceClaims:
             by_root.setdefault(word, []).append(number)
     side_by_side = {
         pair
-        for sentence in (prepared.reference.topic, *prepared.sentences)
+        for sentence in (prepared.reference.topic, *sentences)
         for found in _SIDE_BY_SIDE.findall(sentence)
         for pair in _pairs(*found)
     }
@@ -115,6 +126,11 @@ def reference_claims(prepared: Prepared) -> ReferenceClaims:
         frozenset(pair for pair in side_by_side if len(pair) == 2),
         key,
         frozenset(counted for claim in claims for counted in claim.numbers),
+        frozenset(
+            (word, claim.next_root(at)) for claim in claims for at, word in enumerate(claim.words)
+        ),
+        letters,
+        frozenset(root(stem(name)) for name in letters.values()),
     )
 
 
@@ -160,14 +176,18 @@ def find_contradictions(
         by_meaning = meaning.aligned[index] if meaning else ()
         roots = set(submission.sentence_roots(index))
         reference, kind = contradiction(prepared, sentence, align(prepared, roots, by_meaning))
-        if reference is not None and same_thing and not same_thing(
-            sentence, prepared.sentences[reference]
+        if (
+            reference is not None
+            and same_thing
+            and not same_thing(sentence, prepared.sentences[reference])
         ):
             reference = None
         if reference is None:
             reference, kind = _claim_contradiction(
                 prepared, claims, sentence, index, by_meaning, same_thing
             )
+        if reference is None:
+            reference, kind = opposite_phrase(prepared, sentence, same_thing), "opposite"
         if reference is not None:
             weight = KEY_WEIGHT if reference in claims.key_sentences else SIDE_WEIGHT
             found.append(
@@ -212,12 +232,12 @@ def _claim_contradiction(
 
     # The numbers of a learner's own example ("count down from 5") are theirs to choose.
     numbers_known = (
-        claims.numbers
-        | frozenset((n, frozenset()) for n, _ in read_claim(sentence, index).numbers)
+        claims.numbers | frozenset((n, frozenset()) for n, _ in read_claim(sentence, index).numbers)
         if has_example(sentence)
         else claims.numbers
     )
-    for claim in sentence_claims(sentence, index, prepared.vocabulary.resolve):
+    spelled = spelled_out(sentence, claims.letters)
+    for claim in sentence_claims(spelled, index, prepared.vocabulary.resolve):
         if len(claim.root_set) < 2:
             continue
         numbers = {n for word in claim.root_set for n in claims.by_root.get(word, ())}
@@ -232,7 +252,9 @@ def _claim_contradiction(
         best: tuple[Claim, Overlap, str] | None = None
         backing = 0.0
         for _, _, theirs, found in scored[:CANDIDATES]:
-            kind = difference(claim, theirs, found, claims.rivals, numbers_known)
+            kind = difference(
+                claim, theirs, found, claims.rivals, numbers_known, claims.says, claims.parties
+            )
             if kind is None:
                 backing = max(backing, found.of_mine)
             elif best is None and (
