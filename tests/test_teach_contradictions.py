@@ -371,3 +371,13 @@ def test_a_term_the_notes_use_too_is_no_opposite_of_its_counterpart() -> None:
     )
     assert not any(line.startswith("Check") for line in good.feedback)
     assert good.score >= 8
+
+
+def test_nothing_to_do_with_says_two_things_are_unrelated_and_denies_neither() -> None:
+    # Otherwise "An argument has premises and a conclusion" reads as contradicting "the
+    # premises have nothing to do with the conclusion" (seen on real logic notes).
+    claim = read_claim(
+        "This is a weak argument, because the premises have nothing to do with the conclusion", 0
+    )
+    assert not claim.negated
+    assert read_claim("The premises do nothing for the conclusion", 0).negated

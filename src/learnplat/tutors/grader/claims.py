@@ -127,7 +127,10 @@ def _negator(word: str) -> bool:
 
 
 def _denying(words: list[str], at: int) -> bool:
-    """Whether the negator at ``at`` denies: "not only" adds."""
+    """Whether the negator at ``at`` denies: "not only" adds, and "nothing to do with" says
+    two things are unrelated ("the colour has nothing to do with the price"), denying neither."""
+    if words[at : at + 4] == ["nothing", "to", "do", "with"]:
+        return False
     following = words[at + 1] if at + 1 < len(words) else ""
     return following not in _NOT_DENYING
 
