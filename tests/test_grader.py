@@ -351,3 +351,10 @@ def test_evaluate_grades_short_answers_against_a_model_answer() -> None:
     rows = [json.loads(line) for line in SHORT_ANSWERS.read_text(encoding="utf-8").splitlines()]
     result = evaluate(rows, grader=grader)
     assert result["pearson"] >= 0.55 and result["spearman"] >= 0.55
+
+
+def test_never_said_of_one_thing_is_no_opposite_of_always_said_of_another() -> None:
+    # "..., so the pair never cancels" against the notes' "forces always come in pairs".
+    found = grade("newtons-laws-of-motion", "beginner", sample_row("nl-jargon-b")["explanation"])
+    assert not any(line.startswith("Check") for line in found.feedback)
+    assert found.score >= 5

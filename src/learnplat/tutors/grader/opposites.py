@@ -100,9 +100,10 @@ _RIVALS = (
     ("upper", "lower"),
 )
 MIN_REST = 3
-# Words of degree say the opposite only of the same thing: "more responsive" against "less
-# responsive", never "more recent research" against "even fewer".
-DEGREE = frozenset("more less fewer most least".split())
+# Words of degree and of frequency say the opposite only of the same next word: "more
+# responsive" against "less responsive", never "more recent research" against "even fewer",
+# nor "the pair never cancels" against "forces always come in pairs".
+DEGREE = frozenset("more less fewer most least always never".split())
 
 
 def _normalised(word: str) -> str:
