@@ -33,11 +33,11 @@ _WRAPPED = 0.6  # a line this long (as a share of a full one) may have wrapped o
 _FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d])(\d{1,2}|[*†‡])$")
 # A footnote's own mark, set before its first word in the small type: "aNotice that …", "12Here".
 _LEADING_MARK = re.compile(r"^(?:[a-h]|\d{1,2}|[*†‡])(?=[A-Z][a-z]+\b)")
-_FOOTNOTE_SIZE = 0.9
+_FOOTNOTE_SIZE = 0.9  # a line this much smaller than the body text may be a footnote
 # A figure's bare label on a line of its own: "Fig. 6.", "Figure 2.1", "Table 3:".
 _FIGURE_LABEL = re.compile(
     r"^(?:fig(?:ure)?\.?|table|plate|chart|diagram)\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?[.:]?$", re.I
-)  # a line this much smaller than the body text may be a footnote
+)
 _FLUSH = 2.0
 _OPEN_ENDINGS = frozenset(
     "a an the and or but of to in on at by for with from as is are was then than that which".split()
