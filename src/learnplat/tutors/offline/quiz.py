@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from ..model import Flashcard, Level, QuestionKind, Quiz, QuizQuestion, Source
 from .analysis import Analysis, analyse
@@ -132,15 +133,13 @@ def _question_for(
             # so its options are common nouns too (and the answer is offered as "logic").
             answer = answer[:1].lower() + answer[1:]
         said = _said_of(sentence.text, found.start(), found.end())
-        also_true = {
-            other.key for other in analysis.terms if _says_the_same(other, analysis, said)
-        }
         distractors = pick_distractors(
             answer,
             analysis.terms,
             passage,
             stem,
-            same_as=synonyms.get(term.key, set()) | also_true,
+            same_as=synonyms.get(term.key, set()),
+            also_true=partial(_says_the_same, analysis=analysis, said=said),
         )
         if len(distractors) < DISTRACTORS:
             continue
@@ -227,15 +226,17 @@ def pick_distractors(
     stem: str,
     k: int = DISTRACTORS,
     same_as: set[str] | None = None,
+    also_true: Callable[[Term], bool] | None = None,
 ) -> list[str]:
     """``k`` other key terms that look like ``answer`` (same number of words, case pattern,
     plural or not, similar length) and that neither occur in the cited ``passage`` nor overlap
-    the answer or the question's stem, nor are other names of the answer (``same_as``)."""
+    the answer or the question's stem, nor are other names of the answer (``same_as``), nor
+    would be right too (``also_true``, asked of the best-looking ones only)."""
     answer_key = term_key(answer)
     words, case, plural = _shape(answer)
     lowered_stem, lowered_answer = stem.lower(), answer.lower()
     lowered_passage = passage.lower()
-    scored: list[tuple[float, int, str]] = []
+    scored: list[tuple[float, int, Term]] = []
     seen: set[str] = {answer_key, *(same_as or ())}
     for position, term in enumerate(terms):
         text = term.text
@@ -256,13 +257,16 @@ def pick_distractors(
             + 1.0 * (other_plural == plural)
             - abs(len(text) - len(answer)) / 8
         )
-        scored.append((-similarity, position, text))
-    scored.sort()
+        scored.append((-similarity, position, term))
+    scored.sort(key=lambda item: item[:2])
     chosen: list[str] = []
-    for _score, _position, text in scored:
+    for _score, _position, term in scored:
         if len(chosen) == k:
             break
-        if _one_kind(answer, text) and not any(_clash(text, other) for other in [answer, *chosen]):
+        text = term.text
+        if not _one_kind(answer, text) or any(_clash(text, other) for other in [answer, *chosen]):
+            continue
+        if also_true is None or not also_true(term):
             chosen.append(text)
     return chosen
 
