@@ -24,7 +24,7 @@ from ..tutors.render import lesson_markdown
 from .lesson_cache import hash_sources
 from .library import Library, Passage
 from .search import check_query
-from .topic_passages import TOPIC_PASSAGES, topic_passages
+from .topic_passages import topic_passages
 from .topic_store import TopicStoreError
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ class Learning:
             raise BadInput("say what to learn", hint="a topic, --file notes.pdf or --doc ID")
         record: TopicRecord | None = self.topics.find(topic) if topic else None
         if topic:
-            passages = topic_passages(self.library, topic, doc_ids, TOPIC_PASSAGES, widen=False)
+            passages = topic_passages(self.library, topic, doc_ids, widen=False)
             passages.sort(key=lambda p: (p.doc_id, p.page, p.id))
         else:
             passages = [p for doc_id in doc_ids for p in self.library.passages(doc_id)]

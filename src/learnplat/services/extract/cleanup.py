@@ -32,12 +32,15 @@ _CHAPTER = re.compile(
 )
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
 _HEADING_END = "\"')?!”’"
-# A printed caption: "Figure 1.2: …", "Fig. 3 …", "Table 4. …".
+# A printed caption: "Figure 1.2: …", "Fig. 3 …", "Table 4. …"; or a figure's bare label on a
+# line of its own: "Fig. 6.", "Figure 2.1", "Table 3:".
+_FIGURE_WORD = r"(?:fig(?:ure)?\.?|table|plate|chart|diagram|exhibit)"
+_FIGURE_NUMBER = r"\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?"
 _PRINTED_CAPTION = re.compile(
-    r"^(?:fig(?:ure)?\.?|table|plate|chart|diagram|exhibit)"
-    r"(?:\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?\s*[.:—–-]?|\s*:)\s",
+    rf"^{_FIGURE_WORD}(?:{_FIGURE_NUMBER}\s*[.:—–-]?|\s*:)\s",
     re.I,
 )
+_FIGURE_LABEL = re.compile(rf"^{_FIGURE_WORD}{_FIGURE_NUMBER}[.:]?$", re.I)
 _MAX_CAPTION_WORDS = 60
 
 
@@ -137,6 +140,11 @@ def is_list_item(text: str) -> bool:
 def is_caption(text: str) -> bool:
     """True for a printed figure or table caption ("Figure 1.2: The cycle")."""
     return _PRINTED_CAPTION.match(text) is not None and len(text.split()) <= _MAX_CAPTION_WORDS
+
+
+def is_figure_label(text: str) -> bool:
+    """True for a figure's or table's bare label: "Fig. 6.", "Table 3:"."""
+    return _FIGURE_LABEL.match(text) is not None
 
 
 def is_page_number(text: str) -> bool:

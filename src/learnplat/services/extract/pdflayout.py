@@ -12,6 +12,7 @@ from .cleanup import (
     ends_sentence,
     heading_level,
     is_caption,
+    is_figure_label,
     is_list_item,
     join_lines,
     looks_like_heading,
@@ -34,10 +35,6 @@ _FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d])(\d{1,2}|[*†‡])$")
 # A footnote's own mark, set before its first word in the small type: "aNotice that …", "12Here".
 _LEADING_MARK = re.compile(r"^(?:[a-h]|\d{1,2}|[*†‡])(?=[A-Z][a-z]+\b)")
 _FOOTNOTE_SIZE = 0.9  # a line this much smaller than the body text may be a footnote
-# A figure's bare label on a line of its own: "Fig. 6.", "Figure 2.1", "Table 3:".
-_FIGURE_LABEL = re.compile(
-    r"^(?:fig(?:ure)?\.?|table|plate|chart|diagram)\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?[.:]?$", re.I
-)
 _FLUSH = 2.0
 _OPEN_ENDINGS = frozenset(
     "a an the and or but of to in on at by for with from as is are was then than that which".split()
@@ -324,7 +321,7 @@ def _around_figures(blocks: list[Block]) -> list[Block]:
             and rest[0].heading_path == block.heading_path
             and not ends_sentence(block.text)
             and rest[0].text[:1].islower()
-            and (label[0].kind == CAPTION or _FIGURE_LABEL.match(label[0].text) is not None)
+            and (label[0].kind == CAPTION or is_figure_label(label[0].text))
         ):
             joined = join_lines([block.text, rest[0].text])
             out += [Block(joined, block.heading_path, PARAGRAPH), label[0]]

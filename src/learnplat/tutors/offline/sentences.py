@@ -36,17 +36,18 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # Four one-letter tokens in a row ("X n k = 0", "A B A ∩ B"): math or a diagram's labels.
 _LETTER_RUN = re.compile(r"(?:(?<!\S)\S(?!\S)\s+){3,}(?<!\S)\S(?!\S)")
 _OPENERS = "\"'“‘([¿¡"
-_BLOCK_LABEL = re.compile(
-    r"^(?:Definition|Theorem|Lemma|Corollary|Proposition|Example|Remark|Note|Notice|Question|"
-    r"Problem|Exercise|Announcement|Claim|Fact|Observation|Illustration)"
-    r"(?:\s*\([^)]{1,60}\)|\s*#?\d+(?:\.\d+)*)?[:.]?\s+(?=[A-Z])"
+# A block's label and what names or numbers it: "Definition (Special Soundness)", "Example 3".
+_LABEL_NAMES = (
+    "Definition|Theorem|Lemma|Corollary|Proposition|Example|Remark|Note|Notice|Question|"
+    "Problem|Exercise|Announcement|Claim|Fact|Observation|Illustration"
 )
+_LABEL_TAG = r"(?:\s*\([^)]{1,60}\)|\s*#?\d+(?:\.\d+)*)?"
+_BLOCK_LABEL = re.compile(rf"^(?:{_LABEL_NAMES}){_LABEL_TAG}[:.]?\s+(?=[A-Z])")
 # A label standing alone as a sentence: "Part of the proof.", "Proof sketch.", "Example 3."
 _LABEL_ONLY = re.compile(
     r"(?:(?:part|sketch|outline|idea|end)\s+of\s+(?:the\s+)?)?proof(?:\s+(?:sketch|idea|outline))?"
     r"(?:\s+of\s+(?:the\s+)?(?:theorem|lemma|claim|proposition|corollary)\s*[\w.]{0,8})?\s*[.:]?"
-    r"|(?:definition|theorem|lemma|corollary|proposition|example|remark|exercise|solution|claim)"
-    r"(?:\s*\([^)]{1,60}\)|\s*#?\d+(?:\.\d+)*)?\s*[.:]?",
+    rf"|(?:{_LABEL_NAMES}|Solution){_LABEL_TAG}\s*[.:]?",
     re.IGNORECASE,
 )
 # A slide's or a paragraph's title glued to the sentence after it: "Pinocchio Protocol Suppose we
