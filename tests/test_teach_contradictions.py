@@ -381,3 +381,30 @@ def test_nothing_to_do_with_says_two_things_are_unrelated_and_denies_neither() -
     )
     assert not claim.negated
     assert read_claim("The premises do nothing for the conclusion", 0).negated
+
+
+MEMORY = (
+    "Short-term memory is the memory you use to think about things right now. Whatever its "
+    "exact size, we know that short-term memory is limited. Teachers can support learners in "
+    "working with the limitations of short-term memory by breaking tasks into steps. "
+    "Long-term memory is where learning is stored."
+)
+
+
+def test_a_denial_is_not_backed_by_a_claim_that_only_shares_its_words() -> None:
+    """ "support learners in working with the limitations of short-term memory" shares every
+    word of "short-term memory has no limit" but does not say it; what the notes deny still
+    backs a learner who denies it too."""
+    ref = reference("short-term memory", MEMORY)
+    wrong = grader.grade(ref, "Short-term memory has no limit.", "beginner")
+    assert any(
+        line.startswith('Check "Short-term memory has no limit."')
+        and "short-term memory is limited" in line
+        for line in wrong.feedback
+    )
+    right = grader.grade(
+        ref,
+        "Short-term memory is not unlimited: it is limited, and teachers break tasks into steps.",
+        "beginner",
+    )
+    assert not any(line.startswith("Check") for line in right.feedback)

@@ -256,7 +256,11 @@ def _claim_contradiction(
                 claim, theirs, found, claims.rivals, numbers_known, claims.says, claims.parties
             )
             if kind is None:
-                backing = max(backing, found.of_mine)
+                # A learner's denial is backed only by a claim that denies too: "support
+                # learners working with the limitations of short-term memory" is no support for
+                # "short-term memory has no limit", though it shares every word of it.
+                if not claim.negated & found.shared or theirs.negated or theirs.denies:
+                    backing = max(backing, found.of_mine)
             elif best is None and (
                 same_thing is None
                 or same_thing(claim.text, theirs.text)
