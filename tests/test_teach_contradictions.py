@@ -402,6 +402,8 @@ def test_a_denial_is_not_backed_by_a_claim_that_only_shares_its_words() -> None:
         and "short-term memory is limited" in line
         for line in wrong.feedback
     )
+    # Nor does the denial earn the ideas it denies as covered.
+    assert not any("limit" in idea for idea in wrong.covered)
     right = grader.grade(
         ref,
         "Short-term memory is not unlimited: it is limited, and teachers break tasks into steps.",

@@ -59,8 +59,13 @@ def measure_coverage(
     contradicted: frozenset[int] = frozenset(),
 ) -> Coverage:
     """Each key idea's score by its words and, with ``meaning``, by how closely some sentence
-    says it (never the credit of a sentence in ``contradicted``, which says the opposite)."""
-    present = submission.present
+    says it (never the credit of a sentence in ``contradicted``, which says the opposite: "the
+    limits of short-term memory" are not covered by "short-term memory has no limit")."""
+    present = frozenset(
+        token.root
+        for token in submission.tokens
+        if token.root and token.sentence not in contradicted
+    )
     by_words = tuple(idea_score(profile, present) for profile in prepared.ideas)
     scores = by_words
     if meaning is not None:
