@@ -353,3 +353,49 @@ def test_a_topic_the_notes_name_only_by_its_head_is_taught_from_there(
         text = body_text(lesson)
         assert "witness" in text, (level, text)
         assert "honest verifier" not in text and "three moves" not in text, (level, text)
+
+
+MATH_FUNCTIONS = (
+    "# Functions\n\n"
+    "We can define a function in mathematics as a correlation between two variable numbers, "
+    "called the argument and the value of the function. The value of the function x squared "
+    "is 4 when the argument is 2. A function is continuous when its value alters gradually "
+    "as the argument alters gradually. Its graph is then an unbroken curve in coordinate "
+    "geometry, and the functions of algebra and trigonometry are continuous in most places. "
+    "A discontinuous function jumps from one value to another at some point of its graph.\n"
+)
+PYTHON_FUNCTIONS = (
+    "# Functions in Python\n\n"
+    "A function is a named block of code. You write it with def, give it parameters in "
+    "brackets, and call it by name with arguments. The return statement hands a value back "
+    "to the code that called the function. Functions let a program reuse code instead of "
+    "repeating the same lines, and a variable inside a function is local to it.\n"
+)
+
+
+def test_a_library_topic_about_another_subject_is_not_mixed_into_the_notes(
+    platform: Platform, tmp_path: Path
+) -> None:
+    # "Functions" in the topic library is a Python lesson: a learner studying a mathematics
+    # text gets a lesson from that text alone, and one who names no document gets the library's
+    # lesson without the mathematics glued on; Python notes still get both.
+    (tmp_path / "maths.md").write_text(MATH_FUNCTIONS, encoding="utf-8")
+    (tmp_path / "python.md").write_text(PYTHON_FUNCTIONS, encoding="utf-8")
+    maths = platform.library.ingest(tmp_path / "maths.md").document
+    assert maths is not None
+    lesson = platform.learning.lesson("functions", doc_ids=[maths.id], level="intermediate")
+    cited = {c.title for c in lesson.citations}
+    assert cited == {maths.title}, cited
+    assert "argument" in body_text(lesson) and "code" not in body_text(lesson)
+
+    library_only = platform.learning.lesson("functions", level="intermediate")
+    assert {c.doc_id for c in library_only.citations} == {None}
+    assert "correlation" not in body_text(library_only)
+
+    reference = platform.teachback.reference("functions", "intermediate", [maths.id])
+    assert "correlation" in reference.text and "code" not in reference.text
+
+    python = platform.library.ingest(tmp_path / "python.md").document
+    assert python is not None
+    both = platform.learning.lesson("functions", doc_ids=[python.id], level="intermediate")
+    assert {c.doc_id for c in both.citations} == {None, python.id}

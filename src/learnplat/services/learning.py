@@ -137,6 +137,7 @@ class Learning:
         if topic:
             passages = topic_passages(self.library, topic, doc_ids, widen=False)
             passages.sort(key=lambda p: (p.doc_id, p.page, p.id))
+            record, passages = self.same_subject(record, passages, doc_ids)
         else:
             passages = [p for doc_id in doc_ids for p in self.library.passages(doc_id)]
             titles = list(dict.fromkeys(p.title for p in passages))
@@ -150,6 +151,18 @@ class Learning:
             sources=tuple(source_of(p) for p in passages),
             topic_record=record,
         )
+
+    def same_subject(
+        self, record: TopicRecord | None, passages: list[Passage], doc_ids: Sequence[int]
+    ) -> tuple[TopicRecord | None, list[Passage]]:
+        """The curated topic and the learner's passages found by one name, kept together only
+        when they are about the same subject ("functions" in a mathematics book is no Python
+        lesson): else the named documents alone, or, with none named, the curated topic."""
+        if record is None or not passages:
+            return record, passages
+        if self.topics.fits(record, [p.text for p in passages]):
+            return record, passages
+        return (None, passages) if doc_ids else (record, [])
 
     def lesson(
         self,

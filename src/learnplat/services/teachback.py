@@ -63,6 +63,7 @@ class TeachBack:
         typed_level = parse_level(level)
         record = self.learning.topics.find(topic)
         passages = topic_passages(self.learning.library, topic, doc_ids)
+        record, passages = self.learning.same_subject(record, passages, doc_ids)
         if record is None and not passages:
             nearest = ", ".join(r.name for r in self.learning.topics.suggest(topic))
             raise NothingToTeach(

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..errors import BadInput, NotFound
 from ..paths import shipped_data_dir
 from ..tutors.model import LEVELS, TopicLevel, TopicRecord
 from .dataclass_codec import DecodeError, decode, encode
+from .topic_fit import Subjects
 from .topic_match import TopicIndex, normalise
 from .topic_store import TopicStore, TopicStoreError
 
@@ -42,6 +44,7 @@ class TopicLibrary:
         self._shipped: dict[str, TopicRecord] | None = None
         self._user: dict[str, TopicRecord] = {}
         self._index: TopicIndex | None = None
+        self._subjects: Subjects | None = None
 
     def all(self, category: str | None = None) -> list[TopicRecord]:
         """Topics sorted by category then name; only ``category``'s when given.
@@ -76,6 +79,17 @@ class TopicLibrary:
         leading "the", plurals, aliases and small typos in long names; None when unsure."""
         return self._topic_index().find(name)
 
+    def fits(self, record: TopicRecord, texts: Sequence[str]) -> bool:
+        """Whether ``texts`` (the learner's passages found by ``record``'s name) are about
+        ``record``'s subject, or say too little to tell (``topic_fit``)."""
+        if not texts:
+            return True
+        with self._lock:
+            if self._subjects is None:
+                self._subjects = Subjects(self._topics().values())
+            subjects = self._subjects
+        return subjects.fits(record, texts)
+
     def suggest(self, name: str, n: int = 3) -> list[TopicRecord]:
         """Up to ``n`` topics close to ``name``, best first, for "not found" messages."""
         return self._topic_index().suggest(name, n)
@@ -102,6 +116,7 @@ class TopicLibrary:
         with self._lock:
             self._user[record.id] = record
             self._index = None
+            self._subjects = None
         return record
 
     def _did_you_mean(self, text: str) -> str:
