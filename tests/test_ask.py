@@ -12,6 +12,7 @@ from learnplat.tutors.model import Source
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.analysis import analyse
 from learnplat.tutors.offline.answer import answer_from_index
+from learnplat.tutors.offline.answer_index import index_of
 from learnplat.tutors.offline.common_words import information
 from learnplat.tutors.offline.followups import index_for
 from learnplat.tutors.offline.question import carried_by, focus_phrases, read_question
@@ -441,6 +442,34 @@ def test_a_label_glossed_in_brackets_answers_what_it_is() -> None:
     )
     answer = tutor.answer("What is Bl.ocks?", sources)
     assert answer.found and "sharing d3 modules" in answer.text
+
+
+def test_a_lead_in_is_answered_with_the_short_points_of_its_list() -> None:
+    # A slide's bullets are too short to be sentences: the answer quoting "... preserves:" says
+    # what it preserves instead of stopping at the colon.
+    slide = Source(
+        text="Covering map\n\n- Two port-numbered networks:\n- N = (V, P, p)\n"
+        "- N’ = (V’, P’, p’)\n- Surjection f: V → V’ that preserves:\n- inputs\n- degrees\n"
+        "- connections\n- port numbers\n",
+        title="Slides",
+        doc_id=1,
+        passage_id=1,
+        page=14,
+        heading_path=("Covering map",),
+    )
+    sources = (slide, *notes("Local algorithms stop after a constant count of rounds."))
+    answer = tutor.answer("What is a covering map between two port-numbered networks?", sources)
+    assert "preserves: inputs; degrees; connections; port numbers." in answer.text
+    # A list of sentences is quoted as sentences, not folded into its lead-in.
+    listed = notes(
+        "There are two good reasons to choose UDP over TCP:\n\n"
+        "- You need the lowest latency for every message you send.\n"
+        "- Late data is worse than the loss of some of the data.\n"
+    )
+    assert index_of(listed).points == {}
+    assert list(index_of(sources).points.values()) == [
+        ("inputs", "degrees", "connections", "port numbers")
+    ]
 
 
 @pytest.mark.parametrize(

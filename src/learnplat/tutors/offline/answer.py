@@ -331,6 +331,18 @@ def not_covered_text(index: SentenceIndex, question: Question) -> str:
     return "Your notes don't cover this: none of their passages answers it."
 
 
+def _with_points(index: SentenceIndex, position: int, chosen: Sequence[int]) -> str:
+    """The sentence, and, for a lead-in ("... that preserves:"), the short points of its list
+    that the answer does not quote already ("inputs; degrees; connections; port numbers.")."""
+    text = index.sentences[position].text
+    said = " ".join(index.sentences[p].text for p in chosen)
+    points = [point for point in index.points.get(position, ()) if point not in said]
+    if not points:
+        return text
+    listed = "; ".join(point.rstrip(".;,") for point in points)
+    return f"{text.rstrip()} {listed}."
+
+
 def answer_from_index(
     index: SentenceIndex, question_text: str, *, semantic: bool = False
 ) -> Answer:
@@ -338,7 +350,7 @@ def answer_from_index(
     if not chosen:
         return Answer(question_text, not_covered_text(index, question), (), found=False)
     statements = tuple(
-        Statement(index.sentences[p].text, (index.sentences[p].citation,)) for p in chosen
+        Statement(_with_points(index, p, chosen), (index.sentences[p].citation,)) for p in chosen
     )
     return Answer(question_text, " ".join(s.text for s in statements), statements, found=True)
 

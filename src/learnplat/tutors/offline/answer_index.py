@@ -13,6 +13,8 @@ from .defining import stems_of
 from .sentences import Sentence, source_citation, split_sources
 
 K1, B = 1.2, 0.5
+# A lead-in's points an answer says with it: at most this many, each this short.
+MAX_POINTS, SHORT_POINT_WORDS = 8, 6
 # A list of the sources: its passage (id, page) and where its lead-in's line starts.
 ListKey = tuple[int | None, int | None, int]
 _POINT = re.compile(r"[ \t]*(?:[-*•◦▪‣]|\d{1,2}[.)])[ \t]+")
@@ -41,6 +43,9 @@ class SentenceIndex:
     # The points of the sources' lists, each with the line that leads in to its list ("Sweller
     # posits that people attend to three types of things:"); points of one list share it.
     lead_ins: dict[int, tuple[ListKey, str]] = field(default_factory=dict)
+    # What a lead-in ending in a colon introduces, as written, where its points are short
+    # ("- inputs", "- degrees": no sentences of their own): an answer quoting the lead-in says them.
+    points: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     def idf(self, term: str) -> float:
         df = len(self.postings.get(term, ()))
@@ -54,6 +59,7 @@ def build_index(
     text: str = "",
     openings: frozenset[int] | None = None,
     lead_ins: dict[int, tuple[ListKey, str]] | None = None,
+    points: dict[int, tuple[str, ...]] | None = None,
 ) -> SentenceIndex:
     frequencies: list[dict[str, int]] = []
     postings: dict[str, list[int]] = {}
@@ -77,6 +83,7 @@ def build_index(
         original.lower(),
         openings,
         lead_ins or {},
+        points or {},
     )
 
 
@@ -125,7 +132,12 @@ def index_of(sources: tuple[Source, ...]) -> SentenceIndex:
     text = " ".join(source.text for source in sources)
     stems = [stems_of(s.text) for s in sentences]
     return build_index(
-        sentences, stems, text, _openings(sources, sentences), _lead_ins(sources, sentences)
+        sentences,
+        stems,
+        text,
+        _openings(sources, sentences),
+        _lead_ins(sources, sentences),
+        _short_points(sources, sentences),
     )
 
 
@@ -206,4 +218,38 @@ def _lead_ins(
             end = start - 1
         lead_in = text[start:end].strip() if end > 0 else ""
         found[position] = ((*key, start), lead_in)
+    return found
+
+
+def _short_points(
+    sources: Sequence[Source], sentences: Sequence[Sentence]
+) -> dict[int, tuple[str, ...]]:
+    """For each sentence leading in to a list ("Surjection f: V → V’ that preserves:"), the
+    list's points as written when they are short words or phrases ("inputs", "degrees"), which
+    hold no sentence an answer could quote; none for a list of sentences, which an answer
+    quotes as sentences."""
+    texts = {(s.passage_id, s.page): s.text for s in sources if s.passage_id is not None}
+    found: dict[int, tuple[str, ...]] = {}
+    for position, sentence in enumerate(sentences):
+        quote = sentence.citation.quote
+        text = texts.get((sentence.citation.passage_id, sentence.citation.page))
+        if text is None or not quote.rstrip().endswith(":"):
+            continue
+        at = text.find(quote)
+        end = text.find("\n", at + len(quote)) if at >= 0 else -1
+        if end < 0:
+            continue
+        points: list[str] = []
+        for line in text[end + 1 :].split("\n"):
+            point = _POINT.match(line)
+            if point is None:
+                if line.strip():
+                    break
+                continue
+            said = line[point.end() :].strip()
+            if said.endswith(":") or len(points) == MAX_POINTS:
+                break  # the next lead-in, or a list too long to say in an answer
+            points.append(said)
+        if points and all(len(point.split()) <= SHORT_POINT_WORDS for point in points):
+            found[position] = tuple(points)
     return found
