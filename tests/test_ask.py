@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from learnplat.platform import Platform
-from learnplat.tutors.model import Source
+from learnplat.tutors.model import Citation, Source, Statement
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.analysis import analyse
 from learnplat.tutors.offline.answer import answer_from_index
@@ -17,6 +17,7 @@ from learnplat.tutors.offline.common_words import information
 from learnplat.tutors.offline.followups import index_for
 from learnplat.tutors.offline.question import carried_by, focus_phrases, read_question
 from learnplat.tutors.offline.sentences import is_fragment, split_sources
+from learnplat.tutors.render import ended, statements_markdown
 
 tutor = OfflineTutor()
 
@@ -598,3 +599,26 @@ def test_passages_lacking_one_of_the_questions_words_are_searched_too(
     any_word = platform.library.relevant_passages(query, require_all=False, any_word=True)
     assert ["limited in time" in p.text for p in every_word] == [False]
     assert sorted("limited in time" in p.text for p in any_word) == [False, True]
+
+
+
+@pytest.mark.parametrize(
+    ("point", "read"),
+    [
+        ("make sure it is an <svg> type", "make sure it is an <svg> type."),
+        ("into the pixel space of the web (range)", "into the pixel space of the web (range)."),
+        ("SVG types: rect, circle, text, etc", "SVG types: rect, circle, text, etc."),
+        ("Suppose you answer the question: ‘I am not sleepy.’", None),
+        ("Create your starting element:", None),
+        ("Is it true?", None),
+        ("https://bl.ocks.org/", None),
+        ("```python\ndef double(n):\n    return n * 2\n```", None),
+    ],
+)
+def test_points_quoted_one_after_another_read_as_sentences(point: str, read: str | None) -> None:
+    # A handout's points have no full stop: quoted one after another they must not run together
+    # ("... an <svg> type Create your scales ..."); what ends already, and code, stay as written.
+    assert ended(point) == (read or point)
+    citation = Citation("Handout", doc_id=1, page=2)
+    statements = (Statement(point, (citation,)), Statement("Create your scales", (citation,)))
+    assert statements_markdown(statements).startswith(f"{read or point} Create your scales.")

@@ -22,12 +22,26 @@ def cite_marks(citations: tuple[Citation, ...]) -> str:
     return f" [{'; '.join(labels)}]" if labels else ""
 
 
+# A text that stops without its full stop: a list's point quoted in running text ("make sure
+# it is an <svg> type", "(range)"); a closing quote after the stop ('sleepy.’') ends it already.
+_OPEN_END = re.compile(r"[\w)\]”’\"']\Z")
+_CLOSED_QUOTE = re.compile(r"[.!?…][”’\"')\]]+\Z")
+
+
+def ended(text: str) -> str:
+    """``text`` with a full stop where a point of a list left it open, so that points read as
+    sentences when quoted one after another; code and tables (several lines) as they are."""
+    if "\n" in text or not _OPEN_END.search(text) or _CLOSED_QUOTE.search(text):
+        return text
+    return text + "."
+
+
 def statements_markdown(statements: tuple[Statement, ...]) -> str:
     """Sentences with their citation marks; a run of sentences citing the same places carries
     one mark, after its last sentence."""
     marks = [cite_marks(statement.citations) for statement in statements]
     return " ".join(
-        statement.text + ("" if marks[index + 1 : index + 2] == [mark] else mark)
+        ended(statement.text) + ("" if marks[index + 1 : index + 2] == [mark] else mark)
         for index, (statement, mark) in enumerate(zip(statements, marks, strict=True))
     )
 

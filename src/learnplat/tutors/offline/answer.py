@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Answer, Source, Statement
+from ..render import ended
 from .answer_index import (
     ListKey,
     SentenceIndex,
@@ -352,7 +353,9 @@ def answer_from_index(
     statements = tuple(
         Statement(_with_points(index, p, chosen), (index.sentences[p].citation,)) for p in chosen
     )
-    return Answer(question_text, " ".join(s.text for s in statements), statements, found=True)
+    return Answer(
+        question_text, " ".join(ended(s.text) for s in statements), statements, found=True
+    )
 
 
 def answer(question: str, sources: Sequence[Source], *, semantic: bool = False) -> Answer:
