@@ -10,11 +10,81 @@ _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
+# Fewest letters before the first and after the last hyphenation point (pyphen's defaults).
+_LEFT = _RIGHT = 2
+_SKIPPED_LINES = (
+    "%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN"
+)
+
+
+class _Hyphenation:
+    """Liang's hyphenation over pyphen's en_US patterns, as ``pyphen.Pyphen(lang="en_US")``
+    hyphenates, read without pyphen's per-pattern parsing and looked up only as far as some
+    pattern starts with the letters seen (a lesson's first grade waited ~0.2 s for pyphen)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.patterns: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self.prefixes: set[str] = set()
+        for line in lines:
+            pattern = line.strip()
+            if not pattern or pattern.startswith(_SKIPPED_LINES):
+                continue
+            letters: list[str] = []
+            values = [0]
+            for char in pattern:
+                if char.isdigit():
+                    values[-1] = int(char)
+                else:
+                    letters.append(char)
+                    values.append(0)
+            if not any(values):
+                continue
+            start, end = 0, len(values)
+            while not values[start]:
+                start += 1
+            while not values[end - 1]:
+                end -= 1
+            key = "".join(letters)
+            self.patterns[key] = (start, tuple(values[start:end]))
+            self.prefixes.update(key[:length] for length in range(1, len(key) + 1))
+        self.longest = max(len(key) for key in self.patterns)
+
+    def points(self, word: str) -> int:
+        """How many places ``word`` (lower case) may be hyphenated."""
+        pointed = f".{word}."
+        marks = [0] * (len(pointed) + 1)
+        for start in range(len(pointed) - 1):
+            for stop in range(start + 1, min(start + self.longest, len(pointed)) + 1):
+                piece = pointed[start:stop]
+                if piece not in self.prefixes:
+                    break
+                found = self.patterns.get(piece)
+                if found is not None:
+                    offset, values = found
+                    for position, value in enumerate(values, start + offset):
+                        if value > marks[position]:
+                            marks[position] = value
+        last = len(word) - _RIGHT
+        return sum(1 for at, mark in enumerate(marks) if mark % 2 and _LEFT <= at - 1 <= last)
+
+
 @cache
-def _hyphenator() -> Any:
+def _hyphenator() -> _Hyphenation | Any:
     import pyphen
 
-    return pyphen.Pyphen(lang="en_US")
+    path = pyphen.LANGUAGES["en_US"]
+    text = path.read_text(encoding="utf-8")
+    if "/" in text or "^^" in text:  # nonstandard hyphenation pyphen alone reads
+        return pyphen.Pyphen(lang="en_US")
+    return _Hyphenation(text.split("\n")[1:])
+
+
+def hyphenation_points(word: str) -> int:
+    """How many places pyphen's en_US patterns allow a hyphen in ``word`` (lower case)."""
+    hyphenator = _hyphenator()
+    if isinstance(hyphenator, _Hyphenation):
+        return hyphenator.points(word)
+    return len(hyphenator.positions(word))
 
 
 def sentences(text: str) -> list[str]:
@@ -32,7 +102,7 @@ def words(text: str) -> list[str]:
 def syllables(word: str) -> int:
     """Syllables in one word: pyphen's hyphenation points, never fewer than its vowel groups - 1."""
     lowered = word.lower()
-    by_hyphenation = len(_hyphenator().positions(lowered)) + 1
+    by_hyphenation = hyphenation_points(lowered) + 1
     groups = len(_VOWEL_GROUPS.findall(lowered))
     if lowered.endswith("e") and not lowered.endswith(("le", "ee")) and groups > 1:
         groups -= 1  # a silent final e: "make", "machine"
