@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _TERMINAL = re.compile(r"[.!?;:]['\"”’)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)\]]*$")
 _NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+[A-Z]")
-_LETTER = re.compile(r"[A-Za-z]")
 _CODE = re.compile(r"[{};=<>]|\w_\w|\w\(|\bdef\b|\breturn\b|\bimport\b")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•◦▪‣]\s+|\d{1,3}[.)]\s+|[a-z][.)]\s+)")
 # A table of contents or a book's index quoted as text: dot leaders, numbered entries run
@@ -66,6 +66,12 @@ _POINTER = re.compile(
 # A number glued to letters opening a "sentence" ("3p located between ..."): mathematics that lost
 # its symbols, unless an ordinal or a decade ("3rd", "19th", "1990s").
 _GLUED_NUMBER = re.compile(r"^\d+(?!(?:st|nd|rd|th|s)\b)[a-z]")
+# What every match of the patterns above needs, checked first: most sentences hold none of it.
+_DROP_LETTERS = str.maketrans("", "", string.ascii_letters)
+_NEAR_DOTS = re.compile(r"\.\s?\.")
+_CODE_CHARS = ("{", "}", ";", "=", "<", ">", "_", "(", "def", "return", "import")
+_DECIMAL = re.compile(r"\d\.\d")
+_COMMA_NUMBER = re.compile(r",\s\d")
 MIN_WORDS = 4
 POINT_MIN_WORDS = 5
 HEADING_MAX_WORDS = 14
@@ -156,8 +162,7 @@ def is_fragment(sentence: str) -> bool:
         return True
     if _POINTER.match(sentence) or _GLUED_NUMBER.match(sentence):
         return True
-    visible = sentence.replace(" ", "")
-    if len(_LETTER.findall(visible)) < 0.6 * len(visible):
+    if _few_letters(sentence):
         return True
     if not _SENTENCE_END.search(sentence):
         return True  # a heading residue, a lead-in to a list or formula, a cut sentence
@@ -169,19 +174,38 @@ def is_fragment(sentence: str) -> bool:
     first_word = sentence.split()[0].strip(",;:")
     if first.islower() and (sentence[1:2].islower() or first_word.islower()):
         return True
-    if len(_CODE.findall(sentence)) >= 3:
+    if any(mark in sentence for mark in _CODE_CHARS) and len(_CODE.findall(sentence)) >= 3:
         return True  # a line of program code
     if _unbalanced(sentence):
         return True
-    if _DOT_LEADERS.search(sentence) or len(_NUMBERED_ENTRY.findall(sentence)) >= 2:
+    if _dot_leaders(sentence) or (
+        _DECIMAL.search(sentence) and len(_NUMBERED_ENTRY.findall(sentence)) >= 2
+    ):
         return True
-    if len(_INDEX_ENTRY.findall(sentence)) >= 2 or _SECTION_NUMBER.match(sentence):
+    if _COMMA_NUMBER.search(sentence) and len(_INDEX_ENTRY.findall(sentence)) >= 2:
+        return True
+    if _SECTION_NUMBER.match(sentence):
         return True
     if _REFERENCE_ENTRY.match(sentence):
         return True  # "2017. “Tools and Workflows ...”": an entry of a reading list
     if _PRIVATE_USE.search(sentence) or len(MATH.findall(sentence)) > MAX_MATH_SYMBOLS:
         return True
-    return _LETTER_RUN.search(sentence) is not None
+    return _letter_run(words, sentence)
+
+
+def _few_letters(text: str) -> bool:
+    """Under 60% of the visible characters are letters (A-Z, a-z)."""
+    visible = text.replace(" ", "")
+    return len(visible) - len(visible.translate(_DROP_LETTERS)) < 0.6 * len(visible)
+
+
+def _dot_leaders(text: str) -> bool:
+    return _NEAR_DOTS.search(text) is not None and _DOT_LEADERS.search(text) is not None
+
+
+def _letter_run(words: list[str], text: str) -> bool:
+    """Four one-character tokens in a row (``_LETTER_RUN``); the count of them is checked first."""
+    return sum(len(word) == 1 for word in words) >= 4 and _LETTER_RUN.search(text) is not None
 
 
 def _unbalanced(text: str) -> bool:
@@ -234,12 +258,9 @@ def is_item(text: str) -> bool:
     words = text.split()
     if len(words) < MIN_WORDS or "://" in text or _unbalanced(text):
         return False
-    visible = text.replace(" ", "")
-    if len(_LETTER.findall(visible)) < 0.6 * len(visible):
+    if _few_letters(text) or _dot_leaders(text) or _PRIVATE_USE.search(text):
         return False
-    if _DOT_LEADERS.search(text) or _PRIVATE_USE.search(text):
-        return False
-    return len(MATH.findall(text)) <= MAX_MATH_SYMBOLS and not _LETTER_RUN.search(text)
+    return len(MATH.findall(text)) <= MAX_MATH_SYMBOLS and not _letter_run(words, text)
 
 
 def as_statement(point: str) -> str | None:
