@@ -43,6 +43,9 @@ _APPOSITIVE = re.compile(
     r"\b(?P<term>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*),"
     r"\s+(?:the|a|an)\s+[a-z][\w\- ]{2,60}?\s+(?:that|which|who|where)\b"
 )
+# What a match of _APPOSITIVE needs, looked for first: the full pattern is slow on long sentences.
+_APPOSED = re.compile(r",\s+(?:the|a|an)\s")
+_APPOSITIVE_CLAUSE = ("that", "which", "who", "where")
 _NOT_A_TERM = frozenset(
     "it this that these those there here which what one each its their such another other some "
     "everything something nothing anything everyone someone anyone nobody everybody "
@@ -113,13 +116,15 @@ def sentence_definitions(
         match = pattern.match(text)
         if match:
             found.append((_clean_term(match.group("term"), cut_at_stopword=False), strength))
-    for match in _CALLED.finditer(text):
+    called = "called" in text or "known" in text or "termed" in text
+    for match in _CALLED.finditer(text) if called else ():
         if _IN_A_LIST.match(text, match.end()):
             continue  # "variously known as constructivist, discovery, ...": one name of many
         found.append((_clean_term(match.group("term"), cut_at_stopword=True), 2))
-    for match in _THIS_IS.finditer(text):
+    for match in _THIS_IS.finditer(text) if "this" in text else ():
         found.append((_clean_term(match.group("term"), cut_at_stopword=True), 1))
-    for match in _APPOSITIVE.finditer(text):
+    apposed = _APPOSED.search(text) and any(word in text for word in _APPOSITIVE_CLAUSE)
+    for match in _APPOSITIVE.finditer(text) if apposed else ():
         words = match.group("term").split()
         # The longest ending that recurs as a phrase, or is a name ("Wilson cycle").
         term = next(
