@@ -33,3 +33,14 @@ def test_syllables_and_grade() -> None:
     assert [readability.syllables(w) for w in ("cat", "make", "photosynthesis")] == [1, 1, 5]
     assert readability.flesch_kincaid_grade("") == 0.0
     assert readability.flesch_kincaid_grade("The cat sat. The dog ran.") < 1.0
+
+
+def test_hyphenation_patterns_read_as_pyphen_reads_them() -> None:
+    hyphenation = readability._hyphenator()
+    assert isinstance(hyphenation, readability._Hyphenation)
+    reference = pyphen.Pyphen(lang="en_US").hd.patterns
+    assert {key: hyphenation.pattern(key) for key in reference} == {
+        key: (start, tuple(values)) for key, (start, values) in reference.items()
+    }
+    unknown = [key for key in hyphenation.lines if key not in reference]
+    assert all(hyphenation.pattern(key) is None for key in unknown)

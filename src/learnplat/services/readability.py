@@ -8,6 +8,7 @@ from typing import Any
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+_DIGIT = re.compile(r"\d")
 
 
 # Fewest letters before the first and after the last hyphenation point (pyphen's defaults).
@@ -19,46 +20,58 @@ _SKIPPED_LINES = (
 
 class _Hyphenation:
     """Liang's hyphenation over pyphen's en_US patterns, as ``pyphen.Pyphen(lang="en_US")``
-    hyphenates, read without pyphen's per-pattern parsing and looked up only as far as some
-    pattern starts with the letters seen (a lesson's first grade waited ~0.2 s for pyphen)."""
+    hyphenates: a pattern's values are read when a word first needs them, and lookups go only
+    as far as some pattern starts with the letters seen (a lesson's first grade waited ~0.2 s
+    for pyphen to parse all 11,000 patterns)."""
 
     def __init__(self, lines: list[str]) -> None:
-        self.patterns: dict[str, tuple[int, tuple[int, ...]]] = {}
-        self.prefixes: set[str] = set()
-        for line in lines:
-            pattern = line.strip()
-            if not pattern or pattern.startswith(_SKIPPED_LINES):
-                continue
-            letters: list[str] = []
-            values = [0]
-            for char in pattern:
-                if char.isdigit():
-                    values[-1] = int(char)
-                else:
-                    letters.append(char)
-                    values.append(0)
-            if not any(values):
-                continue
+        stripped = [line.strip() for line in lines]
+        keys = _DIGIT.sub("", "\n".join(stripped)).split("\n")
+        # A line without a digit holds only zeros: no hyphenation point, so no pattern.
+        self.lines = {
+            key: line
+            for line, key in zip(stripped, keys, strict=True)
+            if len(key) != len(line) and not line.startswith(_SKIPPED_LINES)
+        }
+        self.prefixes = {key[:length] for key in self.lines for length in range(1, len(key) + 1)}
+        self.longest = max(len(key) for key in self.lines)
+        self.parsed: dict[str, tuple[int, tuple[int, ...]] | None] = {}
+
+    def pattern(self, key: str) -> tuple[int, tuple[int, ...]] | None:
+        """The pattern for these letters: where its values start, and the values (the first and
+        last non-zero); None if there is none."""
+        if key in self.parsed:
+            return self.parsed[key]
+        values = [0]
+        for char in self.lines.get(key, ""):
+            if char.isdigit():
+                values[-1] = int(char)
+            else:
+                values.append(0)
+        found = None
+        if any(values):
             start, end = 0, len(values)
             while not values[start]:
                 start += 1
             while not values[end - 1]:
                 end -= 1
-            key = "".join(letters)
-            self.patterns[key] = (start, tuple(values[start:end]))
-            self.prefixes.update(key[:length] for length in range(1, len(key) + 1))
-        self.longest = max(len(key) for key in self.patterns)
+            found = (start, tuple(values[start:end]))
+        self.parsed[key] = found
+        return found
 
     def points(self, word: str) -> int:
         """How many places ``word`` (lower case) may be hyphenated."""
+        lines, parsed, prefixes = self.lines, self.parsed, self.prefixes
         pointed = f".{word}."
         marks = [0] * (len(pointed) + 1)
         for start in range(len(pointed) - 1):
             for stop in range(start + 1, min(start + self.longest, len(pointed)) + 1):
                 piece = pointed[start:stop]
-                if piece not in self.prefixes:
+                if piece not in prefixes:
                     break
-                found = self.patterns.get(piece)
+                if piece not in lines:
+                    continue
+                found = parsed[piece] if piece in parsed else self.pattern(piece)
                 if found is not None:
                     offset, values = found
                     for position, value in enumerate(values, start + offset):
