@@ -181,3 +181,37 @@ def test_a_definition_with_a_second_clause_is_not_asked_back() -> None:
     assert "What is a web server that centralizes internal services?" in questions
     # Asked as a blank, it is fair; asked back as "What is ...?", it is no question.
     assert not any(q.startswith("What") and "many books" in q for q in questions), questions
+
+
+GLOSSARY = (
+    "# Glossary\n\n"
+    "- ABI: Application Binary Interface - defines the interface between two binary modules.\n"
+    "- API: Application Programming Interface - a set of rules that lets programs talk.\n"
+    "- CLI: Command Line Interface - a way to run a program by typing text commands.\n"
+    "- DOM: Document Object Model - the tree of objects a web page is made of.\n"
+    "- EOF: End of File - the mark that says a stream has no more data.\n"
+    "- Code cache: a chunk of bytes storing compiled code and its metadata.\n"
+    "- Note: the list grows as the project names new things.\n"
+    "- Short timeline: Aim for breadth across the topics of the course.\n"
+)
+
+
+def test_a_glossary_is_asked_back_term_by_term() -> None:
+    # A glossary says what each term is in "Term: what it is" points, with no "X is a ..."
+    # sentence: each entry is asked back, with other entries' terms as the wrong options; a label
+    # ("Note:") or an instruction ("Short timeline: Aim for ...") is no entry.
+    source = Source(text=GLOSSARY, title="Glossary", doc_id=1, passage_id=1, page=1)
+    tutor = OfflineTutor()
+    questions = tutor.quiz([source], 20).questions
+    asked = {q.answer: q for q in questions if q.question.startswith("Which term means")}
+    assert {"ABI", "API", "CLI", "DOM", "EOF"} <= set(asked), [q.question for q in questions]
+    cli = asked["CLI"]
+    assert cli.question == (
+        "Which term means “Command Line Interface - a way to run a program by typing text "
+        "commands”?"
+    )
+    assert set(cli.options) - {"CLI"} <= {"ABI", "API", "DOM", "EOF", "Code cache"}
+    assert "Note" not in asked and "Short timeline" not in asked
+    assert all(problem(q, GLOSSARY, "Glossary") is None for q in questions)
+    cards = {card.front: card.back for card in tutor.flashcards([source], 20)}
+    assert "a way to run a program" in cards.get("CLI", ""), cards

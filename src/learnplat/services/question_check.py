@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..tutors.model import QuizQuestion
+from ..tutors.offline.definitions import glossary_entry
 from ..tutors.offline.text import STOPWORDS, stem, tokens
 
 OPTIONS = 4
@@ -80,10 +81,14 @@ def problem(question: QuizQuestion, passage: str | None, subject: str = "") -> s
     stem = question.question
     if _contains(stem, answer):
         return "the question gives the answer away"
+    # A glossary's entry defines its own term: the other entries beside it in the passage
+    # define theirs, so only the entry itself must not name a wrong option.
+    entry = question.kind == "definition" and glossary_entry(question.explanation) is not None
+    context = question.explanation if entry else passage
     for option in options:
         if _flat(option) == _flat(answer):
             continue
-        if _contains(passage, option):
+        if _contains(context, option):
             return "a distractor is in the cited passage"
         if _flat(option) in _flat(answer):
             return "a distractor is part of the answer"

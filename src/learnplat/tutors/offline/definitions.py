@@ -51,6 +51,31 @@ _NOT_A_TERM = frozenset(
     "everything something nothing anything everyone someone anyone nobody everybody "
     "they he she we you all both most many called known termed named also because why how".split()
 )
+# A glossary's entry: "ABI: Application Binary Interface - Defines the interface between two
+# binary program modules.", "Chlorophyll - the green pigment that absorbs light". The term is a
+# short name (capitalised, or an acronym) and what follows says what it is in three words or more.
+_GLOSSARY_ENTRY = re.compile(
+    r"^(?P<term>[A-Z][\w.+'’/-]*(?:\s[\w.+'’/-]+){0,3}?)\s*(?::|\s[-–—]\s)\s*"
+    r"(?P<gloss>[^\s:].*\S)$"
+)
+# Labels that lead in to a line without naming a term ("Note: ...", "Step 2: ...").
+_LABELS = frozenset(
+    "note notes tip tips warning caution important hint example examples e.g step steps source "
+    "sources see answer question q a summary result results input inputs output outputs goal "
+    "goals aim task exercise problem solution proof remark update edit todo fixme bug figure "
+    "table chapter section day week part lecture slide objective objectives".split()
+)
+_GLOSSARY_MIN_WORDS = 3
+# What follows a label that is an instruction, not what the label is ("Short timeline: Aim for
+# breadth ...", "Learning objective: Recommend ...", "Step: Gather requirements ...").
+_INSTRUCTIONS = frozenset(
+    "aim use make try recommend add avoid read write check ensure remember consider keep go do "
+    "don't dont be practice review create select bind append start stop run install open close "
+    "click choose pick find get set put take give see look think learn study prepare discuss ask "
+    "explain describe compare list identify define evaluate estimate outline gather scope design "
+    "build test plan focus apply fill follow work solve show prove let".split()
+)
+_WORD_OF_THREE = re.compile(r"[A-Za-z]{3,}")
 _QUICK_CHECK = (
     " is ",
     " are ",
@@ -109,6 +134,9 @@ def sentence_definitions(
     before its last only if ``is_phrase`` says they recur as a phrase ("hold chlorophyll" does
     not) or they are capitalised like a name."""
     text = sentence.text
+    entry = glossary_entry(text)
+    if entry is not None:
+        return [Definition(entry[0], term_key(entry[0]), sentence, 2)]
     if not any(marker in text for marker in _QUICK_CHECK):
         return []
     found: list[tuple[str, int]] = []
@@ -144,6 +172,30 @@ def sentence_definitions(
             seen.add(key)
             result.append(Definition(term, key, sentence, strength))
     return result
+
+
+def glossary_entry(text: str) -> tuple[str, str] | None:
+    """The term and what it is, for a glossary's entry ("CITGM: Canary In The Gold Mine - A smoke
+    test ..."); None for a sentence, a lead-in ("Two networks:"), a label ("Note: ...", "Step
+    2: ...", "Learning objective: ..."), an instruction ("Short timeline: Aim for breadth ...") or
+    a phrase with its own pronoun ("Create your scales: ...")."""
+    match = _GLOSSARY_ENTRY.match(text.strip())
+    if match is None:
+        return None
+    term, gloss = match.group("term").strip(), match.group("gloss").strip()
+    words = tokens(term)
+    first = gloss.split()[0].lower()
+    if (
+        not words
+        or any(word in _LABELS for word in words)
+        or words[-1].isdigit()
+        or any(word in STOPWORDS for word in words)
+        or len(_WORD_OF_THREE.findall(gloss)) < _GLOSSARY_MIN_WORDS
+        or gloss.endswith(":")
+        or first in _INSTRUCTIONS
+    ):
+        return None
+    return term, gloss
 
 
 def find_definitions(sentences: Sequence[Sentence]) -> dict[str, list[Definition]]:

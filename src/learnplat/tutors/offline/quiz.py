@@ -11,7 +11,7 @@ from functools import partial
 
 from ..model import Flashcard, Level, QuestionKind, Quiz, QuizQuestion, Source
 from .analysis import Analysis, analyse
-from .definitions import term_key
+from .definitions import glossary_entry, term_key
 from .sentences import Sentence
 from .terms import Term, used_as_noun
 from .text import content_stems, self_contained, stem, tokens
@@ -104,7 +104,8 @@ def _question_for(
             continue
         if sentence.kind == "point" and not points:
             continue
-        if not self_contained(sentence.text) or sentence.text.endswith("?"):
+        entry = glossary_entry(sentence.text) if kind == "definition" else None
+        if not self_contained(entry[1] if entry else sentence.text) or sentence.text.endswith("?"):
             continue  # "Definitions like this are called _____": like what?
         # "some _____ the cycle" must not blank the verb "leaves" for the noun "leaves".
         if not term.specific and not used_as_noun(term.text, [sentence.text]):
@@ -114,9 +115,12 @@ def _question_for(
         if found is None or not whole_word(term.text).search(passage):
             continue
         answer = found.group(0)
-        if re.match(r"\.\w|\(s\)|['’]|\s*[:–-]", sentence.text[found.end() :]):
+        glossed = _glossary_stem(sentence.text, answer) if kind == "definition" else None
+        if glossed is None and re.match(r"\.\w|\(s\)|['’]|\s*[:–-]", sentence.text[found.end() :]):
             continue  # "_____.html", "_____(s)", "_____' load", "_____ - cell lists": half a word
-        stem = _definition_stem(sentence.text, answer) if kind == "definition" else None
+        stem = glossed
+        if stem is None and kind == "definition":
+            stem = _definition_stem(sentence.text, answer)
         if stem is None:
             kind = "cloze"
             rest = sentence.text[: found.start()] + " " + sentence.text[found.end() :]
@@ -136,7 +140,9 @@ def _question_for(
         distractors = pick_distractors(
             answer,
             analysis.terms,
-            passage,
+            # A glossary's other entries are terms it defines apart: only this entry must not
+            # name a wrong option.
+            sentence.text if glossed else passage,
             stem,
             same_as=synonyms.get(term.key, set()),
             also_true=partial(_says_the_same, analysis=analysis, said=said),
@@ -174,6 +180,19 @@ def _says_the_same(term: Term, analysis: Analysis, said: set[str]) -> bool:
             if len(said & _said_of(text, found.start(), found.end())) >= SAME_SAYING * len(said):
                 return True
     return False
+
+
+def _glossary_stem(text: str, term: str) -> str | None:
+    """ "CITGM: Canary In The Gold Mine - A smoke test ..." -> "Which term means “Canary In The
+    Gold Mine - A smoke test ...”?" when the glossary entry is ``term``'s and its gloss does not
+    name it; None otherwise."""
+    entry = glossary_entry(text)
+    if entry is None or term_key(entry[0]) != term_key(term):
+        return None
+    gloss = entry[1].rstrip(".;:")
+    if whole_word(term).search(gloss) or len(gloss.split()) > MAX_WORDS:
+        return None
+    return f"Which term means “{gloss}”?"
 
 
 def _definition_stem(text: str, term: str) -> str | None:
