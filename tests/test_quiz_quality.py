@@ -9,6 +9,7 @@ import pytest
 from learnplat.services.question_check import problem
 from learnplat.tutors.model import Citation, QuizQuestion, Source
 from learnplat.tutors.offline import OfflineTutor
+from learnplat.tutors.offline.analysis import analyse
 from learnplat.tutors.offline.terms import acceptable
 from learnplat.tutors.offline.text import self_contained
 
@@ -215,3 +216,23 @@ def test_a_glossary_is_asked_back_term_by_term() -> None:
     assert all(problem(q, GLOSSARY, "Glossary") is None for q in questions)
     cards = {card.front: card.back for card in tutor.flashcards([source], 20)}
     assert "a way to run a program" in cards.get("CLI", ""), cards
+
+
+def test_a_transcripts_speakers_are_no_glossary() -> None:
+    # "Professor: ..." and "Alice: ..." open turn after turn: they are speakers, not terms.
+    transcript = "\n\n".join(
+        [
+            "Professor: So today we look at how cells make energy from glucose.",
+            "Alice: the mitochondria burn the glucose with oxygen to release its energy.",
+            "Professor: Right, and that process is called cellular respiration by biologists.",
+            "Alice: the first stage splits each glucose molecule into two pyruvate molecules.",
+            "Professor: That first stage is glycolysis, and it happens in the cytoplasm.",
+            "Alice: the last stage makes most of the ATP on the inner mitochondrial membrane.",
+        ]
+    )
+    source = Source(text=transcript, title="Lecture 4", doc_id=1, passage_id=1, page=1)
+    assert not {"professor", "alic"} & set(analyse((source,)).definitions)
+    questions = OfflineTutor().quiz([source], 20).questions
+    assert not {"Professor", "Alice"} & {q.answer for q in questions}
+    cards = OfflineTutor().flashcards([source], 20)
+    assert not {"Professor", "Alice"} & {card.front for card in cards}

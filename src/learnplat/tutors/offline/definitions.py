@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ _LABELS = frozenset(
     "table chapter section day week part lecture slide objective objectives".split()
 )
 _GLOSSARY_MIN_WORDS = 3
+REPEATED_LABEL = 3
 # What follows a label that is an instruction, not what the label is ("Short timeline: Aim for
 # breadth ...", "Learning objective: Recommend ...", "Step: Gather requirements ...").
 _INSTRUCTIONS = frozenset(
@@ -76,6 +78,12 @@ _INSTRUCTIONS = frozenset(
     "build test plan focus apply fill follow work solve show prove let".split()
 )
 _WORD_OF_THREE = re.compile(r"[A-Za-z]{3,}")
+# A speaker's turn in a transcript ("Professor: So today we look at ...", "Q: Why do you ..."):
+# spoken to someone, where a gloss says what a term is.
+_SPOKEN = frozenset(
+    "i i'm i've i'd i'll me my we we're we've we'll us our you you're you've your so okay ok "
+    "yeah yes no well um uh oh right alright hi hello thanks".split()
+)
 _QUICK_CHECK = (
     " is ",
     " are ",
@@ -177,8 +185,9 @@ def sentence_definitions(
 def glossary_entry(text: str) -> tuple[str, str] | None:
     """The term and what it is, for a glossary's entry ("CITGM: Canary In The Gold Mine - A smoke
     test ..."); None for a sentence, a lead-in ("Two networks:"), a label ("Note: ...", "Step
-    2: ...", "Learning objective: ..."), an instruction ("Short timeline: Aim for breadth ...") or
-    a phrase with its own pronoun ("Create your scales: ...")."""
+    2: ...", "Learning objective: ..."), an instruction ("Short timeline: Aim for breadth ..."), a
+    speaker's turn ("Professor: So today we ...") or a phrase with its own pronoun ("Create your
+    scales: ...")."""
     match = _GLOSSARY_ENTRY.match(text.strip())
     if match is None:
         return None
@@ -191,8 +200,10 @@ def glossary_entry(text: str) -> tuple[str, str] | None:
         or words[-1].isdigit()
         or any(word in STOPWORDS for word in words)
         or len(_WORD_OF_THREE.findall(gloss)) < _GLOSSARY_MIN_WORDS
-        or gloss.endswith(":")
+        or gloss.endswith((":", "?"))
         or first in _INSTRUCTIONS
+        or first.strip(",.") in _SPOKEN
+        or any(word in _SPOKEN - {"so", "no", "well", "right"} for word in tokens(gloss))
     ):
         return None
     return term, gloss
@@ -211,6 +222,20 @@ def find_definitions(sentences: Sequence[Sentence]) -> dict[str, list[Definition
     for sentence in sentences:
         for definition in sentence_definitions(sentence, is_phrase):
             by_key.setdefault(definition.key, []).append(definition)
+    # A label opening line after line is a speaker or a heading of a form ("Alice: ...",
+    # "Answer: ..."), not a term the notes define again and again.
+    labels = Counter(
+        term_key(match.group("term"))
+        for sentence in sentences
+        if (match := _GLOSSARY_ENTRY.match(sentence.text.strip())) is not None
+    )
+    for key, count in labels.items():
+        if count >= REPEATED_LABEL and key in by_key:
+            kept = [d for d in by_key[key] if glossary_entry(d.sentence.text) is None]
+            if kept:
+                by_key[key] = kept
+            else:
+                del by_key[key]
     for definitions in by_key.values():
         definitions.sort(key=lambda d: (-d.strength, d.sentence.grade, d.sentence.index))
     return by_key
