@@ -12,6 +12,7 @@ from .markdown import read_markdown
 from .model import Extracted, Unit
 from .pdf import read_pdf
 from .text import read_txt
+from .transcript import unpunctuated
 
 DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
@@ -44,6 +45,11 @@ def extract(
     else:
         units, title = read_txt(sniffed.text or "")
         result = _sections("txt", units, title)
+        if unpunctuated(sniffed.text or ""):
+            notes.append(
+                "it has almost no full stops (an automatic transcript?): lessons, answers and "
+                "quizzes are made of sentences, so add punctuation or use a punctuated transcript"
+            )
     if not result.units:
         raise DocumentError(
             f"{name} has no text to import", hint="check that the right file was chosen"

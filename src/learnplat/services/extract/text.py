@@ -16,6 +16,7 @@ from .cleanup import (
 )
 from .model import Unit
 from .sections import SectionBuilder
+from .transcript import from_captions, without_turn_marks
 
 _UNDERLINE = re.compile(r"^\s*(=+|-+|~+)\s*$")
 # A file where most paragraphs are one short line (a word list, dialogue) has no headings.
@@ -53,14 +54,19 @@ def read_txt(text: str) -> TextResult:
     so is a table of contents with printed page numbers; a chapter numeral on a line of its
     own ("IV") joins the title below it ("IV. THE MUSIC OF GREECE").
     """
-    lines = clean_text(normalise_newlines(text)).split("\n")
+    captions = from_captions(clean_text(normalise_newlines(text)))
+    prose, transcript = without_turn_marks(captions)
+    lines = prose.split("\n")
     start, end = gutenberg_span(lines)
     title = _gutenberg_title(lines[:start]) if start else None
     text = _prose("\n".join(_without_credits(lines[start:end])))
     pages = [_paragraphs(page) for page in text.split("\f")]
     all_paragraphs = [paragraph for page in pages for paragraph in page]
     plain_candidates = sum(1 for lines in all_paragraphs if _plain_heading(lines))
-    trust_plain = plain_candidates <= max(1, len(all_paragraphs) * _MAX_HEADING_SHARE)
+    # A transcript's short turns ("Could you explain that part again?") are speech.
+    trust_plain = not transcript and plain_candidates <= max(
+        1, len(all_paragraphs) * _MAX_HEADING_SHARE
+    )
     builder = SectionBuilder()
     for paragraphs in pages:
         # A form feed is a page break in the source: start a new section there.
