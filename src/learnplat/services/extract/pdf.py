@@ -172,14 +172,13 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
     private = PRIVATE_USE.search(text) is not None
     # When every character maps to one of the text, positions index both; otherwise ask PDFium.
     same_indexing = len(text) == textpage.count_chars()
-    to_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex
-    get_origin, get_size = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetFontSize
-    get_weight, get_font = pdfium_c.FPDFText_GetFontWeight, pdfium_c.FPDFText_GetFontInfo
-    get_matrix, matrix = pdfium_c.FPDFText_GetMatrix, pdfium_c.FS_MATRIX()
+    to_char, get_origin, get_size, get_matrix, get_font, get_weight = _char_queries(pdfium_c)
+    matrix = pdfium_c.FS_MATRIX()
     matrix_ref = ctypes.byref(matrix)
     x, y, flags = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
     x_ref, y_ref, flags_ref = ctypes.byref(x), ctypes.byref(y), ctypes.byref(flags)
     font_name = ctypes.create_string_buffer(64)
+    font_name_size = ctypes.c_ulong(64)
     handle = textpage.raw  # the bare handle: the wrapper costs an attribute lookup per call
     lines: list[Line] = []
     position = 0
@@ -201,13 +200,32 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
             # Some producers (Keynote) set every font at size 1 and scale it with the matrix.
             if get_matrix(handle, char, matrix_ref) and abs(matrix.d) != 1:
                 line.size *= math.hypot(matrix.c, matrix.d)
-            get_font(handle, char, font_name, 64, flags_ref)
+            get_font(handle, char, font_name, font_name_size, flags_ref)
             bold_name, mono_name = _font_kind(font_name.value)
             line.bold = bold_name or bool(flags.value & _FORCE_BOLD_FLAG)
             line.bold = line.bold or get_weight(handle, char) >= 600
             line.mono = mono_name or bool(flags.value & _FIXED_PITCH_FLAG)
         lines.append(line)
     return lines
+
+
+@functools.cache
+def _char_queries(pdfium_c: Any) -> tuple[Any, ...]:
+    """PDFium's per-character queries, called without ctypes' per-argument conversion: a line
+    costs five of them, and the conversion took twice as long as PDFium's answer. Every
+    argument is passed already in its C type (a handle, a C int index, byrefs, a c_ulong)."""
+    functions = (
+        pdfium_c.FPDFText_GetCharIndexFromTextIndex,
+        pdfium_c.FPDFText_GetCharOrigin,
+        pdfium_c.FPDFText_GetFontSize,
+        pdfium_c.FPDFText_GetMatrix,
+        pdfium_c.FPDFText_GetFontInfo,
+        pdfium_c.FPDFText_GetFontWeight,
+    )
+    return tuple(
+        ctypes.CFUNCTYPE(function.restype)(ctypes.cast(function, ctypes.c_void_p).value)
+        for function in functions
+    )
 
 
 @functools.lru_cache(maxsize=256)
