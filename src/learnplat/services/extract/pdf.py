@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import functools
 import io
@@ -117,21 +118,62 @@ def _pdfium_source(data: bytes, name: str, password: str | None) -> PdfSource:
 
 def _page_lines(document: Any, index: int, pdfium_c: Any) -> tuple[list[Line], bool, bool]:
     """The page's lines, whether it is wider than tall, and (when it has no text) whether it
-    shows a picture: a scan, where a page with neither is merely blank."""
-    page = document[index]
+    shows a picture: a scan, where a page with neither is merely blank.
+
+    Pages and text pages are opened and closed through the bare API: pypdfium2's wrappers
+    (a finalizer and a parent link each) cost about a tenth of reading a page.
+    """
+    import pypdfium2 as pdfium
+
+    page = pdfium_c.FPDF_LoadPage(document.raw, index)
+    if not page:
+        raise pdfium.PdfiumError("Failed to load page.")
     try:
-        width, height = page.get_size()
-        textpage = page.get_textpage()
+        wide = pdfium_c.FPDF_GetPageWidthF(page) > pdfium_c.FPDF_GetPageHeightF(page)
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        if not textpage:
+            raise pdfium.PdfiumError("Failed to load text page.")
         try:
             lines = _textpage_lines(textpage, pdfium_c)
         finally:
-            textpage.close()
-        pictured = not lines and any(
-            True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
-        )
-        return lines, width > height, pictured
+            pdfium_c.FPDFText_ClosePage(textpage)
     finally:
-        page.close()
+        pdfium_c.FPDF_ClosePage(page)
+    if lines:
+        return lines, wide, False
+    wrapped = document[index]
+    try:
+        pictured = any(
+            True for _ in wrapped.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+        )
+    finally:
+        wrapped.close()
+    return lines, wide, pictured
+
+
+def _page_text(textpage: Any, pdfium_c: Any) -> tuple[str, int]:
+    """The text page's text (as pypdfium2's get_text_range gives it) and its character count.
+
+    Characters PDFium leaves out of the text at either end are skipped first, or it may read
+    past the range (crbug.com/pdfium/2079).
+    """
+    import pypdfium2 as pdfium
+
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count == -1:
+        raise pdfium.PdfiumError("Failed to get character count.")
+    first, last = 0, count - 1
+    text_index = pdfium_c.FPDFText_GetTextIndexFromCharIndex
+    while first <= last and text_index(textpage, first) == -1:
+        first += 1
+    while first <= last and text_index(textpage, last) == -1:
+        last -= 1
+    if first > last:
+        return "", count
+    size = text_index(textpage, last) + 2 - text_index(textpage, first)  # with the final NUL
+    buffer = (ctypes.c_ushort * size)()
+    written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
+    return codecs.decode(memoryview(buffer)[: written - 1], "utf-16-le", errors="ignore"), count
 
 
 def _bookmarks(document: Any, name: str) -> list[OutlineEntry]:
@@ -159,7 +201,7 @@ def _bookmarks(document: Any, name: str) -> list[OutlineEntry]:
 
 def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
     """Split the page text at PDFium's line breaks; read position and font of each line's start."""
-    text = textpage.get_text_range()
+    text, count = _page_text(textpage, pdfium_c)
     if not text or text.isspace():
         return []
     raw_lines = text.split("\r\n")
@@ -169,9 +211,9 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
         joined = "\n".join(_LONE_BREAK.sub(" ", line) for line in raw_lines)
     cleaned_lines = clean_text(joined).split("\n")
     # Private-use glyphs (math fonts' brackets) are dropped by cleaning; note where they were.
-    private = PRIVATE_USE.search(text) is not None
+    private = not text.isascii() and PRIVATE_USE.search(text) is not None
     # When every character maps to one of the text, positions index both; otherwise ask PDFium.
-    same_indexing = len(text) == textpage.count_chars()
+    same_indexing = len(text) == count
     to_char, get_origin, get_size, get_matrix, get_font, get_weight = _char_queries(pdfium_c)
     matrix = pdfium_c.FS_MATRIX()
     matrix_ref = ctypes.byref(matrix)
@@ -179,7 +221,7 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
     x_ref, y_ref, flags_ref = ctypes.byref(x), ctypes.byref(y), ctypes.byref(flags)
     font_name = ctypes.create_string_buffer(64)
     font_name_size = ctypes.c_ulong(64)
-    handle = textpage.raw  # the bare handle: the wrapper costs an attribute lookup per call
+    handle = textpage
     lines: list[Line] = []
     position = 0
     for raw_line, cleaned in zip(raw_lines, cleaned_lines, strict=True):
