@@ -71,6 +71,9 @@ def _resolve_soft_hyphen(match: re.Match[str]) -> str:
 
 def squash(text: str) -> str:
     """Collapse every run of whitespace to one space and trim the ends."""
+    # Most texts are squashed already: every whitespace but the space is unprintable.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 

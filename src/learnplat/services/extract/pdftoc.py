@@ -19,6 +19,8 @@ _LEADER_ENTRY = re.compile(r"^(?P<title>.*?\S)\s*(?:\.\s?){3,}\s*" + _PAGE + r"$
 _LEADER_CHARACTERS = re.compile(r"\s*(?:[.·…_]\s?){3,}\s*")
 # "1 What is logic? 5", "I THE ABSTRACT NATURE OF MATHEMATICS 1"
 _PLAIN_ENTRY = re.compile(r"^(?P<title>.*[^\d\s.,;])\s+" + _PAGE + r"$", re.I)
+# A plain entry's page number is its last word: checked first, as most lines end in a word.
+_PAGE_WORD = re.compile(_PAGE, re.I)
 _TITLE = re.compile(
     r"^(?:\S+\s+)?(?:table of )?(?:contents|content|toc|inhalt|table des matières|índice)\.?$",
     re.I,
@@ -100,7 +102,7 @@ def _entry(text: str, x: float) -> tuple[TocEntry | None, bool]:
         return None, False  # the cheap test first: an entry ends with its page number
     match = _LEADER_ENTRY.match(text) if ". ." in text or "..." in text else None
     leader = match is not None
-    if match is None:
+    if match is None and _PAGE_WORD.fullmatch(text.rsplit(None, 1)[-1]):
         match = _PLAIN_ENTRY.match(text)
     if match is None or _CHAPTER_COLUMN.match(text):
         return None, False
