@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # Section numbers and list markers say nothing about prose or math: "1.8.2", "(iv)", "3."
@@ -18,6 +19,7 @@ _ADDRESS = re.compile(
     r"^(?:https?://|www\.)|^[\w.-]+@[\w-]+\.|\w\.(?:com|org|net|io|edu|gov)\b", re.I
 )
 _NOT_PLAIN = re.compile(r"[^a-zA-Z ,.;:'’()-]")
+_PLAIN_ASCII = (string.ascii_letters + " ,.;:'()-").encode("ascii")  # the same, for ASCII text
 _PLAIN_LENGTH = 20
 _PLAIN_WORD = 4.5  # characters per word, space included
 _PLAIN_SHARE = 0.1
@@ -41,7 +43,7 @@ def is_math(text: str) -> bool:
     if (
         length >= _PLAIN_LENGTH
         and length >= _PLAIN_WORD * (text.count(" ") + 1)
-        and len(_NOT_PLAIN.findall(text)) <= length * _PLAIN_SHARE
+        and _not_plain(text) <= length * _PLAIN_SHARE
     ):
         return False
     if PRIVATE_USE.search(text):
@@ -72,3 +74,10 @@ def is_math(text: str) -> bool:
         if letters < characters * _PROSE_SHARE:
             return True
     return _EQUATION_NUMBER.search(body) is not None and _RELATION.search(body) is not None
+
+
+def _not_plain(text: str) -> int:
+    """How many characters of ``text`` are neither letters nor plain punctuation."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _PLAIN_ASCII))
+    return len(_NOT_PLAIN.findall(text))

@@ -229,7 +229,7 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
         first_word = _WORD_CHAR.search(raw_line)
         start = position + (first_word.start() if first_word else 0)
         position += len(raw_line) + 2
-        cleaned = " ".join(cleaned.split())
+        cleaned = squash(cleaned)
         if not cleaned:
             continue
         line = Line(cleaned, math=private and PRIVATE_USE.search(raw_line) is not None)

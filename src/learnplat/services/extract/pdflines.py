@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cleanup import squash
 
@@ -48,15 +48,18 @@ def merge_rows(lines: list[Line]) -> list[Line]:
     rows: list[Line] = []
     row: Line | None = None
     previous: Line | None = None
+    copied = False
     for line in lines:
         if row is not None and previous is not None and _joins(row, previous, line):
+            if not copied:
+                # Most rows are one piece, kept as read; a row that grows is a copy.
+                row = rows[-1] = replace(row)
+                copied = True
             row.text = squash(f"{row.text} {line.text}")
             row.math = row.math or line.math
             previous = line
             continue
-        row = Line(
-            line.text, line.x, line.y, line.size, line.bold, line.mono, line.joins, line.math
-        )
+        row, copied = line, False
         rows.append(row)
         previous = line
     return rows
