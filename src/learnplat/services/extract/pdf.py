@@ -214,6 +214,7 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
     private = not text.isascii() and PRIVATE_USE.search(text) is not None
     # When every character maps to one of the text, positions index both; otherwise ask PDFium.
     same_indexing = len(text) == count
+    hyphens = "\x02" in text or "\ufffe" in text
     to_char, get_origin, get_size, get_matrix, get_font, get_weight = _char_queries(pdfium_c)
     matrix = pdfium_c.FS_MATRIX()
     matrix_ref = ctypes.byref(matrix)
@@ -226,14 +227,17 @@ def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
     position = 0
     for raw_line, cleaned in zip(raw_lines, cleaned_lines, strict=True):
         # Probe the first letter or digit: a bullet glyph has its own font, size and baseline.
-        first_word = _WORD_CHAR.search(raw_line)
-        start = position + (first_word.start() if first_word else 0)
+        if raw_line[:1].isalnum():  # a word character: the usual start needs no search
+            start = position
+        else:
+            first_word = _WORD_CHAR.search(raw_line)
+            start = position + (first_word.start() if first_word else 0)
         position += len(raw_line) + 2
         cleaned = squash(cleaned)
         if not cleaned:
             continue
         line = Line(cleaned, math=private and PRIVATE_USE.search(raw_line) is not None)
-        if "\x02" in raw_line or "\ufffe" in raw_line:
+        if hyphens and ("\x02" in raw_line or "\ufffe" in raw_line):
             line.joins = len(_HYPHEN_MARKS.findall(raw_line))
         char = start if same_indexing else to_char(handle, start)
         if char >= 0 and get_origin(handle, char, x_ref, y_ref):
