@@ -139,8 +139,8 @@ class PageReader:
                 skip -= 1
                 continue
             if (
-                (line.math or is_math(line.text))
-                and not line.mono
+                not line.mono
+                and (line.math or is_math(line.text))
                 and line.text[0] not in _BULLETS
                 and not is_list_item(line.text)
                 and not self._tail(line)
@@ -149,7 +149,8 @@ class PageReader:
                 self._flush_heading()
                 self.formula.append(line.text)
                 continue
-            self._flush_formula()
+            if self.formula:
+                self._flush_formula()
             previous = lines[index - 1] if index else None
             following = lines[index + 1] if index + 1 < len(lines) else None
             starts = self._starts_paragraph(previous, line)
@@ -159,7 +160,8 @@ class PageReader:
                     self._flush_heading()
                 self.heading.append(line)
                 continue
-            self._flush_heading()
+            if self.heading:
+                self._flush_heading()
             if starts:
                 self._flush_paragraph()
             self.paragraph.append(line)
@@ -193,7 +195,7 @@ class PageReader:
     def _starts_paragraph(self, previous: Line | None, line: Line) -> bool:
         if previous is None:
             return True
-        if ends_sentence(previous.text) and len(previous.text) < self.full_length * _SHORT:
+        if len(previous.text) < self.full_length * _SHORT and ends_sentence(previous.text):
             return True
         if not (line.size and previous.size):
             return False
