@@ -269,8 +269,7 @@ def _char_queries(pdfium_c: Any) -> tuple[Any, ...]:
         pdfium_c.FPDFText_GetFontWeight,
     )
     return tuple(
-        ctypes.CFUNCTYPE(function.restype)(ctypes.cast(function, ctypes.c_void_p).value)
-        for function in functions
+        ctypes.cast(function, ctypes.CFUNCTYPE(function.restype)) for function in functions
     )
 
 
