@@ -257,3 +257,38 @@ def test_a_file_name_is_no_key_term() -> None:
     for level in LEVELS:
         terms = [term.term for term in lesson(notes, level).key_terms]
         assert not any("resume" in term for term in terms), (level, terms)
+
+
+CONTINUITY_BOOK = (
+    "# Continuity\n\n"
+    "A limit is the value that a quantity approaches as another quantity approaches some point. "
+    "The neighbourhood of a point is a small interval around that point on the line. "
+    "A sequence of numbers can approach a limit without ever reaching it. "
+    "The interval from one point to another contains every number between the two. "
+    "A quantity that changes gradually passes through every value between its start and end. "
+    "The railway train passes every milestone between two stations on its journey. "
+    "A sudden jump in a quantity is called a discontinuity by the mathematicians. "
+    "The distance travelled by a train grows gradually as the hours pass on the clock. "
+    "A point on the line is fixed by a number, and a number by a point on the line. "
+    "An interval is closed when it contains its two end points as well as those between. "
+    "A function links each number to one other number, its value. "
+    "The graph of a function shows its values as a line on paper. "
+    "A function is smooth when its value moves a little at a time. "
+    "A function that jumps from one value to the next is not smooth.\n"
+)
+
+
+def test_a_beginner_lesson_on_a_topic_is_about_that_topic(
+    platform: Platform, tmp_path: Path
+) -> None:
+    # A book teaches more than the topic asked for: a beginner's main ideas name the topic
+    # ("functions"), not whatever else is most central in the passages that mention it.
+    notes = tmp_path / "continuity.md"
+    notes.write_text(CONTINUITY_BOOK, encoding="utf-8")
+    doc = platform.library.ingest(notes).document
+    assert doc is not None
+    lesson = platform.learning.lesson("functions", doc_ids=[doc.id], level="beginner")
+    main = next(s for s in lesson.sections if s.heading == "The main ideas")
+    said = [s.text for paragraph in main.paragraphs for s in paragraph]
+    naming = [text for text in said if "function" in text.lower()]
+    assert len(naming) * 2 > len(said), said

@@ -130,7 +130,7 @@ class Learning:
         (the named documents, else the whole library); a whole document when no topic is given.
         Raises BadInput, NotFound, or NothingToTeach (offline, with nothing that covers it)."""
         typed_level, typed_format = self._check(level, format)
-        topic = (topic or "").strip()
+        topic = typed = (topic or "").strip()
         if not topic and not doc_ids:
             raise BadInput("say what to learn", hint="a topic, --file notes.pdf or --doc ID")
         record: TopicRecord | None = self.topics.find(topic) if topic else None
@@ -150,6 +150,7 @@ class Learning:
             format=typed_format,
             sources=tuple(source_of(p) for p in passages),
             topic_record=record,
+            focus=typed or None,
         )
 
     def same_subject(

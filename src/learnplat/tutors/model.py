@@ -116,6 +116,8 @@ class LessonRequest:
     format: Format
     sources: tuple[Source, ...] = ()
     topic_record: TopicRecord | None = None
+    # The topic as the learner named it; None for a lesson on whole documents.
+    focus: str | None = None
 
 
 @dataclass

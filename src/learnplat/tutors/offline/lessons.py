@@ -21,7 +21,7 @@ def plan_for(request: LessonRequest) -> Plan:
     if request.topic_record is not None:
         return topic_plan(request.topic_record, request.level, analysis)
     if analysis is not None and analysis.sentences:
-        return document_plan(analysis, request.topic, request.level)
+        return document_plan(analysis, request.topic, request.level, request.focus)
     return Plan(request.topic, request.level, (Part("", (glue_item(NOTHING_TO_TEACH),)),), ())
 
 

@@ -13,7 +13,7 @@ from .analysis import Analysis
 from .definitions import Definition
 from .grading import Body, body_of
 from .terms import Term
-from .text import EXAMPLE_CUE, in_words, self_contained, stands_alone
+from .text import EXAMPLE_CUE, content_stems, in_words, self_contained, stands_alone
 
 GLOSSARY_SIZE: dict[Level, int] = {"beginner": 6, "intermediate": 10, "advanced": 16}
 BEGINNER_MAX, BEGINNER_MAX_WORDS = 5, 22
@@ -40,18 +40,20 @@ class Selection:
         return self.intermediate if level == "intermediate" else self.advanced
 
 
-def select_levels(analysis: Analysis) -> Selection:
-    """The sentences of all three levels, adjusted until grade and length rise strictly."""
+def select_levels(analysis: Analysis, focus: str | None = None) -> Selection:
+    """The sentences of all three levels, adjusted until grade and length rise strictly; the
+    beginner's name ``focus`` (the topic asked for) where enough of them can."""
     count = len(analysis.sentences)
     beginner_size = max(2, min(BEGINNER_MAX, count // 6))
     intermediate_size = max(
         beginner_size + 2, min(INTERMEDIATE_MAX, round(count * INTERMEDIATE_SHARE))
     )
     advanced_size = max(intermediate_size + 3, min(ADVANCED_MAX, round(count * ADVANCED_SHARE)))
-    beginner = _simplest_central(analysis, beginner_size)
+    naming = _naming(analysis, focus)
+    beginner = _simplest_central(analysis, beginner_size, naming)
     intermediate = _central_by_heading(analysis, intermediate_size)
     advanced = _with_antecedents(analysis, _outline_detail(analysis, advanced_size, intermediate))
-    return _rising(analysis, beginner, intermediate, advanced)
+    return _rising(analysis, beginner, intermediate, advanced, naming)
 
 
 def _with_antecedents(analysis: Analysis, chosen: list[int]) -> list[int]:
@@ -82,11 +84,27 @@ def plain(text: str) -> bool:
     return in_words(text) and not _FORMULA.search(text) and len(_HAS_DIGIT.findall(text)) <= 1
 
 
-def _simplest_central(analysis: Analysis, size: int) -> list[int]:
+def _naming(analysis: Analysis, focus: str | None) -> frozenset[int]:
+    """The sentences that name the topic asked for (all of its content words)."""
+    wanted = set(content_stems(focus)) if focus else set()
+    if not wanted:
+        return frozenset()
+    return frozenset(
+        index for index, stems in enumerate(analysis.stems) if wanted <= set(stems)
+    )
+
+
+def _simplest_central(
+    analysis: Analysis, size: int, naming: frozenset[int] = frozenset()
+) -> list[int]:
     """The simplest of the central sentences that read alone, one per chapter first so that
-    they span the document; short, but not so short that they say nothing."""
+    they span the document; short, but not so short that they say nothing. Those ``naming``
+    the topic asked for come first: a lesson on "functions" from a book is about functions."""
     sentences = analysis.sentences
-    pool = list(analysis.central_order[: max(8, min(200, round(len(sentences) * 0.3)))])
+    # The most central sentences; for a topic, the most central of those that name it first.
+    ordered = [i for i in analysis.central_order if i in naming]
+    ordered += [i for i in analysis.central_order if i not in naming]
+    pool = ordered[: max(8, min(200, round(len(sentences) * 0.3)))]
     usable: list[int] = []
     for shortest, longest in ((BEGINNER_MIN_WORDS, BEGINNER_MAX_WORDS), (4, 30), (1, 10_000)):
         usable = [
@@ -100,7 +118,7 @@ def _simplest_central(analysis: Analysis, size: int) -> list[int]:
         if len(usable) >= size:
             break
     fallback = [i for i in pool if stands_alone(sentences[i].text)] or pool
-    simplest = sorted(usable or fallback, key=lambda i: (sentences[i].grade, i))
+    simplest = sorted(usable or fallback, key=lambda i: (i not in naming, sentences[i].grade, i))
     chosen: list[int] = []
     chapters: set[int] = set()
     for index in simplest:
@@ -171,7 +189,11 @@ def _outline_detail(analysis: Analysis, size: int, required: Sequence[int]) -> l
 
 
 def _rising(
-    analysis: Analysis, beginner: list[int], intermediate: list[int], advanced: list[int]
+    analysis: Analysis,
+    beginner: list[int],
+    intermediate: list[int],
+    advanced: list[int],
+    naming: frozenset[int] = frozenset(),
 ) -> Selection:
     """Trim until grade and length rise strictly: the beginner's hardest sentences go first,
     then the advanced level's easiest extras (keeping every heading), then the intermediate's
@@ -207,7 +229,7 @@ def _rising(
         beginner.remove(max(beginner, key=lambda i: (analysis.sentences[i].words, i)))
     if _rises(body(beginner), body(intermediate), body(advanced)):
         return Selection(tuple(beginner), tuple(intermediate), tuple(advanced))
-    return _nested(analysis, sorted({*beginner, *intermediate, *advanced}), body)
+    return _nested(analysis, sorted({*beginner, *intermediate, *advanced}), body, naming)
 
 
 def _rises(beginner: Body, intermediate: Body, advanced: Body) -> bool:
@@ -221,22 +243,38 @@ NESTED_SEARCH = 40
 
 
 def _nested(
-    analysis: Analysis, pool: list[int], body: Callable[[Iterable[int]], Body]
+    analysis: Analysis,
+    pool: list[int],
+    body: Callable[[Iterable[int]], Body],
+    naming: frozenset[int] = frozenset(),
 ) -> Selection:
     """Few sentences to share between three levels: the simplest for beginners, more of them
-    for intermediate, all for advanced, split where grade and length rise (in reading order)."""
+    for intermediate, all for advanced, split where grade and length rise (in reading order).
+    Those fit for a beginner (plain words, pointing at nothing outside themselves) and naming
+    the topic asked for come first."""
     # Beginners and intermediates get sentences that read alone; advanced keeps the rest too.
-    alone = [i for i in pool if stands_alone(analysis.sentences[i].text)] or pool
-    by_grade = sorted(alone, key=lambda i: (analysis.sentences[i].grade, i))
+    sentences = analysis.sentences
+    alone = [i for i in pool if stands_alone(sentences[i].text)] or pool
+
+    def fit(index: int) -> bool:
+        text = sentences[index].text
+        return sentences[index].kind == "sentence" and self_contained(text) and plain(text)
+
+    preferred = sorted(alone, key=lambda i: (not fit(i), i not in naming, sentences[i].grade, i))
+    by_grade = sorted(alone, key=lambda i: (sentences[i].grade, i))
     count = len(by_grade)
     splits = [(max(1, round(count * 0.2)), max(2, round(count * 0.5)))]
     if count <= NESTED_SEARCH:
         splits += [(low, high) for low in range(1, count) for high in range(low + 1, count + 1)]
-    for low, high in splits:
-        if 0 < low < high <= count:
-            beginner, intermediate = by_grade[:low], by_grade[:high]
-            if _rises(body(beginner), body(intermediate), body(pool)):
-                return Selection(tuple(sorted(beginner)), tuple(sorted(intermediate)), tuple(pool))
+    # The fittest first where grade and length can still rise that way; else by grade alone.
+    for order in (preferred, by_grade) if preferred != by_grade else (by_grade,):
+        for low, high in splits:
+            if 0 < low < high <= count:
+                beginner, intermediate = order[:low], order[:high]
+                if _rises(body(beginner), body(intermediate), body(pool)):
+                    return Selection(
+                        tuple(sorted(beginner)), tuple(sorted(intermediate)), tuple(pool)
+                    )
     low, high = splits[0]
     return Selection(
         tuple(sorted(by_grade[:low])), tuple(sorted(by_grade[:high])), tuple(sorted(pool))

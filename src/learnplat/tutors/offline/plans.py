@@ -21,10 +21,13 @@ BREADCRUMB_WORDS = 12
 DUPLICATE_OVERLAP = 0.6
 
 
-def document_plan(analysis: Analysis, topic: str, level: Level) -> Plan:
-    """Beginner: the simplest central sentences; intermediate: the central sentences under their
-    headings; advanced: every heading of the outline with its supporting detail."""
-    selection = select_levels(analysis)
+def document_plan(
+    analysis: Analysis, topic: str, level: Level, focus: str | None = None
+) -> Plan:
+    """Beginner: the simplest central sentences (those naming ``focus``, the topic the learner
+    asked for, first); intermediate: the central sentences under their headings; advanced: every
+    heading of the outline with its supporting detail."""
+    selection = select_levels(analysis, focus)
     chosen = selection.of(level)
     items = [
         sentence_item(analysis.sentences[i], analysis.chapter_title(analysis.sentences[i]))
