@@ -228,7 +228,9 @@ def _short_points(
     list's points as written when they are short words or phrases ("inputs", "degrees"), which
     hold no sentence an answer could quote; none for a list of sentences, which an answer
     quotes as sentences."""
-    texts = {(s.passage_id, s.page): s.text for s in sources if s.passage_id is not None}
+    texts: dict[tuple[int | None, int | None], str] = {
+        (s.passage_id, s.page): s.text for s in sources if s.passage_id is not None
+    }
     found: dict[int, tuple[str, ...]] = {}
     for position, sentence in enumerate(sentences):
         quote = sentence.citation.quote
