@@ -295,3 +295,56 @@ def test_real_slides_have_no_navigation_bar_and_titles_for_headings() -> None:
     # answer quotes it whole.
     definition = [text for text in texts(deck) if "special sound if there exists" in text]
     assert len(definition) == 1 and "compute the witness w" in definition[0]
+
+
+# --- footnote marks glued to a word ---
+
+
+def _after(text: str, size: float = 11) -> float:
+    """Where (mm from the line's start) a Helvetica ``text`` ends: a mark is drawn there."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", "", size)
+    return float(pdf.get_string_width(text))
+
+
+def _glued(words: str, mark: str) -> list[Text]:
+    return [Text(words), Text(mark, size=7, same_line=True, indent=_after(words), raise_mm=1.5)]
+
+
+def test_a_raised_footnote_mark_is_dropped_from_the_word_but_a_math_exponent_stays(
+    tmp_path: Path,
+) -> None:
+    lines = [
+        *_glued("Eigenvectors of different eigenvalues are orthogonal", "a"),
+        *_glued("Nothing observable changes over time", "2"),
+        *_glued("The area of the square is x", "2"),
+        *_glued("and the identity holds for sin", "2"),
+        Text("aSee the proof in the appendix of these notes.", size=8, gap=20),
+        Text("2Meaning that every measurement gives the same value.", size=8),
+    ]
+    text = read(make_laid_out_pdf(tmp_path / "marks.pdf", [lines])).units[0].text
+    assert "are orthogonal" in text and "orthogonala" not in text
+    assert "over time" in text and "time2" not in text
+    assert "x2" in text.replace(" ", "")  # a single-letter variable's exponent
+    assert "sin2" in text.replace(" ", "")  # an operator name's exponent
+
+
+def test_a_word_ending_like_a_mark_in_body_type_is_kept(tmp_path: Path) -> None:
+    lines = [
+        Text("The formula is a plain word and so is the idea."),
+        *_glued("A marked word", "a"),
+        Text("aA footnote in small type.", size=8, gap=20),
+    ]
+    text = read(make_laid_out_pdf(tmp_path / "plain.pdf", [lines])).units[0].text
+    assert "formula" in text and "idea" in text and "marked word" in text
+
+
+def test_real_notes_lose_the_footnote_marks_glued_to_words() -> None:
+    notes = read(real_document("quantum-mechanics-notes.pdf"))
+    pages = {unit.number: unit.text for unit in notes.units}
+    assert "rigged Hilbert space ." in pages[12] and "spaceb" not in pages[12]
+    assert "eigenvalues are orthogonal ." in pages[14]
+    assert "any observable change over time" in pages[25]
+    assert "observable19" not in pages[25]

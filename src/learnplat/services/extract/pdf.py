@@ -21,6 +21,7 @@ from .logs import log
 from .mathtext import PRIVATE_USE
 from .model import Extracted
 from .pdflines import Line
+from .pdfmarks import MarkState, glued_marks, raised, without_spans
 from .pdfoutline import OutlineEntry
 from .pdfpages import PdfSource, build_document
 
@@ -94,13 +95,14 @@ def _pdfium_source(data: bytes, name: str, password: str | None) -> PdfSource:
         raise _Rejected(str(error)) from error
     try:
         source = PdfSource([], _clean_title(document.get_metadata_value("Title")))
+        marks = MarkState()
         source.deck = any(
             _SLIDE_MAKERS.search(document.get_metadata_value(key) or "")
             for key in ("Creator", "Producer")
         )
         for index in range(len(document)):
             try:
-                lines, wide, pictured = _page_lines(document, index, pdfium_c)
+                lines, wide, pictured = _page_lines(document, index, pdfium_c, marks)
             except pdfium.PdfiumError as error:
                 # One broken page must not sink the book: it is reported as a page without text.
                 log.warning("PDFium could not read page %d of %s: %s", index + 1, name, error)
@@ -116,7 +118,9 @@ def _pdfium_source(data: bytes, name: str, password: str | None) -> PdfSource:
     return source
 
 
-def _page_lines(document: Any, index: int, pdfium_c: Any) -> tuple[list[Line], bool, bool]:
+def _page_lines(
+    document: Any, index: int, pdfium_c: Any, marks: MarkState
+) -> tuple[list[Line], bool, bool]:
     """The page's lines, whether it is wider than tall, and (when it has no text) whether it
     shows a picture: a scan, where a page with neither is merely blank.
 
@@ -134,7 +138,7 @@ def _page_lines(document: Any, index: int, pdfium_c: Any) -> tuple[list[Line], b
         if not textpage:
             raise pdfium.PdfiumError("Failed to load text page.")
         try:
-            lines = _textpage_lines(textpage, pdfium_c)
+            lines = _textpage_lines(textpage, pdfium_c, marks)
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)
     finally:
@@ -199,30 +203,49 @@ def _bookmarks(document: Any, name: str) -> list[OutlineEntry]:
     return entries
 
 
-def _textpage_lines(textpage: Any, pdfium_c: Any) -> list[Line]:
-    """Split the page text at PDFium's line breaks; read position and font of each line's start."""
+def _textpage_lines(textpage: Any, pdfium_c: Any, marks: MarkState) -> list[Line]:
+    """Split the page text at PDFium's line breaks; read position and font of each line's start.
+    Footnote marks glued to a word are left out of the text."""
     text, count = _page_text(textpage, pdfium_c)
     if not text or text.isspace():
         return []
+    # When every character maps to one of the text, positions index both; otherwise ask PDFium.
+    same_indexing = len(text) == count
+    to_char, get_origin, get_size, get_matrix, get_font, get_weight = _char_queries(pdfium_c)
+    x, y, flags = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
+    x_ref, y_ref, flags_ref = ctypes.byref(x), ctypes.byref(y), ctypes.byref(flags)
+    handle = textpage
+    kept_text = text
+    spans = glued_marks(text, marks)
+    if spans:
+
+        def char_at(position: int) -> int:
+            return position if same_indexing else to_char(handle, position)
+
+        def size(position: int) -> float:
+            char = char_at(position)
+            return get_size(handle, char) if char >= 0 else 0.0
+
+        def baseline(position: int) -> float | None:
+            char = char_at(position)
+            return y.value if char >= 0 and get_origin(handle, char, x_ref, y_ref) else None
+
+        spans = [(start, end) for start, end in spans if raised(size, baseline, start, end)]
+        kept_text = without_spans(text, spans)
     raw_lines = text.split("\r\n")
-    joined = "\n".join(raw_lines)
-    if joined.count("\n") >= len(raw_lines) or "\r" in joined:
+    kept_lines = kept_text.split("\r\n") if spans else raw_lines
+    joined = "\n".join(kept_lines)
+    if joined.count("\n") >= len(kept_lines) or "\r" in joined:
         # A glyph mapped to a lone "\n" or "\r" (TeX's big delimiters) is not a line break.
-        joined = "\n".join(_LONE_BREAK.sub(" ", line) for line in raw_lines)
+        joined = "\n".join(_LONE_BREAK.sub(" ", line) for line in kept_lines)
     cleaned_lines = clean_text(joined).split("\n")
     # Private-use glyphs (math fonts' brackets) are dropped by cleaning; note where they were.
     private = not text.isascii() and PRIVATE_USE.search(text) is not None
-    # When every character maps to one of the text, positions index both; otherwise ask PDFium.
-    same_indexing = len(text) == count
     hyphens = "\x02" in text or "\ufffe" in text
-    to_char, get_origin, get_size, get_matrix, get_font, get_weight = _char_queries(pdfium_c)
     matrix = pdfium_c.FS_MATRIX()
     matrix_ref = ctypes.byref(matrix)
-    x, y, flags = ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
-    x_ref, y_ref, flags_ref = ctypes.byref(x), ctypes.byref(y), ctypes.byref(flags)
     font_name = ctypes.create_string_buffer(64)
     font_name_size = ctypes.c_ulong(64)
-    handle = textpage
     lines: list[Line] = []
     position = 0
     for raw_line, cleaned in zip(raw_lines, cleaned_lines, strict=True):
