@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from learnplat.services.extract import Extracted, extract
+from learnplat.services.extract.cleanup import join_lines
 from learnplat.services.extract.pdflines import Line, merge_rows
 from tests.corpus import (
     PRINTED_OFFSET,
@@ -176,7 +177,7 @@ def test_a_prime_after_narrow_letters_stays_in_its_sentence() -> None:
     ])
     assert [row.text for row in rows] == [
         "statement x ∈ X and two accepting conversations (a, c, z) and",
-        "(a, c ′ , z ′ ) (where c ̸= c ′ )",
+        "(a, c ′, z ′ ) (where c ̸= c ′ )",
         "compute the witness w such that (x,w) ∈ R.",
     ]
 
@@ -344,7 +345,20 @@ def test_a_word_ending_like_a_mark_in_body_type_is_kept(tmp_path: Path) -> None:
 def test_real_notes_lose_the_footnote_marks_glued_to_words() -> None:
     notes = read(real_document("quantum-mechanics-notes.pdf"))
     pages = {unit.number: unit.text for unit in notes.units}
-    assert "rigged Hilbert space ." in pages[12] and "spaceb" not in pages[12]
-    assert "eigenvalues are orthogonal ." in pages[14]
+    # The full stop PDFium reports apart after the mark ends the word again.
+    assert "rigged Hilbert space." in pages[12] and "spaceb" not in pages[12]
+    assert "eigenvalues are orthogonal." in pages[14]
     assert "any observable change over time" in pages[25]
     assert "observable19" not in pages[25]
+
+
+def test_punctuation_reported_apart_ends_the_word_before_it() -> None:
+    # After a raised mark, PDFium reports the full stop as a piece, or a line, of its own: it
+    # closes the sentence ("orthogonal."), never stands apart ("orthogonal .").
+    rows = merge_rows([
+        Line("formalised in a rigged Hilbert space", x=28.0, y=400.0, size=10.9),
+        Line(".", x=190.0, y=400.0, size=10.9),
+    ])
+    assert [row.text for row in rows] == ["formalised in a rigged Hilbert space."]
+    assert join_lines(["the eigenvalues are orthogonal", "."]) == "the eigenvalues are orthogonal."
+    assert join_lines(["a list", "- of points"]) == "a list\n- of points"

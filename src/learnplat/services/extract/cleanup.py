@@ -77,6 +77,9 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+_LONE_PUNCTUATION = re.compile(r"^[.,;:!?]$")
+
+
 def join_lines(lines: Sequence[str]) -> str:
     """Join the wrapped lines of one paragraph; list items keep their own line.
 
@@ -92,6 +95,8 @@ def join_lines(lines: Sequence[str]) -> str:
             parts.append(line)
         elif _LIST_ITEM.match(line):
             parts.append("\n" + line)
+        elif _LONE_PUNCTUATION.match(line):
+            parts.append(line)  # a full stop set on a line of its own (after a raised mark) ends it
         elif _ends_with_word_hyphen(parts[-1]) and line[0].isalpha():
             # The word goes on: drop the hyphen only where it was hyphenation, not a compound.
             if _is_hyphenation(parts[-1], line):

@@ -19,6 +19,7 @@ from .mathtext import PRIVATE_USE
 # with letters.
 _FOOTNOTE_LINE = re.compile(r"\n(?:(\d{1,3})(?!\d)|([a-z])(?=[A-Z][a-z])|([*†‡]{1,3}))")
 _MARK_CHARS = "*†‡"
+_CLOSING = frozenset(".,;:!?)")
 # TeX sets these operator names upright, like words, and they take exponents: sin²θ.
 _OPERATORS = frozenset(
     "sin cos tan cot sec csc sinh cosh tanh coth arcsin arccos arctan log exp lim sup inf max "
@@ -100,10 +101,14 @@ def raised(
 
 
 def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` without the given (start, end) spans, which are sorted and do not overlap."""
+    """``text`` without the given (start, end) spans, which are sorted and do not overlap, nor
+    the space PDFium set between a mark and the punctuation after it ("orthogonala ." reads
+    "orthogonal.")."""
     pieces, position = [], 0
     for start, end in spans:
         pieces.append(text[position:start])
         position = end
+        if text[end : end + 1] == " " and text[end + 1 : end + 2] in _CLOSING:
+            position = end + 1
     pieces.append(text[position:])
     return "".join(pieces)
