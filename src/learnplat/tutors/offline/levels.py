@@ -263,9 +263,15 @@ def _nested(
     preferred = sorted(alone, key=lambda i: (not fit(i), i not in naming, sentences[i].grade, i))
     by_grade = sorted(alone, key=lambda i: (sentences[i].grade, i))
     count = len(by_grade)
-    splits = [(max(1, round(count * 0.2)), max(2, round(count * 0.5)))]
+    wanted = (max(1, round(count * 0.2)), max(2, round(count * 0.5)))
+    splits = [wanted]
     if count <= NESTED_SEARCH:
-        splits += [(low, high) for low in range(1, count) for high in range(low + 1, count + 1)]
+        # The split nearest the intended shares first: a beginner's lesson of one sentence only
+        # where no larger one rises.
+        splits += sorted(
+            ((low, high) for low in range(1, count) for high in range(low + 1, count + 1)),
+            key=lambda split: (abs(split[0] - wanted[0]), abs(split[1] - wanted[1]), split),
+        )
     # The fittest first where grade and length can still rise that way; else by grade alone.
     for order in (preferred, by_grade) if preferred != by_grade else (by_grade,):
         for low, high in splits:
