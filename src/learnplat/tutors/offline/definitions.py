@@ -59,12 +59,14 @@ _GLOSSARY_ENTRY = re.compile(
     r"^(?P<term>[A-Z][\w.+'’/-]*(?:\s[\w.+'’/-]+){0,3}?)\s*(?::|\s[-–—]\s)\s*"
     r"(?P<gloss>[^\s:].*\S)$"
 )
-# Labels that lead in to a line without naming a term ("Note: ...", "Step 2: ...").
+# Labels that lead in to a line without naming a term ("Note: ...", "Step 2: ...", "Lemma: ...").
 _LABELS = frozenset(
     "note notes tip tips warning caution important hint example examples e.g step steps source "
     "sources see answer question q a summary result results input inputs output outputs goal "
     "goals aim task exercise problem solution proof remark update edit todo fixme bug figure "
-    "table chapter section day week part lecture slide objective objectives".split()
+    "table chapter section day week part lecture slide objective objectives definition theorem "
+    "lemma corollary proposition claim conjecture axiom observation fact recall notation "
+    "hypothesis assumption".split()
 )
 _GLOSSARY_MIN_WORDS = 3
 REPEATED_LABEL = 3
