@@ -170,6 +170,8 @@ class CachedTopicStore:
         self.max_items = max_items
         self._items: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
+        # Writes one at a time, so the cached copy is always the last one the store took.
+        self._write_lock = threading.Lock()
         self._generation = 0  # bumped by every write, so a slow read cannot cache a stale copy
 
     def __repr__(self) -> str:
@@ -189,15 +191,19 @@ class CachedTopicStore:
 
     def put(self, key: str, document: dict[str, Any]) -> None:
         text = dump_document(document)
-        self.forget(key)
-        with self._lock:
-            generation = self._generation
-        self.inner.put(key, document)
-        self._remember(key, text, generation)
+        with self._write_lock:
+            self.forget(key)  # a failed write leaves nothing cached
+            self.inner.put(key, document)
+            with self._lock:
+                # Stored: a read that began before now must not cache what it read.
+                self._generation += 1
+                self._store(key, text)
 
     def delete(self, key: str) -> None:
-        self.forget(key)
-        self.inner.delete(key)
+        with self._write_lock:
+            self.forget(key)
+            self.inner.delete(key)
+            self.forget(key)
 
     def keys(self, prefix: str = "") -> list[str]:
         return self.inner.keys(prefix)
@@ -218,12 +224,15 @@ class CachedTopicStore:
     def _remember(self, key: str, text: str, generation: int) -> None:
         # A write or forget since ``generation`` makes ``text`` possibly stale: keep it out.
         with self._lock:
-            if generation != self._generation:
-                return
-            self._items[key] = text
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_items:
-                self._items.popitem(last=False)
+            if generation == self._generation:
+                self._store(key, text)
+
+    def _store(self, key: str, text: str) -> None:
+        """Cache ``text`` under ``key``, dropping the least recently used (lock held)."""
+        self._items[key] = text
+        self._items.move_to_end(key)
+        while len(self._items) > self.max_items:
+            self._items.popitem(last=False)
 
 
 def open_topic_store(setting: str, data_dir: Path, endpoint_url: str | None = None) -> TopicStore:
