@@ -14,7 +14,6 @@ _SCRIPT = 0.85  # a piece this much smaller than its row is a sub/superscript or
 _SCRIPT_REACH = 1.4  # how far (in sizes) a script or a big operator sits from its row's baseline
 _OPERATOR_CHARS = 2  # "X", "Z", "∑": a big operator PDFium reports as its own piece
 _PUNCTUATION = ".,;:!?"
-_CLOSING = frozenset(".,;:!?")
 _STACKED = 0.25  # how far (in sizes) left of a script the one stacked under it may start
 
 
@@ -57,7 +56,7 @@ def merge_rows(lines: list[Line]) -> list[Line]:
                 row = rows[-1] = replace(row)
                 copied = True
             # Punctuation PDFium reports apart (after a raised mark, a script) ends the word.
-            gap = "" if line.text[:1] in _CLOSING else " "
+            gap = "" if line.text.startswith(tuple(_PUNCTUATION)) else " "
             row.text = squash(f"{row.text}{gap}{line.text}")
             row.math = row.math or line.math
             previous = line

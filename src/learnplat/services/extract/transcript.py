@@ -15,6 +15,7 @@ _CUE_TIMING = re.compile(
 )
 _CUE_NUMBER = re.compile(r"^\s*\d{1,6}\s*$")
 _WEBVTT = re.compile(r"^\ufeff?WEBVTT\b")
+_TAG = re.compile(r"</?[a-z][^>]{0,40}>")  # WebVTT's "<v Professor>", "<i>"
 # A timestamp opening a line: "[00:07]", "(1:02:33)", "00:01:23 -", "12:30".
 _TIMESTAMP = re.compile(
     r"^[ \t]*[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—|:][ \t]*)?"
@@ -62,7 +63,7 @@ def from_captions(text: str) -> str:
 
 def _without_tags(line: str) -> str:
     """WebVTT's voice and style tags ("<v Professor>", "<i>") are markup, not words."""
-    return re.sub(r"</?[a-z][^>]{0,40}>", " ", line)
+    return _TAG.sub(" ", line)
 
 
 def without_turn_marks(text: str) -> tuple[str, bool]:

@@ -185,14 +185,17 @@ def _openings(sources: Sequence[Source], sentences: Sequence[Sentence]) -> froze
     return frozenset(found)
 
 
+def _texts_by_place(sources: Sequence[Source]) -> dict[tuple[int | None, int | None], str]:
+    """Each stored passage's text by its (passage id, page), as a sentence's citation names it."""
+    return {(s.passage_id, s.page): s.text for s in sources if s.passage_id is not None}
+
+
 def _lead_ins(
     sources: Sequence[Source], sentences: Sequence[Sentence]
 ) -> dict[int, tuple[ListKey, str]]:
     """The sentences that are a point of a list ("- Things they have to think about ..."), each
     with its list's key (the passage) and the line leading in to the list."""
-    texts: dict[tuple[int | None, int | None], str] = {
-        (s.passage_id, s.page): s.text for s in sources if s.passage_id is not None
-    }
+    texts = _texts_by_place(sources)
     found: dict[int, tuple[ListKey, str]] = {}
     cursor: dict[tuple[int | None, int | None], int] = {}
     for position, sentence in enumerate(sentences):
@@ -228,9 +231,7 @@ def _short_points(
     list's points as written when they are short words or phrases ("inputs", "degrees"), which
     hold no sentence an answer could quote; none for a list of sentences, which an answer
     quotes as sentences."""
-    texts: dict[tuple[int | None, int | None], str] = {
-        (s.passage_id, s.page): s.text for s in sources if s.passage_id is not None
-    }
+    texts = _texts_by_place(sources)
     found: dict[int, tuple[str, ...]] = {}
     for position, sentence in enumerate(sentences):
         quote = sentence.citation.quote

@@ -86,6 +86,8 @@ _SPOKEN = frozenset(
     "i i'm i've i'd i'll me my we we're we've we'll us our you you're you've your so okay ok "
     "yeah yes no well um uh oh right alright hi hello thanks".split()
 )
+# Those of them that are spoken wherever they stand (not "so", "no", "well", "right").
+_SPOKEN_WORDS = _SPOKEN - {"so", "no", "well", "right"}
 _QUICK_CHECK = (
     " is ",
     " are ",
@@ -205,7 +207,7 @@ def glossary_entry(text: str) -> tuple[str, str] | None:
         or gloss.endswith((":", "?"))
         or first in _INSTRUCTIONS
         or first.strip(",.") in _SPOKEN
-        or any(word in _SPOKEN - {"so", "no", "well", "right"} for word in tokens(gloss))
+        or any(word in _SPOKEN_WORDS for word in tokens(gloss))
     ):
         return None
     return term, gloss

@@ -115,7 +115,7 @@ def _question_for(
         if found is None or not whole_word(term.text).search(passage):
             continue
         answer = found.group(0)
-        glossed = _glossary_stem(sentence.text, answer) if kind == "definition" else None
+        glossed = _glossary_stem(entry, answer) if entry else None
         if glossed is None and re.match(r"\.\w|\(s\)|['’]|\s*[:–-]", sentence.text[found.end() :]):
             continue  # "_____.html", "_____(s)", "_____' load", "_____ - cell lists": half a word
         stem = glossed
@@ -182,12 +182,11 @@ def _says_the_same(term: Term, analysis: Analysis, said: set[str]) -> bool:
     return False
 
 
-def _glossary_stem(text: str, term: str) -> str | None:
-    """ "CITGM: Canary In The Gold Mine - A smoke test ..." -> "Which term means “Canary In The
-    Gold Mine - A smoke test ...”?" when the glossary entry is ``term``'s and its gloss does not
-    name it; None otherwise."""
-    entry = glossary_entry(text)
-    if entry is None or term_key(entry[0]) != term_key(term):
+def _glossary_stem(entry: tuple[str, str], term: str) -> str | None:
+    """A glossary's ``entry`` (term, gloss) asked back: "CITGM: Canary In The Gold Mine - A smoke
+    test ..." -> "Which term means “Canary In The Gold Mine - A smoke test ...”?" when the entry is
+    ``term``'s and its gloss does not name it; None otherwise."""
+    if term_key(entry[0]) != term_key(term):
         return None
     gloss = entry[1].rstrip(".;:")
     if whole_word(term).search(gloss) or len(gloss.split()) > MAX_WORDS:
