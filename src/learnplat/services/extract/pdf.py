@@ -6,11 +6,16 @@ import codecs
 import ctypes
 import functools
 import io
+import itertools
 import math
+import multiprocessing
+import os
 import re
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,6 +44,9 @@ _SLIDE_MAKERS = re.compile(r"beamer|keynote|powerpoint|impress|slides", re.I)
 # Destination view modes that give the top of the view, and where in the view it sits:
 # XYZ (left, top, zoom), FitH (top), FitBH (top).
 _TOP_VIEWS = {1: 1, 3: 0, 7: 0}
+# A long PDF is read by up to this many processes, each with a run of at least so many pages:
+# forking one costs about what reading twenty pages does.
+MAX_WORKERS, PAGES_PER_WORKER = 4, 40
 _FORCE_BOLD_FLAG = 1 << 18
 _FIXED_PITCH_FLAG = 1
 
@@ -95,18 +103,11 @@ def _pdfium_source(data: bytes, name: str, password: str | None) -> PdfSource:
         raise _Rejected(str(error)) from error
     try:
         source = PdfSource([], _clean_title(document.get_metadata_value("Title")))
-        marks = MarkState()
         source.deck = any(
             _SLIDE_MAKERS.search(document.get_metadata_value(key) or "")
             for key in ("Creator", "Producer")
         )
-        for index in range(len(document)):
-            try:
-                lines, wide, pictured = _page_lines(document, index, pdfium_c, marks)
-            except pdfium.PdfiumError as error:
-                # One broken page must not sink the book: it is reported as a page without text.
-                log.warning("PDFium could not read page %d of %s: %s", index + 1, name, error)
-                lines, wide, pictured = [], False, True
+        for index, (lines, wide, pictured) in enumerate(_all_pages(document, data, name, password)):
             source.pages.append(lines)
             source.landscape += wide
             if pictured:
@@ -116,6 +117,87 @@ def _pdfium_source(data: bytes, name: str, password: str | None) -> PdfSource:
     finally:
         document.close()
     return source
+
+
+_Page = tuple[list[Line], bool, bool]
+
+
+def _all_pages(document: Any, data: bytes, name: str, password: str | None) -> list[_Page]:
+    """Every page's lines, whether it is wide, and whether it shows a picture without text.
+
+    PDFium spends most of a book's reading time laying out each page's text, and it may not be
+    called from two threads at once: a long PDF is read by forked processes, a run of pages
+    each, while this one reads the first run. Where no process can be forked, or one fails, the
+    pages are read here, one after another.
+    """
+    count = len(document)
+    workers = _workers_for(count)
+    if workers < 2:
+        return _read_pages(document, name, 0, count)
+    bounds = [count * part // workers for part in range(workers + 1)]
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            runs = [
+                pool.submit(_read_run, data, name, password, start, stop)
+                for start, stop in itertools.pairwise(bounds[1:])
+            ]
+            pages = _read_pages(document, name, bounds[0], bounds[1])
+            for run in runs:
+                pages += [
+                    ([Line(*fields) for fields in lines], wide, pictured)
+                    for lines, wide, pictured in run.result()
+                ]
+    except Exception as error:  # a fork refused, a worker killed: the pages are still readable
+        log.warning("reading %s in parallel failed (%r); reading it page by page", name, error)
+        return _read_pages(document, name, 0, count)
+    return pages
+
+
+def _workers_for(pages: int) -> int:
+    """How many processes read a PDF of ``pages`` pages: one per core, each with a run of at
+    least ``PAGES_PER_WORKER`` pages; one where forking is not safe (only Linux forks cleanly
+    a process that runs threads and C libraries)."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    cores = len(os.sched_getaffinity(0))
+    return max(1, min(cores, MAX_WORKERS, pages // PAGES_PER_WORKER))
+
+
+def _read_run(
+    data: bytes, name: str, password: str | None, start: int, stop: int
+) -> list[tuple[list[tuple[str, float, float, float, bool, bool, int, bool]], bool, bool]]:
+    """In a worker process: pages ``start`` to ``stop`` of the PDF, read from its bytes, each
+    line as a tuple of its fields (a tenth of the cost of pickling the lines themselves)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data, password=password)
+    try:
+        pages = _read_pages(document, name, start, stop)
+    finally:
+        document.close()
+    return [([line.fields() for line in lines], wide, pictured) for lines, wide, pictured in pages]
+
+
+def _read_pages(document: Any, name: str, start: int, stop: int) -> list[_Page]:
+    """Pages ``start`` to ``stop``. The page before ``start`` is read first, unkept: a footnote
+    mark may be defined on the page before the one using it (``MarkState``)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    marks = MarkState()
+    pages: list[_Page] = []
+    for index in range(max(0, start - 1), stop):
+        try:
+            page = _page_lines(document, index, pdfium_c, marks)
+        except pdfium.PdfiumError as error:
+            # One broken page must not sink the book: it is reported as a page without text.
+            if index >= start:
+                log.warning("PDFium could not read page %d of %s: %s", index + 1, name, error)
+            page = [], False, True
+        if index >= start:
+            pages.append(page)
+    return pages
 
 
 def _page_lines(

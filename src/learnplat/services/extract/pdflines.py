@@ -30,6 +30,11 @@ class Line:
     joins: int = 0  # physical lines PDFium merged into this one at line-end hyphens
     math: bool = False  # held private-use glyphs (math fonts) before cleaning
 
+    def fields(self) -> tuple[str, float, float, float, bool, bool, int, bool]:
+        """Its fields in order, ``Line(*line.fields())`` being a copy: cheap to send between
+        processes."""
+        return (self.text, self.x, self.y, self.size, self.bold, self.mono, self.joins, self.math)
+
     @property
     def end(self) -> float:
         """Estimated x where the text ends."""
