@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import zipfile
 from pathlib import Path
 
@@ -91,6 +92,23 @@ def test_the_second_lesson_comes_from_the_cache(platform: Platform) -> None:
     assert not platform.learning.lesson(
         "recursion", level="advanced", format="visual", use_cache=False
     ).from_cache
+
+
+def test_the_warm_up_loads_the_lesson_builder_in_the_background(
+    platform: Platform, notes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnplat.tutors.offline import tutor
+
+    failures: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda hook: failures.append(hook.exc_value))
+    tutor._start_warming.cache_clear()
+    platform.learning.warm_up()
+    platform.learning.warm_up()  # once a process: one thread
+    warming = [t for t in threading.enumerate() if t.name == "learnplat-warm-up"]
+    assert len(warming) <= 1
+    tutor._start_warming().join(timeout=60)
+    assert failures == []  # nothing it loads is missing or broken
+    assert platform.learning.lesson(None, doc_ids=[notes[0]]).sections
 
 
 def test_ask_answers_from_the_notes_or_says_it_cannot(platform: Platform, notes) -> None:

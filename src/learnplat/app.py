@@ -32,6 +32,9 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("library", "Library", "f4"),
     ("progress", "Progress", "f5"),
 )
+# Seconds after start-up before the lesson builder loads in the background (its imports hold
+# the interpreter for a fifth of a second: not while the first screen is drawn).
+WARM_UP_DELAY = 1.0
 _TAB_GROUP = Binding.Group("Tabs")
 
 
@@ -98,6 +101,8 @@ class LearnplatApp(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._initial_focus)
+        # Once the first screen is up, the lesson builder loads in the background.
+        self.set_timer(WARM_UP_DELAY, self.platform.learning.warm_up)
 
     def _initial_focus(self) -> None:
         if self.focused is None and self.query_one(TabbedContent).active in ("", "library"):

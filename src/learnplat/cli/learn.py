@@ -172,8 +172,9 @@ def learn(
         raise BadInput("--play, --voice and --rate need --format audio")
     elif out is not None:
         check_target(out)  # before --file adds anything to the library
-    doc_ids = list(docs or []) + (_ingest_files(ctx, files) if files else [])
     learning = state(ctx).platform.learning
+    learning.warm_up()  # while the notes are read
+    doc_ids = list(docs or []) + (_ingest_files(ctx, files) if files else [])
     live = (
         output.out.is_terminal and not as_json and out is None and format not in ("visual", "audio")
     )

@@ -101,6 +101,13 @@ class Learning:
         self.provider = provider
         self.cache = cache
 
+    def warm_up(self) -> None:
+        """Let the tutor load what a first lesson needs in the background (the offline tutor
+        does; a model needs nothing): call it when a lesson is on its way, as notes are read."""
+        warm = getattr(self.tutor, "warm_up", None)
+        if warm is not None:
+            warm()
+
     def _check(self, level: str, format: str) -> tuple[Level, Format]:
         """``level`` and ``format`` as typed values. Raises BadInput naming the valid ones."""
         if format not in FORMATS:

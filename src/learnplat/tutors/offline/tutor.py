@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from collections.abc import Sequence
 
 from ..base import TextSink
@@ -20,6 +22,11 @@ class OfflineTutor:
     def __init__(self, *, semantic: bool = False) -> None:
         # Answers are ranked by meaning too when the semantic tier is installed and wanted.
         self.semantic = semantic
+
+    def warm_up(self) -> None:
+        """Load what a first lesson needs (``_warm``) on a background thread, once a process:
+        begun while the learner's notes are read, the lesson does not wait for it."""
+        _start_warming()
 
     def lesson(self, request: LessonRequest, on_text: TextSink | None = None) -> Lesson:
         """A lesson in the requested level and format; every statement from a source cites it.
@@ -59,3 +66,22 @@ class OfflineTutor:
         from .quiz import make_flashcards
 
         return make_flashcards(sources, limit)
+
+
+@functools.cache
+def _start_warming() -> threading.Thread:
+    thread = threading.Thread(target=_warm, name="learnplat-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm() -> None:
+    """Import the lesson builder with YAKE (which loads networkx and numpy, a fifth of a second)
+    and the sentence splitter, and read the hyphenation patterns the grade counts with."""
+    from learnplat.services import readability
+
+    from . import lessons  # noqa: F401
+
+    readability.hyphenation_points("warming")
+    readability.sentences("Warm up. Done.")
+    import yake  # noqa: F401
