@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,17 @@ def read(path: Path) -> Extracted:
     return extract(path.read_bytes(), path.name)
 
 
+@pytest.fixture
+def warnings_logged(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """The extraction log's warnings, though the CLI's log set-up (in another test of this
+    process) stops them reaching the root logger."""
+    logger = logging.getLogger("learnplat.extract")
+    logger.addHandler(caplog.handler)
+    with caplog.at_level(logging.WARNING, logger="learnplat.extract"):
+        yield caplog
+    logger.removeHandler(caplog.handler)
+
+
 def read_in_one_process(path: Path, monkeypatch: pytest.MonkeyPatch) -> Extracted:
     with monkeypatch.context() as patch:
         patch.setattr(pdf_reader, "MAX_WORKERS", 1)
@@ -30,13 +42,12 @@ def read_in_one_process(path: Path, monkeypatch: pytest.MonkeyPatch) -> Extracte
 
 
 def test_a_long_real_book_read_in_parallel_is_the_book_read_page_by_page(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, warnings_logged: pytest.LogCaptureFixture
 ) -> None:
     path = real_document("whitehead-introduction-to-mathematics.pdf")
     assert pdf_reader._workers_for(200) >= 2  # this book is read by two processes or more
-    with caplog.at_level(logging.WARNING, logger="learnplat.extract"):
-        parallel = read(path)
-    assert "in parallel failed" not in caplog.text
+    parallel = read(path)
+    assert "in parallel failed" not in warnings_logged.text
     serial = read_in_one_process(path, monkeypatch)
     assert parallel == serial
     # Page labels, footnote marks and running heads survive the cut between the runs.
@@ -60,13 +71,12 @@ def _die(*_args: object) -> None:
 
 
 def test_a_worker_that_dies_leaves_the_book_read_page_by_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warnings_logged: pytest.LogCaptureFixture
 ) -> None:
     path = make_long_pdf(tmp_path / "book.pdf", pages=120)
     serial = read_in_one_process(path, monkeypatch)
     # The forked worker runs this module as patched here: it kills itself, for real.
     monkeypatch.setattr(pdf_reader, "_read_run", _die)
-    with caplog.at_level(logging.WARNING, logger="learnplat.extract"):
-        survived = read(path)
-    assert "in parallel failed" in caplog.text
+    survived = read(path)
+    assert "in parallel failed" in warnings_logged.text
     assert survived == serial
