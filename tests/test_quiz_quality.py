@@ -94,6 +94,10 @@ def test_the_answer_is_never_the_subject_or_a_section_number() -> None:
         "Try a short test of working memory at https://example.org/test.",
         "Interpretation is approximately the following: suppose we have two sets of points.",
         "Notice that the problem is not that we made a mistake in the second argument.",
+        "Yes, but at the same time the set H is called a subgroup of the group G.",
+        "As mentioned before, it is usually called the multiplicative notation of a group.",
+        "The locus is the line AB in the figure and is parallel to the axis of the curve.",
+        "For example, consider the function of which the graph is given in fig. 20 of the book.",
     ],
 )
 def test_a_question_is_never_built_on_a_sentence_that_points_elsewhere(text: str) -> None:
@@ -237,3 +241,37 @@ def test_a_transcripts_speakers_are_no_glossary() -> None:
     assert not {"Professor", "Alice"} & {q.answer for q in questions}
     cards = OfflineTutor().flashcards([source], 20)
     assert not {"Professor", "Alice"} & {card.front for card in cards}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term"),
+    [
+        ("An isomorphism is a bijective homomorphism.", "isomorphism"),
+        ("Photosynthesis is the process that turns light into sugar.", "Photosynthesis"),
+        ("Music is a language, and to mankind it serves as a medium for feeling.", "Music"),
+        ("The UD is the set of things that we are talking about.", "UD"),
+        ("The fixed proportion of the lengths is called the scale of the map.", "scale"),
+        ("Other languages, so-called paraconsistent logics, allow both.", "paraconsistent logics"),
+        # What does not say what a term is, or says it of another term.
+        ("The precise opposite is the case.", None),
+        ("The algorithm is the same.", None),
+        ("Socrates is a man.", None),
+        ("The argument is certainly a valid one.", None),
+        ("Inversion is a bit more tricky.", None),
+        ("The curves are plane curves, and yet their study needs a solid figure.", None),
+        ("Oranges are either fruits or musical instruments.", None),
+        ("The songs are full of nature and the strife between Winter and Summer.", None),
+        ("The Tartars have been called the troubadours of Asia.", None),
+        ("The number of ways of arranging them is called the number of their permutations.", None),
+        # The steps are known as Lydian feet: not "dances, the steps of which ...".
+        ("There were dances, the steps of which were known as Lydian feet.", "Lydian feet"),
+        ("The more the ideas grow, the fewer are the deductions which are worth writing.", None),
+    ],
+)
+def test_a_definition_says_what_its_term_is(sentence: str, term: str | None) -> None:
+    # The glossary and the quiz ask back what a sentence defines: only a sentence that says
+    # what a thing is defines it, and only the thing it names.
+    source = Source(text=sentence, title="Notes", doc_id=1, passage_id=1, page=1)
+    definitions = analyse((source,)).definitions
+    terms = {d.term for found in definitions.values() for d in found}
+    assert terms == ({term} if term else set()), terms

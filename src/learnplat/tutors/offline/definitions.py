@@ -24,7 +24,8 @@ _PLURAL_SUBJECT = re.compile(
     rf"^{_ARTICLE}{_TERM}\s+are\s+(?!(?:not|also|then|in|on|at|by|to|from|with|made|used|found|"
     r"split|set|built|kept|held|the|a|an|one|two|often|usually|sometimes|very|more|less|much|"
     r"still|only|both|all|each|so|too|now|always|never|easier|harder|better|worse|faster|"
-    r"slower|cheaper|larger|smaller|greater|fewer|likely|unlikely|able|unable)\b)"
+    r"slower|cheaper|larger|smaller|greater|fewer|likely|unlikely|able|unable|either|neither|"
+    r"full)\b)"
     r"(?![a-z]+(?:ed|en|ing|ly|est)\b)"
     r"[a-z][a-z-]+\s"
 )
@@ -32,9 +33,24 @@ _REFERS = re.compile(
     rf"^{_ARTICLE}{_TERM}\s+(?:refers?\s+to|means|is\s+a\s+term\s+for|is\s+the\s+name\s+for)\s"
 )
 _CALLED = re.compile(
-    rf"\b(?:called|known\s+as|termed)\s+(?:the\s+|a\s+|an\s+)?(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})"
+    # Not "have been called": an epithet ("The Tartars have been called the troubadours of
+    # Asia"), not what a term means.
+    rf"(?<!\bbeen\s)\b(?:called|known\s+as|termed)\s+(?:the\s+|a\s+|an\s+)?(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})"
     # "a file called resume-cv.html" names a file, not a term.
     r"(?![\w-]*\.\w)"
+)
+# Words that name nothing until their "of" says what of ("number of ...", "rate of ...").
+_GENERIC_HEADS = frozenset(
+    "number numbers rate rates amount amounts degree kind kinds type types sort sorts set sets "
+    "way ways part parts form forms measure ratio sum product quantity value".split()
+)
+# Where a predicate's noun phrase ends: a clause, a comma, the sentence's end.
+_PREDICATE_END = re.compile(r"[,;:.!?(]|\s(?:that|which|who|where|whose|when|if|because)\s")
+# Heads of a predicate that say nothing of what a thing is, and its adverbs ("a bit more").
+_NOT_WHAT = frozenset("one same case opposite other bit lot little".split())
+# What stands between a defined term and what it is: "(HVZK) is probably the", "are".
+_COPULA = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:is|are)\s+(?:\w+ly\s+)?(?:(?:a|an|the|one|any)\s+)?", re.I
 )
 _IN_A_LIST = re.compile(r",\s*[\w-]+\s*,|\s+or\s+[\w-]+\s*[,.]")
 # "...; this is fermentation, the reason ..."
@@ -42,11 +58,16 @@ _THIS_IS = re.compile(rf"[;:,]\s+this\s+is\s+(?P<term>{_WORD}(?:\s+{_WORD}){{0,2
 # "... chlorophyll, the green pigment that absorbs ..."
 _APPOSITIVE = re.compile(
     r"\b(?P<term>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*),"
-    r"\s+(?:the|a|an)\s+[a-z][\w\- ]{2,60}?\s+(?:that|which|who|where)\b"
+    r"\s+(?:the|a|an)\s+[a-z][\w\- ]{2,60}?\s+"
+    # "dances, the steps of which were known as ...": a clause on the dances, not what they are.
+    r"(?<!\sof\s)(?<!\sin\s)(?<!\sby\s)(?<!\sto\s)(?<!\sfor\s)(?<!\son\s)"
+    r"(?:that|which|who|where)\b"
 )
 # What a match of _APPOSITIVE needs, looked for first: the full pattern is slow on long sentences.
 _APPOSED = re.compile(r",\s+(?:the|a|an)\s")
 _APPOSITIVE_CLAUSE = ("that", "which", "who", "where")
+# A verb in what looks apposed makes it a clause ("the only rule being that ...").
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|being|been)\b")
 _NOT_A_TERM = frozenset(
     "it this that these those there here which what one each its their such another other some "
     "everything something nothing anything everyone someone anyone nobody everybody "
@@ -120,7 +141,12 @@ def _clean_term(term: str, *, cut_at_stopword: bool) -> str:
     words = term.split()
     if cut_at_stopword:
         for position, word in enumerate(words):
-            if word.lower().strip("'") in STOPWORDS:
+            lowered = word.lower().strip("'")
+            if lowered == "of" and position and words[position - 1].lower() in _GENERIC_HEADS:
+                # "the number of their permutations", "the rate of increase": the name is the
+                # whole phrase, not "number" or "rate" ("the scale of the map" names a scale).
+                return ""
+            if lowered in STOPWORDS:
                 words = words[:position]
                 break
     words = [w.strip("'-") for w in words]
@@ -131,6 +157,23 @@ def _clean_term(term: str, *, cut_at_stopword: bool) -> str:
     if words[-1].lower() == "of" or all(word.isdigit() for word in words):
         return ""
     return " ".join(words)
+
+
+def _says_what(term: str, after: int, text: str) -> bool:
+    """What follows "X is a", "X is the" or "X are" says what X is: a noun the sentence goes on
+    from ("the process that ...", "a language, and ..."), or two words or more, but not "the
+    same", "the case", "a valid one" or "a bit more tricky", nor X again ("The algorithm is the
+    same.", "Socrates is a man.", "The curves are plane curves")."""
+    predicate = _COPULA.sub("", text[after:], count=1)
+    end = _PREDICATE_END.search(predicate)
+    words = [w.lower() for w in (predicate[: end.start()] if end else predicate).split()]
+    if not words or words[-1] in _NOT_WHAT or words[0] in _NOT_WHAT:
+        return False
+    if stem(words[-1]) == stem(term.split()[-1].lower()):
+        return False
+    # "Music is a language, and ..." goes on to say more; "Socrates is a man." does not.
+    said_more = end is not None and end.group().strip() not in ".!?("
+    return said_more or len(words) >= 2
 
 
 def _never(phrase: str) -> bool:
@@ -154,7 +197,9 @@ def sentence_definitions(
     found: list[tuple[str, int]] = []
     for pattern, strength in ((_SUBJECT, 3), (_REFERS, 3), (_PLURAL_SUBJECT, 3)):
         match = pattern.match(text)
-        if match:
+        if match is None:
+            continue
+        if pattern is _REFERS or _says_what(match.group("term"), match.end("term"), text):
             found.append((_clean_term(match.group("term"), cut_at_stopword=False), strength))
     called = "called" in text or "known" in text or "termed" in text
     for match in _CALLED.finditer(text) if called else ():
@@ -165,6 +210,8 @@ def sentence_definitions(
         found.append((_clean_term(match.group("term"), cut_at_stopword=True), 1))
     apposed = _APPOSED.search(text) and any(word in text for word in _APPOSITIVE_CLAUSE)
     for match in _APPOSITIVE.finditer(text) if apposed else ():
+        if _FINITE.search(match.group().split(",", 1)[1]):
+            continue  # "the more the ideas grow, the fewer are the deductions which": a clause
         words = match.group("term").split()
         # The longest ending that recurs as a phrase, or is a name ("Wilson cycle").
         term = next(

@@ -50,7 +50,11 @@ _LEANING_PHRASE = re.compile(
     r"^\W*(?:in other words|in that case|in this case|that is|for this reason|as a result|"
     r"on the other hand|in addition|in particular|by contrast|in contrast|in turn|even so|"
     r"at the same time|to this end|as such|if so|if not|the other|the others|the same|the rest|"
-    r"the remaining|the former|the latter|the above|the following|in any case|in either case)\b",
+    r"the remaining|the former|the latter|the above|the following|in any case|in either case|"
+    r"as (?:mentioned|noted|said|shown|seen|discussed)(?: (?:before|above|earlier|previously))?|"
+    r"as we (?:have )?(?:seen|saw|said|mentioned|noted))\b"
+    # A reply to the sentence before: "Yes, but at the same time H is called a subgroup".
+    r"|^\W*(?:yes|no|well|okay|ok|sure),\s",
     re.IGNORECASE,
 )
 # A heading over the notes' exercises ("3.4 Practice Exercises", "Review questions"), not one
@@ -150,7 +154,9 @@ _POINTERS = re.compile(
     re.IGNORECASE,
 )
 _CROSS_REFERENCE = re.compile(
-    r"\b(?:definition|section|chapter|figure|table|theorem|lemma|example|exercise|equation)\s+\d",
+    r"\b(?:definition|section|chapter|figure|table|theorem|lemma|example|exercise|equation)\s+\d|"
+    # "the line AB in the figure", "given in fig. 20": what the reader cannot see here.
+    r"\bfigs?\.\s*\d|\b(?:in|from|on|of)\s+the\s+(?:figure|diagram|picture|illustration)s?\b",
     re.IGNORECASE,
 )
 # After a colon or semicolon "this" points back inside the sentence ("...: this splitting of
