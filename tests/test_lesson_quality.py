@@ -292,3 +292,30 @@ def test_a_beginner_lesson_on_a_topic_is_about_that_topic(
     said = [s.text for paragraph in main.paragraphs for s in paragraph]
     naming = [text for text in said if "function" in text.lower()]
     assert len(naming) * 2 > len(said), said
+
+
+def test_a_beginners_main_ideas_are_ideas_not_examples_signposts_or_formulas() -> None:
+    # Each chapter's simplest sentence is an example, a signpost, a sentence leaning on what
+    # came before or a formula that lost its raised power: none of them is a main idea.
+    ideas = [
+        "The real numbers are conveniently represented by the points of a straight line.",
+        "Geometry is a division of the more general mathematical science of order.",
+        "A vector is a directed magnitude, the root idea of the physical sciences.",
+        "A periodic function repeats its values at regular intervals of its argument.",
+        "The sum of two numbers does not depend on the order in which they are added.",
+    ]
+    distractions = [
+        "For example, take the number one and add it to two.",
+        "Let us now look at what a line is and how we draw it.",
+        "In the first place there is the idea of a half and a third.",
+        "We have already seen how to mark a point on a line.",
+        "Take the function x 2 and draw it on a sheet of paper.",
+    ]
+    notes = tuple(
+        source(f"{idea} {distraction}", page, f"Chapter {page}")
+        for page, (idea, distraction) in enumerate(zip(ideas, distractions, strict=True), 1)
+    )
+    made = lesson(notes, "beginner")
+    main = next(section for section in made.sections if section.heading == "The main ideas")
+    taught = [s.text for paragraph in main.paragraphs for s in paragraph]
+    assert taught and set(taught) <= set(ideas), taught

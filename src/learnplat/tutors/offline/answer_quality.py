@@ -8,7 +8,7 @@ from .answer_index import SentenceIndex, same_passage
 from .answer_window import answered, is_question
 from .defining import stems_of
 from .question import Question
-from .text import EXERCISE_HEADING, MATH, REFERENCE_HEADING, tokens
+from .text import EXERCISE_HEADING, MATH, REFERENCE_HEADING, SIGNPOST, tokens
 
 # What a question's word counts for when the sentence's heading says it, or a sentence beside
 # it (against about 1 when the sentence says it once).
@@ -27,14 +27,6 @@ _TEX = re.compile(r"\$\$?[^$]{0,80}\$\$?|\\[A-Za-z]+")
 # A reference rather than a statement: an address, a DOI, "Lewis, David W. 2017."
 _CITATION = re.compile(
     r"https?://|\bdoi\b|\bwww\.|\b[A-Z][a-z]+,\s+(?:[A-Z][a-z]*\.?\s+){1,3}\(?\d{4}\b"
-)
-# A sentence announcing what comes or sending the reader elsewhere ("All in all, let us give the
-# definition of ...", "we recommend you to revisit the ??").
-_SIGNPOST = re.compile(
-    r"\b(?:let\s+us|let's|we\s+will|we\s+shall|we\s+now|we\s+recommend|see\s+(?:section|"
-    r"chapter|the\s+next)|in\s+(?:this|the\s+(?:next|previous|following))\s+(?:section|chapter|"
-    r"lecture))\b|\?\?",
-    re.I,
 )
 _CAPTION = re.compile(
     r"(?:definition|theorem|lemma|corollary|proposition|example|remark|figure|fig\.|table|"
@@ -92,7 +84,7 @@ def penalty_of(index: SentenceIndex, position: int, question: Question) -> float
         factor *= EXERCISE_PENALTY
     if _CAPTION.match(text) or _title_case(text):
         factor *= REFERENCE_PENALTY  # a caption or a title names, not says
-    if _SIGNPOST.search(text):
+    if SIGNPOST.search(text):
         factor *= SIGNPOST_PENALTY  # it says what comes, or where to look, not what is
     if _CITATION.search(text) or any(REFERENCE_HEADING.search(h) for h in sentence.path[-1:]):
         factor *= REFERENCE_PENALTY

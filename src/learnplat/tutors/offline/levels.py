@@ -12,8 +12,16 @@ from ..model import KeyTerm, Level
 from .analysis import Analysis
 from .definitions import Definition
 from .grading import Body, body_of
+from .sentences import Sentence
 from .terms import Term
-from .text import EXAMPLE_CUE, content_stems, in_words, self_contained, stands_alone
+from .text import (
+    EXAMPLE_CUE,
+    SIGNPOST,
+    content_stems,
+    in_words,
+    self_contained,
+    stands_alone,
+)
 
 GLOSSARY_SIZE: dict[Level, int] = {"beginner": 6, "intermediate": 10, "advanced": 16}
 BEGINNER_MAX, BEGINNER_MAX_WORDS = 5, 22
@@ -22,7 +30,11 @@ ADVANCED_SHARE, ADVANCED_MAX = 0.7, 300
 # Grades apart that survive the tutor's glue lines ("Let's look at ...") joining the text.
 GRADE_MARGIN = 0.5
 BEGINNER_MIN_WORDS = 7
-_FORMULA = re.compile(r"[=×÷→⁻⁺^<>±√∑]")
+_FORMULA = re.compile(
+    # Symbols, and a power or index that lost its raising ("the particular function x 2.").
+    r"[=×÷→⁻⁺^<>±√∑]|(?<![\w'’])[a-z] \d+\b"
+)
+_OPENS_EXAMPLE = re.compile(r"\W*(?:for example|for instance|e\.g\.|take)\b", re.I)
 _HAS_DIGIT = re.compile(r"\S*\d\S*")
 
 
@@ -84,6 +96,20 @@ def plain(text: str) -> bool:
     return in_words(text) and not _FORMULA.search(text) and len(_HAS_DIGIT.findall(text)) <= 1
 
 
+def main_idea(sentence: Sentence) -> bool:
+    """Fit to teach a beginner as a main idea: a sentence that points at nothing outside itself,
+    in plain words, neither an example (the lesson gives one of its own) nor a signpost ("Let us
+    now look at ...")."""
+    text = sentence.text
+    return (
+        sentence.kind == "sentence"
+        and self_contained(text)
+        and plain(text)
+        and not _OPENS_EXAMPLE.match(text)
+        and not SIGNPOST.search(text)
+    )
+
+
 def _naming(analysis: Analysis, focus: str | None) -> frozenset[int]:
     """The sentences that name the topic asked for (all of its content words)."""
     wanted = set(content_stems(focus)) if focus else set()
@@ -111,9 +137,7 @@ def _simplest_central(
             i
             for i in pool
             if shortest <= sentences[i].words <= longest
-            and sentences[i].kind == "sentence"
-            and self_contained(sentences[i].text)
-            and plain(sentences[i].text)
+            and main_idea(sentences[i])
         ]
         if len(usable) >= size:
             break
@@ -256,11 +280,9 @@ def _nested(
     sentences = analysis.sentences
     alone = [i for i in pool if stands_alone(sentences[i].text)] or pool
 
-    def fit(index: int) -> bool:
-        text = sentences[index].text
-        return sentences[index].kind == "sentence" and self_contained(text) and plain(text)
-
-    preferred = sorted(alone, key=lambda i: (not fit(i), i not in naming, sentences[i].grade, i))
+    preferred = sorted(
+        alone, key=lambda i: (not main_idea(sentences[i]), i not in naming, sentences[i].grade, i)
+    )
     by_grade = sorted(alone, key=lambda i: (sentences[i].grade, i))
     count = len(by_grade)
     wanted = (max(1, round(count * 0.2)), max(2, round(count * 0.5)))

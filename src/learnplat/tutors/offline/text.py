@@ -52,7 +52,8 @@ _LEANING_PHRASE = re.compile(
     r"at the same time|to this end|as such|if so|if not|the other|the others|the same|the rest|"
     r"the remaining|the former|the latter|the above|the following|in any case|in either case|"
     r"as (?:mentioned|noted|said|shown|seen|discussed)(?: (?:before|above|earlier|previously))?|"
-    r"as we (?:have )?(?:seen|saw|said|mentioned|noted))\b"
+    r"as we (?:have )?(?:seen|saw|said|mentioned|noted)|we have already|"
+    r"in the (?:first|second|third|next|last) place)\b"
     # A reply to the sentence before: "Yes, but at the same time H is called a subgroup".
     r"|^\W*(?:yes|no|well|okay|ok|sure),\s",
     re.IGNORECASE,
@@ -144,6 +145,14 @@ def stands_alone(text: str) -> bool:
 # is a formula, not prose.
 MATH_SYMBOLS = "=+−×÷·→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨"
 MATH = re.compile(f"[{re.escape(MATH_SYMBOLS)}]")
+# A sentence announcing what comes or sending the reader elsewhere ("All in all, let us give the
+# definition of ...", "we recommend you to revisit the ??"): it says where to look, not what is.
+SIGNPOST = re.compile(
+    r"\b(?:let\s+us|let's|we\s+will|we\s+shall|we\s+now|we\s+recommend|see\s+(?:section|"
+    r"chapter|the\s+next)|in\s+(?:this|the\s+(?:next|previous|following))\s+(?:section|chapter|"
+    r"lecture))\b|\?\?",
+    re.I,
+)
 # A sentence that gives an example of what the notes explain.
 EXAMPLE_CUE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|as in)\b", re.IGNORECASE)
 # Words that point outside the sentence ("Definitions like this are called ...", "the former"):
