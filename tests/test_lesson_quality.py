@@ -296,13 +296,16 @@ def test_a_beginner_lesson_on_a_topic_is_about_that_topic(
 
 def test_a_beginners_main_ideas_are_ideas_not_examples_signposts_or_formulas() -> None:
     # Each chapter's simplest sentence is an example, a signpost, a sentence leaning on what
-    # came before or a formula that lost its raised power: none of them is a main idea.
+    # came before, a formula that lost its raised power or an instruction: none of them is a
+    # main idea.
     ideas = [
         "The real numbers are conveniently represented by the points of a straight line.",
         "Geometry is a division of the more general mathematical science of order.",
         "A vector is a directed magnitude, the root idea of the physical sciences.",
         "A periodic function repeats its values at regular intervals of its argument.",
         "The sum of two numbers does not depend on the order in which they are added.",
+        "A straight line is the shortest path between two of its points in a plane.",
+        "The history of a science is written in the ideas that its teachers handed on.",
     ]
     distractions = [
         "For example, take the number one and add it to two.",
@@ -310,6 +313,8 @@ def test_a_beginners_main_ideas_are_ideas_not_examples_signposts_or_formulas() -
         "In the first place there is the idea of a half and a third.",
         "We have already seen how to mark a point on a line.",
         "Take the function x 2 and draw it on a sheet of paper.",
+        "Maintain a list of the points and of the lines through them.",
+        "Short timeline - Aim for the main ideas and skip the rest.",
     ]
     notes = tuple(
         source(f"{idea} {distraction}", page, f"Chapter {page}")

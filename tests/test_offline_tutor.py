@@ -307,6 +307,24 @@ def test_a_follow_up_never_compares_a_thing_with_a_person() -> None:
     assert follow_ups and all(tutor.answer(q, sources).found for q in follow_ups)
 
 
+def test_a_follow_up_is_never_about_the_introduction_or_a_term_against_its_initials() -> None:
+    text = (
+        "# Proofs\n\n## Introduction\n\nThese notes are about proofs that reveal nothing. "
+        "The introduction says what each part of these notes is about.\n\n## Zero knowledge\n\n"
+        "Honest-Verifier Zero-Knowledge (HVZK) is a property of a protocol whose verifier "
+        "follows the rules. A protocol is HVZK when a simulator can produce its transcripts "
+        "alone. Honest-Verifier Zero-Knowledge is weaker than full zero knowledge. HVZK holds "
+        "for the Schnorr protocol. The Schnorr protocol is a proof of a discrete logarithm. "
+        "A simulator is an algorithm that produces transcripts without the witness. The "
+        "Schnorr protocol has three moves, and its simulator picks the response first.\n"
+    )
+    sources = sources_of(text.encode(), "proofs.md", 3)
+    follow_ups = lesson(sources, "beginner", "chat").follow_ups
+    assert follow_ups, follow_ups
+    assert not any("introduction" in q.lower() for q in follow_ups), follow_ups
+    assert not any("HVZK" in q and "Honest-Verifier" in q for q in follow_ups), follow_ups
+
+
 def test_visual_maps_topic_to_sections_to_terms_to_cited_facts() -> None:
     sources = respiration_pdf()
     for level in LEVELS:

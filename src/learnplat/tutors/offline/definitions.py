@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .sentences import Sentence
-from .text import STOPWORDS, stem, tokens
+from .text import INSTRUCTIONS, STOPWORDS, stem, tokens
 
 _WORD = r"[A-Za-z0-9][\w+'\-]*"
 _TERM = rf"(?P<term>{_WORD}(?:\s+{_WORD}){{0,3}}?)"
@@ -91,15 +91,6 @@ _LABELS = frozenset(
 )
 _GLOSSARY_MIN_WORDS = 3
 REPEATED_LABEL = 3
-# What follows a label that is an instruction, not what the label is ("Short timeline: Aim for
-# breadth ...", "Learning objective: Recommend ...", "Step: Gather requirements ...").
-_INSTRUCTIONS = frozenset(
-    "aim use make try recommend add avoid read write check ensure remember consider keep go do "
-    "don't dont be practice review create select bind append start stop run install open close "
-    "click choose pick find get set put take give see look think learn study prepare discuss ask "
-    "explain describe compare list identify define evaluate estimate outline gather scope design "
-    "build test plan focus apply fill follow work solve show prove let".split()
-)
 _WORD_OF_THREE = re.compile(r"[A-Za-z]{3,}")
 # A speaker's turn in a transcript ("Professor: So today we look at ...", "Q: Why do you ..."):
 # spoken to someone, where a gloss says what a term is.
@@ -252,7 +243,7 @@ def glossary_entry(text: str) -> tuple[str, str] | None:
         or any(word in STOPWORDS for word in words)
         or len(_WORD_OF_THREE.findall(gloss)) < _GLOSSARY_MIN_WORDS
         or gloss.endswith((":", "?"))
-        or first in _INSTRUCTIONS
+        or first in INSTRUCTIONS
         or first.strip(",.") in _SPOKEN
         or any(word in _SPOKEN_WORDS for word in tokens(gloss))
     ):

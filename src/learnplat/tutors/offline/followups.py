@@ -17,7 +17,8 @@ FOLLOW_UPS = 3
 # A part of the notes that sets work rather than explains: nothing to ask "what about".
 _EXERCISE_TITLE = re.compile(
     r"\b(?:test|exercises?|challenges?|quiz|practice|problems?|homework|answers?|solutions?|"
-    r"references?|further reading|sources?|acknowledge?ments?|contents|index)\b",
+    r"references?|further reading|sources?|acknowledge?ments?|contents|index|introduction|"
+    r"preface|foreword|transcriber['’]?s?|appendix|appendices|bibliography|glossary)\b",
     re.IGNORECASE,
 )
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
@@ -75,10 +76,19 @@ def _about(title: str) -> str:
 
 
 def _synonyms(first: Term, second: Term) -> bool:
-    """One is defined in a sentence naming the other: "the Krebs cycle, also called ..."."""
+    """One is defined in a sentence naming the other ("the Krebs cycle, also called ..."), or
+    is the other's initials ("HVZK", "Honest-Verifier Zero-Knowledge")."""
+    if _initials(first.text) == second.text.upper() or _initials(second.text) == first.text.upper():
+        return True
     return any(d.sentence.index in second.sentence_ids for d in first.definitions) or any(
         d.sentence.index in first.sentence_ids for d in second.definitions
     )
+
+
+def _initials(text: str) -> str:
+    """"HVZK" for "Honest-Verifier Zero-Knowledge"; "" for a single word."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return "".join(word[0] for word in words).upper() if len(words) > 1 else ""
 
 
 def _proper_word(text: str) -> bool:

@@ -16,11 +16,13 @@ from .sentences import Sentence
 from .terms import Term
 from .text import (
     EXAMPLE_CUE,
+    INSTRUCTIONS,
     SIGNPOST,
     content_stems,
     in_words,
     self_contained,
     stands_alone,
+    tokens,
 )
 
 GLOSSARY_SIZE: dict[Level, int] = {"beginner": 6, "intermediate": 10, "advanced": 16}
@@ -34,7 +36,9 @@ _FORMULA = re.compile(
     # Symbols, and a power or index that lost its raising ("the particular function x 2.").
     r"[=×÷→⁻⁺^<>±√∑]|(?<![\w'’])[a-z] \d+\b"
 )
-_OPENS_EXAMPLE = re.compile(r"\W*(?:for example|for instance|e\.g\.|take)\b", re.I)
+_LABEL_DASH = re.compile(r"^[A-Z][\w'’ ]{0,40}?\s[-–—]\s")
+# An example, or a step of an argument going on ("Now, suppose that ..."): no main idea.
+_OPENS_EXAMPLE = re.compile(r"\W*(?:for example|for instance|e\.g\.|take\b|now,)", re.I)
 _HAS_DIGIT = re.compile(r"\S*\d\S*")
 
 
@@ -98,8 +102,8 @@ def plain(text: str) -> bool:
 
 def main_idea(sentence: Sentence) -> bool:
     """Fit to teach a beginner as a main idea: a sentence that points at nothing outside itself,
-    in plain words, neither an example (the lesson gives one of its own) nor a signpost ("Let us
-    now look at ...")."""
+    in plain words, neither an example (the lesson gives one of its own), a signpost ("Let us
+    now look at ...") nor an instruction ("Maintain a list of ...")."""
     text = sentence.text
     return (
         sentence.kind == "sentence"
@@ -107,7 +111,15 @@ def main_idea(sentence: Sentence) -> bool:
         and plain(text)
         and not _OPENS_EXAMPLE.match(text)
         and not SIGNPOST.search(text)
+        and _first_word(text) not in INSTRUCTIONS  # "Maintain a list of ...", "Let F be ..."
     )
+
+
+def _first_word(text: str) -> str:
+    """The first word, or the first after a label ("Long timeline - Aim for breadth ...")."""
+    text = _LABEL_DASH.sub("", text, count=1)
+    words = tokens(text[:40])
+    return words[0] if words else ""
 
 
 def _naming(analysis: Analysis, focus: str | None) -> frozenset[int]:
@@ -141,6 +153,10 @@ def _simplest_central(
         ]
         if len(usable) >= size:
             break
+    if not usable:
+        # Nothing central reads as a main idea (slides of formulas): a less central one that does.
+        usable = [i for i in ordered if sentences[i].words >= 4 and main_idea(sentences[i])]
+        usable = usable[: 2 * size]
     fallback = [i for i in pool if stands_alone(sentences[i].text)] or pool
     simplest = sorted(usable or fallback, key=lambda i: (i not in naming, sentences[i].grade, i))
     chosen: list[int] = []
@@ -283,6 +299,8 @@ def _nested(
     preferred = sorted(
         alone, key=lambda i: (not main_idea(sentences[i]), i not in naming, sentences[i].grade, i)
     )
+    # A beginner is taught main ideas alone where the notes have any (slides of formulas).
+    ideas = sum(1 for i in alone if main_idea(sentences[i])) or len(alone)
     by_grade = sorted(alone, key=lambda i: (sentences[i].grade, i))
     count = len(by_grade)
     wanted = (max(1, round(count * 0.2)), max(2, round(count * 0.5)))
@@ -297,7 +315,7 @@ def _nested(
     # The fittest first where grade and length can still rise that way; else by grade alone.
     for order in (preferred, by_grade) if preferred != by_grade else (by_grade,):
         for low, high in splits:
-            if 0 < low < high <= count:
+            if 0 < low < high <= count and (order is not preferred or low <= ideas):
                 beginner, intermediate = order[:low], order[:high]
                 if _rises(body(beginner), body(intermediate), body(pool)):
                     return Selection(

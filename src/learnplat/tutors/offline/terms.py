@@ -41,7 +41,8 @@ _VERBS = frozenset(
     """
     depends separated uses used makes made allows requires provides includes contains means gives
     takes shows becomes remains called known based defined given seems appears needs works sends
-    accepts outputs computes checks samples chooses receives returns produces creates
+    accepts outputs computes checks samples chooses receives returns produces creates consists
+    exists holds follows belongs applies refers occurs represents denotes satisfies
     """.split()
 )
 _HEADING_WORDS = frozenset("chapter section figure table page appendix contents index".split())

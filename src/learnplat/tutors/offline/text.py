@@ -52,7 +52,7 @@ _LEANING_PHRASE = re.compile(
     r"at the same time|to this end|as such|if so|if not|the other|the others|the same|the rest|"
     r"the remaining|the former|the latter|the above|the following|in any case|in either case|"
     r"as (?:mentioned|noted|said|shown|seen|discussed)(?: (?:before|above|earlier|previously))?|"
-    r"as we (?:have )?(?:seen|saw|said|mentioned|noted)|we have already|"
+    r"as we (?:have )?(?:seen|saw|said|mentioned|noted)|as you can see|we have already|"
     r"in the (?:first|second|third|next|last) place)\b"
     # A reply to the sentence before: "Yes, but at the same time H is called a subgroup".
     r"|^\W*(?:yes|no|well|okay|ok|sure),\s",
@@ -145,6 +145,16 @@ def stands_alone(text: str) -> bool:
 # is a formula, not prose.
 MATH_SYMBOLS = "=+−×÷·→←↔⇒⇔∀∃∈∉⊂⊆⊇∪∩∑∏∫√≤≥≠≈∞±^_{}|¯ˆ˜′″‹›⟨⟩⊕⊗∧∨¬⊢⊨"
 MATH = re.compile(f"[{re.escape(MATH_SYMBOLS)}]")
+# Verbs that open an instruction ("Aim for breadth ...", "Maintain a list of ...", "Evaluate
+# cognitive load ..."): what to do, not what is.
+INSTRUCTIONS = frozenset(
+    "aim use make try recommend add avoid read write check ensure remember consider keep go do "
+    "don't dont be practice review create select bind append start stop run install open close "
+    "click choose pick find get set put take give see look think learn study prepare discuss ask "
+    "explain describe compare list identify define evaluate estimate outline gather scope design "
+    "build test plan focus apply fill follow work solve show prove let maintain compute calculate "
+    "determine store sample return imagine assume".split()
+)
 # A sentence announcing what comes or sending the reader elsewhere ("All in all, let us give the
 # definition of ...", "we recommend you to revisit the ??"): it says where to look, not what is.
 SIGNPOST = re.compile(
@@ -165,6 +175,7 @@ _POINTERS = re.compile(
 _CROSS_REFERENCE = re.compile(
     r"\b(?:definition|section|chapter|figure|table|theorem|lemma|example|exercise|equation)\s+\d|"
     # "the line AB in the figure", "given in fig. 20": what the reader cannot see here.
+    r"\b(?:previous|next|last)\s+(?:section|chapter|lecture|page|slide|example)s?\b|"
     r"\bfigs?\.\s*\d|\b(?:in|from|on|of)\s+the\s+(?:figure|diagram|picture|illustration)s?\b",
     re.IGNORECASE,
 )
