@@ -236,6 +236,11 @@ def main() -> int:
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--skip", default="")
     parser.add_argument("--name", default="real_docs")
+    parser.add_argument(
+        "--words-only",
+        action="store_true",
+        help="as installed without learnplat[semantic]: no ranking or grading by meaning",
+    )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     if not args.corpus.is_dir():
@@ -248,7 +253,8 @@ def main() -> int:
     per_doc: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings({"data_dir": Path(tmp), "user": "bench"})
+        tiers = {"semantic_search": False, "semantic_grading": False} if args.words_only else {}
+        settings = load_settings({"data_dir": Path(tmp), "user": "bench", **tiers})
         with Platform.build(settings) as platform:
             for spec in specs:
                 name = spec["document"]
