@@ -538,6 +538,79 @@ def test_a_yes_or_no_question_is_answered_by_the_sentence_that_says_yes_or_no() 
     assert answer.text.startswith("A conditional in SL says nothing about the causal")
 
 
+@pytest.mark.parametrize(
+    ("question", "pages", "start"),
+    [
+        # The action asked about, done on what is asked about.
+        (
+            "How do you turn the identification protocol into a signature scheme?",
+            (
+                "In green we marked the only difference between the identification and "
+                "signature protocols.",
+                "We can turn the identification protocol into a signature scheme by hashing "
+                "the message with the commitment.",
+            ),
+            "We can turn the identification protocol",
+        ),
+        # What a thing does, said by what the notes say it is.
+        (
+            "What does a static site generator actually do?",
+            (
+                "Markdown is independent of static websites and static site generators.",
+                "If static site generators were a band, Jekyll would be a founding member.",
+                "Think of a static site generator as a script which takes in data and "
+                "templates and outputs a folder of pages.",
+            ),
+            "Think of a static site generator as a script",
+        ),
+        # How many: a number answers.
+        (
+            "How many things can a person keep in short-term memory?",
+            (
+                "Short-term memory is limited, so learners should not be flooded with "
+                "separate pieces of information.",
+                "George Miller estimated that short-term memory could hold 7 items, give or "
+                "take two.",
+            ),
+            "George Miller estimated",
+        ),
+    ],
+)
+def test_how_questions_are_answered_by_what_they_ask(
+    question: str, pages: tuple[str, ...], start: str
+) -> None:
+    answer = tutor.answer(question, notes(*pages))
+    assert answer.found and answer.text.startswith(start), answer.text
+
+
+def test_how_a_pattern_works_is_said_under_its_name() -> None:
+    # The notes name it without "pattern": what its section opens with says how it works.
+    assert focus_phrases("cache-aside pattern") == ["cache-aside pattern", "cache-aside"]
+    assert read_question("How does the cache-aside pattern work?").focus == "cache-aside pattern"
+    sources = (
+        Source(
+            text="Cache-aside\n\nThe application looks in the cache first and loads a missing "
+            "entry from the database into the cache.",
+            title="Notes",
+            doc_id=1,
+            passage_id=1,
+            page=1,
+            heading_path=("Caching", "Cache-aside"),
+        ),
+        Source(
+            text="Write-through\n\nCache-aside together with write-through caching can "
+            "mitigate this issue.",
+            title="Notes",
+            doc_id=1,
+            passage_id=2,
+            page=2,
+            heading_path=("Caching", "Write-through"),
+        ),
+    )
+    answer = tutor.answer("How does the cache-aside pattern work?", sources)
+    assert answer.text.startswith("The application looks in the cache first"), answer.text
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

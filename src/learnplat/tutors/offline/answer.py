@@ -50,6 +50,8 @@ CANDIDATE_ANSWERS = 8
 EARLIER_DEFINITION = 0.5
 DEFINES_BOOST = {3: 2.6, 2: 2.0, 1: 1.4}
 SUBJECT_BOOST, HEADING_BOOST, CUE_BOOST, ACTION_BOOST = 1.3, 1.2, 1.35, 1.4
+# "How many ...?" without a number says nothing of what is asked.
+QUANTITY_BOOST = 2.0
 NOTES_BOOST = 1.5
 # A sentence that leans on the one before needs it to be read: an answer of its own is better.
 LEANING_PENALTY = 0.75
@@ -63,6 +65,21 @@ _ORIGIN = re.compile(
     re.I,
 )
 _NOT_ACTIONS = frozenset("is was has does".split())
+# A definition by what a thing does: "... is a script which takes in data".
+_DOES_CLAUSE = re.compile(r"\b(?:which|that|who)\s+(?:\w+ly\s+)?(?!is\b|was\b|has\b)[a-z]+s\b")
+# What the learner asks how to do: "How do you turn ... into ...?", "How should I start ...?".
+_HOW_VERB = re.compile(
+    r"^how\s+(?:do|does|did|can|could|should|would|will|may|might)\s+"
+    r"(?:you|i|we|one|they|people|someone|a\s+learner)\s+(?P<verb>[a-z]+)\b",
+    re.I,
+)
+# "How many ...?", "How long ...?": answered by a number or an amount.
+_HOW_MANY = re.compile(r"^how\s+(?:many|much|long|often|far|big|large|old|fast)\b", re.I)
+_QUANTITY = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozens?|hundreds?|"
+    r"thousands?|millions?)\b",
+    re.I,
+)
 # What answers a yes-or-no question says yes or no, or how far ("there is no requirement for a
 # trusted setup", "however small the perturbation is").
 _POLARITY = re.compile(
@@ -132,6 +149,9 @@ def _rank(
     said = {p for term in weights for p in index.postings.get(term, ())}
     candidates = sorted(said | set(also))
     cue = CUES.get(question.kind) or (_POLARITY if question.kind == "yesno" else None)
+    verb = _HOW_VERB.match(question.text)
+    doing = stem(verb.group("verb").lower()) if verb else ""
+    counting = _HOW_MANY.match(question.text) is not None
     scored = []
     for position in candidates:
         sentence = index.sentences[position]
@@ -162,7 +182,9 @@ def _rank(
             -1,
         )
         headed = any(mentions(stems_of(h), stems) for stems in phrase_stems for h in sentence.path)
-        if defining and not question.asks_action:
+        if defining and (not question.asks_action or _DOES_CLAUSE.search(sentence.text)):
+            # Asked what a thing does, a definition saying it ("a script which takes in data")
+            # answers too.
             score *= DEFINES_BOOST[defining]
         first = [stem(t) for t in tokens(sentence.text)[:3] if t not in ("the", "a", "an")]
         if first and first[0] in question.terms and not question.asks_action:
@@ -175,6 +197,11 @@ def _rank(
             score *= CUE_BOOST
         if question.asks_action and _acts(sentence, question.terms):
             score *= ACTION_BOOST
+        if doing and doing in sentence_stems and len(set(sentence_stems) & set(weights)) > 2:
+            # "How do you turn X into Y?": "... to turn X into Y", the action on what is asked.
+            score *= ACTION_BOOST
+        if counting and _QUANTITY.search(sentence.text):
+            score *= QUANTITY_BOOST  # "How many ...?" is answered by a number
         if sentence.citation.doc_id is not None:
             score *= NOTES_BOOST  # the learner's own notes before the topic library
         penalty = penalty_of(index, position, question)

@@ -32,6 +32,11 @@ _PLURAL_SUBJECT = re.compile(
 _REFERS = re.compile(
     rf"^{_ARTICLE}{_TERM}\s+(?:refers?\s+to|means|is\s+a\s+term\s+for|is\s+the\s+name\s+for)\s"
 )
+# "Think of a static site generator as a script which takes in data ...".
+_THINK_OF = re.compile(
+    rf"^\W?(?:(?:[Yy]ou|[Ww]e)\s+(?:can|may|could)\s+)?[Tt]hink\s+of\s+(?:(?:a|an|the)\s+)?"
+    rf"{_TERM}\s+as\s+(?:a|an|the)\s"
+)
 _CALLED = re.compile(
     # Not "have been called": an epithet ("The Tartars have been called the troubadours of
     # Asia"), not what a term means.
@@ -106,6 +111,7 @@ _QUICK_CHECK = (
     "called",
     "known as",
     "termed",
+    "hink of",
     "refer",
     " means ",
     ", the ",
@@ -186,12 +192,13 @@ def sentence_definitions(
     if not any(marker in text for marker in _QUICK_CHECK):
         return []
     found: list[tuple[str, int]] = []
-    for pattern, strength in ((_SUBJECT, 3), (_REFERS, 3), (_PLURAL_SUBJECT, 3)):
+    for pattern, strength in ((_SUBJECT, 3), (_REFERS, 3), (_PLURAL_SUBJECT, 3), (_THINK_OF, 2)):
         match = pattern.match(text)
         if match is None:
             continue
-        if pattern is _REFERS or _says_what(match.group("term"), match.end("term"), text):
-            found.append((_clean_term(match.group("term"), cut_at_stopword=False), strength))
+        term = match.group("term")
+        if pattern in (_REFERS, _THINK_OF) or _says_what(term, match.end("term"), text):
+            found.append((_clean_term(term, cut_at_stopword=False), strength))
     called = "called" in text or "known" in text or "termed" in text
     for match in _CALLED.finditer(text) if called else ():
         if _IN_A_LIST.match(text, match.end()):

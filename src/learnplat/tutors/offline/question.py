@@ -33,6 +33,7 @@ _FOCUS_PATTERNS = tuple(
         r"^(?:define|explain\s+what|describe\s+what)\s+(?:is\s+)?ART(?P<focus>.+)$",
         r"^how\s+(?:does|do|did|would|is|are)\s+.+?\s+define\s+ART(?P<focus>.+)$",
         r"^how\s+(?:is|are)\s+ART(?P<focus>.+?)\s+defined$",
+        r"^how\s+(?:does|do)\s+ART(?P<focus>.+?)\s+work$",
         r"^what\s+(?:does|do|did)\s+ART(?P<focus>.+?)\s+[a-z]+$",
     )
 )
@@ -202,10 +203,19 @@ _GENERIC_HEADS = frozenset(
 )
 
 
+# "the cache-aside pattern" is what the notes call "cache-aside".
+_KIND_HEADS = frozenset(
+    "pattern process method technique approach mechanism strategy principle concept idea".split()
+)
+
+
 def focus_phrases(focus: str) -> list[str]:
     """The phrases an answer to "what is ``focus``?" may name, the fullest first."""
     left, of, right = focus.partition(" of ")
     if not of:
+        words = focus.split()
+        if len(words) > 1 and words[-1].lower() in _KIND_HEADS:
+            return [focus, " ".join(words[:-1])]
         return [focus]
     if all(word.lower() in _GENERIC_HEADS for word in content_words(left)):
         return [right]
