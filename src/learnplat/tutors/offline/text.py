@@ -30,6 +30,7 @@ QUESTION_WORDS = frozenset(
     role purpose difference different differ differs compare compared versus vs example examples
     give show say says said know need want please main important meant connected connect
     related relate relates form forms formed come comes came take takes took let lets put puts
+    go goes went gone get gets got
     word words
     """.split()
 )
