@@ -324,3 +324,36 @@ def test_a_beginners_main_ideas_are_ideas_not_examples_signposts_or_formulas() -
     main = next(section for section in made.sections if section.heading == "The main ideas")
     taught = [s.text for paragraph in main.paragraphs for s in paragraph]
     assert taught and set(taught) <= set(ideas), taught
+
+
+def test_a_workshops_activities_and_instructions_are_not_taught() -> None:
+    # Workshop notes mix teaching with what to do in the room: an activity's section ("Test
+    # Your Working Memory") and instructions ("Write your answer in the Etherpad.").
+    notes = (
+        source(
+            "Short-term memory holds a few items for a few seconds before they fade. Long-term "
+            "memory keeps what we learn for years, linked to what we already know.",
+            1,
+            "Memory",
+            "Types of memory",
+        ),
+        source(
+            "Write your answer in the Etherpad. Learners often remember fewer words than they "
+            "expect, and most of them recall the words at the start and the end of the list.",
+            2,
+            "Memory",
+            "Test Your Working Memory",
+        ),
+        source(
+            "Chunking groups separate items into one unit, so that short-term memory holds more "
+            "of them. Try to form short stories or phrases from the words you see.",
+            3,
+            "Memory",
+            "Chunking",
+        ),
+    )
+    for level in ("beginner", "intermediate"):
+        taught = statements(lesson(notes, level))
+        assert taught, level
+        assert not any("Etherpad" in text or "recall the words" in text for text in taught), taught
+        assert not any(text.startswith("Try to form") for text in taught), taught

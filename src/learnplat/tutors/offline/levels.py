@@ -194,7 +194,13 @@ def _central_by_heading(analysis: Analysis, size: int) -> list[int]:
 
     def eligible(index: int) -> bool:
         sentence = sentences[index]
-        return sentence.words <= 45 and stands_alone(sentence.text) and sentence.grade <= ceiling
+        return (
+            sentence.words <= 45
+            and stands_alone(sentence.text)
+            and sentence.grade <= ceiling
+            # What to do in a workshop ("Write your answer in the Etherpad.") teaches nothing.
+            and _first_word(sentence.text) not in INSTRUCTIONS
+        )
 
     chosen: list[int] = []
     firsts = []

@@ -64,7 +64,10 @@ _LEANING_PHRASE = re.compile(
 EXERCISE_HEADING = re.compile(
     r"^\W*(?:[\d.]+\s+)?(?:(?:practice|review|further|self-check|end-of-chapter)\s+)?"
     r"(?:exercises?|problems?|problem\s+sets?|quiz(?:zes)?|questions|homework|answers?|practice|"
-    r"review)\b(?:\s+(?:for|to|on|\d)\b.*)?\W*$",
+    r"review)\b(?:\s+(?:for|to|on|\d)\b.*)?\W*$"
+    # A workshop's activity: "Test Your Working Memory - Analog version (5 min)", "Hands-on".
+    r"|^\W*(?:[\d.]+\s+)?(?:test\s+your(?:self)?|try\s+it|activity|activities|"
+    r"hands-on)\b",
     re.IGNORECASE,
 )
 # A heading over a list of references ("Source(s) and further reading", "7 References"): what
@@ -154,7 +157,7 @@ INSTRUCTIONS = frozenset(
     "click choose pick find get set put take give see look think learn study prepare discuss ask "
     "explain describe compare list identify define evaluate estimate outline gather scope design "
     "build test plan focus apply fill follow work solve show prove let maintain compute calculate "
-    "determine store sample return imagine assume".split()
+    "determine store sample return imagine assume repeat remember".split()
 )
 # A sentence announcing what comes or sending the reader elsewhere ("All in all, let us give the
 # definition of ...", "we recommend you to revisit the ??"): it says where to look, not what is.
