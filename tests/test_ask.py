@@ -611,6 +611,15 @@ def test_how_a_pattern_works_is_said_under_its_name() -> None:
     assert answer.text.startswith("The application looks in the cache first"), answer.text
 
 
+def test_a_definition_pointing_at_a_figure_gives_way_to_one_that_reads_alone() -> None:
+    sources = notes(
+        "The locus is the line AB in the figure and is parallel to the axis OL.",
+        "A locus is the curve formed by points, all of which possess some given property.",
+    )
+    answer = tutor.answer("What is a locus?", sources)
+    assert answer.text.startswith("A locus is the curve formed by points"), answer.text
+
+
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
 def library_notes(platform: Platform, tmp_path: Path) -> int:

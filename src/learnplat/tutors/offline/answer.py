@@ -32,7 +32,7 @@ from .answer_window import CUES, MAX_SENTENCES, surrounding
 from .defining import aliases, defines, mentions, names_all, stems_of
 from .question import NUMBER_WORDS, Question, focus_phrases, read_question
 from .sentences import Sentence
-from .text import stands_alone, stem, tokens
+from .text import points_elsewhere, stands_alone, stem, tokens
 
 __all__ = ["SentenceIndex", "answer", "answer_from_index", "build_index", "search"]
 
@@ -215,7 +215,14 @@ def _first_definition(index: SentenceIndex, naming: list[_Scored]) -> int:
     """The best sentence naming the focus, unless an earlier one defines it too and scores
     nearly as well: a term is defined where the notes introduce it."""
     top = naming[0]
-    rivals = [s for s in naming if s.defines >= 2 and s.score >= EARLIER_DEFINITION * top.score]
+    # Not an earlier one pointing at what the reader cannot see ("the line AB in the figure").
+    rivals = [
+        s
+        for s in naming
+        if s.defines >= 2
+        and s.score >= EARLIER_DEFINITION * top.score
+        and not points_elsewhere(index.sentences[s.position].text)
+    ]
     if not rivals:
         return top.position
     return min((s.position for s in rivals), key=lambda p: reading_order(index, p))
@@ -333,8 +340,9 @@ def search(
         if other.score < SECOND_PLACE * best_score:
             continue
         position = other.position
-        if position in chosen or not stands_alone(index.sentences[position].text):
-            continue
+        text = index.sentences[position].text
+        if position in chosen or not stands_alone(text) or points_elsewhere(text):
+            continue  # another place's sentence must read alone: no "the line AB in the figure"
         if naming:
             if position not in named:
                 continue

@@ -8,7 +8,7 @@ from .answer_index import SentenceIndex, same_passage
 from .answer_window import answered, is_question
 from .defining import stems_of
 from .question import Question
-from .text import EXERCISE_HEADING, MATH, REFERENCE_HEADING, SIGNPOST, tokens
+from .text import EXERCISE_HEADING, MATH, REFERENCE_HEADING, SIGNPOST, points_elsewhere, tokens
 
 # What a question's word counts for when the sentence's heading says it, or a sentence beside
 # it (against about 1 when the sentence says it once).
@@ -84,7 +84,7 @@ def penalty_of(index: SentenceIndex, position: int, question: Question) -> float
         factor *= EXERCISE_PENALTY
     if _CAPTION.match(text) or _title_case(text):
         factor *= REFERENCE_PENALTY  # a caption or a title names, not says
-    if SIGNPOST.search(text):
+    if SIGNPOST.search(text) or points_elsewhere(text):
         factor *= SIGNPOST_PENALTY  # it says what comes, or where to look, not what is
     if _CITATION.search(text) or any(REFERENCE_HEADING.search(h) for h in sentence.path[-1:]):
         factor *= REFERENCE_PENALTY

@@ -214,6 +214,12 @@ def in_words(text: str) -> bool:
     )
 
 
+def points_elsewhere(text: str) -> bool:
+    """Names a figure, section or numbered part the reader cannot see here ("the line AB in the
+    figure", "see Section 7.6", "the previous chapter")."""
+    return _CROSS_REFERENCE.search(text) is not None
+
+
 def labelled(text: str) -> bool:
     """Opens on a label ("Learning Objective: ...", "F: ...") or quotes, links or a footnote
     mark: not a sentence to ask about as it stands."""
@@ -226,7 +232,7 @@ def self_contained(text: str) -> bool:
     return (
         stands_alone(text)
         and not _POINTERS.search(_CLAUSE_END.split(text, maxsplit=1)[0])
-        and not _CROSS_REFERENCE.search(text)
+        and not points_elsewhere(text)
         and not labelled(text)
         and in_words(text)
     )
