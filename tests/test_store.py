@@ -174,3 +174,30 @@ def test_processes_opening_a_new_database_at_once_all_open_it_migrated_once(
         recorded = database.conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
         database.close()
         assert recorded == len(MIGRATIONS)
+
+
+def test_a_database_another_connection_is_writing_opens_once_the_write_is_done(
+    tmp_path: Path,
+) -> None:
+    # Switching a database to WAL while another connection holds its write lock fails at once
+    # with "database is locked" (SQLite does not wait where waiting could deadlock): the cause
+    # of a rare failure of the test above when four processes open a new database together.
+    import sqlite3
+    import threading
+    import time
+
+    path = tmp_path / "learnplat.db"
+    writer = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE notes (text TEXT)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO notes VALUES ('first')")
+    done = threading.Timer(0.3, writer.execute, ("COMMIT",))
+    done.start()
+    started = time.monotonic()
+    Database(path).close()  # waits for the write instead of failing
+    done.join()
+    writer.close()
+    assert time.monotonic() - started >= 0.25
+    with sqlite3.connect(str(path)) as check:
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert check.execute("SELECT text FROM notes").fetchall() == [("first",)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,23 @@ from ..errors import DiskFull, StoreError, is_disk_full, number_too_large
 from .migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def _write_ahead_log(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode. SQLite may refuse the switch with "database is locked"
+    without waiting (a busy handler is not called where waiting could deadlock), as when other
+    processes open the same new database at once: it is tried again until BUSY_TIMEOUT_MS."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 class Database:
@@ -36,7 +54,7 @@ class Database:
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
             self.db = sqlite_utils.Database(conn, execute_plugins=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            _write_ahead_log(self.conn)
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA synchronous=NORMAL")
