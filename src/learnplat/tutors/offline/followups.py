@@ -86,7 +86,7 @@ def _synonyms(first: Term, second: Term) -> bool:
 
 
 def _initials(text: str) -> str:
-    """"HVZK" for "Honest-Verifier Zero-Knowledge"; "" for a single word."""
+    """ "HVZK" for "Honest-Verifier Zero-Knowledge"; "" for a single word."""
     words = re.findall(r"[A-Za-z]+", text)
     return "".join(word[0] for word in words).upper() if len(words) > 1 else ""
 

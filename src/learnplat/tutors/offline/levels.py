@@ -37,8 +37,9 @@ _FORMULA = re.compile(
     r"[=×÷→⁻⁺^<>±√∑]|(?<![\w'’])[a-z] \d+\b"
 )
 _LABEL_DASH = re.compile(r"^[A-Z][\w'’ ]{0,40}?\s[-–—]\s")
-# An example, or a step of an argument going on ("Now, suppose that ..."): no main idea.
-_OPENS_EXAMPLE = re.compile(r"\W*(?:for example|for instance|e\.g\.|take\b|now,)", re.I)
+# An example, or a step of an argument going on ("Now, suppose that ..."): no main idea ("Take
+# the function ..." opens on an instruction, which is none either).
+_OPENS_EXAMPLE = re.compile(r"\W*(?:for example|for instance|e\.g\.|now,)", re.I)
 _HAS_DIGIT = re.compile(r"\S*\d\S*")
 
 

@@ -157,7 +157,7 @@ INSTRUCTIONS = frozenset(
     "click choose pick find get set put take give see look think learn study prepare discuss ask "
     "explain describe compare list identify define evaluate estimate outline gather scope design "
     "build test plan focus apply fill follow work solve show prove let maintain compute calculate "
-    "determine store sample return imagine assume repeat remember".split()
+    "determine store sample return imagine assume repeat".split()
 )
 # A sentence announcing what comes or sending the reader elsewhere ("All in all, let us give the
 # definition of ...", "we recommend you to revisit the ??"): it says where to look, not what is.
@@ -178,8 +178,8 @@ _POINTERS = re.compile(
 )
 _CROSS_REFERENCE = re.compile(
     r"\b(?:definition|section|chapter|figure|table|theorem|lemma|example|exercise|equation)\s+\d|"
-    # "the line AB in the figure", "given in fig. 20": what the reader cannot see here.
     r"\b(?:previous|next|last)\s+(?:section|chapter|lecture|page|slide|example)s?\b|"
+    # "the line AB in the figure", "given in fig. 20": what the reader cannot see here.
     r"\bfigs?\.\s*\d|\b(?:in|from|on|of)\s+the\s+(?:figure|diagram|picture|illustration)s?\b",
     re.IGNORECASE,
 )
