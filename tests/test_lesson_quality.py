@@ -357,3 +357,28 @@ def test_a_workshops_activities_and_instructions_are_not_taught() -> None:
         assert taught, level
         assert not any("Etherpad" in text or "recall the words" in text for text in taught), taught
         assert not any(text.startswith("Try to form") for text in taught), taught
+
+
+def test_a_long_texts_glossary_holds_its_key_terms_not_a_passing_word() -> None:
+    # A book defines words it uses in passing ("Thunderstorms are events on a grand scale"): in
+    # a long text (here 500 sentences and more) a key term is one it keeps using.
+    topics = ("vector", "scalar", "matrix", "tensor", "basis", "span", "kernel", "rank")
+    paragraphs = [
+        "A vector is a quantity that has both a size and a direction in space. "
+        "Thunderstorms are events on a grand scale that frighten men and animals alike."
+    ]
+    for number in range(90):
+        word = topics[number % len(topics)]
+        paragraphs.append(
+            f"Lecture {number} returns to the {word} and works example {number} through. "
+            f"Every {word} in example {number} is drawn on the board beside a vector. "
+            f"The class checks each step of the {word} in example {number} a second way. "
+            f"A vector keeps its direction when the {word} is scaled in example {number}. "
+            f"Students who practise the {word} after lecture {number} find the next easier. "
+            f"The notes for example {number} end with three questions on the {word}."
+        )
+    notes = (source("\n\n".join(paragraphs), 1, "Linear algebra"),)
+    for level in LEVELS:
+        glossary = [term.term.lower() for term in lesson(notes, level).key_terms]
+        assert "vector" in glossary, (level, glossary)
+        assert "thunderstorms" not in glossary, (level, glossary)

@@ -250,6 +250,7 @@ def test_a_transcripts_speakers_are_no_glossary() -> None:
         ("Photosynthesis is the process that turns light into sugar.", "Photosynthesis"),
         ("Music is a language, and to mankind it serves as a medium for feeling.", "Music"),
         ("The UD is the set of things that we are talking about.", "UD"),
+        ("A locus is the curve (or surface) formed by points with a given property.", "locus"),
         ("The fixed proportion of the lengths is called the scale of the map.", "scale"),
         ("Other languages, so-called paraconsistent logics, allow both.", "paraconsistent logics"),
         # What does not say what a term is, or says it of another term.

@@ -168,8 +168,9 @@ def _says_what(term: str, after: int, text: str) -> bool:
         return False
     if stem(words[-1]) == stem(term.split()[-1].lower()):
         return False
-    # "Music is a language, and ..." goes on to say more; "Socrates is a man." does not.
-    said_more = end is not None and end.group().strip() not in ".!?("
+    # "Music is a language, and ...", "a curve (or surface) formed by ..." go on to say more;
+    # "Socrates is a man." does not.
+    said_more = end is not None and end.group().strip() not in ".!?"
     return said_more or len(words) >= 2
 
 

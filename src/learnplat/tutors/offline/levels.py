@@ -26,6 +26,8 @@ from .text import (
 )
 
 GLOSSARY_SIZE: dict[Level, int] = {"beginner": 6, "intermediate": 10, "advanced": 16}
+# A glossary term is used at least once more for every so many sentences of the text.
+SENTENCES_PER_USE = 500
 BEGINNER_MAX, BEGINNER_MAX_WORDS = 5, 22
 INTERMEDIATE_SHARE, INTERMEDIATE_MAX = 0.3, 40
 ADVANCED_SHARE, ADVANCED_MAX = 0.7, 300
@@ -335,9 +337,13 @@ def _nested(
 
 
 def key_terms(analysis: Analysis, level: Level) -> list[KeyTerm]:
-    """The glossary: the top terms the text defines, with the simplest definition for beginners."""
+    """The glossary: the top terms the text defines, with the simplest definition for beginners.
+    A long text's key term is used more than in passing ("thunderstorms", twice in a book)."""
     chosen: list[KeyTerm] = []
+    uses = 1 + len(analysis.sentences) // SENTENCES_PER_USE
     for term in analysis.terms:
+        if len(term.sentence_ids) < uses:
+            continue
         definition = _definition(term, simplest=level == "beginner")
         if definition is not None:
             sentence = definition.sentence
