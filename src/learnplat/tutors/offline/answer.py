@@ -76,8 +76,7 @@ _HOW_VERB = re.compile(
 # "How many ...?", "How long ...?": answered by a number or an amount.
 _HOW_MANY = re.compile(r"^how\s+(?:many|much|long|often|far|big|large|old|fast)\b", re.I)
 _QUANTITY = re.compile(
-    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozens?|hundreds?|"
-    r"thousands?|millions?)\b",
+    rf"\d|\b(?:{'|'.join(NUMBER_WORDS[2:])}|twelve|twenty|dozens?|hundreds?|thousands?|millions?)\b",
     re.I,
 )
 # What answers a yes-or-no question says yes or no, or how far ("there is no requirement for a

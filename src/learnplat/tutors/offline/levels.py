@@ -305,11 +305,12 @@ def _nested(
     sentences = analysis.sentences
     alone = [i for i in pool if stands_alone(sentences[i].text)] or pool
 
+    ideas = {i for i in alone if main_idea(sentences[i])}
     preferred = sorted(
-        alone, key=lambda i: (not main_idea(sentences[i]), i not in naming, sentences[i].grade, i)
+        alone, key=lambda i: (i not in ideas, i not in naming, sentences[i].grade, i)
     )
     # A beginner is taught main ideas alone where the notes have any (slides of formulas).
-    ideas = sum(1 for i in alone if main_idea(sentences[i])) or len(alone)
+    most = len(ideas) or len(alone)
     by_grade = sorted(alone, key=lambda i: (sentences[i].grade, i))
     count = len(by_grade)
     wanted = (max(1, round(count * 0.2)), max(2, round(count * 0.5)))
@@ -324,7 +325,7 @@ def _nested(
     # The fittest first where grade and length can still rise that way; else by grade alone.
     for order in (preferred, by_grade) if preferred != by_grade else (by_grade,):
         for low, high in splits:
-            if 0 < low < high <= count and (order is not preferred or low <= ideas):
+            if 0 < low < high <= count and (order is not preferred or low <= most):
                 beginner, intermediate = order[:low], order[:high]
                 if _rises(body(beginner), body(intermediate), body(pool)):
                     return Selection(
