@@ -704,3 +704,58 @@ def test_points_quoted_one_after_another_read_as_sentences(point: str, read: str
     citation = Citation("Handout", doc_id=1, page=2)
     statements = (Statement(point, (citation,)), Statement("Create your scales", (citation,)))
     assert statements_markdown(statements).startswith(f"{read or point} Create your scales.")
+
+
+# -- the learner's wording and the notes' ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "pages", "wanted"),
+    [
+        (
+            "How did triple time come about?",
+            (
+                "Triple time was written with the sign O at the start of a line, and common "
+                "time with the sign C.",
+                "A step long and a step short is no longer walking but dancing: triple time "
+                "arose directly from the dance.",
+            ),
+            "arose directly from the dance",
+        ),
+        (
+            "Why should formative assessments happen so often?",
+            (
+                "Formative assessments help to consolidate learning in long-term memory.",
+                "Short-term memory fades within seconds, which is why formative assessments "
+                "should be frequent: wait too long and what they test is already forgotten.",
+            ),
+            "should be frequent",
+        ),
+    ],
+)
+def test_the_notes_words_for_the_learners_everyday_words_count(
+    question: str, pages: tuple[str, ...], wanted: str
+) -> None:
+    assert wanted in tutor.answer(question, notes(*pages)).text
+
+
+def test_paraphrases_are_general_words_never_the_questions_own() -> None:
+    from learnplat.tutors.offline.paraphrase import paraphrases
+
+    found = paraphrases("How did triple time come about?")
+    assert {"aros", "originat"} <= set(found)
+    assert "tim" not in found and "tripl" not in found  # a subject's words match as written
+    assert paraphrases("What is a monad?") == {}
+    # Words of the question itself are not brought in again as paraphrases.
+    assert "keep" not in paraphrases("How much can we keep or hold in memory?")
+
+
+def test_with_meaning_a_how_many_question_is_still_answered_by_a_number() -> None:
+    semantic_tutor = OfflineTutor(semantic=True)
+    sources = notes(
+        "A person can keep more things in short-term memory at once by chunking: things "
+        "seen together are kept as one.",
+        "George Miller estimated that it holds 7 items, give or take 2.",
+    )
+    answer = semantic_tutor.answer(
+        "How many things can a person keep in short-term memory at once?", sources
+    )
+    assert "George Miller" in answer.text, answer.text

@@ -30,6 +30,7 @@ from .answer_index import (
 from .answer_quality import context, penalty_of
 from .answer_window import CUES, MAX_SENTENCES, surrounding
 from .defining import aliases, defines, mentions, names_all, stems_of
+from .paraphrase import paraphrases
 from .question import NUMBER_WORDS, Question, focus_phrases, read_question
 from .sentences import Sentence
 from .text import points_elsewhere, stands_alone, stem, tokens
@@ -53,6 +54,8 @@ SUBJECT_BOOST, HEADING_BOOST, CUE_BOOST, ACTION_BOOST = 1.3, 1.2, 1.35, 1.4
 # "How many ...?" without a number says nothing of what is asked.
 QUANTITY_BOOST = 2.0
 NOTES_BOOST = 1.5
+# The notes' word for the learner's everyday one ("frequent" for "often") counts at this share.
+PARAPHRASE_SHARE = 0.6
 # A sentence that leans on the one before needs it to be read: an answer of its own is better.
 LEANING_PENALTY = 0.75
 _ARTICLES = frozenset(("the", "a", "an"))
@@ -129,6 +132,8 @@ def _rank(
 ) -> list[_Scored]:
     """Every sentence sharing a content word with the question, best first."""
     weights = {term: index.idf(term) for term in question.terms}
+    for item in paraphrases(question.text):
+        weights.setdefault(item, PARAPHRASE_SHARE * index.idf(item))
     phrase_stems = [stems_of(phrase) for phrase, _rank in phrases]
     # What a section headed "Eventual consistency" says first defines it, in whatever words;
     # a sentence naming the focus by the short name the notes give it says the focus too.
@@ -322,7 +327,11 @@ def search(
     elif semantic:
         # What a thing does, what no sentence defines, or anything but what a thing is, may
         # be said in other words.
-        best, cosine = _by_meaning(index, question, naming or ranked)
+        pool = naming or ranked
+        if _HOW_MANY.match(question.text):
+            # "How many ...?" is answered by a number, however close in meaning the rest is.
+            pool = [s for s in pool if _QUANTITY.search(index.sentences[s.position].text)] or pool
+        best, cosine = _by_meaning(index, question, pool)
     elif naming:
         best = naming[0].position
     chosen = surrounding(index, best, question)
