@@ -759,3 +759,51 @@ def test_with_meaning_a_how_many_question_is_still_answered_by_a_number() -> Non
         "How many things can a person keep in short-term memory at once?", sources
     )
     assert "George Miller" in answer.text, answer.text
+
+
+# -- lines leading in to a list or a formula -----------------------------------------------
+def test_a_condition_leading_in_to_a_list_is_answered_with_its_points_in_order() -> None:
+    sources = notes(
+        "A worker picks up the job from the queue and signals when it is complete.",
+        "UDP is connectionless and does not resend lost datagrams.\n\n"
+        "Use UDP over TCP when:\n\n"
+        "* You need the lowest latency\n"
+        "* Late data is worse than loss of data\n"
+        "* You want to implement your own error correction\n",
+    )
+    answer = tutor.answer("When should I pick UDP over TCP?", sources)
+    assert answer.text.startswith(
+        "Use UDP over TCP when: You need the lowest latency; Late data is worse than loss of "
+        "data; You want to implement your own error correction."
+    ), answer.text
+    assert "worker" not in answer.text  # "picks up the job" is not what "pick" asks
+
+
+def test_a_statement_leading_in_to_a_formula_answers_as_a_statement() -> None:
+    sources = notes(
+        "A service made of several components depends on how they are arranged.",
+        "Overall availability decreases when two components with availability below 100% are "
+        "in sequence:\n\n"
+        "```\nAvailability (Total) = Availability (Foo) * Availability (Bar)\n```\n",
+    )
+    answer = tutor.answer(
+        "Does chaining two components one after the other raise or lower availability?", sources
+    )
+    assert "Overall availability decreases when two components" in answer.text, answer.text
+    assert "sequence." in answer.text
+
+
+def test_a_label_over_a_list_or_a_pointer_to_a_formula_is_no_statement() -> None:
+    sentences, _outline = split_sources(
+        notes(
+            "Steps to starting with d3.js:\n\n- Set up your HTML page\n- Link your CSS file\n",
+            "The inner product in this space is defined as:\n\n$$ (f, g) = \\int f g $$\n",
+            "Consider three major proving systems used in practice:\n\nN = |C|\n",
+            "Bl.ocks (the home for sharing d3 modules):\n\nhttps://bl.ocks.org/\n",
+        ),
+        items=True,
+    )
+    texts = [s.text for s in sentences]
+    assert not any(
+        t.startswith(("Steps to", "The inner product", "Consider", "Bl.ocks")) for t in texts
+    )

@@ -30,7 +30,7 @@ from .answer_index import (
 from .answer_quality import context, penalty_of
 from .answer_window import CUES, MAX_SENTENCES, surrounding
 from .defining import aliases, defines, mentions, names_all, stems_of
-from .paraphrase import paraphrases
+from .paraphrase import everyday, paraphrases
 from .question import NUMBER_WORDS, Question, focus_phrases, read_question
 from .sentences import Sentence
 from .text import points_elsewhere, stands_alone, stem, tokens
@@ -356,8 +356,9 @@ def search(
                 continue
         else:
             covered = set().union(*(index.frequencies[p] for p in chosen))
-            if not (set(index.frequencies[position]) & set(question.terms)) - covered:
-                continue
+            adds = (set(index.frequencies[position]) & set(question.terms)) - covered
+            if all(everyday(question.terms[term]) for term in adds):
+                continue  # it adds nothing, or only the learner's everyday verb ("pick")
         chosen.append(position)
     confident = cosine >= MEANING_CONFIDENT
     if not naming and not confident and _coverage(index, chosen, question) < COVERAGE:
@@ -377,9 +378,9 @@ def not_covered_text(index: SentenceIndex, question: Question) -> str:
 
 def _with_points(index: SentenceIndex, position: int, chosen: Sequence[int]) -> str:
     """The sentence, and, for a lead-in ("... that preserves:"), the short points of its list
-    that the answer does not quote already ("inputs; degrees; connections; port numbers.")."""
+    that the answer does not quote before it ("inputs; degrees; connections; port numbers.")."""
     text = index.sentences[position].text
-    said = " ".join(index.sentences[p].text for p in chosen)
+    said = " ".join(index.sentences[p].text for p in chosen if p < position)
     points = [point for point in index.points.get(position, ()) if point not in said]
     if not points:
         return text
@@ -393,6 +394,9 @@ def answer_from_index(
     chosen, question = search(index, question_text, semantic=semantic)
     if not chosen:
         return Answer(question_text, not_covered_text(index, question), (), found=False)
+    # A lead-in's points are quoted with it, in their order, not again after it.
+    listed = {point for p in chosen for point in index.points.get(p, ())}
+    chosen = [p for p in chosen if index.sentences[p].text not in listed] or chosen
     statements = tuple(
         Statement(_with_points(index, p, chosen), (index.sentences[p].citation,)) for p in chosen
     )

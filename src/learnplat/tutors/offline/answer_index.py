@@ -10,11 +10,13 @@ from functools import lru_cache
 
 from ..model import Source
 from .defining import stems_of
-from .sentences import Sentence, source_citation, split_sources
+from .sentences import CONDITION_LEAD_IN, Sentence, source_citation, split_sources
 
 K1, B = 1.2, 0.5
 # A lead-in's points an answer says with it: at most this many, each this short.
 MAX_POINTS, SHORT_POINT_WORDS = 8, 6
+# The points that complete a condition ("Use UDP over TCP when:") are quoted though longer.
+CONDITION_POINT_WORDS = 12
 # A list of the sources: its passage (id, page) and where its lead-in's line starts.
 ListKey = tuple[int | None, int | None, int]
 _POINT = re.compile(r"[ \t]*(?:[-*•◦▪‣]|\d{1,2}[.)])[ \t]+")
@@ -229,8 +231,8 @@ def _short_points(
 ) -> dict[int, tuple[str, ...]]:
     """For each sentence leading in to a list ("Surjection f: V → V’ that preserves:"), the
     list's points as written when they are short words or phrases ("inputs", "degrees"), which
-    hold no sentence an answer could quote; none for a list of sentences, which an answer
-    quotes as sentences."""
+    hold no sentence an answer could quote, or complete the condition it leads in with ("Use
+    UDP over TCP when:"); none for a list of sentences, which an answer quotes as sentences."""
     texts = _texts_by_place(sources)
     found: dict[int, tuple[str, ...]] = {}
     for position, sentence in enumerate(sentences):
@@ -253,6 +255,7 @@ def _short_points(
             if said.endswith(":") or len(points) == MAX_POINTS:
                 break  # the next lead-in, or a list too long to say in an answer
             points.append(said)
-        if points and all(len(point.split()) <= SHORT_POINT_WORDS for point in points):
+        longest = CONDITION_POINT_WORDS if CONDITION_LEAD_IN.search(quote) else SHORT_POINT_WORDS
+        if points and all(len(point.split()) <= longest for point in points):
             found[position] = tuple(points)
     return found

@@ -72,7 +72,10 @@ def surrounding(index: SentenceIndex, best: int, question: Question) -> list[int
             sentences[best].kind == sentences[following].kind == "item"
             or (following == chosen[-1] + 1 and not stands_alone(sentences[following].text))
             or is_question(sentences[chosen[-1]].text)
-            or sentences[chosen[-1]].text.rstrip().endswith(":")
+            or (
+                sentences[chosen[-1]].text.rstrip().endswith(":")
+                and chosen[-1] not in index.points  # its points are quoted with it
+            )
             or (following == best + 1 and _restates(index, best, question))
         )
     ):

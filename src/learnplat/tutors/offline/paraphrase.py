@@ -89,3 +89,10 @@ def paraphrases(question: str) -> dict[str, str]:
 def _contains(words: list[str], member: tuple[str, ...]) -> bool:
     size = len(member)
     return any(tuple(words[i : i + size]) == member for i in range(len(words) - size + 1))
+
+
+def everyday(word: str) -> bool:
+    """A word of the groups: one a learner asks with ("pick"), which may mean something else in
+    the notes ("picks up the job")."""
+    lowered = word.lower()
+    return any((lowered,) in group for group in _groups())

@@ -12,7 +12,15 @@ from learnplat.services import readability
 
 from ..model import Citation, Source
 from .grading import body_of
-from .text import EXERCISE_HEADING, MATH, REFERENCE_HEADING, content_stems
+from .text import (
+    EXERCISE_HEADING,
+    INSTRUCTIONS,
+    MATH,
+    REFERENCE_HEADING,
+    STOPWORDS,
+    content_stems,
+    tokens,
+)
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # What ends a heading-like line is closing punctuation of any kind; a sentence ends in . ! ?.
@@ -263,6 +271,37 @@ def is_item(text: str) -> bool:
     return len(MATH.findall(text)) <= MAX_MATH_SYMBOLS and not _letter_run(words, text)
 
 
+# A lead-in the points after it complete ("Use UDP over TCP when:"), and one that says nothing
+# without what follows ("The inner product is defined as:", "It does the following:").
+CONDITION_LEAD_IN = re.compile(r"\b(?:when|if|unless|because|whenever|where|while)\s*:$", re.I)
+_POINTS_ON = re.compile(
+    r"\bthe\s+following\b|\b(?:follows|below|these|this|here|examples?|formula)\s*:$", re.I
+)
+
+
+def _leads_in(text: str, before_list: bool) -> str | None:
+    """A clause leading in to a list or a formula that says something: as it is, before a list
+    whose points complete it ("Use UDP over TCP when:"); as a statement, before anything else
+    ("Overall availability decreases when two components are in sequence."); None for any other
+    line ending in a colon (before a list, it is the list's label: "Steps to starting with d3:")."""
+    stripped = text.rstrip()
+    if not stripped.endswith(":") or stripped.endswith("):") or _POINTS_ON.search(stripped):
+        return None  # ... or a label glossed in brackets: "Bl.ocks (the home for d3 modules):"
+    statement = stripped[:-1].rstrip() + "."
+    if is_fragment(statement):
+        return None
+    if before_list:
+        return stripped if CONDITION_LEAD_IN.search(stripped) else None
+    words = tokens(stripped)
+    if not words or words[-1] in STOPWORDS or words[0] in INSTRUCTIONS:
+        return None  # "The inner product is defined as:", "Consider three systems ...:"
+    return statement
+
+
+def _list_at(paragraphs: Sequence[str], number: int) -> bool:
+    return number < len(paragraphs) and block_kind(paragraphs[number]) == "list"
+
+
 def as_statement(point: str) -> str | None:
     """A list point that states something, closed with a full stop ("Create your scales: these
     convert your data into the pixel space" -> "... space."); None for a lead-in, a label, or a
@@ -310,10 +349,8 @@ def split_sources(
         headed = bool(source.heading_path)
         if path:
             outline.setdefault(path)
-        for paragraph in _PARAGRAPH_BREAK.split(source.text):
-            paragraph = paragraph.strip()
-            if not paragraph:
-                continue
+        paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(source.text) if p.strip()]
+        for number, paragraph in enumerate(paragraphs):
             if is_heading_like(paragraph):
                 if headed or paragraph in source.heading_path or _NUMBERED_HEADING.match(paragraph):
                     path = _next_path(path, paragraph, known)
@@ -346,6 +383,10 @@ def split_sources(
                         statement = as_statement(quote) if listed and points else None
                         if listed and items and is_item(quote):
                             kind = "item"
+                        elif items and (said := _leads_in(text, _list_at(paragraphs, number + 1))):
+                            # "Use UDP over TCP when:", quoted with the points it leads to;
+                            # "Overall availability decreases when ... in sequence:", a statement.
+                            text = said
                         elif statement is not None:
                             text, kind = statement, "point"
                         else:
