@@ -28,7 +28,7 @@ from .answer_index import (
     reading_order,
 )
 from .answer_quality import context, penalty_of
-from .answer_window import CUES, MAX_SENTENCES, surrounding
+from .answer_window import CUES, MAX_SENTENCES, is_question, leans, surrounding
 from .defining import aliases, defines, mentions, names_all, stems_of
 from .paraphrase import everyday, paraphrases
 from .question import NUMBER_WORDS, Question, focus_phrases, read_question
@@ -219,17 +219,22 @@ def _first_definition(index: SentenceIndex, naming: list[_Scored]) -> int:
     """The best sentence naming the focus, unless an earlier one defines it too and scores
     nearly as well: a term is defined where the notes introduce it."""
     top = naming[0]
-    # Not an earlier one pointing at what the reader cannot see ("the line AB in the figure").
+    # Not an earlier one pointing at what the reader cannot see ("the line AB in the figure"),
+    # nor a question of the notes' own.
     rivals = [
         s
         for s in naming
         if s.defines >= 2
         and s.score >= EARLIER_DEFINITION * top.score
         and not points_elsewhere(index.sentences[s.position].text)
+        and not is_question(index.sentences[s.position].text)
     ]
     if not rivals:
         return top.position
-    return min((s.position for s in rivals), key=lambda p: reading_order(index, p))
+    # One that reads alone before one that leans on what came before ("We call such an
+    # argument 'valid'" after "An argument is valid if ...").
+    alone = [s for s in rivals if not leans(index.sentences[s.position].text)] or rivals
+    return min((s.position for s in alone), key=lambda p: reading_order(index, p))
 
 
 def _coverage(index: SentenceIndex, positions: Sequence[int], question: Question) -> float:

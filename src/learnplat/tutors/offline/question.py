@@ -51,7 +51,10 @@ _RELATIONS = frozenset(
     "difference differences relationship relation connection distinction link".split()
 )
 # "What does RuBisCO do?", "What does chlorophyll absorb?": what a thing does, not what it is.
-_DOES = re.compile(r"^what\s+(?:does|do|did)\s+.+\s+(?!mean$|for$)[a-z]+$", re.IGNORECASE)
+# ("What does it mean for an argument to be valid?" asks what "valid" is.)
+_DOES = re.compile(
+    r"^what\s+(?:does|do|did)\s+(?!it\s+mean\b).+\s+(?!mean$|for$)[a-z]+$", re.IGNORECASE
+)
 _KIND = re.compile(r"^\s*(what|why|how|when|who|whom|whose|which|where)\b", re.I)
 _LEAD_KIND = re.compile(
     r"^(?:in|with|for|on|under|given|after|before|during)\b[^,]{1,60},\s*"
