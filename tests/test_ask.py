@@ -815,24 +815,36 @@ def test_what_it_means_to_be_something_asks_what_it_is_not_what_it_does() -> Non
     assert read_question("What does RuBisCO do?").asks_action
 
 
-def test_a_definition_that_reads_alone_comes_before_one_leaning_on_the_sentence_before() -> None:
-    sources = notes(
-        "An argument may have true premises and still a weak form. If its premises were true, "
-        "its conclusion would necessarily be true. We call such an argument deductively valid.",
-        "An argument is deductively valid if and only if it is impossible for the premises to "
-        "be true and the conclusion false.",
-    )
-    answer = tutor.answer("What does it mean for an argument to be deductively valid?", sources)
-    assert "impossible for the premises to be true" in answer.text, answer.text
-
-
-def test_a_question_of_the_notes_own_is_no_definition() -> None:
-    sources = notes(
-        "Interpreting F to mean 'fights crime' picks out the heroes. Formally, this is the set "
-        "of members of the domain to which the predicate applies; this set is called the "
-        "extension of the predicate.",
-        "The significance of a predicate is determined by its extension, but what should we "
-        "say about constants?",
-    )
-    answer = tutor.answer("What is the extension of a predicate?", sources)
-    assert "to which the predicate applies" in answer.text, answer.text
+@pytest.mark.parametrize(
+    ("question", "pages", "wanted"),
+    [
+        # One that reads alone before one leaning on the sentence before it.
+        (
+            "What does it mean for an argument to be deductively valid?",
+            (
+                "An argument may have true premises and still a weak form. If its premises "
+                "were true, its conclusion would necessarily be true. We call such an argument "
+                "deductively valid.",
+                "An argument is deductively valid if and only if it is impossible for the "
+                "premises to be true and the conclusion false.",
+            ),
+            "impossible for the premises to be true",
+        ),
+        # A question of the notes' own is no definition.
+        (
+            "What is the extension of a predicate?",
+            (
+                "Interpreting F to mean 'fights crime' picks out the heroes. Formally, this is "
+                "the set of members of the domain to which the predicate applies; this set is "
+                "called the extension of the predicate.",
+                "The significance of a predicate is determined by its extension, but what "
+                "should we say about constants?",
+            ),
+            "to which the predicate applies",
+        ),
+    ],
+)
+def test_of_equally_strong_definitions_the_one_a_learner_can_read_answers(
+    question: str, pages: tuple[str, ...], wanted: str
+) -> None:
+    assert wanted in tutor.answer(question, notes(*pages)).text
