@@ -55,6 +55,13 @@ def test_question_words_contractions_and_attributions_are_not_content() -> None:
     assert "Schoenberg" in read_question("How does Schoenberg's serialism work?").terms.values()
 
 
+def test_the_document_itself_is_not_what_a_question_asks_about() -> None:
+    assert read_question("How do the notes define a function?").focus == "function"
+    assert set(read_question("What is a monad in my notes?").terms) == {"monad"}
+    # A musical note is still a note.
+    assert "note" in read_question("What is a note in music?").terms.values()
+
+
 def test_the_phrase_asked_about_is_its_head_or_its_subject() -> None:
     assert focus_phrases("three types of cognitive load") == ["cognitive load"]
     assert focus_phrases("dual space of a Hilbert space") == [
@@ -848,3 +855,38 @@ def test_of_equally_strong_definitions_the_one_a_learner_can_read_answers(
     question: str, pages: tuple[str, ...], wanted: str
 ) -> None:
     assert wanted in tutor.answer(question, notes(*pages)).text
+
+
+# -- a sentence the page break cut -------------------------------------------------------------
+def test_a_sentence_a_page_break_cut_is_answered_whole_and_cited_where_it_starts(
+    platform: Platform, tmp_path: Path
+) -> None:
+    from tests import corpus
+
+    pdf = corpus.make_pdf(
+        tmp_path / "functions.pdf",
+        [
+            (
+                "Functions",
+                "A rule can tell you what a temperature will be when you know the hour. "
+                "Coming now to the general case, we can define a function in mathematics as a "
+                "correlation between two variable numbers, called respectively the argument and "
+                "the",
+            ),
+            (
+                None,
+                "value of the function, such that whatever value is given to the argument, the "
+                "value of the function is determined. Graphs draw functions as curves.",
+            ),
+        ],
+    )
+    doc = platform.library.ingest(pdf).document
+    assert doc is not None
+    answer = platform.learning.ask("How do the notes define a function?", doc_ids=[doc.id])
+    assert "the argument and the value of the function, such that" in answer.text, answer.text
+    assert {c.page for c in answer.citations} == {1}
+    # The page itself shows what is printed on it, and nothing of the next.
+    assert platform.library.page(doc.id, 1).text.rstrip().endswith("the argument and the")
+    # Lessons and quizzes read the whole sentence too.
+    whole = " ".join(p.text for p in platform.library.passages(doc.id))
+    assert "and the value of the function, such that" in whole

@@ -276,3 +276,16 @@ def test_a_definition_says_what_its_term_is(sentence: str, term: str | None) -> 
     definitions = analyse((source,)).definitions
     terms = {d.term for found in definitions.values() for d in found}
     assert terms == ({term} if term else set()), terms
+
+
+def test_an_adjective_before_to_is_never_a_defined_term() -> None:
+    from learnplat.tutors.model import Citation
+    from learnplat.tutors.offline.definitions import sentence_definitions
+    from learnplat.tutors.offline.sentences import Sentence
+
+    text = (
+        "Some high tides are higher than others: this is due to the fact that the Sun has a "
+        "tide-generating influence as well as the Moon."
+    )
+    sentence = Sentence(0, text, Citation("Notes", 1, 1, "page", 1, text), (), 22, "sentence")
+    assert [d.term for d in sentence_definitions(sentence)] == []

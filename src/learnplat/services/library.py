@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -356,9 +358,12 @@ class Library:
         return document
 
     def passages(self, doc_id: int) -> list[Passage]:
-        """Every passage of a document in reading order. Raises NotFound."""
+        """Every passage of a document in reading order, each with the end of a sentence the
+        page break cut (``continued``). Raises NotFound."""
         self.document(doc_id)
-        return [Passage.from_row(row) for row in self.store.passages(doc_id=doc_id)]
+        found = [Passage.from_row(row) for row in self.store.passages(doc_id=doc_id)]
+        following = {a.id: b.text for a, b in itertools.pairwise(found)}
+        return [continued(passage, following.get(passage.id)) for passage in found]
 
     def relevant_passages(
         self,
@@ -383,7 +388,9 @@ class Library:
         by_id = {
             row["id"]: row for row in self.store.passages(ids=[hit.passage_id for hit in hits])
         }
-        return [Passage.from_row(by_id[hit.passage_id]) for hit in hits if hit.passage_id in by_id]
+        found = [Passage.from_row(by_id[hit.passage_id]) for hit in hits if hit.passage_id in by_id]
+        following = self.store.following_texts([p.id for p in found if cut(p.text)])
+        return [continued(passage, following.get(passage.id)) for passage in found]
 
     def missing_words(self, words: Iterable[str], *, doc_ids: Iterable[int] = ()) -> list[str]:
         """The ``words`` that no passage of the given documents (else the library) contains as
@@ -445,3 +452,30 @@ class Library:
                 )
             )
         return hits
+
+
+# A passage ending mid-sentence (no closing punctuation), where the page broke it off.
+_CUT = re.compile(r"[\w,\-–—(]\s*$")
+_CONTINUES = re.compile(r"\s*[a-z]")
+# (Not the stop of an abbreviation: "(i.e. uniquely)", "e.g.")
+_SENTENCE_END = re.compile(r"(?<!\b\w)[.!?](?=[\"'”’)\]]*(?:\s|$))")
+# The most words of the next page that finish a sentence the page break cut.
+CONTINUATION_WORDS = 80
+
+
+def cut(text: str) -> bool:
+    return _CUT.search(text) is not None
+
+
+def continued(passage: Passage, following: str | None) -> Passage:
+    """The passage with the rest of the sentence its page break cut, from the start of the
+    passage after it ("... called respectively the argument and the value of the" + "function,
+    such that ..."): the sentence is quoted where it starts. The passage as it is when it ends a
+    sentence, or the next does not go on with it (a capital, a heading, a new paragraph)."""
+    if following is None or not cut(passage.text) or not _CONTINUES.match(following):
+        return passage
+    head = following.lstrip().split("\n\n", 1)[0]
+    end = _SENTENCE_END.search(head)
+    if end is None or len(head[: end.end()].split()) > CONTINUATION_WORDS:
+        return passage
+    return dataclasses.replace(passage, text=f"{passage.text.rstrip()} {head[: end.end()]}")

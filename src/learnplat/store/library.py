@@ -203,6 +203,20 @@ class LibraryStore:
         marks = ", ".join("?" for _ in ids)
         return self.database.rows(f"{base} WHERE p.id IN ({marks})", tuple(ids))
 
+    def following_texts(self, ids: Sequence[int]) -> dict[int, str]:
+        """For each passage id, the text of the passage after it in its document (none for a
+        document's last)."""
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = self.database.rows(
+            "SELECT p.id, (SELECT q.text FROM passages AS q WHERE q.document_id = p.document_id"
+            " AND (q.page, q.seq) > (p.page, p.seq) ORDER BY q.page, q.seq LIMIT 1) AS next"
+            f" FROM passages AS p WHERE p.id IN ({marks})",
+            tuple(ids),
+        )
+        return {row["id"]: row["next"] for row in rows if row["next"] is not None}
+
     def texts_containing(
         self, user_id: str, fragment: str, doc_ids: Sequence[int] = (), limit: int = 50
     ) -> list[str]:

@@ -110,7 +110,9 @@ def _names_defined(focus: str) -> re.Pattern[str]:
         # practice: creating a structure that ...", "Sharding — splitting data ..."
         rf"\b{name}\s*,\s*(?:that\s+is|i\.\s?e\.)\s*,?|\b{name}\s*(?::|\s[—–-])\s+[a-z]|"
         rf"\b{name}\s+(?:means|refers\s+to|stands\s+for|denotes)\b|"
-        rf"\bby\s+(?:an?\s+|the\s+)?{name}\s*,?\s+(?:we|I)\s+mean\b",
+        rf"\bby\s+(?:an?\s+|the\s+)?{name}\s*,?\s+(?:we|I)\s+mean\b|"
+        # "we can define a function in mathematics as a correlation ..."
+        rf"\bdefined?\s+(?:an?\s+|the\s+)?{name}\s+(?:\w+\s+){{0,3}}?as\b",
         re.IGNORECASE,
     )
 

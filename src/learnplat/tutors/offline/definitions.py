@@ -59,7 +59,10 @@ _COPULA = re.compile(
 )
 _IN_A_LIST = re.compile(r",\s*[\w-]+\s*,|\s+or\s+[\w-]+\s*[,.]")
 # "...; this is fermentation, the reason ..."
-_THIS_IS = re.compile(rf"[;:,]\s+this\s+is\s+(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})")
+# ("...: this is due to the fact that ...": an adjective before "to" names nothing.)
+_THIS_IS = re.compile(
+    rf"[;:,]\s+this\s+is\s+(?!\w+\s+to\b)(?P<term>{_WORD}(?:\s+{_WORD}){{0,2}})"
+)
 # "... chlorophyll, the green pigment that absorbs ..."
 _APPOSITIVE = re.compile(
     r"\b(?P<term>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*),"

@@ -64,6 +64,13 @@ _LEAD_KIND = re.compile(
 # Words that colour a question without narrowing it ("What exactly is ...?"), and who the learner
 # quotes ("According to MacDowell, ...", "in Sweller's view"): neither is what it asks about.
 _FILLER = re.compile(r"\b(?:exactly|actually|really|basically|precisely|just|simply)\s+", re.I)
+# "How do the notes define ...?", "What is X in my slides?": the document itself, not a word
+# the answer must say (they are "they", or nothing after a preposition).
+_DOCUMENT = re.compile(
+    r"(?P<at>\s+(?:in|from)\s+)?\b(?:the|my|our|these|this|your)\s+"
+    r"(?:notes|book|lectures?|slides|handout|document|author)\b(?!\s+(?:of|on)\b)",
+    re.I,
+)
 _ATTRIBUTION = re.compile(
     r"^according\s+to\s+[^,]+,\s*|,?\s*according\s+to\s+[^,?]+$|"
     r",?\s*in\s+\w+['’]s\s+(?:view|words|account|opinion)\b",
@@ -139,6 +146,7 @@ def read_question(text: str) -> Question:
     """The kind, focus and content words of ``text``."""
     flat = " ".join(text.split()).strip().rstrip("?!. ")
     flat = _FILLER.sub("", _ATTRIBUTION.sub("", flat)).strip() or flat
+    flat = _DOCUMENT.sub(lambda m: "" if m.group("at") else "they", flat).strip() or flat
     flat = flat[:1].upper() + flat[1:]
     # "With the CAP theorem, why does ...?": the question word after a leading phrase.
     kind_match = _KIND.match(flat) or _LEAD_KIND.match(flat)
