@@ -890,3 +890,18 @@ def test_a_sentence_a_page_break_cut_is_answered_whole_and_cited_where_it_starts
     # Lessons and quizzes read the whole sentence too.
     whole = " ".join(p.text for p in platform.library.passages(doc.id))
     assert "and the value of the function, such that" in whole
+
+
+def test_a_one_sentence_answer_goes_on_with_the_next_sentence_on_the_same_thing() -> None:
+    sources = notes(
+        "If the switching function is applied, the switching parameter sets the distance at "
+        "which the switching function starts to bring the potential to zero at the cutoff. "
+        "The advantage is that forces change only near the cutoff and approach zero smoothly.",
+        "Rhythm is the intellectual side of music, melody its sensuous side. The pipe is the one "
+        "instrument that seems to affect animals.",
+    )
+    answer = tutor.answer("What does a switching function do?", sources)
+    assert "approach zero smoothly" in answer.text, answer.text
+    # A next sentence on something else stays out.
+    answer = tutor.answer("What is rhythm in music?", sources)
+    assert answer.text.startswith("Rhythm is") and "pipe" not in answer.text, answer.text

@@ -26,6 +26,7 @@ from .answer_index import (
     first_in_section,
     index_of,
     reading_order,
+    same_passage,
 )
 from .answer_quality import context, penalty_of
 from .answer_window import CUES, MAX_SENTENCES, is_question, leans, surrounding
@@ -215,6 +216,14 @@ def _rank(
     return scored
 
 
+def _goes_on(index: SentenceIndex, position: int) -> bool:
+    """The sentence after, in the same passage, says more of the same thing (shares a word)."""
+    following = position + 1
+    return same_passage(index, position, following) and bool(
+        set(index.stems[position]) & set(index.stems[following])
+    )
+
+
 def _first_definition(index: SentenceIndex, naming: list[_Scored]) -> int:
     """The best sentence naming the focus, unless an earlier one defines it too and scores
     nearly as well: a term is defined where the notes introduce it."""
@@ -365,6 +374,11 @@ def search(
             if all(everyday(question.terms[term]) for term in adds):
                 continue  # it adds nothing, or only the learner's everyday verb ("pick")
         chosen.append(position)
+    if len(chosen) == 1 and _goes_on(index, chosen[0]):
+        # One sentence is a thin answer: the notes' next sentence on the same thing goes with it
+        # ("... starts to modify the LJ potential to bring it to zero at the cutoff distance. The
+        # advantage is that the forces are modified only near the cutoff boundary").
+        chosen.append(chosen[0] + 1)
     confident = cosine >= MEANING_CONFIDENT
     if not naming and not confident and _coverage(index, chosen, question) < COVERAGE:
         return [], question
