@@ -905,3 +905,24 @@ def test_a_one_sentence_answer_goes_on_with_the_next_sentence_on_the_same_thing(
     # A next sentence on something else stays out.
     answer = tutor.answer("What is rhythm in music?", sources)
     assert answer.text.startswith("Rhythm is") and "pipe" not in answer.text, answer.text
+
+
+def test_where_meaning_chooses_a_passage_saying_too_little_the_words_choice_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The model's choice is forced here (no real question makes MiniLM choose so badly on
+    demand): a passage that says nothing of what is asked and is not close in meaning."""
+    from learnplat.tutors.offline import answer as answering
+
+    sources = notes(
+        "Notation began in the monasteries. It was written above the words. It was read by "
+        "the monks who sang.",
+        "Operas go out of date faster than other music, for an opera is a child of its times.",
+    )
+    index = index_of(sources)
+    far = next(i for i, s in enumerate(index.sentences) if s.text.startswith("Notation"))
+    monkeypatch.setattr(answering, "_by_meaning", lambda *_args: (far, 0.2))
+    chosen, _question = answering.search(
+        index, "Why do operas go out of date so much faster than other music?", semantic=True
+    )
+    assert [index.sentences[p].text[:20] for p in chosen] == ["Operas go out of dat"]

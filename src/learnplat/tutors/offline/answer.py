@@ -348,6 +348,24 @@ def search(
         best, cosine = _by_meaning(index, question, pool)
     elif naming:
         best = naming[0].position
+    chosen = _answer_at(index, question, ranked, naming, best, cosine)
+    if not chosen and semantic:
+        # Meaning chose a passage that says too little of what is asked: the words' choice.
+        chosen = _answer_at(index, question, ranked, naming, (naming or ranked)[0].position, 0.0)
+    return sorted(chosen, key=lambda p: reading_order(index, p)), question
+
+
+def _answer_at(
+    index: SentenceIndex,
+    question: Question,
+    ranked: list[_Scored],
+    naming: list[_Scored],
+    best: int,
+    cosine: float,
+) -> list[int]:
+    """The answer resting on the sentence at ``best``: it with what goes with it, and what
+    other places add; empty when it says too little of what is asked (``COVERAGE``), unless it
+    is close in meaning (``cosine``)."""
     chosen = surrounding(index, best, question)
     best_score = ranked[0].score
     named = {s.position for s in naming}
@@ -381,8 +399,8 @@ def search(
         chosen.append(chosen[0] + 1)
     confident = cosine >= MEANING_CONFIDENT
     if not naming and not confident and _coverage(index, chosen, question) < COVERAGE:
-        return [], question
-    return sorted(chosen, key=lambda p: reading_order(index, p)), question
+        return []
+    return chosen
 
 
 def not_covered_text(index: SentenceIndex, question: Question) -> str:
