@@ -171,3 +171,20 @@ def test_real_primer_index_is_dropped_and_its_tables_are_tables() -> None:
     tables = [block for unit in document.units for block in unit.blocks if block.kind == "table"]
     assert len(tables) >= 5
     assert all(block.text.split("\n")[1].startswith("| --- |") for block in tables)
+
+
+def test_simple_inline_tex_is_read_as_its_symbols_and_real_math_stays(tmp_path: Path) -> None:
+    text = (
+        "## Cutoffs\n\n"
+        "A common practice is to truncate at 2.5 $$\\sigma$$, about 1/60 of the well depth "
+        "$$ \\epsilon $$, and $\\alpha \\times \\beta$ costs little.\n\n"
+        "|**Shifted potential**||\n|:---|:---:|\n"
+        "|<br>$\\circ$  Avoids infinite forces.<br>$\\circ$  Modifies total energy.| |\n\n"
+        "The mean is $\\frac{a}{b}$ and the index $x_i$; prices are $5 and $10.\n\n"
+        "```\n$$\\sigma$$ in code stays\n```\n"
+    )
+    said = " ".join(text for _kind, text in blocks(read_md(tmp_path, text)))
+    assert "truncate at 2.5 σ, about 1/60 of the well depth ε, and α × β costs" in said
+    assert "∘" not in said  # a lone circle is a point's bullet, not composition
+    assert "$\\frac{a}{b}$" in said and "$x_i$" in said and "$5 and $10" in said
+    assert "$$\\sigma$$ in code stays" in said

@@ -2,8 +2,9 @@
 
 Before parsing, the markup of site generators that CommonMark does not know is removed: YAML
 front matter, kramdown attribute lines (``{: .callout}``) and table rules (``|=====``), Liquid
-(``{{ page.root }}``, ``{% … %}``) and pandoc fenced-div lines (``::::: challenge``). HTML never
-reaches a block: tags are dropped, their text kept, an image's alt text becomes a caption.
+(``{{ page.root }}``, ``{% … %}``) and pandoc fenced-div lines (``::::: challenge``); simple
+inline TeX becomes its symbols ("$$\\sigma$$" is "σ", ``texsymbols.py``). HTML never reaches a
+block: tags are dropped, their text kept, an image's alt text becomes a caption.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .htmltext import html_parts, tag_name
 from .markup import caption, code_blocks, list_blocks, quote_block, table_blocks
 from .model import CAPTION, CODE, LIST, PARAGRAPH, QUOTE, TABLE, Unit
 from .sections import SectionBuilder
+from .texsymbols import plain_math
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -97,7 +99,7 @@ def _strip_site_markup(lines: list[str]) -> list[str]:
             if "{" in line:
                 line = _ATTRIBUTE_ALT.sub(r"![\3](\1)", line)
                 line = _ATTRIBUTES.sub("", _LIQUID.sub("", _IAL.sub("", line)))
-            kept.append(line)
+            kept.append(plain_math(line))
     return kept
 
 
