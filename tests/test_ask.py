@@ -926,3 +926,17 @@ def test_where_meaning_chooses_a_passage_saying_too_little_the_words_choice_answ
         index, "Why do operas go out of date so much faster than other music?", semantic=True
     )
     assert [index.sentences[p].text[:20] for p in chosen] == ["Operas go out of dat"]
+
+
+def test_a_links_label_is_no_definition_and_such_that_leans_on_nothing() -> None:
+    sources = notes(
+        "Real world architectures:\n\n"
+        "- Design the Facebook news feed function — quora.com slideshare.net\n"
+        "- Design the Facebook timeline function — facebook.com highscalability.com\n",
+        "Rules tell you the temperature at each hour. Coming now to the general case, we can "
+        "define a function as a correlation between two variable numbers, such that whatever "
+        "value the argument takes the value of the function is determined.",
+    )
+    answer = tutor.answer("How do the notes define a function?", sources)
+    assert answer.text.startswith("Coming now to the general case"), answer.text
+    assert "quora" not in answer.text

@@ -11,8 +11,9 @@ from .text import stands_alone
 MAX_SENTENCES = 3
 # A sentence whose words are this much the question's says again what was asked.
 RESTATING_SHARE = 0.6
-# A sentence pointing back to what came before ("can address this issue", "of this sort").
-_POINTS_BACK = re.compile(r"\b(?:this|these|those|such)\b(?!\s+as\b)", re.I)
+# A sentence pointing back to what came before ("can address this issue", "of this sort"; not
+# "such as" or "such that").
+_POINTS_BACK = re.compile(r"\b(?:this|these|those|such)\b(?!\s+(?:as|that)\b)", re.I)
 CUES = {
     "why": re.compile(
         r"\b(?:because|since|so that|in order to|reason|due to|therefore|thus|hence|as a result|"

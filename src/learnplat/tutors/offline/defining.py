@@ -108,7 +108,10 @@ def _names_defined(focus: str) -> re.Pattern[str]:
         rf"{name}\b|\b{name}\b[^.;]*\bif\s+and\s+only\s+if\b|"
         # "conic sections, that is, the curves in which ...", "X, i.e. ...", "by using guided
         # practice: creating a structure that ...", "Sharding — splitting data ..."
-        rf"\b{name}\s*,\s*(?:that\s+is|i\.\s?e\.)\s*,?|\b{name}\s*(?::|\s[—–-])\s+[a-z]|"
+        rf"\b{name}\s*,\s*(?:that\s+is|i\.\s?e\.)\s*,?|\b{name}\s*:\s+[a-z]|"
+        # ... a dash only after the term alone ("Design the news feed function — quora.com" is
+        # a link's label)
+        rf"^(?:an?\s+|the\s+)?{name}\s+[—–-]\s+[a-z]|"
         rf"\b{name}\s+(?:means|refers\s+to|stands\s+for|denotes)\b|"
         rf"\bby\s+(?:an?\s+|the\s+)?{name}\s*,?\s+(?:we|I)\s+mean\b|"
         # "we can define a function in mathematics as a correlation ..."
