@@ -940,3 +940,46 @@ def test_a_links_label_is_no_definition_and_such_that_leans_on_nothing() -> None
     answer = tutor.answer("How do the notes define a function?", sources)
     assert answer.text.startswith("Coming now to the general case"), answer.text
     assert "quora" not in answer.text
+
+
+# -- a question across a whole library ---------------------------------------------------------
+def test_what_a_question_turns_on_must_be_in_one_document_together(
+    platform: Platform, tmp_path: Path
+) -> None:
+    logic = tmp_path / "logic.md"
+    logic.write_text(
+        "# Sentential logic\n\nCapital letters stand for sentences. The capital letter N is "
+        "used for negation, and a capital letter is never a name.\n",
+        encoding="utf-8",
+    )
+    music = tmp_path / "music.md"
+    music.write_text(
+        "# Folk music\n\nThe didgeridoo came to Europe from Australia, and its drone is heard "
+        "in folk music. Folk melodies are homophonous.\n",
+        encoding="utf-8",
+    )
+    logic_id = platform.library.ingest(logic).document.id  # type: ignore[union-attr]
+    music_id = platform.library.ingest(music).document.id  # type: ignore[union-attr]
+    by_document = platform.library.missing_by_document(["capital", "Australia"])
+    assert by_document == {logic_id: ["Australia"], music_id: ["capital"]}
+    answer = platform.learning.ask("What is the capital of Australia?")
+    assert not answer.found
+    assert answer.text == (
+        "Your notes don't cover this: no document of yours speaks of “capital” and “Australia” "
+        "together."
+    )
+    # A question one document covers is answered from it alone.
+    answer = platform.learning.ask("Where did the didgeridoo come from?")
+    assert answer.found and {c.doc_id for c in answer.citations} == {music_id}
+
+
+def test_an_answer_naming_only_the_head_of_what_is_asked_must_say_the_rest() -> None:
+    sources = notes(
+        "The capital letter N is used for negation in sentential logic.",
+        "Exercises:\n\n1. Neither Holmes nor Watson has been to Australia.\n",
+    )
+    assert not tutor.answer("What is the capital of Australia?", sources).found
+    # ... where the rest is in the sources at all, and a kind of thing may go unsaid.
+    assert tutor.answer("What is the capital of Australia?", sources[:1]).found
+    sources = notes("Cache-aside means the application loads entries into the cache on a miss.")
+    assert tutor.answer("What is the cache-aside pattern?", sources).found

@@ -19,7 +19,13 @@ from ..tutors.model import (
     Source,
     TopicRecord,
 )
-from ..tutors.offline.question import Question, carried_by, focus_phrases, read_question
+from ..tutors.offline.question import (
+    Question,
+    carried_by,
+    carrying_words,
+    focus_phrases,
+    read_question,
+)
 from ..tutors.render import lesson_markdown
 from .lesson_cache import hash_sources
 from .library import Library, Passage
@@ -56,6 +62,17 @@ def not_covered(question: str, missing: Sequence[str]) -> Answer:
     listed = " or ".join(f"“{word}”" for word in missing[:4])
     return Answer(
         question, f"Your notes don't cover this: nothing in them mentions {listed}.", (), False
+    )
+
+
+def not_together(question: str, words: Sequence[str]) -> Answer:
+    """The answer for notes that mention what the question turns on, but never in one document."""
+    listed = " and ".join(f"“{word}”" for word in words[:4])
+    return Answer(
+        question,
+        f"Your notes don't cover this: no document of yours speaks of {listed} together.",
+        (),
+        False,
     )
 
 
@@ -235,12 +252,23 @@ class Learning:
         record = self.topics.find(topic) if topic else None
         read = read_question(question)
         if record is None:
-            missing = self.library.missing_words(read.terms.values(), doc_ids=doc_ids)
-            if carried_by(missing, read):
-                answer = not_covered(question, missing)
+            # What a question turns on must be in one document together: "the capital of
+            # Australia" is not in a library with "capital letters" in one book and Australia
+            # in another. It is answered from the documents that have it.
+            words = list(read.terms.values())
+            by_document = self.library.missing_by_document(words, doc_ids=doc_ids)
+            covering = [d for d, missing in by_document.items() if not carried_by(missing, read)]
+            if not covering:
+                absent = [w for w in words if all(w in m for m in by_document.values())]
+                answer = (
+                    not_covered(question, absent)
+                    if carried_by(absent, read)
+                    else not_together(question, carrying_words(read))
+                )
                 if on_text is not None:
                     on_text(answer.text + "\n")
                 return answer
+            doc_ids = covering
         sources = [source_of(p) for p in self._answer_passages(question, read, doc_ids)]
         if record is not None:
             sources += topic_sources(record)

@@ -397,17 +397,30 @@ class Library:
         written, give or take an ending: "analyse" is in a text that says "analysis", but
         "determinant" is not in one that says "determining". Raises NotFound for an unknown
         document id."""
+        words = list(words)
+        by_document = self.missing_by_document(words, doc_ids=doc_ids)
+        return [word for word in words if all(word in m for m in by_document.values())]
+
+    def missing_by_document(
+        self, words: Iterable[str], *, doc_ids: Iterable[int] = ()
+    ) -> dict[int, list[str]]:
+        """For each of the given documents (else the library's), the ``words`` it does not
+        contain as written, give or take an ending (``missing_words``). Raises NotFound for an
+        unknown document id."""
         scope = list(doc_ids)
         for doc_id in scope:
             self.document(doc_id)
-        missing = []
+        documents = scope or [document.id for document in self.documents()]
+        words = list(words)
+        found: dict[str, set[int]] = {}
         for word in words:
             stem = word[:-1] if len(word) >= 6 else word
             form = re.compile(rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)", re.IGNORECASE)
-            texts = self.store.texts_containing(self.user, stem, scope)
-            if not any(form.search(text) for text in texts):
-                missing.append(word)
-        return missing
+            rows = self.store.texts_containing(self.user, stem, scope)
+            found[word] = {doc_id for doc_id, text in rows if form.search(text)}
+        return {
+            doc_id: [word for word in words if doc_id not in found[word]] for doc_id in documents
+        }
 
     def search(
         self,

@@ -218,11 +218,12 @@ class LibraryStore:
         return {row["id"]: row["next"] for row in rows if row["next"] is not None}
 
     def texts_containing(
-        self, user_id: str, fragment: str, doc_ids: Sequence[int] = (), limit: int = 50
-    ) -> list[str]:
-        """Texts of the user's passages (of ``doc_ids``, else all) that contain ``fragment``,
-        ignoring ASCII case: the words as written, which the stemmed full-text index cannot
-        tell apart ("determinant" from "determining")."""
+        self, user_id: str, fragment: str, doc_ids: Sequence[int] = (), per_document: int = 50
+    ) -> list[tuple[int, str]]:
+        """(document id, text) of the user's passages (of ``doc_ids``, else all) that contain
+        ``fragment``, ignoring ASCII case, at most ``per_document`` of each document: the words
+        as written, which the stemmed full-text index cannot tell apart ("determinant" from
+        "determining")."""
         escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         scope = ""
         params: list[object] = [user_id, f"%{escaped}%"]
@@ -230,11 +231,13 @@ class LibraryStore:
             scope = f" AND p.document_id IN ({', '.join('?' for _ in doc_ids)})"
             params += list(doc_ids)
         rows = self.database.rows(
-            "SELECT p.text FROM passages AS p JOIN documents AS d ON d.id = p.document_id"
-            f" WHERE d.user_id = ? AND p.text LIKE ? ESCAPE '\\'{scope} LIMIT ?",
-            (*params, limit),
+            "SELECT document_id, text FROM (SELECT p.document_id, p.text, ROW_NUMBER() OVER"
+            " (PARTITION BY p.document_id ORDER BY p.id) AS n FROM passages AS p"
+            " JOIN documents AS d ON d.id = p.document_id"
+            f" WHERE d.user_id = ? AND p.text LIKE ? ESCAPE '\\'{scope}) WHERE n <= ?",
+            (*params, per_document),
         )
-        return [row["text"] for row in rows]
+        return [(row["document_id"], row["text"]) for row in rows]
 
     def passage_count(self) -> int:
         return int(self.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"])

@@ -30,9 +30,16 @@ from .answer_index import (
 )
 from .answer_quality import context, penalty_of
 from .answer_window import CUES, MAX_SENTENCES, is_question, leans, surrounding
-from .defining import aliases, defines, mentions, names_all, stems_of
+from .defining import aliases, defines, mentions, names_all, root, stems_of
 from .paraphrase import everyday, paraphrases
-from .question import NUMBER_WORDS, Question, focus_phrases, read_question
+from .question import (
+    KIND_HEADS,
+    NUMBER_WORDS,
+    Question,
+    content_words,
+    focus_phrases,
+    read_question,
+)
 from .sentences import Sentence
 from .text import points_elsewhere, stands_alone, stem, tokens
 
@@ -398,9 +405,29 @@ def _answer_at(
         # advantage is that the forces are modified only near the cutoff boundary").
         chosen.append(chosen[0] + 1)
     confident = cosine >= MEANING_CONFIDENT
+    if naming and naming[0].names > 0 and not _says_the_rest(index, chosen, question):
+        return []
     if not naming and not confident and _coverage(index, chosen, question) < COVERAGE:
         return []
     return chosen
+
+
+def _says_the_rest(index: SentenceIndex, chosen: Sequence[int], question: Question) -> bool:
+    """An answer naming only the head of what is asked ("capital" of "the capital of
+    Australia") says the rest too, where the sources do: "The capital letter N is used for
+    negation" is no answer, though "Australia" is in the notes."""
+    said = set().union(*(index.frequencies[p] for p in chosen))
+    said |= {item for p in chosen for h in index.sentences[p].path for item in stems_of(h)}
+    for word in content_words(question.focus or ""):
+        if word.lower() in KIND_HEADS:
+            continue  # "the cache-aside pattern" is what the notes call "cache-aside"
+        item = stem(root(word.lower()))
+        in_sources = item in index.postings or re.search(
+            rf"\b{re.escape(word.lower())}\b", index.text
+        )
+        if in_sources and item not in said:
+            return False
+    return True
 
 
 def not_covered_text(index: SentenceIndex, question: Question) -> str:

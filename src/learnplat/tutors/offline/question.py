@@ -206,6 +206,12 @@ def carried_by(missing: list[str], question: Question) -> bool:
     return sum(information(word) for word in missing) > MISSING_SHARE * said
 
 
+def carrying_words(question: Question) -> list[str]:
+    """The words a question turns on (each would carry it alone, ``carried_by``), else all."""
+    words = list(question.terms.values())
+    return [word for word in words if carried_by([word], question)] or words
+
+
 # "the three types of cognitive load" asks about cognitive load; "the dual space of a Hilbert
 # space" about the dual space (of one).
 _GENERIC_HEADS = frozenset(
@@ -215,7 +221,7 @@ _GENERIC_HEADS = frozenset(
 
 
 # "the cache-aside pattern" is what the notes call "cache-aside".
-_KIND_HEADS = frozenset(
+KIND_HEADS = frozenset(
     "pattern process method technique approach mechanism strategy principle concept idea".split()
 )
 
@@ -225,7 +231,7 @@ def focus_phrases(focus: str) -> list[str]:
     left, of, right = focus.partition(" of ")
     if not of:
         words = focus.split()
-        if len(words) > 1 and words[-1].lower() in _KIND_HEADS:
+        if len(words) > 1 and words[-1].lower() in KIND_HEADS:
             return [focus, " ".join(words[:-1])]
         return [focus]
     if all(word.lower() in _GENERIC_HEADS for word in content_words(left)):
