@@ -983,3 +983,24 @@ def test_an_answer_naming_only_the_head_of_what_is_asked_must_say_the_rest() -> 
     assert tutor.answer("What is the capital of Australia?", sources[:1]).found
     sources = notes("Cache-aside means the application loads entries into the cache on a miss.")
     assert tutor.answer("What is the cache-aside pattern?", sources).found
+
+
+def test_an_answer_keeps_to_one_document() -> None:
+    sources = (
+        Source(
+            text="When the data shrinks, remove the old data: shrinking data leaves old rows.",
+            title="Databases",
+            doc_id=1,
+            passage_id=1,
+            page=1,
+        ),
+        Source(
+            text="Old elements leave through exit(), and remove() takes them off the page.",
+            title="d3 handout",
+            doc_id=2,
+            passage_id=2,
+            page=1,
+        ),
+    )
+    answer = tutor.answer("How do I remove old elements with exit() when my data shrinks?", sources)
+    assert answer.found and {c.doc_id for c in answer.citations} == {2}, answer.text

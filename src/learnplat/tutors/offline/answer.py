@@ -390,6 +390,8 @@ def _answer_at(
         text = index.sentences[position].text
         if position in chosen or not stands_alone(text) or points_elsewhere(text):
             continue  # another place's sentence must read alone: no "the line AB in the figure"
+        if index.sentences[position].citation.doc_id != index.sentences[best].citation.doc_id:
+            continue  # ... and come from the same document: an answer is not a collage
         if naming:
             if position not in named:
                 continue
