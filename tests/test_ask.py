@@ -1004,3 +1004,13 @@ def test_an_answer_keeps_to_one_document() -> None:
     )
     answer = tutor.answer("How do I remove old elements with exit() when my data shrinks?", sources)
     assert answer.found and {c.doc_id for c in answer.citations} == {2}, answer.text
+
+
+def test_a_three_word_statement_answers_though_no_lesson_quotes_it() -> None:
+    sources = notes(
+        "UDP is connectionless. Datagrams might reach their destination out of order or not at "
+        "all, and UDP does not support congestion control."
+    )
+    assert tutor.answer("What is UDP?", sources).text.startswith("UDP is connectionless.")
+    lesson_sentences, _outline = split_sources(sources)
+    assert [s.text for s in lesson_sentences][0].startswith("Datagrams might")

@@ -81,6 +81,9 @@ _CODE_CHARS = ("{", "}", ";", "=", "<", ">", "_", "(", "def", "return", "import"
 _DECIMAL = re.compile(r"\d\.\d")
 _COMMA_NUMBER = re.compile(r",\s\d")
 MIN_WORDS = 4
+# A statement of three words answers a question, though a lesson wants more: "UDP is
+# connectionless."
+_SHORT_STATEMENT = re.compile(r"[A-Z][\w-]*\s+(?:is|are|was|were)\s+[a-z][\w-]+\.")
 POINT_MIN_WORDS = 5
 HEADING_MAX_WORDS = 14
 MAX_MATH_SYMBOLS = 3
@@ -383,6 +386,8 @@ def split_sources(
                         statement = as_statement(quote) if listed and points else None
                         if listed and items and is_item(quote):
                             kind = "item"
+                        elif items and _SHORT_STATEMENT.fullmatch(text):
+                            pass  # "UDP is connectionless.": too short to teach, not to answer
                         elif items and (said := _leads_in(text, _list_at(paragraphs, number + 1))):
                             # "Use UDP over TCP when:", quoted with the points it leads to;
                             # "Overall availability decreases when ... in sequence:", a statement.
