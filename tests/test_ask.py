@@ -1013,4 +1013,4 @@ def test_a_three_word_statement_answers_though_no_lesson_quotes_it() -> None:
     )
     assert tutor.answer("What is UDP?", sources).text.startswith("UDP is connectionless.")
     lesson_sentences, _outline = split_sources(sources)
-    assert [s.text for s in lesson_sentences][0].startswith("Datagrams might")
+    assert lesson_sentences[0].text.startswith("Datagrams might")

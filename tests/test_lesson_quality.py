@@ -382,3 +382,21 @@ def test_a_long_texts_glossary_holds_its_key_terms_not_a_passing_word() -> None:
         glossary = [term.term.lower() for term in lesson(notes, level).key_terms]
         assert "vector" in glossary, (level, glossary)
         assert "thunderstorms" not in glossary, (level, glossary)
+
+
+def test_a_figure_caption_heads_nothing() -> None:
+    sources = (
+        Source(
+            text="Figure: Source: How to make a multiplayer game\n\nDatagrams might reach "
+            "their destination out of order or not at all.\n\nTable 2: Rates\n\nUDP can "
+            "broadcast, sending datagrams to all devices on the subnet.",
+            title="Primer",
+            doc_id=1,
+            passage_id=1,
+            page=1,
+            heading_path=("User datagram protocol (UDP)",),
+        ),
+    )
+    sentences, outline = split_sources(sources)
+    assert [s.path for s in sentences] == [("User datagram protocol (UDP)",)] * 2
+    assert outline == [("User datagram protocol (UDP)",)]

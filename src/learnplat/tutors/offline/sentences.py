@@ -81,6 +81,9 @@ _CODE_CHARS = ("{", "}", ";", "=", "<", ">", "_", "(", "def", "return", "import"
 _DECIMAL = re.compile(r"\d\.\d")
 _COMMA_NUMBER = re.compile(r",\s\d")
 MIN_WORDS = 4
+# A figure's caption ("Figure: Source: How to make a multiplayer game", "Table 2: Rates") heads
+# nothing: the text after it is still its section's.
+_FIGURE_CAPTION = re.compile(r"^(?:figure|fig\.|table)\b[^:\n]{0,12}:\s", re.I)
 # A statement of three words answers a question, though a lesson wants more: "UDP is
 # connectionless."
 _SHORT_STATEMENT = re.compile(r"[A-Z][\w-]*\s+(?:is|are|was|were)\s+[a-z][\w-]+\.")
@@ -354,7 +357,7 @@ def split_sources(
             outline.setdefault(path)
         paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(source.text) if p.strip()]
         for number, paragraph in enumerate(paragraphs):
-            if is_heading_like(paragraph):
+            if is_heading_like(paragraph) and not _FIGURE_CAPTION.match(paragraph):
                 if headed or paragraph in source.heading_path or _NUMBERED_HEADING.match(paragraph):
                     path = _next_path(path, paragraph, known)
                     outline.setdefault(path)
