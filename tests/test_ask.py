@@ -22,6 +22,13 @@ from learnplat.tutors.render import ended, statements_markdown
 tutor = OfflineTutor()
 
 
+def in_document(doc_id: int, text: str) -> Source:
+    """A page of document ``doc_id`` (its first page, passage ``10 * doc_id``)."""
+    return Source(
+        text=text, title=f"Document {doc_id}", doc_id=doc_id, passage_id=10 * doc_id, page=1
+    )
+
+
 def notes(*pages: str, title: str = "Notes") -> tuple[Source, ...]:
     """One source per page, cited by page number, as ingest would store them."""
     return tuple(
@@ -987,20 +994,8 @@ def test_an_answer_naming_only_the_head_of_what_is_asked_must_say_the_rest() -> 
 
 def test_an_answer_keeps_to_one_document() -> None:
     sources = (
-        Source(
-            text="When the data shrinks, remove the old data: shrinking data leaves old rows.",
-            title="Databases",
-            doc_id=1,
-            passage_id=1,
-            page=1,
-        ),
-        Source(
-            text="Old elements leave through exit(), and remove() takes them off the page.",
-            title="d3 handout",
-            doc_id=2,
-            passage_id=2,
-            page=1,
-        ),
+        in_document(1, "When the data shrinks, remove old data: shrinking data leaves old rows."),
+        in_document(2, "Old elements leave through exit(), and remove() takes them off the page."),
     )
     answer = tutor.answer("How do I remove old elements with exit() when my data shrinks?", sources)
     assert answer.found and {c.doc_id for c in answer.citations} == {2}, answer.text
@@ -1014,3 +1009,12 @@ def test_a_three_word_statement_answers_though_no_lesson_quotes_it() -> None:
     assert tutor.answer("What is UDP?", sources).text.startswith("UDP is connectionless.")
     lesson_sentences, _outline = split_sources(sources)
     assert lesson_sentences[0].text.startswith("Datagrams might")
+
+
+def test_an_answer_saying_one_of_several_things_asked_about_is_none() -> None:
+    sources = (
+        *notes("An antelope is bigger than a bread box, and smaller than a house."),
+        in_document(2, "Students who study at home remember more when they test themselves."),
+    )
+    answer = tutor.answer("How do I bake bread in a home oven?", sources)
+    assert not answer.found, answer.text

@@ -55,6 +55,8 @@ SECOND_PLACE = 0.6
 MEANING_CONFIDENT = 0.5
 # How many of the best-scored sentences' answers meaning chooses among.
 CANDIDATE_ANSWERS = 8
+# How many of the best-scored sentences are tried when the best says too little.
+NEXT_BEST = 4
 # An earlier definition as strong as the best one wins when it scores this share of it.
 EARLIER_DEFINITION = 0.5
 DEFINES_BOOST = {3: 2.6, 2: 2.0, 1: 1.4}
@@ -359,6 +361,12 @@ def search(
     if not chosen and semantic:
         # Meaning chose a passage that says too little of what is asked: the words' choice.
         chosen = _answer_at(index, question, ranked, naming, (naming or ranked)[0].position, 0.0)
+    for other in [] if chosen or naming else ranked[1:NEXT_BEST]:
+        # The best passage says only one of the things asked about: the next ones may say more.
+        if other.score >= SECOND_PLACE * ranked[0].score:
+            chosen = _answer_at(index, question, ranked, naming, other.position, 0.0)
+            if chosen:
+                break
     return sorted(chosen, key=lambda p: reading_order(index, p)), question
 
 
@@ -409,9 +417,19 @@ def _answer_at(
     confident = cosine >= MEANING_CONFIDENT
     if naming and naming[0].names > 0 and not _says_the_rest(index, chosen, question):
         return []
-    if not naming and not confident and _coverage(index, chosen, question) < COVERAGE:
+    if not naming and not confident and (
+        _coverage(index, chosen, question) < COVERAGE or _says_one_thing(index, chosen, question)
+    ):
         return []
     return chosen
+
+
+def _says_one_thing(index: SentenceIndex, chosen: Sequence[int], question: Question) -> bool:
+    """Of the question's words the sources use, the answer says only one, though they use
+    more: "An antelope is bigger than a bread box" for "How do I bake bread in a home oven?"."""
+    present = {term for term in question.terms if term in index.postings}
+    said = set().union(*(index.frequencies[p] for p in chosen))
+    return len(present) >= 2 and len(present & said) < 2
 
 
 def _says_the_rest(index: SentenceIndex, chosen: Sequence[int], question: Question) -> bool:
