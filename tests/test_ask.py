@@ -65,8 +65,10 @@ def test_question_words_contractions_and_attributions_are_not_content() -> None:
 def test_the_document_itself_is_not_what_a_question_asks_about() -> None:
     assert read_question("How do the notes define a function?").focus == "function"
     assert set(read_question("What is a monad in my notes?").terms) == {"monad"}
+    assert set(read_question("What does the book say about tides?").terms.values()) == {"tides"}
     # A musical note is still a note.
     assert "note" in read_question("What is a note in music?").terms.values()
+    assert "notes" in read_question("Which of the notes is the tonic?").terms.values()
 
 
 def test_the_phrase_asked_about_is_its_head_or_its_subject() -> None:

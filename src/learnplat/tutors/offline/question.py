@@ -65,10 +65,16 @@ _LEAD_KIND = re.compile(
 # quotes ("According to MacDowell, ...", "in Sweller's view"): neither is what it asks about.
 _FILLER = re.compile(r"\b(?:exactly|actually|really|basically|precisely|just|simply)\s+", re.I)
 # "How do the notes define ...?", "What is X in my slides?": the document itself, not a word
-# the answer must say (they are "they", or nothing after a preposition).
+# the answer must say (they are "they", or nothing after a preposition). "The notes" is the
+# document only when it says something or ends the question: "Which of the notes is the tonic?"
+# asks about notes.
 _DOCUMENT = re.compile(
-    r"(?P<at>\s+(?:in|from)\s+)?\b(?:the|my|our|these|this|your)\s+"
-    r"(?:notes|book|lectures?|slides|handout|document|author)\b(?!\s+(?:of|on)\b)",
+    r"(?P<at>\s+(?:in|from)\s+)?\b(?:"
+    r"(?:my|our|these|this|your)\s+(?:notes|book|lectures?|slides|handout|document)|"
+    r"the\s+(?:notes|book|lectures?|slides|handout|document|author)"
+    r"(?=\s+(?:says?|said|define|defines|explain|explains|describe|describes|mean|means|calls?|"
+    r"covers?|mentions?|puts?|treats?|discuss|discusses)\b|\s*$)"
+    r")\b(?!\s+(?:of|on)\b)",
     re.I,
 )
 _ATTRIBUTION = re.compile(
