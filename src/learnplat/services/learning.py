@@ -28,7 +28,7 @@ from ..tutors.offline.question import (
 )
 from ..tutors.render import lesson_markdown
 from .lesson_cache import hash_sources
-from .library import Library, Passage
+from .library import Library, Passage, missing_everywhere
 from .search import check_query
 from .topic_passages import topic_passages
 from .topic_store import TopicStoreError
@@ -259,7 +259,7 @@ class Learning:
             by_document = self.library.missing_by_document(words, doc_ids=doc_ids)
             covering = [d for d, missing in by_document.items() if not carried_by(missing, read)]
             if not covering:
-                absent = [w for w in words if all(w in m for m in by_document.values())]
+                absent = missing_everywhere(words, by_document)
                 answer = (
                     not_covered(question, absent)
                     if carried_by(absent, read)

@@ -11,7 +11,7 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -398,8 +398,7 @@ class Library:
         "determinant" is not in one that says "determining". Raises NotFound for an unknown
         document id."""
         words = list(words)
-        by_document = self.missing_by_document(words, doc_ids=doc_ids)
-        return [word for word in words if all(word in m for m in by_document.values())]
+        return missing_everywhere(words, self.missing_by_document(words, doc_ids=doc_ids))
 
     def missing_by_document(
         self, words: Iterable[str], *, doc_ids: Iterable[int] = ()
@@ -465,6 +464,11 @@ class Library:
                 )
             )
         return hits
+
+
+def missing_everywhere(words: Sequence[str], by_document: dict[int, list[str]]) -> list[str]:
+    """The ``words`` that every document of ``by_document`` (``missing_by_document``) lacks."""
+    return [word for word in words if all(word in missing for missing in by_document.values())]
 
 
 # A passage ending mid-sentence (no closing punctuation), where the page broke it off.
