@@ -23,7 +23,7 @@ from pathlib import Path
 
 from _common import percentile, report
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.services import scoring
 from learnplat.services.community import timestamp
 from learnplat.settings import load_settings
@@ -50,7 +50,7 @@ def _count(row: list, earned: int, correct: bool, done: str) -> None:
     row[5] = done if earned else row[5]
 
 
-def build(platform: Platform, args: argparse.Namespace, rng: random.Random) -> dict[str, float]:
+def build(platform: Session, args: argparse.Namespace, rng: random.Random) -> dict[str, float]:
     game = platform.game
     game.sync_bank()
     conn = platform.database.conn
@@ -149,7 +149,7 @@ def main() -> None:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings({"user": PLAYER, "data_dir": Path(folder)})
-        with Platform.build(settings) as platform:
+        with Session.open(settings) as platform:
             sizes = build(platform, args, rng)
             game = platform.game
             categories = [c.name for c in game.categories()]

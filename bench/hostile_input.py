@@ -22,8 +22,8 @@ from pathlib import Path
 from _common import report
 from tests.test_cards_import import ANKI_NOTES, make_deck
 
+from learnplat.core import Session
 from learnplat.errors import LearnplatError
-from learnplat.platform import Platform
 from learnplat.settings import load_settings
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
@@ -73,7 +73,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         os.environ["LEARNPLAT_HOME"] = str(work / "home")
-        with Platform.build(load_settings({"user": "bench"})) as platform:
+        with Session.open(load_settings({"user": "bench"})) as platform:
             for name, schema in CRAFTED.items():
                 deck = make_deck(work / f"{name.replace(' ', '-')}.apkg", schema)
                 seconds, outcome = timed(lambda deck=deck: platform.cards.import_deck(deck))

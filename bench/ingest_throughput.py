@@ -14,7 +14,7 @@ from pathlib import Path
 from _common import report, statistics
 from tests import corpus
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.services.extract import extract
 from learnplat.services.passages import chunk_units
 from learnplat.settings import load_settings
@@ -36,7 +36,7 @@ def main() -> None:
             chunks = chunk_units(extracted.units)
             chunk_s.append(time.perf_counter() - extracted_at)
             extract_s.append(extracted_at - started)
-            with Platform.build(
+            with Session.open(
                 load_settings({"data_dir": Path(tmp) / f"run{run}", "user": "bench"})
             ) as platform:
                 started = time.perf_counter()

@@ -26,7 +26,7 @@ from typing import ClassVar
 from _common import percentile, report
 from tests import corpus
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.settings import load_settings
 
 FORMATS = ("chat", "visual", "audio", "ebook")
@@ -64,7 +64,7 @@ def textbook_pages(pages: int, words_per_page: int = 400) -> list[tuple[str | No
 def offline_times(tmp: Path, pages: int) -> tuple[list[tuple[str, str]], dict]:
     rows, data = [], {}
     pdf = corpus.make_pdf(tmp / "book.pdf", textbook_pages(pages))
-    with Platform.build(load_settings({"data_dir": tmp / "offline", "user": "bench"})) as platform:
+    with Session.open(load_settings({"data_dir": tmp / "offline", "user": "bench"})) as platform:
         doc = platform.library.ingest(pdf).document
         assert doc is not None
         for format in FORMATS:
@@ -84,7 +84,7 @@ def offline_times(tmp: Path, pages: int) -> tuple[list[tuple[str, str]], dict]:
 def first_lesson(tmp: Path, pages: int, warm: bool) -> dict[str, float]:
     """In this (fresh) process: ingest the book, then time its first lesson."""
     pdf = corpus.make_pdf(tmp / "book.pdf", textbook_pages(pages))
-    with Platform.build(load_settings({"data_dir": tmp / "first", "user": "bench"})) as platform:
+    with Session.open(load_settings({"data_dir": tmp / "first", "user": "bench"})) as platform:
         started = time.perf_counter()
         if warm:
             platform.learning.warm_up()
@@ -151,7 +151,7 @@ def streaming_latency(tmp: Path) -> tuple[list[tuple[str, str]], dict]:
     received: list[float] = []
     settings = load_settings({"data_dir": tmp / "stream", "user": "bench", "provider": "openai",
                               "base_url": base})
-    with Platform.build(settings) as platform:
+    with Session.open(settings) as platform:
         platform.learning.lesson("photosynthesis", use_cache=False,
                                  on_text=lambda _delta: received.append(time.perf_counter()))
     server.shutdown()

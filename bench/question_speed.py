@@ -16,7 +16,7 @@ from _common import report
 from learn_speed import textbook_pages
 from tests import corpus
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.settings import load_settings
 
 
@@ -28,7 +28,7 @@ def main() -> None:
         tmp = Path(folder)
         pdf = corpus.make_pdf(tmp / "book.pdf", textbook_pages(args.pages))
         settings = load_settings({"data_dir": tmp / "data", "user": "bench"})
-        with Platform.build(settings) as platform:
+        with Session.open(settings) as platform:
             document = platform.library.ingest(pdf).document
             assert document is not None
             started = time.perf_counter()

@@ -37,8 +37,8 @@ from typing import Any
 from _common import ROOT, report
 from lesson_lint import lesson_defects, normalise, question_defect
 
+from learnplat.core import Session
 from learnplat.errors import LearnplatError
-from learnplat.platform import Platform
 from learnplat.services import readability
 from learnplat.services.learning import source_of
 from learnplat.services.question_check import check_all
@@ -56,7 +56,7 @@ _QUOTED = re.compile(r"“([^”]+)”")
 class DocumentRun:
     """One document of the corpus in the temporary library, with its text by page."""
 
-    def __init__(self, platform: Platform, doc_id: int) -> None:
+    def __init__(self, platform: Session, doc_id: int) -> None:
         self.platform = platform
         self.info = platform.library.document(doc_id)
         self.passages = platform.library.passages(doc_id)
@@ -268,7 +268,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tiers = {"semantic_search": False, "semantic_grading": False} if args.words_only else {}
         settings = load_settings({"data_dir": Path(tmp), "user": "bench", **tiers})
-        with Platform.build(settings) as platform:
+        with Session.open(settings) as platform:
             if args.whole_library:
                 for spec in specs:
                     try:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from _common import percentile, report
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.services.passages import Chunk
 from learnplat.settings import load_settings
 from learnplat.store.library import now_iso
@@ -36,7 +36,7 @@ def make_vocabulary(rng: random.Random) -> list[str]:
     return sorted(words, key=lambda _: rng.random())
 
 
-def build_library(platform: Platform, vocabulary: list[str], passages: int, rng: random.Random) -> list[str]:
+def build_library(platform: Session, vocabulary: list[str], passages: int, rng: random.Random) -> list[str]:
     cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(vocabulary) + 1)))
     texts = []
     per_doc = 500
@@ -64,7 +64,7 @@ def main() -> None:
     vocabulary = make_vocabulary(rng)
     content = vocabulary[100:5000]  # what learners search for: neither glue words nor hapaxes
     with tempfile.TemporaryDirectory() as tmp:
-        with Platform.build(load_settings({"data_dir": Path(tmp), "user": "bench"})) as platform:
+        with Session.open(load_settings({"data_dir": Path(tmp), "user": "bench"})) as platform:
             texts = build_library(platform, vocabulary, args.passages, rng)
             count = platform.library.store.passage_count()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from _common import percentile, report
 
 from learnplat.app import LearnplatApp
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.settings import load_settings
 from learnplat.tutors.offline import OfflineTutor
 
@@ -42,7 +42,7 @@ class TimedTutor(OfflineTutor):
 
 async def measure(deltas: int) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
-        platform = Platform.build(load_settings({"data_dir": Path(tmp), "user": "bench"}))
+        platform = Session.open(load_settings({"data_dir": Path(tmp), "user": "bench"}))
         tutor = TimedTutor(deltas)
         platform.learning.tutor = tutor
         app = LearnplatApp(platform)

@@ -15,7 +15,7 @@ from tests.stubs.bedrock import BedrockStub
 from tests.stubs.openai import OpenAIStub
 
 if TYPE_CHECKING:
-    from learnplat.platform import Platform
+    from learnplat.core import Session
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +38,10 @@ def settings(isolated_home: Path) -> Settings:
 
 
 @pytest.fixture
-def platform(settings: Settings) -> Iterator[Platform]:
-    from learnplat.platform import Platform
+def platform(settings: Settings) -> Iterator[Session]:
+    from learnplat.core import Session
 
-    with Platform.build(settings) as built:
+    with Session.open(settings) as built:
         yield built
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.tutors.model import Citation, Source, Statement
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.analysis import analyse
@@ -638,7 +638,7 @@ def test_a_definition_pointing_at_a_figure_gives_way_to_one_that_reads_alone() -
 
 # -- the service: the whole library decides what is covered ------------------------------------
 @pytest.fixture
-def library_notes(platform: Platform, tmp_path: Path) -> int:
+def library_notes(platform: Session, tmp_path: Path) -> int:
     path = tmp_path / "logic.md"
     path.write_text(
         "# Logic\n\n## Validity\n\n"
@@ -655,7 +655,7 @@ def library_notes(platform: Platform, tmp_path: Path) -> int:
 
 
 def test_missing_words_are_words_as_written_give_or_take_an_ending(
-    platform: Platform, library_notes: int
+    platform: Session, library_notes: int
 ) -> None:
     missing = platform.library.missing_words(
         ["analyse", "determinant", "arguments", "tableau"], doc_ids=[library_notes]
@@ -664,7 +664,7 @@ def test_missing_words_are_words_as_written_give_or_take_an_ending(
 
 
 def test_ask_answers_in_other_words_and_says_not_covered_only_for_what_is_absent(
-    platform: Platform, library_notes: int
+    platform: Session, library_notes: int
 ) -> None:
     answer = platform.learning.ask(
         "How did Russell analyse a sentence about the present king?", doc_ids=[library_notes]
@@ -676,7 +676,7 @@ def test_ask_answers_in_other_words_and_says_not_covered_only_for_what_is_absent
 
 
 def test_passages_lacking_one_of_the_questions_words_are_searched_too(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     schools = tmp_path / "schools.md"
     schools.write_text(
@@ -868,7 +868,7 @@ def test_of_equally_strong_definitions_the_one_a_learner_can_read_answers(
 
 # -- a sentence the page break cut -------------------------------------------------------------
 def test_a_sentence_a_page_break_cut_is_answered_whole_and_cited_where_it_starts(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     from tests import corpus
 
@@ -953,7 +953,7 @@ def test_a_links_label_is_no_definition_and_such_that_leans_on_nothing() -> None
 
 # -- a question across a whole library ---------------------------------------------------------
 def test_what_a_question_turns_on_must_be_in_one_document_together(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     logic = tmp_path / "logic.md"
     logic.write_text(

@@ -39,7 +39,7 @@ def test_services_and_store_never_import_ui_or_transport() -> None:
         *_modules(learnplat.store),
         *_modules(learnplat.tutors),
         *_modules(learnplat.clients),
-        "learnplat.platform",
+        "learnplat.core",
     ]
     assert "learnplat.services.library" in modules
     loaded = _loaded_after_importing(modules)

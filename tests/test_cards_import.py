@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from learnplat.cli import app
+from learnplat.core import Session
 from learnplat.errors import DocumentError
-from learnplat.platform import Platform
 from learnplat.services.anki_collection import MAX_NOTE_BYTES, MAX_NOTES
 
 ANKI_NOTES = "CREATE TABLE notes (id INTEGER PRIMARY KEY, guid TEXT, flds TEXT)"
@@ -67,7 +67,7 @@ def refused_import(deck: Path, message: str) -> None:
     assert "unexpected" not in result.stderr and "Traceback" not in result.output
 
 
-def imported_cards(platform: Platform) -> int:
+def imported_cards(platform: Session) -> int:
     return platform.database.rows(
         "SELECT COUNT(*) AS n FROM challenges WHERE source = 'cards'"
     )[0]["n"]
@@ -138,7 +138,7 @@ def test_a_recursive_view_named_notes_is_refused_at_once_without_filling_the_dis
     ids=["recursive-view", "zeroblob-view", "trigger", "generated-column", "virtual", "no-notes"],
 )
 def test_a_crafted_collection_is_refused_in_under_a_second(
-    platform: Platform, tmp_path: Path, schema: list[str], message: str
+    platform: Session, tmp_path: Path, schema: list[str], message: str
 ) -> None:
     deck = make_deck(tmp_path / "crafted.apkg", schema)
     started = time.perf_counter()
@@ -149,7 +149,7 @@ def test_a_crafted_collection_is_refused_in_under_a_second(
 
 
 def test_notes_that_are_null_numbers_blobs_or_huge_are_skipped_and_the_rest_imported(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     oversized = "big\x1f" + "x" * (MAX_NOTE_BYTES + 10)
     deck = make_deck(
@@ -174,7 +174,7 @@ def test_a_deck_of_only_numbers_says_why_nothing_was_imported(tmp_path: Path) ->
 
 
 def test_a_deck_past_the_note_limit_is_refused_and_nothing_is_imported(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     deck = make_deck(
         tmp_path / "huge.apkg",
@@ -217,7 +217,7 @@ def test_a_fifo_as_a_deck_is_refused_at_once(tmp_path: Path) -> None:
 
 
 def test_wrong_options_are_the_backs_closest_in_length_alphabetical_on_ties(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     backs = ["aa", "bb", "cc", "ddd", "eeee", "ffffff", "g"]
     table = tmp_path / "lengths.csv"
@@ -238,7 +238,7 @@ def test_wrong_options_are_the_backs_closest_in_length_alphabetical_on_ties(
 
 
 def test_a_large_deck_is_imported_in_time_that_grows_with_its_size(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     table = tmp_path / "large.csv"
     table.write_text(
@@ -254,7 +254,7 @@ def test_a_large_deck_is_imported_in_time_that_grows_with_its_size(
 
 
 def test_notes_reading_more_text_than_the_file_holds_are_refused(
-    platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    platform: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from learnplat.services import anki_collection
 

@@ -132,13 +132,13 @@ def build_world(tmp_path: Path) -> dict[str, object]:
 
 def value_for(param: Any, draw: st.DrawFn, paths: list[Path]) -> list[str]:
     """Strings for one parameter: mostly hostile, sometimes well-formed."""
-    kind = str(param.type_descriptor.annotation)
-    if "Path" in kind:
+    kind = param.type.name  # "path", "int", "str", "boolean"
+    if kind == "path":
         strategy = st.one_of(
             st.sampled_from([str(p) for p in paths]),
             hostile_text.map(lambda s: s.replace("/", "_").replace("..", "_")[:80] or "x"),
         )
-    elif "int" in kind:
+    elif kind == "int":
         strategy = st.one_of(
             st.integers(-2, 4).map(str), st.sampled_from(["99999999999999999999", str(2**63)]),
             hostile_text,

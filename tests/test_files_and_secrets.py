@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from learnplat.cli import app
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.settings import load_settings
 from tests import corpus
 
@@ -62,10 +62,10 @@ def age(path: Path, seconds: float) -> None:
 KILL_IN_THE_TRANSACTION = textwrap.dedent(
     """
     import os, signal, sys
-    from learnplat.platform import Platform
+    from learnplat.core import Session
     from learnplat.settings import load_settings
 
-    platform = Platform.build(load_settings({"user": "ana"}))
+    platform = Session.open(load_settings({"user": "ana"}))
     conn = platform.database.conn
 
     def kill_while_the_document_is_written():
@@ -132,9 +132,9 @@ def test_a_sweep_never_takes_a_file_a_document_uses_or_a_fresh_temporary_copy(
     assert stored_files(isolated_home) == sorted([kept, writing])
 
 
-def test_a_shared_original_stays_while_any_profile_uses_it(platform: Platform) -> None:
+def test_a_shared_original_stays_while_any_profile_uses_it(platform: Session) -> None:
     mine = platform.library.ingest(SAMPLE_MD).document
-    with Platform.build(load_settings({"user": "ben"})) as ben:
+    with Session.open(load_settings({"user": "ben"})) as ben:
         theirs = ben.library.ingest(SAMPLE_MD).document
         assert mine is not None and theirs is not None
         assert mine.stored_path == theirs.stored_path
@@ -147,11 +147,11 @@ def test_a_shared_original_stays_while_any_profile_uses_it(platform: Platform) -
 INGEST_AND_REMOVE = textwrap.dedent(
     """
     import json, sys, time
-    from learnplat.platform import Platform
+    from learnplat.core import Session
     from learnplat.settings import load_settings
 
     user, path, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    platform = Platform.build(load_settings({"user": user}))
+    platform = Session.open(load_settings({"user": user}))
     print("ready", flush=True)
     sys.stdin.readline()  # both start together
     cycles = lost = 0
@@ -226,7 +226,7 @@ def test_the_data_dir_database_log_and_originals_are_private_whatever_the_umask(
     isolated_home: Path, umask, mask: int
 ) -> None:
     umask(mask)
-    with Platform.build(load_settings({"user": "ana"})) as platform:
+    with Session.open(load_settings({"user": "ana"})) as platform:
         document = platform.library.ingest(SAMPLE_MD).document
         assert document is not None
         logging_target = isolated_home / "logs" / "learnplat.log"
@@ -248,7 +248,7 @@ def test_loose_modes_left_by_an_older_version_are_made_private_when_it_opens(
     import sqlite3
 
     umask(0o022)  # what older versions ran under, and never changed
-    with Platform.build(load_settings({"user": "ana"})) as platform:
+    with Session.open(load_settings({"user": "ana"})) as platform:
         platform.library.ingest(SAMPLE_MD)
     database = isolated_home / "learnplat.db"
     log = isolated_home / "logs" / "learnplat.log"
@@ -263,7 +263,7 @@ def test_loose_modes_left_by_an_older_version_are_made_private_when_it_opens(
     for path in (Path(f"{database}-wal"), Path(f"{database}-shm")):
         path.chmod(0o644)
     try:
-        with Platform.build(load_settings({"user": "ana"})):
+        with Session.open(load_settings({"user": "ana"})):
             modes = {path.name: oct(mode(path)) for path in (
                 isolated_home, isolated_home / "logs", database, log,
                 Path(f"{database}-wal"), Path(f"{database}-shm"),
@@ -509,14 +509,14 @@ def test_a_file_whose_extension_is_no_plain_word_is_kept_without_it(
 
 
 def test_a_file_name_that_is_not_utf8_is_logged_escaped_not_as_a_logging_error(
-    platform: Platform, docs_dir: Path, monkeypatch: pytest.MonkeyPatch, capfd
+    platform: Session, docs_dir: Path, monkeypatch: pytest.MonkeyPatch, capfd
 ) -> None:
-    import learnplat.services.library as library_module
+    import learnplat.services.extract as extract_package
 
     def extract(data: bytes, name: str, **options: object):
         raise ValueError("a reader's bug")  # logged with the file's name
 
-    monkeypatch.setattr(library_module, "extract", extract)
+    monkeypatch.setattr(extract_package, "extract", extract)
     odd = corpus.write_text(docs_dir / os.fsdecode(b"notes\xff.md"), "# Notes\n\nCells.\n")
     [result] = platform.library.ingest_many([odd])
     assert result.status == "failed"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from learnplat.core import Session
 from learnplat.errors import BadInput, NotFound
-from learnplat.platform import Platform
 from learnplat.services import scoring
 from learnplat.services.challenge_bank import load_bank
 from learnplat.services.game import Game
@@ -35,7 +35,7 @@ def clock() -> Clock:
     return Clock(START)
 
 
-def game_for(platform: Platform, user: str, clock: Clock, seed: int = 1) -> Game:
+def game_for(platform: Session, user: str, clock: Clock, seed: int = 1) -> Game:
     LibraryStore(platform.database).ensure_user(user)
     return Game(
         platform.game.store,
@@ -48,7 +48,7 @@ def game_for(platform: Platform, user: str, clock: Clock, seed: int = 1) -> Game
 
 
 @pytest.fixture
-def ana(platform: Platform, clock: Clock) -> Game:
+def ana(platform: Session, clock: Clock) -> Game:
     return game_for(platform, "ana", clock)
 
 
@@ -185,7 +185,7 @@ def test_an_answer_that_is_no_option_is_refused_and_does_not_count(
 
 
 def test_a_token_is_answered_once_and_unknown_or_foreign_tokens_are_refused(
-    platform: Platform, ana: Game, clock: Clock
+    platform: Session, ana: Game, clock: Clock
 ) -> None:
     served = ana.next()
     ana.answer(served.token, correct_option(ana, served.token))
@@ -288,7 +288,7 @@ def test_a_round_summary_adds_up_the_answers(ana: Game, clock: Clock) -> None:
 
 
 def test_the_bank_loads_once_and_a_changed_question_updates_in_place(
-    platform: Platform, ana: Game, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    platform: Session, ana: Game, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shipped = load_bank()
     assert len(shipped) >= 300
@@ -356,7 +356,7 @@ islands whose age increases with distance from the hotspot.
 """
 
 
-def ingest_notes(platform: Platform, folder: Path) -> int:
+def ingest_notes(platform: Session, folder: Path) -> int:
     """Add the plate tectonics notes to ``platform``'s library; return the document's id."""
     path = folder / "tectonics.md"
     path.write_text(NOTES, encoding="utf-8")
@@ -366,12 +366,12 @@ def ingest_notes(platform: Platform, folder: Path) -> int:
 
 
 @pytest.fixture
-def notes_doc(platform: Platform, docs_dir: Path) -> int:
+def notes_doc(platform: Session, docs_dir: Path) -> int:
     return ingest_notes(platform, docs_dir)
 
 
 def test_questions_from_notes_are_checked_and_cited_before_anyone_plays_them(
-    platform: Platform, ana: Game, notes_doc: int
+    platform: Session, ana: Game, notes_doc: int
 ) -> None:
     made = ana.question_set(notes_doc)
     assert made.kept >= 5
@@ -461,7 +461,7 @@ def test_the_checks_drop_questions_that_are_ungrounded_or_give_themselves_away()
 
 
 def test_a_document_with_too_little_text_says_so(
-    platform: Platform, ana: Game, docs_dir: Path
+    platform: Session, ana: Game, docs_dir: Path
 ) -> None:
     path = docs_dir / "tiny.txt"
     path.write_text("Osmosis moves water.\n", encoding="utf-8")
@@ -522,7 +522,7 @@ def play(game: Game, clock: Clock, answers: str, category: str = "physics") -> N
 
 
 def test_boards_rank_by_points_then_best_streak_then_who_got_there_first(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     ana, bo, cy = (
         game_for(platform, user, clock, seed) for seed, user in enumerate(("ana", "bo", "cy"))
@@ -576,7 +576,7 @@ def test_levels_stats_and_progress_follow_the_points(ana: Game, clock: Clock) ->
 
 
 def test_two_names_for_one_thing_are_never_each_others_distractors(
-    platform: Platform, ana: Game
+    platform: Session, ana: Game
 ) -> None:
     sample = Path(__file__).parents[1] / "data" / "samples" / "photosynthesis.md"
     result = platform.library.ingest(sample)

@@ -1,4 +1,4 @@
-"""Learn and ask through the Platform: topic library, documents, cache, export, CLI, doctor."""
+"""Learn and ask through the Session: topic library, documents, cache, export, CLI, doctor."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from learnplat.cli import app
+from learnplat.core import Session
 from learnplat.errors import BadInput, NothingToTeach
-from learnplat.platform import Platform
 from learnplat.services.export import export_lesson
 from learnplat.services.readability import flesch_kincaid_grade
 from learnplat.settings import load_settings
@@ -26,7 +26,7 @@ LEVELS = ("beginner", "intermediate", "advanced")
 
 
 @pytest.fixture
-def notes(platform: Platform) -> tuple[int, int]:
+def notes(platform: Session) -> tuple[int, int]:
     md = platform.library.ingest(SAMPLES / "photosynthesis.md").document
     pdf = platform.library.ingest(SAMPLES / "cellular-respiration.pdf").document
     assert md and pdf
@@ -37,7 +37,7 @@ def body_text(lesson) -> str:
     return " ".join(s.text for sec in lesson.all_sections() for p in sec.paragraphs for s in p)
 
 
-def test_a_library_topic_is_explained_offline_at_each_level(platform: Platform) -> None:
+def test_a_library_topic_is_explained_offline_at_each_level(platform: Session) -> None:
     lessons = [platform.learning.lesson("photosynthesis", level=level) for level in LEVELS]
     for lesson in lessons:
         assert lesson.topic == "Photosynthesis" and lesson.provider == "offline"
@@ -48,11 +48,11 @@ def test_a_library_topic_is_explained_offline_at_each_level(platform: Platform) 
 
 
 @pytest.mark.parametrize("name", ["Photo synthesis", "photosynthesis?", "PHOTOSYNTHESIS"])
-def test_topic_names_match_forgivingly(platform: Platform, name: str) -> None:
+def test_topic_names_match_forgivingly(platform: Session, name: str) -> None:
     assert platform.learning.lesson(name).topic == "Photosynthesis"
 
 
-def test_lessons_cite_the_learners_pages_truthfully(platform: Platform, notes) -> None:
+def test_lessons_cite_the_learners_pages_truthfully(platform: Session, notes) -> None:
     _, pdf_id = notes
     lesson = platform.learning.lesson("ATP synthase", doc_ids=[pdf_id], level="intermediate")
     cited = [c for c in lesson.citations if c.doc_id is not None]
@@ -63,28 +63,28 @@ def test_lessons_cite_the_learners_pages_truthfully(platform: Platform, notes) -
         assert " ".join(citation.quote.split()) in " ".join(page.text.split())
 
 
-def test_a_whole_document_without_a_topic(platform: Platform, notes) -> None:
+def test_a_whole_document_without_a_topic(platform: Session, notes) -> None:
     _, pdf_id = notes
     lesson = platform.learning.lesson(None, doc_ids=[pdf_id], format="ebook", level="advanced")
     assert lesson.topic == "Cellular respiration: study notes"
     assert lesson.chapters and all(chapter.exercises for chapter in lesson.chapters)
 
 
-def test_nothing_covers_the_topic_offline_says_so_with_suggestions(platform: Platform) -> None:
+def test_nothing_covers_the_topic_offline_says_so_with_suggestions(platform: Session) -> None:
     with pytest.raises(NothingToTeach) as raised:
         platform.learning.lesson("photosythetic zebras of mars")
     assert "no provider is configured" in raised.value.message
     assert "Photosynthesis" in (raised.value.hint or "")
 
 
-def test_unknown_level_or_format_is_bad_input(platform: Platform) -> None:
+def test_unknown_level_or_format_is_bad_input(platform: Session) -> None:
     with pytest.raises(BadInput, match="unknown level"):
         platform.learning.lesson("photosynthesis", level="expert")
     with pytest.raises(BadInput, match="unknown format"):
         platform.learning.lesson("photosynthesis", format="video")
 
 
-def test_the_second_lesson_comes_from_the_cache(platform: Platform) -> None:
+def test_the_second_lesson_comes_from_the_cache(platform: Session) -> None:
     first = platform.learning.lesson("recursion", level="advanced", format="visual")
     second = platform.learning.lesson("recursion", level="advanced", format="visual")
     assert not first.from_cache and second.from_cache
@@ -95,7 +95,7 @@ def test_the_second_lesson_comes_from_the_cache(platform: Platform) -> None:
 
 
 def test_the_warm_up_loads_the_lesson_builder_in_the_background(
-    platform: Platform, notes, monkeypatch: pytest.MonkeyPatch
+    platform: Session, notes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from learnplat.tutors.offline import tutor
 
@@ -111,7 +111,7 @@ def test_the_warm_up_loads_the_lesson_builder_in_the_background(
     assert platform.learning.lesson(None, doc_ids=[notes[0]]).sections
 
 
-def test_ask_answers_from_the_notes_or_says_it_cannot(platform: Platform, notes) -> None:
+def test_ask_answers_from_the_notes_or_says_it_cannot(platform: Session, notes) -> None:
     md_id, _ = notes
     answer = platform.learning.ask("what does RuBisCO do?")
     assert answer.found and any(c.doc_id == md_id for c in answer.citations)
@@ -119,7 +119,7 @@ def test_ask_answers_from_the_notes_or_says_it_cannot(platform: Platform, notes)
     assert not missing.found and not missing.citations
 
 
-def test_exports_markdown_mermaid_and_epub(platform: Platform, tmp_path: Path) -> None:
+def test_exports_markdown_mermaid_and_epub(platform: Session, tmp_path: Path) -> None:
     ebook = platform.learning.lesson("supply and demand", format="ebook", level="intermediate")
     book = export_lesson(ebook, tmp_path / "book.epub")
     with zipfile.ZipFile(book) as epub:
@@ -236,19 +236,19 @@ def test_openai_provider_generates_and_is_cached_per_provider(
     openai_stub.chunks = [chat_lesson_json("Photosynthesis, generated")]
     openai_stub.reply = openai_stub.chunks[0]
     settings = load_settings({"provider": "openai", "base_url": openai_stub.base_url})
-    with Platform.build(settings) as platform:
+    with Session.open(settings) as platform:
         streamed: list[str] = []
         lesson = platform.learning.lesson("photosynthesis", on_text=streamed.append)
         assert lesson.provider == "openai" and lesson.title == "Photosynthesis, generated"
         assert "".join(streamed)
         assert platform.learning.lesson("photosynthesis").from_cache
-    with Platform.build(load_settings()) as offline:
+    with Session.open(load_settings()) as offline:
         assert offline.learning.lesson("photosynthesis").provider == "offline"
 
 
 def test_an_unreachable_provider_falls_back_with_a_notice(isolated_home: Path) -> None:
     settings = load_settings({"provider": "openai", "base_url": "http://127.0.0.1:9/v1"})
-    with Platform.build(settings) as platform:
+    with Session.open(settings) as platform:
         lesson = platform.learning.lesson("photosynthesis")
         assert lesson.provider == "offline"
         assert lesson.notices and "offline lesson" in lesson.notices[0]
@@ -319,17 +319,17 @@ def test_lessons_are_cached_in_an_s3_topic_store(
         monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://{host}:{port}")
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="lessons")
         settings = load_settings({"topic_store": "s3://lessons/learnplat"})
-        with Platform.build(settings) as platform:
+        with Session.open(settings) as platform:
             platform.learning.lesson("inflation", level="advanced")
         keys = boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket="lessons")
         assert any(item["Key"].startswith("learnplat/lessons/") for item in keys["Contents"])
-        with Platform.build(settings) as fresh:  # a new process's view: from S3, not memory
+        with Session.open(settings) as fresh:  # a new process's view: from S3, not memory
             assert fresh.learning.lesson("inflation", level="advanced").from_cache
     finally:
         server.stop()
 
 
-def test_ask_can_answer_from_a_curated_topic_too(platform: Platform) -> None:
+def test_ask_can_answer_from_a_curated_topic_too(platform: Session) -> None:
     without = platform.learning.ask("what does chlorophyll do?")
     assert not without.found  # an empty library covers nothing
     answer = platform.learning.ask("what does chlorophyll do?", topic="photosynthesis")
@@ -338,7 +338,7 @@ def test_ask_can_answer_from_a_curated_topic_too(platform: Platform) -> None:
     assert [c.title for c in answer.citations] == ["Topic library: Photosynthesis"]
 
 
-def test_exported_files_get_the_usual_permissions(platform: Platform, tmp_path: Path) -> None:
+def test_exported_files_get_the_usual_permissions(platform: Session, tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     out = export_lesson(platform.learning.lesson("fractions"), tmp_path / "fractions.md")
@@ -346,7 +346,7 @@ def test_exported_files_get_the_usual_permissions(platform: Platform, tmp_path: 
 
 
 def test_a_topic_the_notes_name_only_by_its_head_is_taught_from_there(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     # The notes say "special soundness" but never "Sigma": the lesson is made from the section
     # that names it, not refused, and not padded with every passage saying "protocol".
@@ -392,7 +392,7 @@ PYTHON_FUNCTIONS = (
 
 
 def test_a_library_topic_about_another_subject_is_not_mixed_into_the_notes(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     # "Functions" in the topic library is a Python lesson: a learner studying a mathematics
     # text gets a lesson from that text alone, and one who names no document gets the library's

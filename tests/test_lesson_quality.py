@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.tutors.model import FORMATS, LEVELS, Lesson, LessonRequest, Source
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.headings import readable
@@ -199,7 +199,7 @@ _HTML = re.compile(r"</?(?:img|p|br|div|span|a|i|b|sup|table)\b[^>]*>", re.IGNOR
     ["zero-knowledge-lecture-notes.pdf", "system-design-primer.md", "d3-workshop-handout.docx"],
 )
 def test_real_documents_teach_without_contents_lines_html_or_empty_sections(
-    platform: Platform, name: str
+    platform: Session, name: str
 ) -> None:
     if not (CORPUS / name).exists():
         pytest.skip(f"the shared corpus is not beside the project ({CORPUS})")
@@ -279,7 +279,7 @@ CONTINUITY_BOOK = (
 
 
 def test_a_beginner_lesson_on_a_topic_is_about_that_topic(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     # A book teaches more than the topic asked for: a beginner's main ideas name the topic
     # ("functions"), not whatever else is most central in the passages that mention it.

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from learnplat.core import Session
 from learnplat.errors import BadInput, DocumentError, NotFound
-from learnplat.platform import Platform
 from learnplat.services.passages import MAX_WORDS, MIN_WORDS
 from tests import corpus
 
 SAMPLE_MD = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
 
 
-def test_ingested_pdf_is_searchable_with_title_and_page(platform: Platform, docs_dir: Path) -> None:
+def test_ingested_pdf_is_searchable_with_title_and_page(platform: Session, docs_dir: Path) -> None:
     pdf = corpus.make_pdf(docs_dir / "textbook.pdf")
     result = platform.library.ingest(pdf)
     assert result.status == "added" and result.document is not None
@@ -36,7 +36,7 @@ def test_ingested_pdf_is_searchable_with_title_and_page(platform: Platform, docs
     assert hit.snippet[start:end].lower() == corpus.KNOWN_WORD
 
 
-def test_search_stems_ranks_and_filters_by_document(platform: Platform, docs_dir: Path) -> None:
+def test_search_stems_ranks_and_filters_by_document(platform: Session, docs_dir: Path) -> None:
     md = platform.library.ingest(SAMPLE_MD).document
     pdf = platform.library.ingest(corpus.make_pdf(docs_dir / "textbook.pdf")).document
     assert md and pdf
@@ -65,7 +65,7 @@ def test_search_stems_ranks_and_filters_by_document(platform: Platform, docs_dir
         "(stroma) ^ {}",
     ],
 )
-def test_queries_with_fts_syntax_never_raise(platform: Platform, query: str) -> None:
+def test_queries_with_fts_syntax_never_raise(platform: Session, query: str) -> None:
     platform.library.ingest(SAMPLE_MD)
     try:
         hits = platform.library.search(query)
@@ -75,20 +75,20 @@ def test_queries_with_fts_syntax_never_raise(platform: Platform, query: str) -> 
         assert isinstance(hits, list)
 
 
-def test_any_word_matches_when_all_words_do_not(platform: Platform) -> None:
+def test_any_word_matches_when_all_words_do_not(platform: Session) -> None:
     platform.library.ingest(SAMPLE_MD)
     hits = platform.library.search("RuBisCO zeppelin")
     assert hits and "RuBisCO" in hits[0].snippet
 
 
-def test_phrase_and_prefix_queries(platform: Platform) -> None:
+def test_phrase_and_prefix_queries(platform: Session) -> None:
     platform.library.ingest(SAMPLE_MD)
     assert platform.library.search('"carbon fixation"')
     assert not platform.library.search('"fixation carbon"')
     assert platform.library.search("thylak*")
 
 
-def test_reingesting_the_same_bytes_adds_nothing(platform: Platform, docs_dir: Path) -> None:
+def test_reingesting_the_same_bytes_adds_nothing(platform: Session, docs_dir: Path) -> None:
     first = platform.library.ingest(SAMPLE_MD)
     copy = docs_dir / "renamed.md"
     copy.write_bytes(SAMPLE_MD.read_bytes())
@@ -98,7 +98,7 @@ def test_reingesting_the_same_bytes_adds_nothing(platform: Platform, docs_dir: P
     assert len(platform.library.documents()) == 1
 
 
-def test_original_is_kept_so_citations_survive_a_move(platform: Platform, docs_dir: Path) -> None:
+def test_original_is_kept_so_citations_survive_a_move(platform: Session, docs_dir: Path) -> None:
     source = docs_dir / "notes.md"
     source.write_bytes(SAMPLE_MD.read_bytes())
     document = platform.library.ingest(source).document
@@ -108,7 +108,7 @@ def test_original_is_kept_so_citations_survive_a_move(platform: Platform, docs_d
     assert platform.library.page(document.id, 1).text
 
 
-def test_passages_keep_to_their_page_and_size(platform: Platform, docs_dir: Path) -> None:
+def test_passages_keep_to_their_page_and_size(platform: Session, docs_dir: Path) -> None:
     pdf = corpus.make_long_pdf(docs_dir / "long.pdf", pages=30)
     document = platform.library.ingest(pdf).document
     assert document is not None and document.pages == 30
@@ -125,7 +125,7 @@ def test_passages_keep_to_their_page_and_size(platform: Platform, docs_dir: Path
         assert page.text == "\n\n".join(row["text"] for row in rows if row["page"] == number)
 
 
-def test_page_preview_pages_through_the_document(platform: Platform, docs_dir: Path) -> None:
+def test_page_preview_pages_through_the_document(platform: Session, docs_dir: Path) -> None:
     pdf = corpus.make_image_only_pages_pdf(docs_dir / "scanned.pdf")
     document = platform.library.ingest(pdf).document
     assert document is not None
@@ -136,7 +136,7 @@ def test_page_preview_pages_through_the_document(platform: Platform, docs_dir: P
         platform.library.page(document.id, 3)
 
 
-def test_remove_deletes_passages_index_and_copy(platform: Platform, docs_dir: Path) -> None:
+def test_remove_deletes_passages_index_and_copy(platform: Session, docs_dir: Path) -> None:
     document = platform.library.ingest(SAMPLE_MD).document
     assert document is not None and document.stored_path.exists()
     platform.library.remove(document.id)
@@ -148,11 +148,11 @@ def test_remove_deletes_passages_index_and_copy(platform: Platform, docs_dir: Pa
         platform.library.remove(document.id)
 
 
-def test_profiles_have_separate_libraries(platform: Platform, isolated_home: Path) -> None:
+def test_profiles_have_separate_libraries(platform: Session, isolated_home: Path) -> None:
     from learnplat.settings import load_settings
 
     platform.library.ingest(SAMPLE_MD)
-    with Platform.build(load_settings({"user": "ben"})) as other:
+    with Session.open(load_settings({"user": "ben"})) as other:
         assert other.library.documents() == []
         assert other.library.search("chlorophyll") == []
         assert other.library.ingest(SAMPLE_MD).status == "added"
@@ -163,7 +163,7 @@ def test_oversized_file_is_refused_before_reading(isolated_home: Path, docs_dir:
 
     big = docs_dir / "big.txt"
     big.write_text("word " * 300_000)
-    with Platform.build(load_settings({"max_file_mb": 1})) as small:
+    with Session.open(load_settings({"max_file_mb": 1})) as small:
         with pytest.raises(DocumentError, match=r"big.txt is 1.4 MB; the limit is 1 MB"):
             small.library.ingest(big)
         assert small.library.documents() == []
@@ -181,7 +181,7 @@ def test_oversized_file_is_refused_before_reading(isolated_home: Path, docs_dir:
     ],
 )
 def test_bad_files_fail_clearly_and_touch_nothing(
-    platform: Platform, docs_dir: Path, make, message: str
+    platform: Session, docs_dir: Path, make, message: str
 ) -> None:
     kept = platform.library.ingest(SAMPLE_MD).document
     assert kept is not None
@@ -193,7 +193,7 @@ def test_bad_files_fail_clearly_and_touch_nothing(
 
 
 def test_ingest_many_goes_on_after_a_failure_and_reports_progress(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     good = corpus.make_docx(docs_dir / "lecture.docx")
     bad = corpus.write_text(docs_dir / "empty.md", "")
@@ -209,7 +209,7 @@ def test_ingest_many_goes_on_after_a_failure_and_reports_progress(
     ]
 
 
-def test_a_file_that_vanishes_before_it_is_read(platform: Platform, docs_dir: Path) -> None:
+def test_a_file_that_vanishes_before_it_is_read(platform: Session, docs_dir: Path) -> None:
     first = corpus.write_text(docs_dir / "a.md", "# A\n\nSome notes about cells.\n")
     second = corpus.write_text(docs_dir / "b.md", "# B\n\nMore notes about cells.\n")
 
@@ -227,10 +227,10 @@ def test_a_file_that_vanishes_before_it_is_read(platform: Platform, docs_dir: Pa
 KILLER = textwrap.dedent(
     """
     import os, signal, sys
-    from learnplat.platform import Platform
+    from learnplat.core import Session
     from learnplat.settings import load_settings
 
-    platform = Platform.build(load_settings({"user": "ana"}))
+    platform = Session.open(load_settings({"user": "ana"}))
     conn = platform.database.conn
     steps = {"n": 0}
 
@@ -255,7 +255,7 @@ def test_kill_9_mid_ingest_leaves_no_partial_document(isolated_home: Path, docs_
 
     from learnplat.settings import load_settings
 
-    with Platform.build(load_settings({"user": "ana"})) as platform:
+    with Session.open(load_settings({"user": "ana"})) as platform:
         assert platform.database.integrity_ok()
         assert platform.library.documents() == []
         assert platform.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"] == 0
@@ -265,7 +265,7 @@ def test_kill_9_mid_ingest_leaves_no_partial_document(isolated_home: Path, docs_
         assert platform.library.ingest(pdf).status == "added"
 
 
-def test_question_words_do_not_outrank_the_subject(platform: Platform) -> None:
+def test_question_words_do_not_outrank_the_subject(platform: Session) -> None:
     platform.library.ingest(SAMPLE_MD)
     platform.library.ingest(
         Path(__file__).resolve().parents[1] / "data" / "samples" / "cellular-respiration.pdf"
@@ -275,11 +275,11 @@ def test_question_words_do_not_outrank_the_subject(platform: Platform) -> None:
     assert platform.library.search("the")  # a query of only stopwords still searches
 
 
-def test_another_profiles_many_hits_do_not_hide_mine(platform: Platform, docs_dir: Path) -> None:
+def test_another_profiles_many_hits_do_not_hide_mine(platform: Session, docs_dir: Path) -> None:
     from learnplat.settings import load_settings
 
     crowd = "\n\n".join(f"# Part {n}\n\nChlorophyll is green, note {n}." for n in range(80))
-    with Platform.build(load_settings({"user": "ben"})) as ben:
+    with Session.open(load_settings({"user": "ben"})) as ben:
         ben.library.ingest(corpus.write_text(docs_dir / "crowd.md", crowd))
         assert len(ben.library.search("chlorophyll", limit=60)) == 60
     mine = platform.library.ingest(SAMPLE_MD).document
@@ -325,11 +325,11 @@ def test_prose_and_headings_are_chunked_as_before() -> None:
 
 
 def test_an_unexpected_error_in_one_file_fails_that_file_and_the_rest_are_ingested(
-    platform: Platform, docs_dir: Path, monkeypatch: pytest.MonkeyPatch
+    platform: Session, docs_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import learnplat.services.library as library_module
+    import learnplat.services.extract as extract_package
 
-    real_extract = library_module.extract
+    real_extract = extract_package.extract
 
     def extract(data: bytes, name: str, **options: object):
         # Stands in for a bug in a reader, as a real PDF once raised from zip() mid-batch.
@@ -337,7 +337,7 @@ def test_an_unexpected_error_in_one_file_fails_that_file_and_the_rest_are_ingest
             raise ValueError("zip() argument 2 is longer than argument 1")
         return real_extract(data, name, **options)
 
-    monkeypatch.setattr(library_module, "extract", extract)
+    monkeypatch.setattr(extract_package, "extract", extract)
     first = corpus.write_text(docs_dir / "first.md", "# First\n\nMitochondria make ATP.\n")
     broken = corpus.write_text(docs_dir / "broken.md", "# Broken\n\nNever read.\n")
     last = corpus.write_text(docs_dir / "last.md", "# Last\n\nChloroplasts hold chlorophyll.\n")
@@ -354,7 +354,7 @@ def test_an_unexpected_error_in_one_file_fails_that_file_and_the_rest_are_ingest
 
 
 def test_a_fifo_is_refused_at_once_and_the_next_file_ingested(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     import time
 
@@ -369,7 +369,7 @@ def test_a_fifo_is_refused_at_once_and_the_next_file_ingested(
 
 
 def test_a_full_disk_while_keeping_the_original_says_so_and_keeps_nothing(
-    platform: Platform, monkeypatch: pytest.MonkeyPatch
+    platform: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tempfile
 
@@ -392,7 +392,7 @@ def test_a_full_disk_while_keeping_the_original_says_so_and_keeps_nothing(
 
 
 def test_a_full_database_says_the_disk_is_full_and_a_later_ingest_works(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     # SQLite's own SQLITE_FULL, as when the disk fills: the database may not grow a page.
     pages = platform.database.conn.execute("PRAGMA page_count").fetchone()[0]
@@ -407,7 +407,7 @@ def test_a_full_database_says_the_disk_is_full_and_a_later_ingest_works(
 
 
 def test_a_query_past_1000_characters_or_64_words_is_refused_with_the_limit(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     platform.library.ingest(SAMPLE_MD)
     words = [f"term{n}" for n in range(200)]
@@ -421,7 +421,7 @@ def test_a_query_past_1000_characters_or_64_words_is_refused_with_the_limit(
 
 
 def test_bidi_overrides_in_a_files_text_never_reach_its_passages(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     # "Trojan Source": U+202E shows what follows backwards, U+2066-2069 isolate runs.
     notes = corpus.write_text(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.settings import load_settings
 from tests.stubs.openai import OpenAIStub
 from tests.test_game import ingest_notes
@@ -19,18 +19,18 @@ from tests.test_game import ingest_notes
 @pytest.fixture
 def model_platform(
     openai_stub: OpenAIStub, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Platform]:
+) -> Iterator[Session]:
     monkeypatch.setenv("LEARNPLAT_BASE_URL", openai_stub.base_url)
-    with Platform.build(load_settings({"user": "ana", "provider": "openai"})) as built:
+    with Session.open(load_settings({"user": "ana", "provider": "openai"})) as built:
         yield built
 
 
 @pytest.fixture
-def doc_id(model_platform: Platform, docs_dir: Path) -> int:
+def doc_id(model_platform: Session, docs_dir: Path) -> int:
     return ingest_notes(model_platform, docs_dir)
 
 
-def passage_ids(platform: Platform, doc_id: int, word: str) -> str:
+def passage_ids(platform: Session, doc_id: int, word: str) -> str:
     """The prompt id ("S2") of the first passage of the document containing ``word``."""
     for number, passage in enumerate(platform.library.passages(doc_id), 1):
         if word in passage.text:
@@ -50,7 +50,7 @@ def question(source: str, text: str, answer: str, *distractors: str) -> dict[str
 
 
 def test_a_models_questions_are_checked_and_the_bad_ones_dropped_and_counted(
-    model_platform: Platform, openai_stub: OpenAIStub, doc_id: int
+    model_platform: Session, openai_stub: OpenAIStub, doc_id: int
 ) -> None:
     shell = passage_ids(model_platform, doc_id, "rigid outer shell")
     fault = passage_ids(model_platform, doc_id, "San Andreas")
@@ -88,7 +88,7 @@ def test_a_models_questions_are_checked_and_the_bad_ones_dropped_and_counted(
 
 
 def test_a_provider_that_fails_leaves_the_offline_questions_with_a_notice(
-    model_platform: Platform, openai_stub: OpenAIStub, doc_id: int
+    model_platform: Session, openai_stub: OpenAIStub, doc_id: int
 ) -> None:
     openai_stub.failures = [(503, {"error": {"message": "overloaded"}})] * 4
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from learnplat.citations import page_mark
 from learnplat.cli import app
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.services.learning import source_of
 from learnplat.store.migrations import MIGRATIONS, migrate
 from learnplat.tutors.model import Citation
@@ -29,7 +29,7 @@ def test_a_page_mark_gives_both_numbers_where_they_differ() -> None:
 
 
 def test_search_pages_and_citations_carry_the_printed_page(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     book = platform.library.ingest(corpus.make_printed_book_pdf(docs_dir / "lore.pdf")).document
     assert book is not None
@@ -87,7 +87,7 @@ def migrate_up_to(db, last: int) -> None:
         migrations.MIGRATIONS = every
 
 
-def test_a_question_from_notes_cites_the_printed_page(platform: Platform, docs_dir: Path) -> None:
+def test_a_question_from_notes_cites_the_printed_page(platform: Session, docs_dir: Path) -> None:
     import random
 
     from learnplat.services.game import Game

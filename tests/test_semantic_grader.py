@@ -157,7 +157,7 @@ def test_with_the_tier_off_grading_works_by_words_and_loads_no_model(tmp_path: P
 
 def test_the_cli_does_not_load_the_model_until_it_grades(tmp_path: Path) -> None:
     code = (
-        "import json, sys\nimport learnplat.cli, learnplat.tutors.grader, learnplat.platform\n"
+        "import json, sys\nimport learnplat.cli, learnplat.tutors.grader, learnplat.core\n"
         f"print(json.dumps({{'loaded': sorted(set({sorted(HEAVY)!r}) & set(sys.modules))}}))"
     )
     assert _run(code, tmp_path)["loaded"] == []
@@ -175,7 +175,7 @@ def test_doctor_says_whether_the_semantic_tier_is_available(settings: Settings) 
 def test_the_semantic_grading_setting_turns_the_tier_off(
     semantic: OfflineGrader, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from learnplat.platform import Platform
+    from learnplat.core import Session
     from learnplat.settings import load_settings
 
     reference = build_reference(
@@ -184,7 +184,7 @@ def test_the_semantic_grading_setting_turns_the_tier_off(
     graded = {}
     for switch in ("on", "off"):
         monkeypatch.setenv("LEARNPLAT_SEMANTIC_GRADING", switch)
-        with Platform.build(load_settings({"user": "ana"})) as platform:
+        with Session.open(load_settings({"user": "ana"})) as platform:
             graded[switch] = platform.teachback.grader.grade(
                 reference, IN_OTHER_WORDS, "intermediate"
             )

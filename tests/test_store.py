@@ -73,7 +73,7 @@ def _as_stored_before_cleaning(patch: pytest.MonkeyPatch) -> None:
 def test_text_stored_before_it_was_cleaned_is_cleaned_once_when_the_database_opens(
     tmp_path: Path,
 ) -> None:
-    from learnplat.platform import Platform
+    from learnplat.core import Session
     from learnplat.settings import load_settings
 
     notes = tmp_path / f"notes{OSC52}.md"
@@ -89,7 +89,7 @@ def test_text_stored_before_it_was_cleaned_is_cleaned_once_when_the_database_ope
     )
     with pytest.MonkeyPatch.context() as old:
         _as_stored_before_cleaning(old)
-        with Platform.build(load_settings({"user": "ana"})) as platform:
+        with Session.open(load_settings({"user": "ana"})) as platform:
             assert schema_version(platform.database.db) == 4
             document = platform.library.ingest(notes).document
             assert document is not None and OSC52 in document.filename
@@ -103,7 +103,7 @@ def test_text_stored_before_it_was_cleaned_is_cleaned_once_when_the_database_ope
             served = platform.game.next(category="cards")
             platform.game.answer(served.token, "1")
 
-    with Platform.build(load_settings({"user": "ana"})) as platform:
+    with Session.open(load_settings({"user": "ana"})) as platform:
         conn = platform.database.conn
         assert schema_version(platform.database.db) >= 5
         stored = [

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.tutors.grader import OfflineGrader, build_reference
 from learnplat.tutors.model import Grade, Source
 
@@ -122,7 +122,7 @@ def test_what_only_looks_like_a_contradiction_is_not_flagged(notes: str, right: 
 
 
 def test_the_reference_of_a_topic_naming_two_things_has_each_ones_passages(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     filler = " ".join(["Visitors read the pages in a browser and follow links between them."] * 6)
     notes = docs_dir / "websites.md"

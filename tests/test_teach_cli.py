@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from learnplat.cli import app
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.settings import load_settings
 
 GOOD = (
@@ -99,7 +99,7 @@ def test_votes_community_and_leaderboard(run) -> None:
 
 def test_a_pending_explanation_is_finished_by_regrade(run, isolated_home: Path) -> None:
     # Stands in for a grading that failed after the explanation was saved.
-    with Platform.build(load_settings({"user": "ana"})) as platform:
+    with Session.open(load_settings({"user": "ana"})) as platform:
         pending = platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
     result = run("--user", "ana", "teach", "--regrade", pending.id, "--json")
     assert result.exit_code == 0, result.output

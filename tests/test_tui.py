@@ -1,4 +1,4 @@
-"""The Textual TUI driven with Pilot over a real Platform and real files in a temporary data dir."""
+"""The Textual TUI driven with Pilot over a real Session and real files in a temporary data dir."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, ProgressBar, Static, TabbedContent
 from textual.worker import Worker, WorkerCancelled
 
 from learnplat.app import LearnplatApp
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.screens.library import LibraryPane
 from learnplat.screens.library_views import PagePreview, PageText, SearchResults
 from learnplat.screens.widgets.confirm import ConfirmModal
@@ -55,7 +55,7 @@ class Notice:
 class RecordingApp(LearnplatApp):
     """The real app, remembering every notification it shows."""
 
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, platform: Session) -> None:
         super().__init__(platform)
         self.notices: list[Notice] = []
         self.animation_level = "none"  # the tab underline's slide only slows the tests down
@@ -85,7 +85,7 @@ class RecordingApp(LearnplatApp):
 Scenario = Callable[[Pilot, RecordingApp], Awaitable[None]]
 
 
-def run(platform: Platform, scenario: Scenario, size: tuple[int, int] = SIZE) -> RecordingApp:
+def run(platform: Session, scenario: Scenario, size: tuple[int, int] = SIZE) -> RecordingApp:
     app = RecordingApp(platform)
 
     async def main() -> None:
@@ -140,7 +140,7 @@ async def add_by_path(pilot: Pilot, path: Path) -> None:
 
 
 # tabs -------------------------------------------------------------------
-def test_five_tabs_in_order_and_the_header_names_profile_and_provider(platform: Platform) -> None:
+def test_five_tabs_in_order_and_the_header_names_profile_and_provider(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         tabbed = app.query_one(TabbedContent)
         assert [pane.id for pane in tabbed.query("TabPane")] == list(TAB_KEYS)
@@ -151,7 +151,7 @@ def test_five_tabs_in_order_and_the_header_names_profile_and_provider(platform: 
     run(platform, scenario)
 
 
-def test_function_keys_switch_tabs_even_while_typing_in_an_input(platform: Platform) -> None:
+def test_function_keys_switch_tabs_even_while_typing_in_an_input(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         tabbed = app.query_one(TabbedContent)
         assert isinstance(app.focused, PathInput)  # an empty library starts in the path input
@@ -169,7 +169,7 @@ def test_function_keys_switch_tabs_even_while_typing_in_an_input(platform: Platf
     run(platform, scenario)
 
 
-def test_command_palette_lists_tab_and_library_commands(platform: Platform) -> None:
+def test_command_palette_lists_tab_and_library_commands(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
         for title in [
@@ -198,7 +198,7 @@ def test_command_palette_lists_tab_and_library_commands(platform: Platform) -> N
 
 # adding files -----------------------------------------------------------
 def test_typing_a_path_with_tab_completion_and_enter_adds_the_file(
-    platform: Platform, docs_dir: Path, monkeypatch: pytest.MonkeyPatch
+    platform: Session, docs_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_notes(docs_dir)
     monkeypatch.chdir(docs_dir)
@@ -224,7 +224,7 @@ def test_typing_a_path_with_tab_completion_and_enter_adds_the_file(
 
 
 def test_adding_the_same_file_twice_says_it_is_already_there(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     notes = write_notes(docs_dir)
 
@@ -238,7 +238,7 @@ def test_adding_the_same_file_twice_says_it_is_already_there(
 
 
 def test_a_typed_path_with_spaces_that_does_not_exist_is_one_error(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await add_by_path(pilot, docs_dir / "ATP synthase")
@@ -249,7 +249,7 @@ def test_a_typed_path_with_spaces_that_does_not_exist_is_one_error(
     run(platform, scenario)
 
 
-def test_pasting_paths_outside_the_input_adds_them(platform: Platform, docs_dir: Path) -> None:
+def test_pasting_paths_outside_the_input_adds_them(platform: Session, docs_dir: Path) -> None:
     spaced = write_notes(docs_dir, "my notes.md")
     other = write_notes(docs_dir, "other.txt", "Photosynthesis makes sugar from light.\n")
 
@@ -269,7 +269,7 @@ def test_pasting_paths_outside_the_input_adds_them(platform: Platform, docs_dir:
 
 
 def test_pasting_an_existing_file_into_the_path_input_adds_it(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     notes = write_notes(docs_dir, "drop me.md")
 
@@ -283,7 +283,7 @@ def test_pasting_an_existing_file_into_the_path_input_adds_it(
     run(platform, scenario)
 
 
-def test_pasting_text_that_is_not_a_file_into_the_input_just_inserts_it(platform: Platform) -> None:
+def test_pasting_text_that_is_not_a_file_into_the_input_just_inserts_it(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         app.post_message(events.Paste("~/not/there.pdf"))
         await settle(pilot)
@@ -294,7 +294,7 @@ def test_pasting_text_that_is_not_a_file_into_the_input_just_inserts_it(platform
     run(platform, scenario)
 
 
-def test_pasting_prose_outside_the_input_gives_one_warning(platform: Platform) -> None:
+def test_pasting_prose_outside_the_input_gives_one_warning(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         app.query_one("#library-table", DataTable).focus()
         await pilot.pause()
@@ -306,7 +306,7 @@ def test_pasting_prose_outside_the_input_gives_one_warning(platform: Platform) -
     run(platform, scenario)
 
 
-def test_files_dropped_on_another_tab_go_to_the_library(platform: Platform, docs_dir: Path) -> None:
+def test_files_dropped_on_another_tab_go_to_the_library(platform: Session, docs_dir: Path) -> None:
     notes = write_notes(docs_dir)
 
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
@@ -321,7 +321,7 @@ def test_files_dropped_on_another_tab_go_to_the_library(platform: Platform, docs
 
 
 def test_bad_files_give_error_notifications_and_the_app_stays_usable(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     empty = docs_dir / "empty.txt"
     empty.write_text("")
@@ -348,7 +348,7 @@ def test_bad_files_give_error_notifications_and_the_app_stays_usable(
 
 
 def test_an_encrypted_pdf_asks_for_the_password_and_retries(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     locked = make_encrypted_pdf(docs_dir / "locked.pdf", "sesame")
 
@@ -368,7 +368,7 @@ def test_an_encrypted_pdf_asks_for_the_password_and_retries(
 
 
 def test_browse_shows_folders_and_supported_files_and_adds_the_pick(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     write_notes(docs_dir)
     (docs_dir / "photo.png").write_bytes(b"\x89PNG")
@@ -395,14 +395,14 @@ def test_browse_shows_folders_and_supported_files_and_adds_the_pick(
 
 # reading, searching, removing --------------------------------------------
 @pytest.fixture
-def textbook_platform(platform: Platform, docs_dir: Path) -> Platform:
+def textbook_platform(platform: Session, docs_dir: Path) -> Session:
     platform.library.ingest(make_pdf(docs_dir / "textbook.pdf"))
     platform.library.ingest(write_notes(docs_dir))
     return platform
 
 
 def test_selecting_a_document_shows_its_first_page_and_keys_turn_pages(
-    textbook_platform: Platform,
+    textbook_platform: Session,
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         table = app.query_one("#library-table", DataTable)
@@ -434,7 +434,7 @@ def test_selecting_a_document_shows_its_first_page_and_keys_turn_pages(
     run(textbook_platform, scenario)
 
 
-def test_search_lists_hits_and_choosing_one_opens_its_page(textbook_platform: Platform) -> None:
+def test_search_lists_hits_and_choosing_one_opens_its_page(textbook_platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await pilot.press("ctrl+f")
         assert app.focused is app.query_one("#library-query", Input)
@@ -454,7 +454,7 @@ def test_search_lists_hits_and_choosing_one_opens_its_page(textbook_platform: Pl
     run(textbook_platform, scenario)
 
 
-def test_empty_or_wordless_searches_notify_instead_of_failing(textbook_platform: Platform) -> None:
+def test_empty_or_wordless_searches_notify_instead_of_failing(textbook_platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await pilot.press("ctrl+f", "space", "enter")
         await settle(pilot)
@@ -472,7 +472,7 @@ def test_empty_or_wordless_searches_notify_instead_of_failing(textbook_platform:
     run(textbook_platform, scenario)
 
 
-def test_remove_asks_first_cancel_keeps_and_confirm_removes(textbook_platform: Platform) -> None:
+def test_remove_asks_first_cancel_keeps_and_confirm_removes(textbook_platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = app.query_one(LibraryPane)
         now = [0.0]
@@ -505,7 +505,7 @@ def test_remove_asks_first_cancel_keeps_and_confirm_removes(textbook_platform: P
 
 
 def test_tab_keys_wait_while_a_modal_is_open_and_escape_still_closes_it(
-    textbook_platform: Platform,
+    textbook_platform: Session,
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         app.query_one("#library-table", DataTable).focus()
@@ -525,7 +525,7 @@ def test_tab_keys_wait_while_a_modal_is_open_and_escape_still_closes_it(
 
 
 def test_an_unexpected_service_failure_becomes_a_notification(
-    textbook_platform: Platform, monkeypatch: pytest.MonkeyPatch
+    textbook_platform: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken_search(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
@@ -544,7 +544,7 @@ def test_an_unexpected_service_failure_becomes_a_notification(
     run(textbook_platform, scenario)
 
 
-def test_the_library_fits_an_80_by_24_terminal(textbook_platform: Platform) -> None:
+def test_the_library_fits_an_80_by_24_terminal(textbook_platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await pilot.press("tab", "tab", "enter")
         await settle(pilot)
@@ -597,7 +597,7 @@ def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("learnplat.services.library.now_iso", lambda: "2024-01-01T00:00:00+00:00")
 
 
-def still_app(platform: Platform) -> LearnplatApp:
+def still_app(platform: Session) -> LearnplatApp:
     app = LearnplatApp(platform)
     app.animation_level = "none"  # a half-slid tab underline would make snapshots flaky
     return app
@@ -612,12 +612,12 @@ async def quiet(pilot: Pilot, settled: Callable[[Pilot], Awaitable[None]] | None
     await pilot.pause()
 
 
-def test_snapshot_empty_library_at_80x24(platform: Platform, snap_compare) -> None:
+def test_snapshot_empty_library_at_80x24(platform: Session, snap_compare) -> None:
     assert snap_compare(still_app(platform), terminal_size=(80, 24), run_before=quiet)
 
 
 def test_snapshot_library_with_preview_and_search(
-    platform: Platform, docs_dir: Path, monkeypatch: pytest.MonkeyPatch, snap_compare
+    platform: Session, docs_dir: Path, monkeypatch: pytest.MonkeyPatch, snap_compare
 ) -> None:
     _fixed_clock(monkeypatch)
     platform.library.ingest(make_pdf(docs_dir / "textbook.pdf"))
@@ -633,7 +633,7 @@ def test_snapshot_library_with_preview_and_search(
     assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
 
 
-def test_snapshot_teach_back_tab(platform: Platform, snap_compare) -> None:
+def test_snapshot_teach_back_tab(platform: Session, snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await pilot.press("f2")
         await quiet(pilot)

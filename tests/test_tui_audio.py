@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Markdown, ProgressBar
 
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.screens.learn import LearnPane
 from learnplat.screens.learn_audio import AudioPanel, clock_time
 from learnplat.services.speech import Player, PlayResult, Speech
@@ -30,12 +30,12 @@ class FakeClock:
         return self.now
 
 
-def no_audio_output(platform: Platform) -> None:
+def no_audio_output(platform: Session) -> None:
     """This machine, as any without a sound device or player: nothing can play."""
     platform.speech.player = Player(candidates=[], use_simpleaudio=False)
 
 
-def fake_player(platform: Platform, folder: Path) -> Path:
+def fake_player(platform: Session, folder: Path) -> Path:
     """A player that 'plays' every file until it is killed, noting its process id in a file."""
     bin_dir = folder / "bin"
     bin_dir.mkdir()
@@ -98,7 +98,7 @@ async def start_playing(pilot: Pilot, pids: Path) -> tuple[AudioPanel, FakeClock
 
 
 # the panel ---------------------------------------------------------------------------------
-def test_an_audio_lesson_shows_its_narration_ready_to_play(platform: Platform) -> None:
+def test_an_audio_lesson_shows_its_narration_ready_to_play(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         panel = await audio_lesson(pilot)
         assert panel.display and panel.region.height > 0
@@ -119,7 +119,7 @@ def test_an_audio_lesson_shows_its_narration_ready_to_play(platform: Platform) -
 
 
 def test_play_without_audio_output_makes_the_file_and_says_where_it_is_saved(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     require_program("espeak-ng")
     no_audio_output(platform)
@@ -162,7 +162,7 @@ def test_play_without_audio_output_makes_the_file_and_says_where_it_is_saved(
     run(platform, scenario)
 
 
-def test_no_voice_at_all_leaves_the_script_and_says_so(platform: Platform) -> None:
+def test_no_voice_at_all_leaves_the_script_and_says_so(platform: Session) -> None:
     platform.speech = Speech([], platform.speech.player, platform.speech.audio_dir)
 
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
@@ -181,7 +181,7 @@ def test_no_voice_at_all_leaves_the_script_and_says_so(platform: Platform) -> No
 
 # playing -----------------------------------------------------------------------------------
 def test_the_segment_spoken_is_highlighted_as_the_clock_moves_and_pause_freezes_it(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     require_program("espeak-ng")
     pids = fake_player(platform, tmp_path)
@@ -221,7 +221,7 @@ def test_the_segment_spoken_is_highlighted_as_the_clock_moves_and_pause_freezes_
     run(platform, scenario)
 
 
-def test_a_new_lesson_stops_the_narration(platform: Platform, tmp_path: Path) -> None:
+def test_a_new_lesson_stops_the_narration(platform: Session, tmp_path: Path) -> None:
     require_program("espeak-ng")
     pids = fake_player(platform, tmp_path)
 
@@ -236,7 +236,7 @@ def test_a_new_lesson_stops_the_narration(platform: Platform, tmp_path: Path) ->
     run(platform, scenario)
 
 
-def test_closing_the_app_stops_the_player(platform: Platform, tmp_path: Path) -> None:
+def test_closing_the_app_stops_the_player(platform: Session, tmp_path: Path) -> None:
     require_program("espeak-ng")
     pids = fake_player(platform, tmp_path)
     started: list[int] = []
@@ -271,7 +271,7 @@ class NoPausePlayer(Player):
 
 
 def test_a_player_that_cannot_pause_says_so_and_keeps_playing(
-    platform: Platform, tmp_path: Path
+    platform: Session, tmp_path: Path
 ) -> None:
     require_program("espeak-ng")
     pids = fake_player(platform, tmp_path)
@@ -295,7 +295,7 @@ def test_a_player_that_cannot_pause_says_so_and_keeps_playing(
 
 @pytest.mark.parametrize("size", [(80, 24)])
 def test_the_playing_narration_fits_an_80_by_24_terminal(
-    platform: Platform, tmp_path: Path, size: tuple[int, int]
+    platform: Session, tmp_path: Path, size: tuple[int, int]
 ) -> None:
     require_program("espeak-ng")
     pids = fake_player(platform, tmp_path)

@@ -1,4 +1,4 @@
-"""The Challenges tab driven with Pilot over a real Platform in a temporary data dir, with the
+"""The Challenges tab driven with Pilot over a real Session in a temporary data dir, with the
 game's clock in the test's hands: the countdown reads it, and the test advances it and ticks."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.widgets import Select, Static, TabbedContent
 from textual.worker import Worker, WorkerCancelled
 
 from learnplat.app import LearnplatApp
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.screens.challenges import ChallengesPane
 from learnplat.screens.widgets.challenge_card import OptionRow, QuestionCard
 from learnplat.screens.widgets.challenge_countdown import Countdown
@@ -31,7 +31,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthe
 
 
 @pytest.fixture
-def clock(platform: Platform) -> Clock:
+def clock(platform: Session) -> Clock:
     """The game's clock, frozen until the test moves it; the questions drawn in a fixed order."""
     moved = Clock(START)
     platform.game.clock = moved
@@ -110,7 +110,7 @@ def last(pane: ChallengesPane) -> AnswerResult:
 
 # a round --------------------------------------------------------------------------
 def test_a_full_round_by_keys_and_mouse_with_a_time_up_ends_in_the_summary_and_the_board(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     game = platform.game
 
@@ -237,7 +237,7 @@ def test_a_full_round_by_keys_and_mouse_with_a_time_up_ends_in_the_summary_and_t
 
 
 def test_the_board_switches_to_this_week_and_to_the_picked_category(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     ben = game_for(platform, "ben", clock)
     for category in ("biology", "physics", "physics"):
@@ -282,7 +282,7 @@ def test_the_board_switches_to_this_week_and_to_the_picked_category(
 
 
 def test_escape_ends_the_round_and_the_open_question_counts_as_unanswered(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_challenges(pilot)
@@ -305,7 +305,7 @@ def test_escape_ends_the_round_and_the_open_question_counts_as_unanswered(
 
 # questions from notes ----------------------------------------------------------------
 def test_a_round_from_a_document_shows_a_loading_card_then_cites_the_page(
-    platform: Platform, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    platform: Session, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     added = platform.library.ingest(SAMPLE)
     assert added.document is not None
@@ -351,7 +351,7 @@ def test_a_round_from_a_document_shows_a_loading_card_then_cites_the_page(
 
 
 def test_errors_become_notifications_and_the_tab_stays_usable(
-    platform: Platform, clock: Clock, docs_dir: Path
+    platform: Session, clock: Clock, docs_dir: Path
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_challenges(pilot)
@@ -385,7 +385,7 @@ def test_errors_become_notifications_and_the_tab_stays_usable(
     run(platform, scenario)
 
 
-def test_review_mode_says_when_nothing_was_due(platform: Platform, clock: Clock) -> None:
+def test_review_mode_says_when_nothing_was_due(platform: Session, clock: Clock) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_challenges(pilot)
         await pick(pilot, "#challenges-mode", "review")
@@ -399,7 +399,7 @@ def test_review_mode_says_when_nothing_was_due(platform: Platform, clock: Clock)
 
 # quiz me on this, from the Learn tab ---------------------------------------------------
 def test_quiz_me_on_a_lesson_from_one_document_gets_its_questions_ready(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     added = platform.library.ingest(SAMPLE)
     assert added.document is not None
@@ -430,7 +430,7 @@ def test_quiz_me_on_a_lesson_from_one_document_gets_its_questions_ready(
 
 # the command palette -------------------------------------------------------------------
 def test_challenges_and_progress_commands_are_in_the_palette_and_work_from_other_tabs(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
@@ -477,7 +477,7 @@ def test_challenges_and_progress_commands_are_in_the_palette_and_work_from_other
 
 
 # layout and snapshots ----------------------------------------------------------------
-def test_the_challenges_tab_fits_an_80_by_24_terminal(platform: Platform, clock: Clock) -> None:
+def test_the_challenges_tab_fits_an_80_by_24_terminal(platform: Session, clock: Clock) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_challenges(pilot)
         for selector in ("#challenges-mode", "#challenges-category", "#challenges-difficulty",
@@ -499,7 +499,7 @@ async def _quiet(pilot: Pilot) -> None:
     await quiet(pilot, settle)
 
 
-def test_snapshot_a_question_at_80x24(platform: Platform, clock: Clock, snap_compare) -> None:
+def test_snapshot_a_question_at_80x24(platform: Session, clock: Clock, snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_challenges(pilot)
         await pick(pilot, "#challenges-category", "physics")
@@ -512,7 +512,7 @@ def test_snapshot_a_question_at_80x24(platform: Platform, clock: Clock, snap_com
 
 
 def test_snapshot_the_feedback_on_a_wrong_answer(
-    platform: Platform, clock: Clock, snap_compare
+    platform: Session, clock: Clock, snap_compare
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_challenges(pilot)
@@ -525,7 +525,7 @@ def test_snapshot_the_feedback_on_a_wrong_answer(
 
 
 def test_snapshot_the_round_summary_and_the_board(
-    platform: Platform, clock: Clock, snap_compare
+    platform: Session, clock: Clock, snap_compare
 ) -> None:
     ben = game_for(platform, "ben", clock)
     served = ben.next(category="history")

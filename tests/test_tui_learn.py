@@ -1,4 +1,4 @@
-"""The Learn tab driven with Pilot over a real Platform (offline tutor) in a temporary data dir."""
+"""The Learn tab driven with Pilot over a real Session (offline tutor) in a temporary data dir."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from textual.widgets.markdown import MarkdownBlock
 from textual.worker import Worker, WorkerCancelled
 
 from learnplat.app import LearnplatApp
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.screens.learn import LearnPane
 from learnplat.screens.learn_answers import AnswerBlock
 from learnplat.screens.learn_views import ConceptTree, FollowUpList
@@ -79,7 +79,7 @@ def rendered_text(markdown: Markdown) -> str:
 
 # learning ----------------------------------------------------------------
 @pytest.mark.parametrize("level", ["beginner", "intermediate", "advanced"])
-def test_a_library_topic_is_taught_at_each_level(platform: Platform, level: str) -> None:
+def test_a_library_topic_is_taught_at_each_level(platform: Session, level: str) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_learn(pilot)
         await learn(pilot, "photosynthesis", level)
@@ -96,7 +96,7 @@ def test_a_library_topic_is_taught_at_each_level(platform: Platform, level: str)
     run(platform, scenario)
 
 
-def test_each_format_shows_its_own_shape(platform: Platform) -> None:
+def test_each_format_shows_its_own_shape(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_learn(pilot)
         tree = pane.query_one(ConceptTree)
@@ -141,7 +141,7 @@ def test_each_format_shows_its_own_shape(platform: Platform) -> None:
 
 
 def test_an_unknown_topic_notifies_the_nearest_topics_and_the_tab_stays_usable(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_learn(pilot)
@@ -159,7 +159,7 @@ def test_an_unknown_topic_notifies_the_nearest_topics_and_the_tab_stays_usable(
     run(platform, scenario)
 
 
-def test_learn_without_a_topic_asks_for_one(platform: Platform) -> None:
+def test_learn_without_a_topic_asks_for_one(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_learn(pilot)
         await pilot.press("ctrl+l")
@@ -171,7 +171,7 @@ def test_learn_without_a_topic_asks_for_one(platform: Platform) -> None:
 
 
 def test_the_topic_input_completes_library_topics_and_document_titles(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     platform.library.ingest(SAMPLE)
 
@@ -218,7 +218,7 @@ class SlowTutor:
 
 
 def test_a_streaming_lesson_shows_its_first_words_while_the_ui_stays_responsive(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     slow = SlowTutor()
     platform.learning.tutor = slow
@@ -256,7 +256,7 @@ def test_a_streaming_lesson_shows_its_first_words_while_the_ui_stays_responsive(
         slow.release.set()
 
 
-def test_a_new_lesson_replaces_one_still_being_written(platform: Platform) -> None:
+def test_a_new_lesson_replaces_one_still_being_written(platform: Session) -> None:
     slow = SlowTutor()
     platform.learning.tutor = slow
 
@@ -283,7 +283,7 @@ def test_a_new_lesson_replaces_one_still_being_written(platform: Platform) -> No
         slow.release.set()
 
 
-def test_a_visual_lesson_over_notes_cites_each_point_of_the_map(platform: Platform) -> None:
+def test_a_visual_lesson_over_notes_cites_each_point_of_the_map(platform: Session) -> None:
     document = platform.library.ingest(SAMPLE).document
     assert document is not None
 
@@ -316,7 +316,7 @@ class FallbackTutor(OfflineTutor):
         return lesson
 
 
-def test_a_fallback_notice_is_a_warning_and_a_line_above_the_lesson(platform: Platform) -> None:
+def test_a_fallback_notice_is_a_warning_and_a_line_above_the_lesson(platform: Session) -> None:
     platform.learning.tutor = FallbackTutor()
 
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
@@ -333,7 +333,7 @@ def test_a_fallback_notice_is_a_warning_and_a_line_above_the_lesson(platform: Pl
 
 
 # follow-ups, sources -----------------------------------------------------
-def test_a_chat_follow_up_is_answered_with_a_citation(platform: Platform) -> None:
+def test_a_chat_follow_up_is_answered_with_a_citation(platform: Session) -> None:
     document = platform.library.ingest(SAMPLE).document
     assert document is not None
 
@@ -358,7 +358,7 @@ def test_a_chat_follow_up_is_answered_with_a_citation(platform: Platform) -> Non
     run(platform, scenario)
 
 
-def test_choosing_a_suggested_follow_up_asks_it(platform: Platform) -> None:
+def test_choosing_a_suggested_follow_up_asks_it(platform: Session) -> None:
     platform.library.ingest(SAMPLE)
 
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
@@ -376,7 +376,7 @@ def test_choosing_a_suggested_follow_up_asks_it(platform: Platform) -> None:
     run(platform, scenario)
 
 
-def test_sources_narrow_the_lesson_to_the_picked_documents(platform: Platform) -> None:
+def test_sources_narrow_the_lesson_to_the_picked_documents(platform: Session) -> None:
     document = platform.library.ingest(SAMPLE).document
     assert document is not None
 
@@ -397,7 +397,7 @@ def test_sources_narrow_the_lesson_to_the_picked_documents(platform: Platform) -
     run(platform, scenario)
 
 
-def test_sources_with_an_empty_library_says_where_to_add_notes(platform: Platform) -> None:
+def test_sources_with_an_empty_library_says_where_to_add_notes(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_learn(pilot)
         await pilot.press("ctrl+o")
@@ -408,7 +408,7 @@ def test_sources_with_an_empty_library_says_where_to_add_notes(platform: Platfor
     run(platform, scenario)
 
 
-def test_files_dropped_on_the_topic_input_go_to_the_library(platform: Platform) -> None:
+def test_files_dropped_on_the_topic_input_go_to_the_library(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_learn(pilot)
         topic = pane.query_one("#learn-topic", Input)
@@ -429,7 +429,7 @@ def test_files_dropped_on_the_topic_input_go_to_the_library(platform: Platform) 
 
 # export, quiz, teach back ------------------------------------------------
 def test_export_writes_the_lesson_where_the_learner_says(
-    platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    platform: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
 
@@ -459,7 +459,7 @@ def test_export_writes_the_lesson_where_the_learner_says(
 
 
 def test_export_before_any_lesson_is_hidden_and_says_there_is_nothing_yet(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_learn(pilot)
@@ -475,7 +475,7 @@ def test_export_before_any_lesson_is_hidden_and_says_there_is_nothing_yet(
 
 
 def test_quiz_gets_the_topics_category_ready_and_teach_back_opens_the_topic(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_learn(pilot)
@@ -500,7 +500,7 @@ def test_quiz_gets_the_topics_category_ready_and_teach_back_opens_the_topic(
     run(platform, scenario)
 
 
-def test_learn_commands_are_in_the_palette_and_work_from_other_tabs(platform: Platform) -> None:
+def test_learn_commands_are_in_the_palette_and_work_from_other_tabs(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
         for title in [
@@ -522,7 +522,7 @@ def test_learn_commands_are_in_the_palette_and_work_from_other_tabs(platform: Pl
 
 
 # layout and snapshots ----------------------------------------------------
-def test_the_learn_tab_fits_an_80_by_24_terminal(platform: Platform) -> None:
+def test_the_learn_tab_fits_an_80_by_24_terminal(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_learn(pilot)
         await learn(pilot, "photosynthesis")
@@ -546,7 +546,7 @@ async def _quiet(pilot: Pilot) -> None:
     await quiet(pilot, settle)
 
 
-def test_snapshot_chat_lesson(platform: Platform, snap_compare) -> None:
+def test_snapshot_chat_lesson(platform: Session, snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await pilot.press("f1")
         await settle(pilot)
@@ -556,7 +556,7 @@ def test_snapshot_chat_lesson(platform: Platform, snap_compare) -> None:
     assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
 
 
-def test_snapshot_visual_lesson(platform: Platform, snap_compare) -> None:
+def test_snapshot_visual_lesson(platform: Session, snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await pilot.press("f1")
         await settle(pilot)

@@ -1,4 +1,4 @@
-"""The Progress tab driven with Pilot over a real Platform: the stats of games and Teach Back
+"""The Progress tab driven with Pilot over a real Session: the stats of games and Teach Back
 together, and the plots, read afresh whenever the tab is shown; the game's clock is the test's."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static, TabbedContent
 
 from learnplat.app import LearnplatApp
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.screens.progress import ProgressPane
 from learnplat.screens.widgets.progress_charts import BarList, ColumnChart, column_cells
 from learnplat.services.game import Game
@@ -32,7 +32,7 @@ PROGRESS = ("progress-",)
 
 
 @pytest.fixture
-def clock(platform: Platform) -> Clock:
+def clock(platform: Session) -> Clock:
     moved = Clock(START - timedelta(days=3))
     platform.game.clock = moved
     platform.game.rng = random.Random(0)
@@ -47,7 +47,7 @@ def answer(game: Game, category: str, right: bool) -> int:
 
 
 @pytest.fixture
-def played(platform: Platform, clock: Clock) -> dict[str, int]:
+def played(platform: Session, clock: Clock) -> dict[str, int]:
     """Two right biology answers three days ago; a right and a wrong physics answer today."""
     earlier = answer(platform.game, "biology", True) + answer(platform.game, "biology", True)
     clock.advance(days=3)
@@ -69,7 +69,7 @@ def text(app: LearnplatApp, selector: str) -> str:
 
 
 def test_the_stats_and_plots_show_the_games_and_teach_back_together(
-    platform: Platform, played: dict[str, int]
+    platform: Session, played: dict[str, int]
 ) -> None:
     teach = platform.teachback.teach("photosynthesis", GOOD)
     teach_points = teach.submission.points
@@ -118,7 +118,7 @@ def test_the_stats_and_plots_show_the_games_and_teach_back_together(
 
 
 def test_the_tab_reads_the_numbers_again_when_shown_and_on_ctrl_r(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_progress(pilot)
@@ -150,7 +150,7 @@ def test_the_tab_reads_the_numbers_again_when_shown_and_on_ctrl_r(
 
 
 def test_progress_and_challenges_show_the_same_points_after_notes_are_removed(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     document = platform.library.ingest(SAMPLE).document
     assert document is not None
@@ -172,7 +172,7 @@ def test_progress_and_challenges_show_the_same_points_after_notes_are_removed(
     run(platform, scenario)
 
 
-def test_accuracy_shows_every_category_played(platform: Platform, clock: Clock) -> None:
+def test_accuracy_shows_every_category_played(platform: Session, clock: Clock) -> None:
     names = [category.name for category in platform.game.categories()]
     for name in names:
         answer(platform.game, name, True)
@@ -194,7 +194,7 @@ def test_columns_fill_eighths_from_the_bottom_and_a_small_value_still_shows() ->
 
 
 def test_the_progress_tab_fits_an_80_by_24_terminal(
-    platform: Platform, played: dict[str, int]
+    platform: Session, played: dict[str, int]
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_progress(pilot)
@@ -217,7 +217,7 @@ async def _quiet(pilot: Pilot) -> None:
 
 
 def test_snapshot_progress_with_points_accuracy_and_reviews(
-    platform: Platform, played: dict[str, int], snap_compare
+    platform: Session, played: dict[str, int], snap_compare
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_progress(pilot)
@@ -227,7 +227,7 @@ def test_snapshot_progress_with_points_accuracy_and_reviews(
 
 
 def test_snapshot_progress_at_80x24(
-    platform: Platform, played: dict[str, int], snap_compare
+    platform: Session, played: dict[str, int], snap_compare
 ) -> None:
     async def run_before(pilot: Pilot) -> None:
         await open_progress(pilot)

@@ -1,4 +1,4 @@
-"""The Teach Back tab driven with Pilot over a real Platform (offline grader) in a temporary data
+"""The Teach Back tab driven with Pilot over a real Session (offline grader) in a temporary data
 dir; a second profile on the same data dir shares and votes as another learner."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerCancelled
 
 from learnplat.app import LearnplatApp
 from learnplat.clients.errors import ProviderError
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.screens.learn_views import TopicInput
 from learnplat.screens.teach import TeachPane
 from learnplat.screens.teach_views import (
@@ -92,9 +92,9 @@ async def settle(pilot: Pilot) -> None:
 
 
 @pytest.fixture
-def ben(platform: Platform) -> Iterator[Platform]:
+def ben(platform: Session) -> Iterator[Session]:
     """Another learner on the same data dir."""
-    with Platform.build(load_settings({"user": "ben"})) as built:
+    with Session.open(load_settings({"user": "ben"})) as built:
         yield built
 
 
@@ -147,7 +147,7 @@ def footer_keys(app: LearnplatApp) -> dict[str, str]:
 
 
 # writing and grading -------------------------------------------------------
-def test_the_word_count_follows_typing_and_names_the_limit(platform: Platform) -> None:
+def test_the_word_count_follows_typing_and_names_the_limit(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_teach(pilot)
         editor = pane.query_one("#teach-editor", TextArea)
@@ -164,7 +164,7 @@ def test_the_word_count_follows_typing_and_names_the_limit(platform: Platform) -
     run(platform, scenario)
 
 
-def test_submitting_shows_the_grade_the_feed_entry_and_the_points(platform: Platform) -> None:
+def test_submitting_shows_the_grade_the_feed_entry_and_the_points(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
         await write(pilot, "photosynthesis", GOOD)
@@ -208,7 +208,7 @@ def test_submitting_shows_the_grade_the_feed_entry_and_the_points(platform: Plat
     run(platform, scenario)
 
 
-def test_the_same_explanation_again_earns_no_points_and_says_why(platform: Platform) -> None:
+def test_the_same_explanation_again_earns_no_points_and_says_why(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
         await write(pilot, "photosynthesis", GOOD)
@@ -221,7 +221,7 @@ def test_the_same_explanation_again_earns_no_points_and_says_why(platform: Platf
     run(platform, scenario)
 
 
-def test_an_off_topic_explanation_scores_low(platform: Platform) -> None:
+def test_an_off_topic_explanation_scores_low(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
         await write(pilot, "photosynthesis", OFF_TOPIC)
@@ -231,7 +231,7 @@ def test_an_off_topic_explanation_scores_low(platform: Platform) -> None:
     run(platform, scenario)
 
 
-def test_an_empty_explanation_is_an_error_and_the_tab_stays_usable(platform: Platform) -> None:
+def test_an_empty_explanation_is_an_error_and_the_tab_stays_usable(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_teach(pilot)
         await write(pilot, "photosynthesis", "   \n  ")
@@ -251,7 +251,7 @@ def test_an_empty_explanation_is_an_error_and_the_tab_stays_usable(platform: Pla
     run(platform, scenario)
 
 
-def test_an_unknown_topic_names_the_nearest_and_keeps_the_text(platform: Platform) -> None:
+def test_an_unknown_topic_names_the_nearest_and_keeps_the_text(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_teach(pilot)
         await write(pilot, "zorblax theory", GOOD)
@@ -267,7 +267,7 @@ def test_an_unknown_topic_names_the_nearest_and_keeps_the_text(platform: Platfor
     run(platform, scenario)
 
 
-def test_submitting_without_a_topic_asks_for_one(platform: Platform) -> None:
+def test_submitting_without_a_topic_asks_for_one(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_teach(pilot)
         pane.query_one("#teach-editor", TextArea).text = GOOD
@@ -281,7 +281,7 @@ def test_submitting_without_a_topic_asks_for_one(platform: Platform) -> None:
     run(platform, scenario)
 
 
-def test_the_topic_completes_library_topics_and_the_level_is_used(platform: Platform) -> None:
+def test_the_topic_completes_library_topics_and_the_level_is_used(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_teach(pilot)
         assert app.focused is pane.query_one("#teach-topic", TopicInput)
@@ -301,7 +301,7 @@ def test_the_topic_completes_library_topics_and_the_level_is_used(platform: Plat
 
 # the community -------------------------------------------------------------
 def test_upvoting_someone_elses_explanation_and_taking_it_back(
-    platform: Platform, ben: Platform
+    platform: Session, ben: Session
 ) -> None:
     bens = ben.teachback.teach("photosynthesis", GOOD).submission
 
@@ -335,7 +335,7 @@ def test_upvoting_someone_elses_explanation_and_taking_it_back(
     run(platform, scenario)
 
 
-def test_upvoting_your_own_explanation_is_refused_with_the_reason(platform: Platform) -> None:
+def test_upvoting_your_own_explanation_is_refused_with_the_reason(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
         await write(pilot, "photosynthesis", GOOD)
@@ -353,7 +353,7 @@ def test_upvoting_your_own_explanation_is_refused_with_the_reason(platform: Plat
     run(platform, scenario)
 
 
-def test_the_feed_sorts_and_filters_by_the_typed_topic(platform: Platform, ben: Platform) -> None:
+def test_the_feed_sorts_and_filters_by_the_typed_topic(platform: Session, ben: Session) -> None:
     ben.community.clock = lambda: NOON
     older = ben.teachback.teach("photosynthesis", GOOD).submission
     ben.community.clock = lambda: NOON.replace(hour=13)
@@ -383,7 +383,7 @@ def test_the_feed_sorts_and_filters_by_the_typed_topic(platform: Platform, ben: 
     run(platform, scenario)
 
 
-def test_filtering_without_a_topic_says_to_type_one(platform: Platform) -> None:
+def test_filtering_without_a_topic_says_to_type_one(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_teach(pilot)
         await pilot.press("ctrl+o")
@@ -397,7 +397,7 @@ def test_filtering_without_a_topic_says_to_type_one(platform: Platform) -> None:
 
 
 def test_the_leaderboard_ranks_learners_all_time_and_this_week(
-    platform: Platform, ben: Platform
+    platform: Session, ben: Session
 ) -> None:
     last_month = NOON.replace(month=2)
     ben.community.clock = lambda: last_month
@@ -426,7 +426,7 @@ def test_the_leaderboard_ranks_learners_all_time_and_this_week(
     run(platform, scenario)
 
 
-def test_an_empty_community_says_so(platform: Platform) -> None:
+def test_an_empty_community_says_so(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
         await pilot.press("ctrl+o")
@@ -447,7 +447,7 @@ def sources_label(app: LearnplatApp) -> str:
 
 
 def test_explanations_are_graded_against_the_picked_documents(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     textbook = platform.library.ingest(SAMPLE).document
     leaf = platform.library.ingest(write_notes(docs_dir, "leaves.md", LEAF_NOTES)).document
@@ -485,7 +485,7 @@ def test_explanations_are_graded_against_the_picked_documents(
 
 
 def test_a_picked_document_removed_from_the_library_is_no_longer_a_source(
-    platform: Platform, docs_dir: Path
+    platform: Session, docs_dir: Path
 ) -> None:
     leaf = platform.library.ingest(write_notes(docs_dir, "leaves.md", LEAF_NOTES)).document
     assert leaf is not None
@@ -505,7 +505,7 @@ def test_a_picked_document_removed_from_the_library_is_no_longer_a_source(
     run(platform, scenario)
 
 
-def test_sources_with_an_empty_library_say_where_to_add_notes(platform: Platform) -> None:
+def test_sources_with_an_empty_library_say_where_to_add_notes(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
         await pilot.press("ctrl+g")
@@ -530,7 +530,7 @@ def pending_count(app: LearnplatApp) -> str | None:
 
 
 def test_a_failed_grading_waits_in_the_pending_list_and_is_graded_from_it(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     _freeze(platform)
     grader = platform.teachback.grader
@@ -586,7 +586,7 @@ def test_a_failed_grading_waits_in_the_pending_list_and_is_graded_from_it(
 
 
 def test_grade_all_again_grades_what_it_can_and_keeps_the_rest_pending(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
     platform.community.submit("Zorblax theory", None, "advanced", "Zorblaxes spin twice. " * 5)
@@ -618,7 +618,7 @@ def test_grade_all_again_grades_what_it_can_and_keeps_the_rest_pending(
 
 
 def test_the_pending_count_follows_explanations_left_pending_elsewhere(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
@@ -637,7 +637,7 @@ def test_the_pending_count_follows_explanations_left_pending_elsewhere(
 
 
 # keys, palette, layout -----------------------------------------------------
-def test_the_footer_shows_the_keys_of_the_current_view(platform: Platform) -> None:
+def test_the_footer_shows_the_keys_of_the_current_view(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_teach(pilot)
         keys = footer_keys(app)
@@ -669,7 +669,7 @@ def test_the_footer_shows_the_keys_of_the_current_view(platform: Platform) -> No
     run(platform, scenario)
 
 
-def test_the_keys_work_in_every_view_even_out_of_the_footer(platform: Platform) -> None:
+def test_the_keys_work_in_every_view_even_out_of_the_footer(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = await open_teach(pilot)
         await pilot.press("ctrl+l")  # nothing pending: the empty list, which says what it is for
@@ -694,7 +694,7 @@ def test_the_keys_work_in_every_view_even_out_of_the_footer(platform: Platform) 
 
 
 def test_teach_commands_are_in_the_palette_and_work_from_other_tabs(
-    platform: Platform, ben: Platform
+    platform: Session, ben: Session
 ) -> None:
     ben.teachback.teach("photosynthesis", GOOD)
 
@@ -733,7 +733,7 @@ def test_teach_commands_are_in_the_palette_and_work_from_other_tabs(
 
 
 def test_the_palette_grades_the_selected_pending_explanation_from_another_tab(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
     platform.community.submit("Photosynthesis", "photosynthesis", "advanced", GOOD)
@@ -752,7 +752,7 @@ def test_the_palette_grades_the_selected_pending_explanation_from_another_tab(
     run(platform, scenario)
 
 
-def test_a_saved_but_ungraded_explanation_is_graded_again(platform: Platform) -> None:
+def test_a_saved_but_ungraded_explanation_is_graded_again(platform: Session) -> None:
     platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
 
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
@@ -766,7 +766,7 @@ def test_a_saved_but_ungraded_explanation_is_graded_again(platform: Platform) ->
     run(platform, scenario)
 
 
-def test_the_teach_tab_fits_an_80_by_24_terminal(platform: Platform, docs_dir: Path) -> None:
+def test_the_teach_tab_fits_an_80_by_24_terminal(platform: Session, docs_dir: Path) -> None:
     # A long topic and document title: the options row still fits, with a pending count.
     platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD * 3)
     notes = LEAF_NOTES.replace("# Leaves", "# Photosynthesis in the leaves of flowering plants")
@@ -822,7 +822,7 @@ def test_helpers_draw_bars_and_relative_times() -> None:
 
 
 # snapshots ---------------------------------------------------------------
-def _freeze(*platforms: Platform) -> None:
+def _freeze(*platforms: Session) -> None:
     for each in platforms:
         each.community.clock = lambda: NOON
 
@@ -836,7 +836,7 @@ async def _quiet(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-def test_snapshot_a_graded_explanation(platform: Platform, snap_compare) -> None:
+def test_snapshot_a_graded_explanation(platform: Session, snap_compare) -> None:
     _freeze(platform)
 
     async def run_before(pilot: Pilot) -> None:
@@ -848,7 +848,7 @@ def test_snapshot_a_graded_explanation(platform: Platform, snap_compare) -> None
     assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
 
 
-def test_snapshot_the_community_feed(platform: Platform, ben: Platform, snap_compare) -> None:
+def test_snapshot_the_community_feed(platform: Session, ben: Session, snap_compare) -> None:
     _freeze(platform, ben)
     platform.teachback.teach("photosynthesis", OFF_TOPIC, level="intermediate")
     ben.teachback.teach("photosynthesis", GOOD)  # same time, later id: listed first
@@ -864,7 +864,7 @@ def test_snapshot_the_community_feed(platform: Platform, ben: Platform, snap_com
     assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
 
 
-def test_snapshot_the_pending_list_at_80x24(platform: Platform, snap_compare) -> None:
+def test_snapshot_the_pending_list_at_80x24(platform: Session, snap_compare) -> None:
     _freeze(platform)
     platform.community.submit("Photosynthesis", "photosynthesis", "beginner", GOOD)
     platform.community.submit("Cellular respiration", None, "intermediate", OFF_TOPIC)

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerCancelled
 
 from learnplat import paths
 from learnplat.app import TABS, LearnplatApp
-from learnplat.platform import Platform
+from learnplat.core import Session
 from learnplat.screens.challenges import ChallengesPane
 from learnplat.screens.learn import LearnPane
 from learnplat.screens.learn_answers import AnswerBlock
@@ -118,7 +118,7 @@ async def type_then_hurry(
         await calm(pilot)
 
 
-def attempts(platform: Platform) -> int:
+def attempts(platform: Session) -> int:
     """Every question served or answered, read from the database file itself."""
     database = sqlite3.connect(paths.database_file(platform.settings.data_dir))
     try:
@@ -127,7 +127,7 @@ def attempts(platform: Platform) -> int:
         database.close()
 
 
-def document_ids(platform: Platform) -> list[int]:
+def document_ids(platform: Session) -> list[int]:
     return [document.id for document in platform.library.documents()]
 
 
@@ -142,7 +142,7 @@ def empty_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 # Library --------------------------------------------------------------------------
 def test_library_opens_in_the_path_input_and_typing_there_removes_nothing(
-    textbook_platform: Platform, empty_cwd: Path  # noqa: F811
+    textbook_platform: Session, empty_cwd: Path  # noqa: F811
 ) -> None:
     before = document_ids(textbook_platform)
     assert len(before) == 2
@@ -163,7 +163,7 @@ def test_library_opens_in_the_path_input_and_typing_there_removes_nothing(
 
 
 def test_a_file_name_typed_on_the_documents_table_removes_nothing(
-    textbook_platform: Platform, empty_cwd: Path  # noqa: F811
+    textbook_platform: Session, empty_cwd: Path  # noqa: F811
 ) -> None:
     before = document_ids(textbook_platform)
 
@@ -180,7 +180,7 @@ def test_a_file_name_typed_on_the_documents_table_removes_nothing(
 
 
 def test_remove_focuses_cancel_has_no_letter_key_and_is_undone_with_ctrl_z(
-    textbook_platform: Platform,  # noqa: F811
+    textbook_platform: Session,  # noqa: F811
 ) -> None:
     before = document_ids(textbook_platform)
 
@@ -204,7 +204,7 @@ def test_remove_focuses_cancel_has_no_letter_key_and_is_undone_with_ctrl_z(
         said = app.notices[-1].message
         assert "ctrl+z" in said and "undo" in said
         # Nothing is deleted yet: a crash now would lose nothing, and another process sees it.
-        with Platform.build(load_settings({"user": "ana"})) as other:
+        with Session.open(load_settings({"user": "ana"})) as other:
             assert document_ids(other) == before
         await pilot.press("f1", "ctrl+z")  # from another tab too
         await settle(pilot)
@@ -216,7 +216,7 @@ def test_remove_focuses_cancel_has_no_letter_key_and_is_undone_with_ctrl_z(
 
 
 def test_a_removal_not_undone_is_done_when_its_time_is_up_or_the_app_closes(
-    textbook_platform: Platform,  # noqa: F811
+    textbook_platform: Session,  # noqa: F811
 ) -> None:
     first, second = document_ids(textbook_platform)
     now = [1000.0]
@@ -256,7 +256,7 @@ def test_a_removal_not_undone_is_done_when_its_time_is_up_or_the_app_closes(
 
 # Learn ----------------------------------------------------------------------------
 def test_learn_keeps_typed_text_and_a_lesson_is_replaced_only_by_another(
-    platform: Platform,
+    platform: Session,
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = app.query_one(LearnPane)
@@ -298,7 +298,7 @@ def test_learn_keeps_typed_text_and_a_lesson_is_replaced_only_by_another(
 
 # Teach Back -----------------------------------------------------------------------
 def test_teach_back_tab_goes_topic_to_editor_and_nothing_is_submitted_or_voted(
-    platform: Platform, ben: Platform  # noqa: F811
+    platform: Session, ben: Session  # noqa: F811
 ) -> None:
     shared = ben.teachback.teach("photosynthesis", GOOD)
     assert shared.grade is not None
@@ -343,14 +343,14 @@ def test_teach_back_tab_goes_topic_to_editor_and_nothing_is_submitted_or_voted(
 
 # Challenges -----------------------------------------------------------------------
 @pytest.fixture
-def clock(platform: Platform) -> Clock:
+def clock(platform: Session) -> Clock:
     moved = Clock(START)
     platform.game.clock = moved
     return moved
 
 
 def test_challenges_start_no_round_from_typing_or_hasty_enter(
-    platform: Platform, clock: Clock
+    platform: Session, clock: Clock
 ) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         pane = app.query_one(ChallengesPane)
@@ -378,7 +378,7 @@ def test_challenges_start_no_round_from_typing_or_hasty_enter(
 
 
 # Progress -------------------------------------------------------------------------
-def test_progress_typing_changes_nothing(platform: Platform, clock: Clock) -> None:
+def test_progress_typing_changes_nothing(platform: Session, clock: Clock) -> None:
     served = platform.game.next(category="biology")
     platform.game.answer(served.token, served.options[0])
 
@@ -427,7 +427,7 @@ def own_bindings(app: LearnplatApp) -> Iterator[tuple[Widget | LearnplatApp, typ
                 yield node, cls, binding
 
 
-def test_no_printable_key_stores_or_removes_anything(platform: Platform) -> None:
+def test_no_printable_key_stores_or_removes_anything(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         found = []
         for _node, cls, binding in own_bindings(app):
@@ -439,7 +439,7 @@ def test_no_printable_key_stores_or_removes_anything(platform: Platform) -> None
     run(platform, scenario)
 
 
-def test_question_mark_shows_every_tabs_keys_from_their_bindings(platform: Platform) -> None:
+def test_question_mark_shows_every_tabs_keys_from_their_bindings(platform: Session) -> None:
     async def scenario(pilot: Pilot, app: RecordingApp) -> None:
         await open_tab(pilot, "progress")  # no text box here: ? is not a character to type
         await pilot.press("question_mark")

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, Tabs, TextArea
 
-from .platform import Platform
+from .core import Session
 from .screens.challenges import ChallengesPane
 from .screens.learn import LearnPane, QuizMe, TeachItBack
 from .screens.library import LibraryPane
@@ -39,7 +39,7 @@ _TAB_GROUP = Binding.Group("Tabs")
 
 
 class LearnplatApp(App[None]):
-    """learnplat in the terminal; every area is a tab, the services come from ``platform``."""
+    """learnplat in the terminal; every area is a tab, the services come from ``session``."""
 
     # Absolute, so that subclasses defined elsewhere (tests) find the stylesheet too.
     CSS_PATH = Path(__file__).with_name("learnplat.tcss")
@@ -61,35 +61,35 @@ class LearnplatApp(App[None]):
                 tooltip="Bring back the document just removed (for a few seconds)"),
     ]
 
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.platform = platform
-        settings = platform.settings
+        self.session = session
+        settings = session.settings
         self.sub_title = f"{settings.user} · {settings.provider}"
 
     def compose(self) -> ComposeResult:
         panes: dict[str, Callable[[], Widget]] = {
             "learn": lambda: LearnPane(
-                self.platform.learning,
-                self.platform.library,
-                speech=self.platform.speech,
+                self.session.learning,
+                self.session.library,
+                speech=self.session.speech,
                 id="learn-pane",
             ),
             "teach": lambda: TeachPane(
-                self.platform.teachback,
-                self.platform.community,
-                self.platform.learning.topics,
+                self.session.teachback,
+                self.session.community,
+                self.session.learning.topics,
                 id="teach-pane",
             ),
             "challenges": lambda: ChallengesPane(
-                self.platform.game,
-                self.platform.library,
-                self.platform.learning.topics,
+                self.session.game,
+                self.session.library,
+                self.session.learning.topics,
                 id="challenges-pane",
             ),
-            "library": lambda: LibraryPane(self.platform.library, id="library-pane"),
+            "library": lambda: LibraryPane(self.session.library, id="library-pane"),
             "progress": lambda: ProgressPane(
-                self.platform.game, self.platform.community, id="progress-pane"
+                self.session.game, self.session.community, id="progress-pane"
             ),
         }
         yield Header()
@@ -102,7 +102,7 @@ class LearnplatApp(App[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._initial_focus)
         # Once the first screen is up, the lesson builder loads in the background.
-        self.set_timer(WARM_UP_DELAY, self.platform.learning.warm_up)
+        self.set_timer(WARM_UP_DELAY, self.session.learning.warm_up)
 
     def _initial_focus(self) -> None:
         if self.focused is None and self.query_one(TabbedContent).active in ("", "library"):

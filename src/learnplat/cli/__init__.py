@@ -1,4 +1,4 @@
-"""The Typer CLI: a few lines per command over the Platform's services."""
+"""The Typer CLI: a few lines per command over the Session's services."""
 
 from __future__ import annotations
 

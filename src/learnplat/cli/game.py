@@ -98,7 +98,7 @@ def challenge_next(
       learnplat challenge next --category biology --difficulty beginner --json
       learnplat challenge next --doc 3 --json
     """
-    game = state(ctx).platform.game
+    game = state(ctx).session.game
     made = _prepare(game, doc)
     served = game.next(category=category, difficulty=difficulty, doc_id=doc, review_first=review)
     if as_json:
@@ -122,7 +122,7 @@ def challenge_answer(
 
     Example: learnplat challenge answer Qx3... 2 --json
     """
-    result = state(ctx).platform.game.answer(token, answer)
+    result = state(ctx).session.game.answer(token, answer)
     if as_json:
         output.emit_json(result)
     else:
@@ -135,7 +135,7 @@ def challenge_categories(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
     Example: learnplat challenge categories
     """
-    categories = state(ctx).platform.game.categories()
+    categories = state(ctx).session.game.categories()
     if as_json:
         output.emit_json(categories)
         return
@@ -235,7 +235,7 @@ def play(
 
     if not 1 <= count <= 100:
         raise BadInput(f"--count must be between 1 and 100, got {count}")
-    game = state(ctx).platform.game
+    game = state(ctx).session.game
     made = _prepare(game, doc)
     if made is not None and not as_json:
         output.note(
@@ -285,7 +285,7 @@ def cards_export(
       learnplat cards export --doc 3 --out notes.csv
     """
     chosen = format or ("anki" if out.suffix.lower() == ".apkg" else "csv")
-    result = state(ctx).platform.cards.export(out, chosen, doc_id=doc)
+    result = state(ctx).session.cards.export(out, chosen, doc_id=doc)
     if as_json:
         output.emit_json(result)
         return
@@ -302,7 +302,7 @@ def cards_import(
 
     Example: learnplat cards import spanish.csv && learnplat play --category cards
     """
-    result = state(ctx).platform.cards.import_deck(deck)
+    result = state(ctx).session.cards.import_deck(deck)
     if as_json:
         output.emit_json(result)
         return

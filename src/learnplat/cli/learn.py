@@ -75,7 +75,7 @@ def concept_tree(node: ConceptNode, tree: Tree | None = None) -> Tree:
 
 def _ingest_files(ctx: typer.Context, files: list[Path]) -> list[int]:
     """Ingest ``--file`` arguments through the Library; their ids (existing ones reused)."""
-    results = state(ctx).platform.library.ingest_many(files)
+    results = state(ctx).session.library.ingest_many(files)
     ids = []
     for result in results:
         if result.error is not None:
@@ -172,7 +172,7 @@ def learn(
         raise BadInput("--play, --voice and --rate need --format audio")
     elif out is not None:
         check_target(out)  # before --file adds anything to the library
-    learning = state(ctx).platform.learning
+    learning = state(ctx).session.learning
     learning.warm_up()  # while the notes are read
     doc_ids = list(docs or []) + (_ingest_files(ctx, files) if files else [])
     live = (
@@ -255,7 +255,7 @@ def ask(
 
     if provider:
         state(ctx).flags["provider"] = provider
-    answer = state(ctx).platform.learning.ask(question, doc_ids=list(docs or []), topic=topic)
+    answer = state(ctx).session.learning.ask(question, doc_ids=list(docs or []), topic=topic)
     if as_json:
         output.emit_json(answer_json(answer))
         return
@@ -276,7 +276,7 @@ def topics(
 
     Example: learnplat topics --category biology
     """
-    library = state(ctx).platform.learning.topics
+    library = state(ctx).session.learning.topics
     records = library.all(category)
     if category and not records:
         raise LearnplatError(

@@ -170,7 +170,7 @@ def ingest(
     password = _password(password, password_stdin)
     # Asked for each encrypted PDF once the others are in, when someone is there to answer.
     ask = password is None and sys.stdin.isatty()
-    library = state(ctx).platform.library
+    library = state(ctx).session.library
     show_bar = output.err.is_terminal and not as_json
     with Progress(
         TextColumn("{task.description}", markup=False),
@@ -219,7 +219,7 @@ def docs_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
     Example: learnplat docs list --json
     """
-    documents = state(ctx).platform.library.documents()
+    documents = state(ctx).session.library.documents()
     if as_json:
         output.emit_json(documents)
         return
@@ -263,7 +263,7 @@ def docs_show(
 
     Example: learnplat docs show 3 --page 12
     """
-    view = state(ctx).platform.library.page(doc_id, page)
+    view = state(ctx).session.library.page(doc_id, page)
     if as_json:
         output.emit_json(
             {
@@ -308,7 +308,7 @@ def docs_remove(
 
     Example: learnplat docs remove 3 --yes
     """
-    library = state(ctx).platform.library
+    library = state(ctx).session.library
     document = library.document(doc_id)
     if not yes and sys.stdin.isatty():
         typer.confirm(f"Remove #{document.id} {safe_text(document.title)}?", abort=True, err=True)
@@ -344,7 +344,7 @@ def search(
 
     Example: learnplat search "light reactions" --limit 5
     """
-    hits = state(ctx).platform.library.search(query, doc_id=doc, limit=limit)
+    hits = state(ctx).session.library.search(query, doc_id=doc, limit=limit)
     if as_json:
         output.emit_json(hits)
         return

@@ -18,7 +18,7 @@ from ..settings import OPTIONS, Settings, load_settings
 from . import output
 
 if TYPE_CHECKING:
-    from ..platform import Platform
+    from ..core import Session
 
 
 class LearnplatGroup(TyperGroup):
@@ -62,11 +62,11 @@ def _cleaned(exc: TyperException) -> TyperException:
 
 @dataclass
 class CliState:
-    """Global options, and the Platform built from them on first use."""
+    """Global options, and the Session built from them on first use."""
 
     flags: dict[str, Any]
     _settings: Settings | None = None
-    _platform: Platform | None = field(default=None, repr=False)
+    _session: Session | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -75,16 +75,16 @@ class CliState:
         return self._settings
 
     @property
-    def platform(self) -> Platform:
-        if self._platform is None:
-            from ..platform import Platform
+    def session(self) -> Session:
+        if self._session is None:
+            from ..core import Session
 
-            self._platform = Platform.build(self.settings)
-        return self._platform
+            self._session = Session.open(self.settings)
+        return self._session
 
     def close(self) -> None:
-        if self._platform is not None:
-            self._platform.close()
+        if self._session is not None:
+            self._session.close()
 
 
 def state(ctx: typer.Context) -> CliState:
@@ -236,7 +236,7 @@ def tui(ctx: typer.Context) -> None:
     """
     from ..app import LearnplatApp
 
-    LearnplatApp(state(ctx).platform).run()
+    LearnplatApp(state(ctx).session).run()
 
 
 def _register_commands() -> None:

@@ -76,7 +76,7 @@ def narrate_lesson(
     play: bool,
     as_json: bool,
 ) -> SpeechResult:
-    speech = state(ctx).platform.speech
+    speech = state(ctx).session.speech
     result = _synthesize(
         speech,
         lambda on_progress: speech.narrate(
@@ -95,7 +95,7 @@ def check_audio_target(
     target = out if out is not None else Path(state(ctx).settings.data_dir, "audio", "x.wav")
     if out is None:
         target.parent.mkdir(parents=True, exist_ok=True)
-    state(ctx).platform.speech.check(target, voice=voice, rate_wpm=rate)
+    state(ctx).session.speech.check(target, voice=voice, rate_wpm=rate)
 
 
 @app.command()
@@ -126,7 +126,7 @@ def speak(
         from ..services.library import read_text_of
 
         text = read_text_of(file, state(ctx).settings.max_file_bytes)
-    speech = state(ctx).platform.speech
+    speech = state(ctx).session.speech
     speech.check(out, voice=voice, rate_wpm=rate)
     result = _synthesize(
         speech,

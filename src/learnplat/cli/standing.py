@@ -21,8 +21,8 @@ def stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
     Example: learnplat stats --json
     """
-    platform = state(ctx).platform
-    teach, game = platform.community.stats(), platform.game.stats()
+    session = state(ctx).session
+    teach, game = session.community.stats(), session.game.stats()
     if as_json:
         output.emit_json({"teach": teach, "game": game})
         return
@@ -66,11 +66,11 @@ def leaderboard(
     """
     if board not in BOARDS:
         raise BadInput(f"unknown board {board!r}", hint="one of: teach, game")
-    platform = state(ctx).platform
+    session = state(ctx).session
     if board == "teach":
         if category is not None:
             raise BadInput("--category is for the game board", hint="--board game --category C")
-        rows = platform.community.leaderboard(period=period, limit=limit)
+        rows = session.community.leaderboard(period=period, limit=limit)
         if as_json:
             output.emit_json(rows)
             return
@@ -81,7 +81,7 @@ def leaderboard(
                 f"{row.explanations} explanations  ▲ {row.upvotes_received}{me}"
             )
         return
-    game_rows = platform.game.leaderboard(period=period, category=category, limit=limit)
+    game_rows = session.game.leaderboard(period=period, category=category, limit=limit)
     if as_json:
         output.emit_json(game_rows)
         return

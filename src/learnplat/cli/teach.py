@@ -123,7 +123,7 @@ def teach(
       echo "Plants make sugar from light..." | learnplat teach photosynthesis --level beginner
       learnplat teach --regrade 12
     """
-    teachback = state(ctx).platform.teachback
+    teachback = state(ctx).session.teachback
     if regrade is not None:
         result = teachback.regrade(regrade, doc_ids=list(docs or []))
     else:
@@ -194,7 +194,7 @@ def grade(
       learnplat grade --reference @ref.txt --answer @student.txt --json
       learnplat grade --batch answers.jsonl > grades.jsonl
     """
-    teachback = state(ctx).platform.teachback
+    teachback = state(ctx).session.teachback
     if batch is not None:
         _grade_batch(teachback, batch, level)
         return
@@ -252,7 +252,7 @@ def community(
 
     Example: learnplat community --topic photosynthesis --sort new
     """
-    items = state(ctx).platform.community.feed(topic=topic, level=level, sort=sort, limit=limit)
+    items = state(ctx).session.community.feed(topic=topic, level=level, sort=sort, limit=limit)
     if as_json:
         output.emit_json(items)
         return
@@ -277,7 +277,7 @@ def upvote(
 
     Example: learnplat upvote 12
     """
-    result = state(ctx).platform.community.upvote(explanation_id)
+    result = state(ctx).session.community.upvote(explanation_id)
     output.out.print(f"upvoted #{result.explanation_id} (▲ {result.upvotes})")
 
 
@@ -289,5 +289,5 @@ def unvote(
 
     Example: learnplat unvote 12
     """
-    result = state(ctx).platform.community.unvote(explanation_id)
+    result = state(ctx).session.community.unvote(explanation_id)
     output.out.print(f"vote on #{result.explanation_id} taken back (▲ {result.upvotes})")

@@ -14,8 +14,8 @@ from textual.widgets import Button, Select
 from textual.widgets.select import InvalidSelectValueError
 
 from ..services.game import CARDS_CATEGORY
+from ..services.game_model import NOTES_CATEGORY
 from ..services.library import DocumentInfo
-from ..services.question_sets import NOTES_CATEGORY
 from ..tutors.model import LEVELS
 from .teach_views import shorten
 from .widgets.challenge_lobby import category_label

@@ -111,7 +111,7 @@ class LearnPane(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.learning = learning
         self.library = library
-        self.speech = speech  # None: the app's platform's (see AudioPanel.speech)
+        self.speech = speech  # None: the app's session's (see AudioPanel.speech)
         self.lesson: Lesson | None = None
         self.documents: list[DocumentInfo] = []
         self.doc_ids: tuple[int, ...] = ()

@@ -119,9 +119,9 @@ class AudioPanel(Vertical, can_focus=True):
     def speech(self) -> Speech:
         if self._speech is None:
             # Not handed one: the app's composition root has it.
-            platform = getattr(self.app, "platform", None)
-            assert platform is not None, "AudioPanel needs a Speech or an app with a platform"
-            self._speech = platform.speech
+            session = getattr(self.app, "session", None)
+            assert session is not None, "AudioPanel needs a Speech or an app with a session"
+            self._speech = session.speech
         assert self._speech is not None
         return self._speech
 

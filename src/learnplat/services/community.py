@@ -7,14 +7,17 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from ..domain.levels import LEVELS
 from ..errors import BadInput, NotFound
 from ..store.community import CommunityStore, FeedSort, VoteOutcome
-from ..tutors.model import LEVELS, Grade
 from .dataclass_codec import DecodeError, decode, encode
 from .safe_text import safe_text
 from .topic_match import canonical, normalise
+
+if TYPE_CHECKING:
+    from ..tutors.model import Grade
 
 Status = Literal["pending", "graded"]
 Period = Literal["all", "week"]
@@ -152,6 +155,8 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 def _grade_of(grade_json: str | None) -> Grade | None:
     if not grade_json:
         return None
+    from ..tutors.model import Grade  # the feed and the boards need no tutor vocabulary
+
     try:
         return decode(Grade, json.loads(grade_json))
     except (DecodeError, ValueError):

@@ -11,19 +11,21 @@ import random
 import re
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..citations import page_mark
+from ..domain.levels import LEVELS
 from ..errors import BadInput
 from ..store.game import ALL, AnswerState, AnswerWrite, GameStore, Pool
 from ..store.weeks import week_start
-from ..tutors.base import Tutor
-from ..tutors.model import LEVELS
 from . import review, scoring
 from .challenge_bank import load_bank
 from .community import timestamp, utc_now
 from .game_model import (
+    NOTES_CATEGORY,
     AnswerResult,
     Category,
     CategoryAccuracy,
@@ -36,8 +38,10 @@ from .game_model import (
     QuestionSource,
     ServedQuestion,
 )
-from .library import Library
-from .question_sets import NOTES_CATEGORY, make_question_set
+
+if TYPE_CHECKING:
+    from ..tutors.base import Tutor
+    from .library import Library
 
 PERIODS = ("all", "week")
 CARDS_CATEGORY = "cards"
@@ -98,6 +102,41 @@ def resolve_answer(given: str | None, options: Sequence[str]) -> str | None:
     )
 
 
+class BankSync:
+    """The shipped challenge bank in the store. One per process (the Core's): it is synced
+    once, before the first question or board any user asks for."""
+
+    def __init__(self, store: GameStore, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.store = store
+        self.clock = clock
+        self._synced = False
+        self._lock = threading.Lock()
+
+    def sync(self) -> int:
+        """Load the shipped bank into the store: new questions are added, changed ones updated
+        in place (same id, history kept), removed ones retired. Returns how many changed.
+        Idempotent."""
+        with self._lock:
+            questions = [question.row() for question in load_bank()]
+            stored = self.store.bank_hashes()
+            changed = [
+                row for row in questions if stored.get(row["slug"]) != (row["content_hash"], 1)
+            ]
+            shipped = {row["slug"] for row in questions}
+            retire = [
+                slug for slug, (_hash, active) in stored.items() if active and slug not in shipped
+            ]
+            if changed or retire:
+                self.store.upsert_questions(changed, timestamp(self.clock()), retire=retire)
+            self._synced = True
+            return len(changed) + len(retire)
+
+    def ensure(self) -> None:
+        """Sync unless this process has already."""
+        if not self._synced:
+            self.sync()
+
+
 class Game:
     """The current user's game. Public methods raise LearnplatError subclasses: BadInput for
     what the rules refuse (a filter nothing matches, an answer that is not an option, a token
@@ -112,6 +151,7 @@ class Game:
         *,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
+        bank: BankSync | None = None,
     ) -> None:
         self.store = store
         self.library = library
@@ -119,30 +159,15 @@ class Game:
         self.user = user
         self.clock = clock
         self.rng = rng or random.Random()
-        self._bank_synced = False
+        self.bank = bank or BankSync(store, clock=clock)
 
     # the bank ---------------------------------------------------------------
     def sync_bank(self) -> int:
-        """Load the shipped bank into the store: new questions are added, changed ones updated
-        in place (same id, history kept), removed ones retired. Returns how many changed.
-        Idempotent; runs once per Game before the first question or board."""
-        questions = [question.row() for question in load_bank()]
-        stored = self.store.bank_hashes()
-        changed = [
-            row for row in questions if stored.get(row["slug"]) != (row["content_hash"], 1)
-        ]
-        shipped = {row["slug"] for row in questions}
-        retire = [
-            slug for slug, (_hash, active) in stored.items() if active and slug not in shipped
-        ]
-        if changed or retire:
-            self.store.upsert_questions(changed, self._now(), retire=retire)
-        self._bank_synced = True
-        return len(changed) + len(retire)
+        """Load the shipped bank into the store now (``BankSync.sync``); how many changed."""
+        return self.bank.sync()
 
     def _ensure_bank(self) -> None:
-        if not self._bank_synced:
-            self.sync_bank()
+        self.bank.ensure()
 
     def categories(self) -> list[Category]:
         """The bank's categories with their questions per difficulty (easiest first)."""
@@ -369,6 +394,8 @@ class Game:
                 kept=stored["kept"],
                 dropped=json.loads(stored["dropped"]),
             )
+        from .question_sets import make_question_set
+
         made = make_question_set(self.tutor, document, self.library.passages(doc_id))
         self.store.save_question_set(
             doc_id,

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+NOTES_CATEGORY = "notes"  # the category of the questions made from a document
+
 Outcome = Literal["correct", "wrong", "timeout"]
 Mode = Literal["play", "review"]
 

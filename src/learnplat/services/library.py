@@ -18,7 +18,6 @@ from typing import Any, BinaryIO, Literal
 
 from ..errors import BadInput, DiskFull, DocumentError, LearnplatError, NotFound, is_disk_full
 from ..store.library import LibraryStore, now_iso
-from .extract import extract
 from .extract.cleanup import compress_ranges
 from .originals import Originals
 from .passages import HEADING_SEPARATOR, chunk_units
@@ -200,6 +199,8 @@ def read_file(path: Path, max_file_bytes: int) -> bytes:
 def read_text_of(path: Path, max_file_bytes: int) -> str:
     """The text of a PDF, DOCX, TXT or Markdown file, without adding it to the library.
     Raises DocumentError."""
+    from .extract import extract
+
     source = Path(path).expanduser()
     extracted = extract(read_file(source, max_file_bytes), source.name)
     return "\n\n".join(unit.text for unit in extracted.units)
@@ -227,6 +228,8 @@ class Library:
         existing = self.store.find_by_hash(self.user, sha256)
         if existing is not None:
             return IngestResult(source, "duplicate", DocumentInfo.from_row(existing, self.data_dir))
+        from .extract import extract
+
         extracted = extract(data, source.name, password=password)
         chunks = chunk_units(extracted.units)
         if not chunks:

@@ -11,12 +11,11 @@ from ..errors import BadInput
 from ..tutors.base import Tutor
 from ..tutors.model import QuizQuestion
 from .challenge_bank import question_row
-from .game_model import QuestionSet
+from .game_model import NOTES_CATEGORY, QuestionSet
 from .learning import source_of
 from .library import DocumentInfo, Passage
 from .question_check import check_all
 
-NOTES_CATEGORY = "notes"
 # Candidates asked of the tutor per document; the checks keep most of them.
 CANDIDATES = 40
 MIN_WORDS = 60

@@ -8,8 +8,10 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from ..tutors.model import TopicRecord
+if TYPE_CHECKING:
+    from ..tutors.model import TopicRecord
 
 _APOSTROPHES = re.compile(r"['’`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")

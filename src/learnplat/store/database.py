@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .. import paths
 from ..errors import DiskFull, StoreError, is_disk_full, number_too_large
-from .migrations import migrate
+from .migrations import migrate, pending
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -50,10 +53,9 @@ class Database:
             # them open: the database holds text decrypted from password-protected PDFs.
             paths.private_dir(path.parent)
             paths.private_file(path)
-            conn = sqlite3.connect(
+            self.conn = sqlite3.connect(
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
-            self.db = sqlite_utils.Database(conn, execute_plugins=False)
             _write_ahead_log(self.conn)
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -62,7 +64,8 @@ class Database:
             # from before, made from a looser one.
             for suffix in ("-wal", "-shm"):
                 paths.restrict_if_present(Path(f"{path}{suffix}"))
-            migrate(self.db)
+            if pending(self.conn):  # sqlite-utils is loaded only when there is work for it
+                migrate(self.db)
         except sqlite3.DatabaseError as exc:
             if is_disk_full(exc):
                 raise DiskFull(path.parent) from exc
@@ -76,8 +79,11 @@ class Database:
             raise StoreError(f"cannot create the data dir {path.parent}: {exc.strerror}") from exc
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+    def db(self) -> sqlite_utils.Database:
+        """The connection seen through sqlite-utils: migrations and schema introspection."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     @contextmanager
     def atomic(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
@@ -86,11 +92,11 @@ class Database:
         reads cannot change before it commits, even when it writes nothing (another process's
         write waits for it). Raises DiskFull, and BadInput for a number past 64 bits."""
         with self.lock, self._users_errors():
-            if not immediate or self.conn.in_transaction:
-                with self.db.atomic():
+            if self.conn.in_transaction:
+                with self._savepoint():
                     yield self.conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             try:
                 yield self.conn
             except BaseException:
@@ -103,6 +109,21 @@ class Database:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A nested transaction: undone alone on error, kept with the outer one otherwise."""
+        name = f"learnplat_{secrets.token_hex(8)}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # A RAISE(ROLLBACK) trigger may have ended the whole transaction, savepoint and all.
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.conn.execute(f"RELEASE SAVEPOINT {name}")
 
     def rows(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         """Run a read query under the lock and return its rows (``sqlite3.Row``).

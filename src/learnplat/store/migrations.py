@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from ..terminal_text import has_unsafe, safe_text
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def _v1_users_and_library(db: sqlite_utils.Database) -> None:
@@ -400,6 +402,17 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (5, "stored text: terminal controls removed", _v5_clean_stored_text),
     (6, "documents: index on the original's path", _v6_documents_by_original),
 )
+
+
+def pending(conn: sqlite3.Connection) -> bool:
+    """Whether the database lacks a migration (read without sqlite-utils: the usual open)."""
+    known = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if known is None:
+        return True
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    return any(version not in done for version, _name, _step in MIGRATIONS)
 
 
 def applied_versions(db: sqlite_utils.Database) -> set[int]:

@@ -6,11 +6,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..citations import page_mark
+from ..domain.levels import FORMATS, LEVELS, Format, Level
 
-Level = Literal["beginner", "intermediate", "advanced"]
-Format = Literal["chat", "visual", "audio", "ebook"]
-LEVELS: tuple[Level, ...] = ("beginner", "intermediate", "advanced")
-FORMATS: tuple[Format, ...] = ("chat", "visual", "audio", "ebook")
+__all__ = ["FORMATS", "LEVELS", "Format", "Level"]  # and the classes below
 
 
 @dataclass(frozen=True)

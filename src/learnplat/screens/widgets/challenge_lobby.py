@@ -15,8 +15,13 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...services.game import CARDS_CATEGORY
-from ...services.game_model import AnswerResult, GameLeaderRow, GameStats, RoundSummary
-from ...services.question_sets import NOTES_CATEGORY
+from ...services.game_model import (
+    NOTES_CATEGORY,
+    AnswerResult,
+    GameLeaderRow,
+    GameStats,
+    RoundSummary,
+)
 from ...services.scoring import level_progress
 from ..teach_views import StandingsTable, bar, shorten
 from .challenge_card import timed_out
