@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -239,13 +241,47 @@ def tui(ctx: typer.Context) -> None:
     LearnplatApp(state(ctx).session).run()
 
 
-def _register_commands() -> None:
-    from . import game, learn, library, speech, standing, teach  # noqa: F401  (register commands)
+# The module that registers each command. A command line imports and builds only its own
+# command's module (building every command costs ~20 ms a start); no command, `--help`, or a
+# word not here registers them all, so help and "No such command" see every command.
+COMMAND_MODULES: dict[str, str] = {
+    "play": "game", "challenge": "game", "cards": "game",
+    "learn": "learn", "ask": "learn", "topics": "learn",
+    "ingest": "library", "search": "library", "docs": "library",
+    "speak": "speech",
+    "stats": "standing", "leaderboard": "standing",
+    "teach": "teach", "grade": "teach", "community": "teach", "upvote": "teach", "unvote": "teach",
+}  # fmt: skip
+# The root's options that take a value (the word after them is not the command).
+VALUE_OPTIONS = frozenset({"--data-dir", "--user", "--provider"})
 
 
-_register_commands()
+def register_commands(modules: Iterable[str] | None = None) -> None:
+    """Import the command modules (all of them by default); each registers its commands on
+    ``app`` once, on its first import."""
+    from importlib import import_module
+
+    for module in sorted(set(COMMAND_MODULES.values()) if modules is None else set(modules)):
+        import_module(f".{module}", __package__)
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command a command line names: its first word that is not a root option or the
+    value of one; None when it has none."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return next(words, None)
+        if word.startswith("-"):
+            if word in VALUE_OPTIONS:
+                next(words, None)
+            continue
+        return word
+    return None
 
 
 def main() -> None:
     """Console-script entry point."""
+    module = COMMAND_MODULES.get(command_word(sys.argv[1:]) or "")
+    register_commands(None if module is None else [module])
     app()
