@@ -39,11 +39,11 @@ from lesson_lint import lesson_defects, normalise, question_defect
 
 from learnplat.core import Session
 from learnplat.errors import LearnplatError
-from learnplat.services import readability
 from learnplat.services.learning import source_of
 from learnplat.services.question_check import check_all
 from learnplat.services.question_sets import CANDIDATES
 from learnplat.settings import load_settings
+from learnplat.tutors import readability
 
 SETS = ROOT / "bench" / "real_docs" / "sets"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

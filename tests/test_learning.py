@@ -15,8 +15,8 @@ from learnplat.cli import app
 from learnplat.core import Session
 from learnplat.errors import BadInput, NothingToTeach
 from learnplat.services.export import export_lesson
-from learnplat.services.readability import flesch_kincaid_grade
 from learnplat.settings import load_settings
+from learnplat.tutors.readability import flesch_kincaid_grade
 from learnplat.tutors.render import lesson_markdown
 from tests.stubs.bedrock import BedrockStub, HTTPFailure
 from tests.stubs.openai import OpenAIStub

@@ -16,7 +16,6 @@ import pytest
 
 from learnplat.services.extract import extract
 from learnplat.services.passages import HEADING_SEPARATOR, chunk_units
-from learnplat.services.readability import flesch_kincaid_grade
 from learnplat.tutors.model import (
     FORMATS,
     LEVELS,
@@ -32,6 +31,7 @@ from learnplat.tutors.model import (
 )
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.analysis import analyse
+from learnplat.tutors.readability import flesch_kincaid_grade
 from learnplat.tutors.render import lesson_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -377,7 +377,7 @@ def test_unheaded_text_is_split_into_chapters_by_subject() -> None:
 
 # -- topic records ---------------------------------------------------------------------------
 def explanation_sentences(record: TopicRecord, level: str) -> list[str]:
-    from learnplat.services.readability import sentences
+    from learnplat.tutors.readability import sentences
 
     return sentences(record.levels[level].explanation)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyphen
 
-from learnplat.services import readability
+from learnplat.tutors import readability
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from learnplat.services.readability import flesch_kincaid_grade, words
+from learnplat.tutors.readability import flesch_kincaid_grade, words
 
 TOPICS_DIR = Path(__file__).resolve().parents[1] / "data" / "topics"
 LEVELS = ("beginner", "intermediate", "advanced")

@@ -9,20 +9,26 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import BinaryIO, Literal
 
 from ..errors import BadInput, DiskFull, DocumentError, LearnplatError, NotFound, is_disk_full
-from ..store.library import LibraryStore, now_iso
+from ..store.library import (
+    DocumentRecord,
+    DuplicateDocument,
+    LibraryStore,
+    PassageRecord,
+    now_iso,
+)
+from ..store.search_index import IndexHit
 from .extract.cleanup import compress_ranges
 from .originals import Originals
 from .passages import HEADING_SEPARATOR, chunk_units
 from .safe_text import safe_text
-from .search import build_match, split_snippet
+from .search import parse_query
 
 IngestStatus = Literal["added", "duplicate", "failed"]
 log = logging.getLogger("learnplat.library")
@@ -47,21 +53,21 @@ class DocumentInfo:
     warnings: tuple[str, ...] = ()
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row, data_dir: Path) -> DocumentInfo:
+    def from_record(cls, row: DocumentRecord, data_dir: Path) -> DocumentInfo:
         return cls(
-            id=row["id"],
-            title=row["title"],
-            filename=row["filename"],
-            kind=row["kind"],
-            unit_name=row["unit_name"],
-            pages=row["pages"],
-            words=row["words"],
-            passages=row["passages"],
-            size_bytes=row["size_bytes"],
-            added_at=row["added_at"],
-            source_path=row["source_path"],
-            stored_path=data_dir / row["stored_path"],
-            warnings=tuple(json.loads(row["warnings"] or "[]")),
+            id=row.id,
+            title=row.title,
+            filename=row.filename,
+            kind=row.kind,
+            unit_name=row.unit_name,
+            pages=row.pages,
+            words=row.words,
+            passages=row.passages,
+            size_bytes=row.size_bytes,
+            added_at=row.added_at,
+            source_path=row.source_path,
+            stored_path=data_dir / row.stored_path,
+            warnings=tuple(json.loads(row.warnings or "[]")),
         )
 
 
@@ -115,17 +121,17 @@ class Passage:
     page_label: str | None = None  # the printed page number, where it differs from ``page``
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Passage:
+    def from_record(cls, row: PassageRecord) -> Passage:
         return cls(
-            id=row["id"],
-            doc_id=row["doc_id"],
-            title=row["title"],
-            unit_name=row["unit_name"],
-            page=row["page"],
-            heading_path=_split_path(row["heading_path"]),
-            text=row["text"],
-            words=row["words"],
-            page_label=row["page_label"],
+            id=row.id,
+            doc_id=row.doc_id,
+            title=row.title,
+            unit_name=row.unit_name,
+            page=row.page,
+            heading_path=_split_path(row.heading_path),
+            text=row.text,
+            words=row.words,
+            page_label=row.page_label,
         )
 
 
@@ -227,7 +233,8 @@ class Library:
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self.store.find_by_hash(self.user, sha256)
         if existing is not None:
-            return IngestResult(source, "duplicate", DocumentInfo.from_row(existing, self.data_dir))
+            known = DocumentInfo.from_record(existing, self.data_dir)
+            return IngestResult(source, "duplicate", known)
         from .extract import extract
 
         extracted = extract(data, source.name, password=password)
@@ -260,14 +267,15 @@ class Library:
             doc_id = self.store.add_document(
                 document, chunks, before_commit=lambda: self.originals.keep(data, stored)
             )
-        except sqlite3.IntegrityError:
+        except DuplicateDocument:
             # Another process added the same bytes between our check and our insert (under
             # another name, maybe: our copy may then be unused).
             self.originals.release(stored)
             existing = self.store.find_by_hash(self.user, sha256)
             if existing is None:
                 raise
-            return IngestResult(source, "duplicate", DocumentInfo.from_row(existing, self.data_dir))
+            known = DocumentInfo.from_record(existing, self.data_dir)
+            return IngestResult(source, "duplicate", known)
         except BaseException:
             self.originals.release(stored)
             raise
@@ -313,7 +321,7 @@ class Library:
     def documents(self) -> list[DocumentInfo]:
         """All of the current user's documents, oldest first."""
         return [
-            DocumentInfo.from_row(row, self.data_dir) for row in self.store.documents(self.user)
+            DocumentInfo.from_record(row, self.data_dir) for row in self.store.documents(self.user)
         ]
 
     def document(self, doc_id: int) -> DocumentInfo:
@@ -323,7 +331,7 @@ class Library:
             raise NotFound(
                 f"no document with id {doc_id}", hint="`learnplat docs list` shows the ids"
             )
-        return DocumentInfo.from_row(row, self.data_dir)
+        return DocumentInfo.from_record(row, self.data_dir)
 
     def page(self, doc_id: int, number: int | None = None) -> PageView:
         """Page (or section) ``number``; the first with text when None. Raises NotFound."""
@@ -341,12 +349,12 @@ class Library:
         return PageView(
             document=document,
             number=number,
-            heading_path=_split_path(rows[0]["heading_path"]),
-            text="\n\n".join(row["text"] for row in rows),
+            heading_path=_split_path(rows[0].heading_path),
+            text="\n\n".join(row.text for row in rows),
             previous=numbers[position - 1] if position > 0 else None,
             next=numbers[position + 1] if position + 1 < len(numbers) else None,
             numbers=tuple(numbers),
-            label=rows[0]["page_label"],
+            label=rows[0].page_label,
         )
 
     def remove(self, doc_id: int) -> DocumentInfo:
@@ -364,7 +372,7 @@ class Library:
         """Every passage of a document in reading order, each with the end of a sentence the
         page break cut (``continued``). Raises NotFound."""
         self.document(doc_id)
-        found = [Passage.from_row(row) for row in self.store.passages(doc_id=doc_id)]
+        found = [Passage.from_record(row) for row in self.store.passages(doc_id=doc_id)]
         following = {a.id: b.text for a, b in itertools.pairwise(found)}
         return [continued(passage, following.get(passage.id)) for passage in found]
 
@@ -388,10 +396,10 @@ class Library:
                 query, doc_id=doc_id, limit=limit, require_all=require_all, any_word=any_word
             )
         hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
-        by_id = {
-            row["id"]: row for row in self.store.passages(ids=[hit.passage_id for hit in hits])
-        }
-        found = [Passage.from_row(by_id[hit.passage_id]) for hit in hits if hit.passage_id in by_id]
+        by_id = {row.id: row for row in self.store.passages(ids=[hit.passage_id for hit in hits])}
+        found = [
+            Passage.from_record(by_id[hit.passage_id]) for hit in hits if hit.passage_id in by_id
+        ]
         following = self.store.following_texts([p.id for p in found if cut(p.text)])
         return [continued(passage, following.get(passage.id)) for passage in found]
 
@@ -441,29 +449,30 @@ class Library:
             raise BadInput(f"limit must be between 1 and 200, got {limit}")
         if doc_id is not None:
             self.document(doc_id)
-        rows: list[dict[str, Any]] = []
-        matches = build_match(query)
-        for match in matches[-1:] if any_word else matches[:1] if require_all else matches:
-            rows = self.store.search(
-                self.user, match, doc_id=doc_id, limit=limit, snippet_tokens=24
+        terms = parse_query(query)
+        # Every term first, then (with several, unless ``require_all``) any of them.
+        modes = [True] if len(terms) == 1 else [False] if any_word else [True, False]
+        found: list[IndexHit] = []
+        for every in modes[:1] if require_all else modes:
+            found = self.store.search(
+                self.user, terms, every=every, doc_id=doc_id, limit=limit, snippet_words=24
             )
-            if rows:
+            if found:
                 break
         hits = []
-        for row in rows:
-            snippet, highlights = split_snippet(row["snippet"])
+        for hit in found:
             hits.append(
                 SearchHit(
-                    passage_id=row["passage_id"],
-                    doc_id=row["doc_id"],
-                    title=row["title"],
-                    unit_name=row["unit_name"],
-                    page=row["page"],
-                    heading_path=_split_path(row["heading_path"]),
-                    snippet=snippet,
-                    highlights=highlights,
-                    score=round(-row["rank"], 4),
-                    page_label=row["page_label"],
+                    passage_id=hit.passage_id,
+                    doc_id=hit.doc_id,
+                    title=hit.title,
+                    unit_name=hit.unit_name,
+                    page=hit.page,
+                    heading_path=_split_path(hit.heading_path),
+                    snippet=hit.snippet,
+                    highlights=hit.highlights,
+                    score=round(hit.score, 4),
+                    page_label=hit.page_label,
                 )
             )
         return hits

@@ -1,11 +1,12 @@
-"""Turn what a user types into safe FTS5 queries, and FTS5 snippets into text plus highlights."""
+"""Turn what a user types into search terms: words, quoted phrases and prefixes (``photo*``),
+the question words dropped. The index (``store.search_index``) makes its own query of them."""
 
 from __future__ import annotations
 
 import re
 
 from ..errors import BadInput
-from ..store.library import HIT_CLOSE, HIT_OPEN
+from ..store.search_index import Term
 
 # A quoted phrase, or a word (letters/digits, inner apostrophes and hyphens) with an optional
 # trailing * for a prefix search. Everything else (?, -, parentheses, AND/OR/NOT as operators)
@@ -25,22 +26,17 @@ MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 64
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _terms(query: str) -> list[str]:
-    """The query's words and phrases, quoted for FTS5; stopwords dropped when others remain."""
-    terms: list[str] = []
-    stop: set[str] = set()
+def _terms(query: str) -> list[Term]:
+    """The query's words and phrases; stopwords dropped when others remain."""
+    terms: list[Term] = []
+    stop: set[Term] = set()
     for phrase, word, star in _TERM.findall(query):
         if phrase:
             words = _WORD.findall(phrase)
             if words:
-                terms.append(_quote(" ".join(words)))
+                terms.append(Term(tuple(words)))
         elif word:
-            words = _WORD.findall(word)
-            terms.append(_quote(" ".join(words)) + (" *" if star else ""))
+            terms.append(Term(tuple(_WORD.findall(word)), prefix=bool(star)))
             if not star and word.lower() in STOPWORDS:
                 stop.add(terms[-1])
     if len(stop) < len(terms):
@@ -64,11 +60,9 @@ def check_query(query: str, what: str = "the query") -> None:
         )
 
 
-def build_match(query: str) -> list[str]:
-    """FTS5 MATCH expressions to try in order: all terms, then (with several terms) any term.
-
-    Raises BadInput when the query holds no word to search for, or is too long (check_query).
-    """
+def parse_query(query: str) -> list[Term]:
+    """The terms to look for in ``query``. Raises BadInput when it holds no word to search
+    for, or is too long (check_query)."""
     check_query(query)
     terms = _terms(query)
     if not terms:
@@ -76,26 +70,4 @@ def build_match(query: str) -> list[str]:
             f"nothing to search for in {query!r}",
             hint='try words, e.g. learnplat search "light reactions"',
         )
-    expressions = [" AND ".join(terms)]
-    if len(terms) > 1:
-        expressions.append(" OR ".join(terms))
-    return expressions
-
-
-def split_snippet(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Remove the hit markers from an FTS5 snippet; return plain text and (start, end) spans."""
-    text: list[str] = []
-    spans: list[tuple[int, int]] = []
-    position = 0
-    start = None
-    for char in snippet:
-        if char == HIT_OPEN:
-            start = position
-        elif char == HIT_CLOSE:
-            if start is not None:
-                spans.append((start, position))
-            start = None
-        else:
-            text.append(char)
-            position += 1
-    return "".join(text), tuple(spans)
+    return terms

@@ -1,24 +1,77 @@
-"""Store methods for users, documents and passages (with their FTS5 index)."""
+"""Store methods for users, documents and passages (with their full-text index)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..errors import BadInput
 from ..profile_names import profile_key, skeleton
 from .database import Database
+from .search_index import Fts5Index, IndexHit, SearchIndex, Term
 
 DOCUMENT_COLUMNS = (
     "id, user_id, title, filename, source_path, stored_path, kind, unit_name, sha256,"
     " size_bytes, pages, words, passages, warnings, added_at"
 )
-# bm25 weights: a hit in a heading counts more than one in body text.
-_BM25 = "bm25(passages_fts, 4.0, 1.0)"
-HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
+_PASSAGES = (
+    "SELECT p.id, p.document_id AS doc_id, d.title, d.unit_name, p.page, p.seq,"
+    " p.heading_path, p.text, p.words, p.page_label FROM passages AS p"
+    " JOIN documents AS d ON d.id = p.document_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """A document as stored: ``stored_path`` relative to the data dir, ``warnings`` JSON."""
+
+    id: int
+    user_id: str
+    title: str
+    filename: str
+    source_path: str
+    stored_path: str
+    kind: str
+    unit_name: str
+    sha256: str
+    size_bytes: int
+    pages: int
+    words: int
+    passages: int
+    warnings: str
+    added_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PassageRecord:
+    """A passage with its document's title and unit; ``heading_path`` as stored (joined)."""
+
+    id: int
+    doc_id: int
+    title: str
+    unit_name: str
+    page: int
+    seq: int
+    heading_path: str
+    text: str
+    words: int
+    page_label: str | None
+
+
+class DuplicateDocument(Exception):
+    """The user's library already holds a document with these bytes (added meanwhile)."""
+
+
+def _document(row: sqlite3.Row) -> DocumentRecord:
+    return DocumentRecord(*row)  # DOCUMENT_COLUMNS are the record's fields, in order
+
+
+def _passage(row: sqlite3.Row) -> PassageRecord:
+    return PassageRecord(*row)  # _PASSAGES selects the record's fields, in order
 
 
 def now_iso() -> str:
@@ -45,8 +98,9 @@ class PassageRow(Protocol):
 class LibraryStore:
     """Users, documents and passages. SQL lives here and nowhere in the services."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, index: SearchIndex | None = None) -> None:
         self.database = database
+        self.index: SearchIndex = index or Fts5Index(database)
 
     # users ---------------------------------------------------------------
     def ensure_user(self, name: str) -> str:
@@ -85,16 +139,13 @@ class LibraryStore:
             )
             return name
 
-    def users(self) -> list[sqlite3.Row]:
-        return self.database.rows("SELECT id, display_name, created_at FROM users ORDER BY id")
-
     # documents -----------------------------------------------------------
-    def find_by_hash(self, user_id: str, sha256: str) -> sqlite3.Row | None:
+    def find_by_hash(self, user_id: str, sha256: str) -> DocumentRecord | None:
         rows = self.database.rows(
             f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? AND sha256 = ?",
             (user_id, sha256),
         )
-        return rows[0] if rows else None
+        return _document(rows[0]) if rows else None
 
     def add_document(
         self,
@@ -106,9 +157,23 @@ class LibraryStore:
         """Insert a document and its passages in one transaction; return the new id.
         ``before_commit`` runs inside it, once the document row holds the write lock (the
         library makes sure there its original is on disk: no other process can then remove
-        the file before this document refers to it)."""
+        the file before this document refers to it). Raises DuplicateDocument when the user
+        has a document of the same bytes (``sha256``)."""
         columns = ", ".join(document)
         marks = ", ".join("?" for _ in document)
+        try:
+            return self._add_document(columns, marks, document, passages, before_commit)
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateDocument(document.get("sha256")) from exc
+
+    def _add_document(
+        self,
+        columns: str,
+        marks: str,
+        document: dict,
+        passages: Sequence[PassageRow],
+        before_commit: Callable[[], None] | None,
+    ) -> int:
         with self.database.atomic() as conn:
             cursor = conn.execute(
                 f"INSERT INTO documents ({columns}) VALUES ({marks})", tuple(document.values())
@@ -127,17 +192,18 @@ class LibraryStore:
                 before_commit()
         return doc_id
 
-    def documents(self, user_id: str) -> list[sqlite3.Row]:
-        return self.database.rows(
+    def documents(self, user_id: str) -> list[DocumentRecord]:
+        rows = self.database.rows(
             f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? ORDER BY id", (user_id,)
         )
+        return [_document(row) for row in rows]
 
-    def document(self, user_id: str, doc_id: int) -> sqlite3.Row | None:
+    def document(self, user_id: str, doc_id: int) -> DocumentRecord | None:
         rows = self.database.rows(
             f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? AND id = ?",
             (user_id, doc_id),
         )
-        return rows[0] if rows else None
+        return _document(rows[0]) if rows else None
 
     def delete_document(self, user_id: str, doc_id: int) -> str | None:
         """Delete a document (its passages go with it); return its original's stored path
@@ -180,28 +246,26 @@ class LibraryStore:
         )
         return [row["page"] for row in rows]
 
-    def page_passages(self, doc_id: int, page: int) -> list[sqlite3.Row]:
-        return self.database.rows(
-            "SELECT id, page, seq, heading_path, text, page_label FROM passages"
-            " WHERE document_id = ? AND page = ? ORDER BY seq",
-            (doc_id, page),
+    def page_passages(self, doc_id: int, page: int) -> list[PassageRecord]:
+        rows = self.database.rows(
+            f"{_PASSAGES} WHERE p.document_id = ? AND p.page = ? ORDER BY p.seq", (doc_id, page)
         )
+        return [_passage(row) for row in rows]
 
-    def passages(self, doc_id: int | None = None, ids: Sequence[int] = ()) -> list[sqlite3.Row]:
+    def passages(
+        self, doc_id: int | None = None, ids: Sequence[int] = ()
+    ) -> list[PassageRecord]:
         """Passages with their document's title and unit: a whole document's, or the given ids'."""
-        base = (
-            "SELECT p.id, p.document_id AS doc_id, d.title, d.unit_name, p.page, p.seq,"
-            " p.heading_path, p.text, p.words, p.page_label FROM passages AS p"
-            " JOIN documents AS d ON d.id = p.document_id"
-        )
         if doc_id is not None:
-            return self.database.rows(
-                f"{base} WHERE p.document_id = ? ORDER BY p.page, p.seq", (doc_id,)
+            rows = self.database.rows(
+                f"{_PASSAGES} WHERE p.document_id = ? ORDER BY p.page, p.seq", (doc_id,)
             )
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
-        return self.database.rows(f"{base} WHERE p.id IN ({marks})", tuple(ids))
+        elif ids:
+            marks = ", ".join("?" for _ in ids)
+            rows = self.database.rows(f"{_PASSAGES} WHERE p.id IN ({marks})", tuple(ids))
+        else:
+            rows = []
+        return [_passage(row) for row in rows]
 
     def following_texts(self, ids: Sequence[int]) -> dict[int, str]:
         """For each passage id, the text of the passage after it in its document (none for a
@@ -243,76 +307,17 @@ class LibraryStore:
         return int(self.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"])
 
     def search(
-        self, user_id: str, match: str, *, doc_id: int | None, limit: int, snippet_tokens: int
-    ) -> list[dict[str, Any]]:
-        """Rank passages matching an FTS5 ``match`` expression (already escaped) by bm25.
-
-        Ranking runs on the FTS index alone over a few times ``limit`` candidates, and only the
-        winners are joined and given snippets: joins and snippets for every matching row cost
-        more than the ranking. When other profiles' passages crowd the candidates out (or one
-        document is asked for) it ranks with the join instead.
-        """
-        candidates = max(50, limit * 5)
-        ranked: list[tuple[int, float]] = []
-        if doc_id is None:
-            ranked = [
-                (row["rowid"], row["rank"])
-                for row in self.database.rows(
-                    f"SELECT rowid, {_BM25} AS rank FROM passages_fts"
-                    " WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
-                    (match, candidates),
-                )
-            ]
-            owned = self._owned(user_id, [rowid for rowid, _ in ranked])
-            if len(ranked) == candidates and len(owned) < min(limit, len(ranked)):
-                ranked = []  # crowded out: rank with the join below
-            else:
-                ranked = [(rowid, rank) for rowid, rank in ranked if rowid in owned][:limit]
-                return self._hits(match, ranked, snippet_tokens)
-        doc_filter = "AND d.id = :doc_id" if doc_id is not None else ""
-        rows = self.database.rows(
-            f"""SELECT passages_fts.rowid AS rowid, {_BM25} AS rank
-                FROM passages_fts
-                JOIN passages AS p ON p.id = passages_fts.rowid
-                JOIN documents AS d ON d.id = p.document_id
-                WHERE passages_fts MATCH :match AND d.user_id = :user {doc_filter}
-                ORDER BY rank LIMIT :limit""",
-            {"match": match, "user": user_id, "doc_id": doc_id, "limit": limit},
+        self,
+        user_id: str,
+        terms: Sequence[Term],
+        *,
+        every: bool,
+        doc_id: int | None,
+        limit: int,
+        snippet_words: int,
+    ) -> list[IndexHit]:
+        """The user's passages holding every term (any, unless ``every``), best first: the
+        search index's answer (``SearchIndex.search``)."""
+        return self.index.search(
+            user_id, terms, every=every, doc_id=doc_id, limit=limit, snippet_words=snippet_words
         )
-        return self._hits(match, [(row["rowid"], row["rank"]) for row in rows], snippet_tokens)
-
-    def _owned(self, user_id: str, passage_ids: list[int]) -> set[int]:
-        if not passage_ids:
-            return set()
-        marks = ", ".join("?" for _ in passage_ids)
-        rows = self.database.rows(
-            f"SELECT p.id FROM passages AS p JOIN documents AS d ON d.id = p.document_id"
-            f" WHERE d.user_id = ? AND p.id IN ({marks})",
-            (user_id, *passage_ids),
-        )
-        return {row["id"] for row in rows}
-
-    def _hits(
-        self, match: str, ranked: list[tuple[int, float]], snippet_tokens: int
-    ) -> list[dict[str, Any]]:
-        """Join the ranked passages to their documents and snippets, keeping the rank order."""
-        if not ranked:
-            return []
-        marks = ", ".join("?" for _ in ranked)
-        rows = self.database.rows(
-            f"""SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
-                       d.unit_name AS unit_name, p.page AS page, p.page_label AS page_label,
-                       p.heading_path AS heading_path,
-                       snippet(passages_fts, 1, ?, ?, '…', ?) AS snippet
-                FROM passages_fts
-                JOIN passages AS p ON p.id = passages_fts.rowid
-                JOIN documents AS d ON d.id = p.document_id
-                WHERE passages_fts MATCH ? AND passages_fts.rowid IN ({marks})""",
-            (HIT_OPEN, HIT_CLOSE, snippet_tokens, match, *(rowid for rowid, _ in ranked)),
-        )
-        by_id = {row["passage_id"]: row for row in rows}
-        return [
-            {**dict(zip(by_id[rowid].keys(), by_id[rowid], strict=True)), "rank": rank}
-            for rowid, rank in ranked
-            if rowid in by_id
-        ]

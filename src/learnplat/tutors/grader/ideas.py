@@ -161,7 +161,7 @@ def clause_ideas(
     texts: Sequence[tuple[str, Citation | None]], topic_stems: frozenset[str]
 ) -> list[KeyIdea]:
     """A short text's ideas: its clauses ("X is ..., while Y is ..." gives two)."""
-    from learnplat.services import readability
+    from learnplat.tutors import readability
 
     pieces: list[tuple[str, Citation | None]] = []
     for text, citation in texts:

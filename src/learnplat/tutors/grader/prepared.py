@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from learnplat.services import readability
+from learnplat.tutors import readability
 
 from ..model import KeyIdea, Reference
 from ..offline.text import stem, tokens

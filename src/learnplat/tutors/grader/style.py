@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from learnplat.services import readability
+from learnplat.tutors import readability
 
 from ..model import Level
 from .prepared import Prepared

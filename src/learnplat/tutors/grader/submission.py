@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from learnplat.services import readability
+from learnplat.tutors import readability
 
 from ...errors import BadInput
 from ..offline.text import stem

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from learnplat.services import readability
+from learnplat.tutors import readability
 
 from ..model import ConceptNode, Level
 from .analysis import Analysis

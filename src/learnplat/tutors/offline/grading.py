@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from learnplat.services import readability
+from learnplat.tutors import readability
 
 
 @dataclass(frozen=True)

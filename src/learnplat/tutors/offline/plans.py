@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from learnplat.services import readability
+from learnplat.tutors import readability
 
 from ..model import KeyTerm, Level, TopicLevel, TopicRecord
 from .analysis import Analysis

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from learnplat.services import readability
+from learnplat.tutors import readability
 
 from ..model import Citation, Source
 from .grading import body_of

@@ -78,7 +78,7 @@ def _start_warming() -> threading.Thread:
 def _warm() -> None:
     """Import the lesson builder with YAKE (which loads networkx and numpy, a fifth of a second)
     and the sentence splitter, and read the hyphenation patterns the grade counts with."""
-    from learnplat.services import readability
+    from learnplat.tutors import readability
 
     from . import lessons  # noqa: F401
 
