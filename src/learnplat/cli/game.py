@@ -4,11 +4,12 @@ scripts), cards export/import."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import BadInput
+from ..projections import question_set_json, served_json
 from . import output
 from .countdown import ask_with_countdown
 from .main import app, state
@@ -44,26 +45,8 @@ cards_app = typer.Typer(help="Flashcards: export your questions, import front/ba
 app.add_typer(cards_app, name="cards")
 
 
-def question_set_json(made: QuestionSet) -> dict[str, Any]:
-    return {**output.plain(made), "drop_rate": round(made.drop_rate, 3)}
 
 
-def served_json(served: ServedQuestion) -> dict[str, Any]:
-    """What a player may see of a question: never its answer."""
-    return {
-        "token": served.token,
-        "title": served.title,
-        "question": served.question,
-        "options": list(served.options),
-        "time_limit": served.time_limit,
-        "category": served.category,
-        "difficulty": served.difficulty,
-        "points": served.points,
-        "mode": served.mode,
-        "served_at": served.served_at,
-        "source": output.plain(served.source),
-        "notice": served.notice,
-    }
 
 
 def _prepare(game: Game, doc: int | None) -> QuestionSet | None:

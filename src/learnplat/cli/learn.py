@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import BadInput, LearnplatError
+from ..projections import answer_json, audio_json, lesson_json
 from ..services.safe_text import safe_text
 from . import output
 from .main import app, state
@@ -15,7 +16,7 @@ from .main import app, state
 if TYPE_CHECKING:
     from rich.tree import Tree
 
-    from ..tutors.model import Answer, Citation, ConceptNode, Lesson
+    from ..tutors.model import ConceptNode
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ProviderFlag = Annotated[
@@ -24,41 +25,8 @@ ProviderFlag = Annotated[
 ]
 
 
-def citation_json(citation: Citation) -> dict[str, Any]:
-    return {
-        "doc_id": citation.doc_id,
-        "title": citation.title,
-        "page": citation.page,
-        "page_label": citation.page_label,
-        "unit": citation.unit_name,
-        "passage_id": citation.passage_id,
-        "quote": citation.quote,
-    }
 
 
-def lesson_json(lesson: Lesson) -> dict[str, Any]:
-    from ..tutors.render import lesson_markdown, section_markdown
-
-    return {
-        "topic": lesson.topic,
-        "title": lesson.title,
-        "level": lesson.level,
-        "format": lesson.format,
-        "content": lesson_markdown(lesson),
-        "sections": [
-            {"heading": s.heading, "content": section_markdown(s)} for s in lesson.sections
-        ],
-        "key_terms": [{"term": t.term, "definition": t.definition} for t in lesson.key_terms],
-        "citations": [citation_json(c) for c in lesson.citations],
-        "follow_ups": lesson.follow_ups,
-        "concept_map": output.plain(lesson.concept_map),
-        "narration": [{"start_s": s.start_s, "text": s.text} for s in lesson.narration],
-        "chapters": [{"title": c.title} for c in lesson.chapters],
-        "provider": lesson.provider,
-        "model": lesson.model,
-        "from_cache": lesson.from_cache,
-        "notices": lesson.notices,
-    }
 
 
 def concept_tree(node: ConceptNode, tree: Tree | None = None) -> Tree:
@@ -159,7 +127,7 @@ def learn(
       learnplat learn photosynthesis --format audio --out photosynthesis.wav --play
     """
     from ..services.export import check_target, export_lesson
-    from .speech import AUDIO_SUFFIXES, audio_json, check_audio_target, narrate_lesson
+    from .speech import AUDIO_SUFFIXES, check_audio_target, narrate_lesson
 
     if provider:
         state(ctx).flags["provider"] = provider
@@ -221,17 +189,6 @@ def learn(
         output.write(lesson_markdown(lesson))
 
 
-def answer_json(answer: Answer) -> dict[str, Any]:
-    from ..tutors.render import answer_markdown
-
-    return {
-        "question": answer.question,
-        "answer": answer_markdown(answer).strip(),
-        "found": answer.found,
-        "citations": [citation_json(c) for c in answer.citations],
-        "provider": answer.provider,
-        "notices": list(answer.notices),
-    }
 
 
 @app.command()

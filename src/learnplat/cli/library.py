@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..citations import page_mark
 from ..errors import BadInput, EncryptedDocument
+from ..projections import ingest_json
 from ..services.safe_text import safe_text
 from . import output
 from .main import app, state
@@ -64,17 +65,6 @@ def _hint(result: IngestResult) -> str | None:
     return result.error.hint if result.error is not None else None
 
 
-def _result_json(result: IngestResult) -> dict:
-    error = None
-    if result.error is not None:
-        error = {"message": result.error.message, "hint": _hint(result)}
-    return {
-        "path": str(result.path),
-        "status": result.status,
-        "document": result.document,
-        "error": error,
-        "warnings": list(result.warnings),
-    }
 
 
 def _needs_password(result: IngestResult | None) -> bool:
@@ -198,7 +188,7 @@ def ingest(
                 if not as_json:
                     _print_result(results[index])
     if as_json:
-        output.emit_json([_result_json(r) for r in results])
+        output.emit_json([ingest_json(r, _hint(r)) for r in results])
     failed = [r for r in results if r.status == "failed"]
     if failed and len(failed) == len(results):
         all_bad_input = all(isinstance(r.error, BadInput) for r in failed)

@@ -3,18 +3,17 @@ typed value printed as the text it is: never as markup, an emoji code or a termi
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import re
 import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from ..projections import json_text, plain
 from ..services.safe_text import safe_text
+
+__all__ = ["json_text", "plain"]  # and what follows
 
 
 class _Console(Console):
@@ -29,34 +28,11 @@ class _Console(Console):
 out = _Console(highlight=False, emoji=False)
 err = _Console(stderr=True, highlight=False, emoji=False)
 
-# JSON keeps these inside strings unless asked: C1 controls (8-bit CSI/OSC), DEL, bidi
-# overrides, line separators and lone surrogates, which a terminal or `print` would act on.
-_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
 
 def literal(value: object) -> str:
     """``value`` as markup that prints exactly as it reads: controls removed, brackets escaped.
     Every dynamic value in a markup string goes through this."""
     return escape(safe_text(str(value)))
-
-
-def plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
-def json_text(value: Any, indent: int | None = None) -> str:
-    """``value`` as JSON that carries every character of its strings, with the ones a terminal
-    would act on written as \\u escapes (JSON itself escapes the C0 controls)."""
-    text = json.dumps(plain(value), indent=indent, ensure_ascii=False)
-    return _JSON_RAW.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def emit_json(value: Any) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import BadInput
+from ..projections import audio_json
 from . import output
 from .main import app, state
 
@@ -21,16 +22,6 @@ RateFlag = Annotated[int | None, typer.Option("--rate", help="Words per minute."
 PlayFlag = Annotated[bool, typer.Option("--play", help="Play it when it is made.")]
 
 
-def audio_json(result: SpeechResult) -> dict[str, Any]:
-    return {
-        "path": str(result.path) if result.path else None,
-        "format": result.format,
-        "duration_s": round(result.duration_s, 2),
-        "engine": result.engine_name,
-        "voice": result.voice_name,
-        "segments": [{"start_s": round(s.start_s, 2), "text": s.text} for s in result.segments],
-        "notices": list(result.notices),
-    }
 
 
 def _synthesize(speech: Speech, make: Any, as_json: bool) -> SpeechResult:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import BadInput
+from ..projections import grade_json, teach_json
 from . import output
 from .main import app, state
 
 if TYPE_CHECKING:
-    from ..services.teachback import TeachBack, TeachResult
+    from ..services.teachback import TeachBack
     from ..tutors.model import Grade
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -37,28 +38,6 @@ def read_argument(value: str, what: str) -> str:
     return value
 
 
-def grade_json(grade: Grade) -> dict[str, Any]:
-    return {
-        "score": grade.score,
-        "components": [
-            {"name": c.name, "score": round(c.score, 3), "weight": c.weight, "detail": c.detail}
-            for c in grade.components
-        ],
-        "feedback": list(grade.feedback),
-        "suggestion": grade.suggestion,
-        "covered": list(grade.covered),
-        "missed": [
-            {"idea": idea.text, "where": idea.citation.label if idea.citation else None}
-            for idea in grade.missed
-        ],
-        "reading_grade": grade.reading_grade,
-        "jargon": list(grade.jargon),
-        "has_example": grade.has_example,
-        "copied": grade.copied,
-        "off_topic": grade.off_topic,
-        "grader": grade.grader,
-        "notices": list(grade.notices),
-    }
 
 
 def print_grade(grade: Grade) -> None:
@@ -79,22 +58,6 @@ def print_grade(grade: Grade) -> None:
         output.out.print(f"\n[bold]Next:[/] {output.literal(grade.suggestion)}", soft_wrap=True)
 
 
-def _teach_json(result: TeachResult) -> dict[str, Any]:
-    submission = result.submission
-    data = {
-        "id": submission.id,
-        "topic": submission.topic,
-        "level": submission.level,
-        "status": submission.status,
-        "points": submission.points,
-        "points_reason": submission.points_reason,
-        "shared": submission.shared,
-    }
-    if result.grade is not None:
-        data.update(grade_json(result.grade))
-    if result.error is not None:
-        data["error"] = {"message": result.error.message, "hint": result.error.hint}
-    return data
 
 
 @app.command()
@@ -145,7 +108,7 @@ def teach(
             )
         result = teachback.teach(topic, explanation, level=level, doc_ids=list(docs or []))
     if as_json:
-        output.emit_json(_teach_json(result))
+        output.emit_json(teach_json(result))
     else:
         submission = result.submission
         if result.grade is not None:
