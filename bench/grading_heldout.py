@@ -16,6 +16,7 @@ from pathlib import Path
 
 from _common import report
 
+from learnplat.services.topics import load_shipped_topics
 from learnplat.tutors.grader import OfflineGrader, evaluate
 from learnplat.tutors.grader.encoder import missing_packages
 
@@ -28,6 +29,7 @@ def main() -> None:
     rows = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines()]
     rows = rows[: args.limit] if args.limit else rows
 
+    topics = load_shipped_topics()
     tiers = [("by words", False)]
     missing = missing_packages()
     if not missing:
@@ -36,7 +38,7 @@ def main() -> None:
     data: dict = {"file": args.file.name, "rows": len(rows)}
     for label, semantic in tiers:
         started = time.perf_counter()
-        result = evaluate(rows, grader=OfflineGrader(semantic=semantic))
+        result = evaluate(rows, grader=OfflineGrader(semantic=semantic), topics=topics)
         took = time.perf_counter() - started
         lines += [
             (f"{label}: Pearson", f"{result['pearson']:.3f}  (target >= 0.55)"),

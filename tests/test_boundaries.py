@@ -110,3 +110,18 @@ def test_a_command_line_runs_with_only_its_own_command_module_loaded(tmp_path: P
     loaded = done.stdout.strip().splitlines()[-1].split()
     assert "learnplat.cli.standing" in loaded
     assert not {"learnplat.cli.game", "learnplat.cli.teach", "learnplat.cli.learn"} & set(loaded)
+
+
+def test_the_layer_contracts_hold() -> None:
+    """import-linter's contracts in pyproject.toml: adapters > core > services > tutors >
+    clients | store > domain, no UI library below the adapters, no database driver in the
+    services or tutors."""
+    root = Path(__file__).resolve().parents[1]
+    lint = Path(sys.executable).with_name("lint-imports")
+    command = [str(lint)] if lint.exists() else [sys.executable, "-m", "importlinter.cli"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), *sys.path])}
+    done = subprocess.run(
+        [*command, "--no-cache"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "0 broken" in done.stdout

@@ -55,7 +55,7 @@ def ana(platform: Session, clock: Clock) -> Game:
 def correct_option(game: Game, token: str) -> str:
     attempt = game.store.attempt(token)
     assert attempt is not None
-    return str(attempt["correct_answer"])
+    return str(attempt.correct_answer)
 
 
 def wrong_option(game: Game, token: str, options: tuple[str, ...]) -> str:

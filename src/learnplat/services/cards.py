@@ -10,7 +10,6 @@ import html
 import io
 import json
 import re
-import sqlite3
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ from typing import Literal
 
 from ..errors import BadInput, DocumentError
 from ..store.game import GameStore
+from ..store.records import ChallengeRecord
 from .anki_collection import MAX_NOTES, note_fields, unpack_collection
 from .challenge_bank import question_row
 from .community import timestamp, utc_now
@@ -105,8 +105,8 @@ class Cards:
             answered_by=None if doc_id is not None else self.game.user,
         )
         if doc_id is not None:
-            rows = [row for row in rows if row["document_id"] == doc_id]
-        played = {row["document_id"] for row in rows if row["document_id"] is not None}
+            rows = [row for row in rows if row.document_id == doc_id]
+        played = {row.document_id for row in rows if row.document_id is not None}
         terms = [card for document in sorted(played) for card in self._term_cards(document)]
         return [_card(row) for row in rows] + terms
 
@@ -184,17 +184,17 @@ class Cards:
         return ImportResult(path, len(rows), dict(skipped))
 
 
-def _card(row: sqlite3.Row) -> Card:
-    source = question_source(row)
-    label = source.label if source else f"learnplat {row['category']} challenge"
+def _card(challenge: ChallengeRecord) -> Card:
+    source = question_source(challenge)
+    label = source.label if source else f"learnplat {challenge.category} challenge"
+    explained = challenge.explanation and challenge.source != "cards"
     return Card(
-        front=row["question"],
-        back=row["correct_answer"]
-        + (f"\n\n{row['explanation']}" if row["explanation"] and row["source"] != "cards" else ""),
+        front=challenge.question,
+        back=challenge.correct_answer + (f"\n\n{challenge.explanation}" if explained else ""),
         source=label,
-        options=tuple(json.loads(row["options"])),
-        category=row["category"],
-        difficulty=row["difficulty"],
+        options=tuple(json.loads(challenge.options)),
+        category=challenge.category,
+        difficulty=challenge.difficulty,
     )
 
 

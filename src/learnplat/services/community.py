@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 from ..domain.levels import LEVELS
 from ..errors import BadInput, NotFound
 from ..store.community import CommunityStore, FeedSort, VoteOutcome
+from ..store.records import ExplanationRecord
 from .dataclass_codec import DecodeError, decode, encode
 from .safe_text import safe_text
 from .topic_match import canonical, normalise
@@ -163,21 +163,21 @@ def _grade_of(grade_json: str | None) -> Grade | None:
         return None  # written by a model version that no longer decodes: the score remains
 
 
-def _submission(row: sqlite3.Row) -> Submission:
+def _submission(explanation: ExplanationRecord) -> Submission:
     return Submission(
-        id=row["id"],
-        topic=row["topic"],
-        topic_id=row["topic_id"],
-        level=row["level"],
-        transcript=row["transcript"],
-        status=row["status"],
-        created_at=row["created_at"],
-        score=row["clarity_score"],
-        points=row["knowledge_points"],
-        points_reason=row["points_reason"] or "",
-        grade=_grade_of(row["grade_json"]),
-        graded_at=row["graded_at"],
-        upvotes=row["upvotes"],
+        id=explanation.id,
+        topic=explanation.topic,
+        topic_id=explanation.topic_id,
+        level=explanation.level,
+        transcript=explanation.transcript,
+        status=explanation.status,  # type: ignore[arg-type]
+        created_at=explanation.created_at,
+        score=explanation.clarity_score,
+        points=explanation.knowledge_points,
+        points_reason=explanation.points_reason or "",
+        grade=_grade_of(explanation.grade_json),
+        graded_at=explanation.graded_at,
+        upvotes=explanation.upvotes,
     )
 
 
@@ -281,10 +281,10 @@ class Community:
 
     def get(self, explanation_id: int) -> Submission:
         """One of the current user's explanations. Raises NotFound."""
-        row = self.store.explanation(explanation_id)
-        if row is None or row["user_id"] != self.user:
+        explanation = self.store.explanation(explanation_id)
+        if explanation is None or explanation.user_id != self.user:
             raise self._not_yours(explanation_id)
-        return _submission(row)
+        return _submission(explanation)
 
     @staticmethod
     def _not_yours(explanation_id: int) -> NotFound:
@@ -297,8 +297,12 @@ class Community:
     def upvote(self, explanation_id: int) -> VoteResult:
         """Upvote someone else's graded explanation (once). Returns its upvotes.
         Raises BadInput (already upvoted, your own, not graded yet, private), NotFound."""
-        row = self.store.explanation(explanation_id)
-        if row is not None and row["status"] == "graded" and row["clarity_score"] < SHARE_MIN:
+        explanation = self.store.explanation(explanation_id)
+        if (
+            explanation is not None
+            and explanation.status == "graded"
+            and (explanation.clarity_score or 0) < SHARE_MIN
+        ):
             raise BadInput(
                 f"#{explanation_id} is private",
                 hint=f"explanations scoring below {SHARE_MIN}/10 are not shared",
@@ -352,17 +356,17 @@ class Community:
         )
         return [
             FeedItem(
-                id=row["id"],
-                topic=row["topic"],
-                topic_id=row["topic_id"],
-                level=row["level"],
-                author=row["author"],
-                score=row["clarity_score"],
-                upvotes=row["upvotes"],
-                created_at=row["created_at"],
-                excerpt=excerpt(row["excerpt_source"]),
-                voted_by_me=bool(row["voted"]),
-                mine=row["user_id"] == self.user,
+                id=row.id,
+                topic=row.topic,
+                topic_id=row.topic_id,
+                level=row.level,
+                author=row.author,
+                score=row.clarity_score,
+                upvotes=row.upvotes,
+                created_at=row.created_at,
+                excerpt=excerpt(row.excerpt_source),
+                voted_by_me=row.voted,
+                mine=row.user_id == self.user,
             )
             for row in rows
         ]
@@ -385,17 +389,17 @@ class Community:
         if profile is None:
             raise NotFound(f"no profile named {user_id!r}")
         points = self.store.points(user_id)
-        total = points["total_points"] if points else 0
+        total = points.total_points if points else 0
         rank = None
-        if points and total > 0 and points["points_at"]:
-            rank = self.store.rank(user_id, total, points["points_at"])
+        if points and total > 0 and points.points_at:
+            rank = self.store.rank(user_id, total, points.points_at)
         return Stats(
-            display_name=profile["display_name"],
+            display_name=profile.display_name,
             points=total,
-            explanations=points["explanations_count"] if points else 0,
+            explanations=points.explanations_count if points else 0,
             average_score=self.store.average_score(user_id),
-            upvotes_given=points["upvotes_given"] if points else 0,
-            upvotes_received=points["upvotes_received"] if points else 0,
+            upvotes_given=points.upvotes_given if points else 0,
+            upvotes_received=points.upvotes_received if points else 0,
             rank=rank,
         )
 
@@ -414,11 +418,11 @@ class Community:
         return [
             LeaderRow(
                 rank=position,
-                display_name=row["display_name"],
-                points=row["points"],
-                explanations=row["explanations"],
-                upvotes_received=row["upvotes_received"],
-                is_me=row["user_id"] == self.user,
+                display_name=row.display_name,
+                points=row.points,
+                explanations=row.explanations,
+                upvotes_received=row.upvotes_received,
+                is_me=row.user_id == self.user,
             )
             for position, row in enumerate(rows, 1)
         ]

@@ -10,7 +10,6 @@ import json
 import random
 import re
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from ..citations import page_mark
 from ..domain.levels import LEVELS
 from ..errors import BadInput
 from ..store.game import ALL, AnswerState, AnswerWrite, GameStore, Pool
+from ..store.records import AttemptRecord, ChallengeRecord
 from ..store.weeks import week_start
 from . import review, scoring
 from .challenge_bank import load_bank
@@ -65,19 +65,16 @@ def checked_token(token: str) -> str:
     return token
 
 
-def question_source(row: sqlite3.Row) -> QuestionSource | None:
+def question_source(challenge: ChallengeRecord) -> QuestionSource | None:
     """Where a question made from notes or cards comes from; None for the bank."""
-    if not row["source_title"]:
+    if not challenge.source_title:
         return None
-    page = row["page"]
-    try:
-        printed = row["page_label"]
-    except IndexError:  # a row read without the printed page column
-        printed = None
-    mark = page_mark(row["unit_name"], page, printed) if page else ""
-    label = row["source_title"] + (f", {mark}" if mark else "")
+    page = challenge.page
+    printed = challenge.page_label
+    mark = page_mark(challenge.unit_name, page, printed) if page else ""
+    label = challenge.source_title + (f", {mark}" if mark else "")
     return QuestionSource(
-        row["source_title"], row["document_id"], page, row["unit_name"], label, printed
+        challenge.source_title, challenge.document_id, page, challenge.unit_name, label, printed
     )
 
 
@@ -174,7 +171,7 @@ class Game:
         self._ensure_bank()
         found: dict[str, dict[str, int]] = {}
         for row in self.store.categories():
-            found.setdefault(row["category"], {})[row["difficulty"]] = row["questions"]
+            found.setdefault(row.category, {})[row.difficulty] = row.questions
         return [
             Category(name, {level: found[name][level] for level in LEVELS if level in found[name]})
             for name in sorted(found)
@@ -235,20 +232,20 @@ class Game:
         if challenge_id is None:
             challenge_id = self._pick(pool)
         token = secrets.token_hex(TOKEN_BYTES)
-        row = self.store.serve(self.user, challenge_id, token, mode, now)
+        challenge = self.store.serve(self.user, challenge_id, token, mode, now)
         return ServedQuestion(
             token=token,
-            challenge_id=row["id"],
-            title=row["title"],
-            question=row["question"],
-            options=tuple(json.loads(row["options"])),
-            time_limit=row["time_limit"],
-            category=row["category"],
-            difficulty=row["difficulty"],
-            points=row["points"],
+            challenge_id=challenge.id,
+            title=challenge.title,
+            question=challenge.question,
+            options=tuple(json.loads(challenge.options)),
+            time_limit=challenge.time_limit,
+            category=challenge.category,
+            difficulty=challenge.difficulty,
+            points=challenge.points,
             mode=mode,
             served_at=now,
-            source=question_source(row),
+            source=question_source(challenge),
             notice=notice,
         )
 
@@ -256,11 +253,11 @@ class Game:
         candidates = self.store.candidates(self.user, pool)
         if not candidates:
             raise self._empty(pool)
-        unseen = [row["id"] for row in candidates if row["last_served"] is None]
+        unseen = [row.id for row in candidates if row.last_served is None]
         if unseen:
             return int(self.rng.choice(unseen))
-        oldest = min(candidates, key=lambda row: (row["last_served"], row["id"]))
-        return int(oldest["id"])
+        oldest = min(candidates, key=lambda row: (row.last_served, row.id))
+        return int(oldest.id)
 
     def _empty(self, pool: Pool) -> BadInput:
         if pool.source == "cards":
@@ -296,18 +293,18 @@ class Game:
         options."""
         token = checked_token(token)
         attempt = self.store.attempt(token)
-        if attempt is None or attempt["user_id"] != self.user:
+        if attempt is None or attempt.user_id != self.user:
             raise BadInput(
                 "unknown question token", hint="use the token `learnplat challenge next` printed"
             )
-        if attempt["completed_at"] is not None:
+        if attempt.completed_at is not None:
             raise self._answered_already()
-        options = tuple(json.loads(attempt["options"]))
+        options = tuple(json.loads(attempt.options))
         chosen = resolve_answer(answer, options)
         answered = self.clock()
-        served = datetime.fromisoformat(attempt["served_at"])
+        served = datetime.fromisoformat(attempt.served_at)
         time_taken_s = max(0.0, (answered - served).total_seconds())
-        time_limit = int(attempt["time_limit"])
+        time_limit = int(attempt.time_limit)
         before: dict[str, int] = {}
 
         def decide(state: AnswerState) -> AnswerWrite:
@@ -316,13 +313,13 @@ class Game:
             )
             if time_taken_s >= time_limit:  # at the limit is too late: the bar is empty
                 outcome, points = "timeout", 0
-            elif chosen is not None and chosen == attempt["correct_answer"]:
+            elif chosen is not None and chosen == attempt.correct_answer:
                 outcome = "correct"
-                points = scoring.award(attempt["points"], time_taken_s, state.current_streak).total
+                points = scoring.award(attempt.points, time_taken_s, state.current_streak).total
             else:
                 outcome, points = "wrong", 0
             rating = review.rating_for(outcome, time_taken_s, time_limit)
-            card, due = review.schedule(state.card, attempt["id"], rating, answered)
+            card, due = review.schedule(state.card, attempt.id, rating, answered)
             return AnswerWrite(
                 answer=chosen,
                 outcome=outcome,
@@ -348,26 +345,26 @@ class Game:
 
     @staticmethod
     def _result(
-        attempt: sqlite3.Row, written: AnswerWrite, before: dict[str, int], time_taken_s: float
+        attempt: AttemptRecord, written: AnswerWrite, before: dict[str, int], time_taken_s: float
     ) -> AnswerResult:
         correct = written.outcome == "correct"
         streak = before["streak"] + 1 if correct else 0
         total = before["total"] + written.points
         speed = 0
         if correct:
-            speed = scoring.speed_points(attempt["points"], time_taken_s)
+            speed = scoring.speed_points(attempt.points, time_taken_s)
         return AnswerResult(
             correct=correct,
             outcome=written.outcome,  # type: ignore[arg-type]
             answer=written.answer,
-            correct_answer=attempt["correct_answer"],
-            explanation=attempt["explanation"],
+            correct_answer=attempt.correct_answer,
+            explanation=attempt.explanation,
             source=question_source(attempt),
             points=written.points,
             speed_points=speed,
             streak_bonus=written.points - speed if correct else 0,
             time_taken_s=round(time_taken_s, 2),
-            time_limit=attempt["time_limit"],
+            time_limit=attempt.time_limit,
             streak=streak,
             best_streak=max(before["best"], streak),
             level=written.level,
@@ -375,8 +372,8 @@ class Game:
             next_level_at=scoring.level_threshold(written.level + 1),
             leveled_up=written.level > scoring.level_for(before["total"]),
             next_review=written.due,
-            category=attempt["category"],
-            difficulty=attempt["difficulty"],
+            category=attempt.category,
+            difficulty=attempt.difficulty,
         )
 
     # questions from documents -------------------------------------------------
@@ -389,10 +386,10 @@ class Game:
             return QuestionSet(
                 doc_id=doc_id,
                 title=document.title,
-                generator=stored["generator"],
-                candidates=stored["candidates"],
-                kept=stored["kept"],
-                dropped=json.loads(stored["dropped"]),
+                generator=stored.generator,
+                candidates=stored.candidates,
+                kept=stored.kept,
+                dropped=json.loads(stored.dropped),
             )
         from .question_sets import make_question_set
 
@@ -427,13 +424,13 @@ class Game:
         return [
             GameLeaderRow(
                 rank=position,
-                display_name=row["display_name"],
-                points=row["points"],
-                answered=row["answered"],
-                correct=row["correct"],
-                best_streak=row["best_streak"],
-                level=row["level"],
-                is_me=row["user_id"] == self.user,
+                display_name=row.display_name,
+                points=row.points,
+                answered=row.answered,
+                correct=row.correct,
+                best_streak=row.best_streak,
+                level=row.level,
+                is_me=row.user_id == self.user,
             )
             for position, row in enumerate(rows, 1)
         ]
@@ -441,9 +438,9 @@ class Game:
     def stats(self) -> GameStats:
         """The current user's points, level, accuracy, streaks, rank and reviews due."""
         progress = self.store.progress(self.user)
-        total = progress["total_points"] if progress else 0
-        answered = progress["challenges_completed"] if progress else 0
-        correct = progress["correct_count"] if progress else 0
+        total = progress.total_points if progress else 0
+        answered = progress.challenges_completed if progress else 0
+        correct = progress.correct_count if progress else 0
         level = scoring.level_for(total)
         return GameStats(
             display_name=self.store.display_name(self.user),
@@ -453,8 +450,8 @@ class Game:
             answered=answered,
             correct=correct,
             accuracy=round(correct / answered, 3) if answered else 0.0,
-            current_streak=progress["current_streak"] if progress else 0,
-            best_streak=progress["best_streak"] if progress else 0,
+            current_streak=progress.current_streak if progress else 0,
+            best_streak=progress.best_streak if progress else 0,
             rank=self.store.rank(self.user),
             reviews_due=len(self.store.dues(self.user, self._now())),
             review_cards=self.store.review_count(self.user),
@@ -467,13 +464,13 @@ class Game:
         now = self.clock()
         today = now.date()
         first = today - timedelta(days=days - 1)
-        played = {row["day"]: row for row in self.store.points_by_day(self.user, first.isoformat())}
+        played = {row.day: row for row in self.store.points_by_day(self.user, first.isoformat())}
         points = tuple(
             DayPoints(
                 day,
-                int(played[day]["points"] or 0) if day in played else 0,
-                int(played[day]["answered"]) if day in played else 0,
-                int(played[day]["correct"] or 0) if day in played else 0,
+                int(played[day].points or 0) if day in played else 0,
+                int(played[day].answered) if day in played else 0,
+                int(played[day].correct or 0) if day in played else 0,
             )
             for day in ((first + timedelta(days=n)).isoformat() for n in range(days))
         )
@@ -487,7 +484,7 @@ class Game:
             counts[day] = counts.get(day, 0) + 1
             overdue += due <= now_text
         accuracy = tuple(
-            CategoryAccuracy(row["category"], row["answered"], row["correct"], row["points"])
+            CategoryAccuracy(row.category, row.answered, row.correct, row.points)
             for row in self.store.accuracy_by_category(self.user)
         )
         return Progress(points, accuracy, tuple(counts.items()), overdue)

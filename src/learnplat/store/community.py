@@ -7,6 +7,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, TypeVar
 
 from .database import Database
+from .records import (
+    ExplanationRecord,
+    FeedRecord,
+    PointsRecord,
+    TeachLeaderRecord,
+    UserRecord,
+)
 from .weeks import week_start
 from .writes import RetryingWriter
 
@@ -65,18 +72,19 @@ class CommunityStore:
 
         return self._write(work)
 
-    def explanation(self, explanation_id: int) -> sqlite3.Row | None:
+    def explanation(self, explanation_id: int) -> ExplanationRecord | None:
         rows = self._rows(
             f"SELECT {EXPLANATION_COLUMNS} FROM explanations WHERE id = ?", (explanation_id,)
         )
-        return rows[0] if rows else None
+        return _explanation(rows[0]) if rows else None
 
-    def pending(self, user_id: str) -> list[sqlite3.Row]:
-        return self._rows(
+    def pending(self, user_id: str) -> list[ExplanationRecord]:
+        rows = self._rows(
             f"SELECT {EXPLANATION_COLUMNS} FROM explanations"
             " WHERE user_id = ? AND status = 'pending' ORDER BY created_at, id",
             (user_id,),
         )
+        return [_explanation(row) for row in rows]
 
     def record_grade(
         self,
@@ -276,7 +284,7 @@ class CommunityStore:
         limit: int = 20,
         offset: int = 0,
         min_score: int = 0,
-    ) -> list[sqlite3.Row]:
+    ) -> list[FeedRecord]:
         """Graded explanations scoring at least ``min_score``, best or newest first, with the
         author's display name, the start of the transcript and whether ``viewer_id`` upvoted
         each."""
@@ -289,7 +297,7 @@ class CommunityStore:
             where.append("e.level = ?")
             params.append(level)
         params += [limit, offset]
-        return self._rows(
+        rows = self._rows(
             f"""SELECT e.id, e.user_id, e.topic, e.topic_id, e.level, u.display_name AS author,
                        e.clarity_score, e.upvotes, e.created_at,
                        substr(e.transcript, 1, ?) AS excerpt_source,
@@ -300,6 +308,7 @@ class CommunityStore:
                 ORDER BY {_FEED_ORDER[sort]} LIMIT ? OFFSET ?""",
             tuple(params),
         )
+        return [_feed_item(row) for row in rows]
 
     def has_topic(self, topic_id: str) -> bool:
         """Whether any explanation is filed under ``topic_id``."""
@@ -308,17 +317,17 @@ class CommunityStore:
         )
 
     # points --------------------------------------------------------------
-    def user(self, user_id: str) -> sqlite3.Row | None:
+    def user(self, user_id: str) -> UserRecord | None:
         rows = self._rows("SELECT id, display_name FROM users WHERE id = ?", (user_id,))
-        return rows[0] if rows else None
+        return _user(rows[0]) if rows else None
 
-    def points(self, user_id: str) -> sqlite3.Row | None:
+    def points(self, user_id: str) -> PointsRecord | None:
         rows = self._rows(
             "SELECT total_points, explanations_count, upvotes_given, upvotes_received, points_at"
             " FROM user_points WHERE user_id = ?",
             (user_id,),
         )
-        return rows[0] if rows else None
+        return _points(rows[0]) if rows else None
 
     def average_score(self, user_id: str) -> float | None:
         rows = self._rows(
@@ -340,9 +349,9 @@ class CommunityStore:
         )
         return int(rows[0]["ahead"]) + 1
 
-    def leaderboard(self, limit: int) -> list[sqlite3.Row]:
+    def leaderboard(self, limit: int) -> list[TeachLeaderRecord]:
         """Users with points, most first; a tie goes to whoever reached the total first."""
-        return self._rows(
+        rows = self._rows(
             """SELECT p.user_id, u.display_name, p.total_points AS points,
                       p.explanations_count AS explanations, p.upvotes_received
                FROM user_points AS p JOIN users AS u ON u.id = p.user_id
@@ -350,11 +359,12 @@ class CommunityStore:
                ORDER BY p.total_points DESC, p.points_at, p.user_id LIMIT ?""",
             (limit,),
         )
+        return [_leader(row) for row in rows]
 
-    def weekly_leaderboard(self, at: str, limit: int) -> list[sqlite3.Row]:
+    def weekly_leaderboard(self, at: str, limit: int) -> list[TeachLeaderRecord]:
         """Points earned in the week (from Monday 00:00 UTC) holding ``at``: scores of the
         explanations graded in it and the upvotes cast in it that still stand."""
-        return self._rows(
+        rows = self._rows(
             """SELECT w.user_id, u.display_name, w.points, w.explanations_count AS explanations,
                       w.upvotes_received
                FROM user_points_weekly AS w JOIN users AS u ON u.id = w.user_id
@@ -362,6 +372,7 @@ class CommunityStore:
                ORDER BY w.points DESC, w.points_at, w.user_id LIMIT ?""",
             (week_start(at), limit),
         )
+        return [_leader(row) for row in rows]
 
     # maintenance ---------------------------------------------------------
     def import_rows(
@@ -452,3 +463,63 @@ class CommunityStore:
                WHERE EXISTS (SELECT 1 FROM explanations AS e WHERE e.user_id = u.id)
                   OR EXISTS (SELECT 1 FROM user_upvotes AS v WHERE v.user_id = u.id)"""
         )
+
+
+# rows to records (the services above see records, never the columns) --------------------
+def _explanation(row: sqlite3.Row) -> ExplanationRecord:
+    return ExplanationRecord(
+        id=row["id"],
+        user_id=row["user_id"],
+        topic=row["topic"],
+        topic_id=row["topic_id"],
+        level=row["level"],
+        transcript=row["transcript"],
+        status=row["status"],
+        clarity_score=row["clarity_score"],
+        knowledge_points=row["knowledge_points"],
+        points_reason=row["points_reason"],
+        grade_json=row["grade_json"],
+        upvotes=row["upvotes"],
+        created_at=row["created_at"],
+        graded_at=row["graded_at"],
+    )
+
+
+def _feed_item(row: sqlite3.Row) -> FeedRecord:
+    return FeedRecord(
+        id=row["id"],
+        user_id=row["user_id"],
+        topic=row["topic"],
+        topic_id=row["topic_id"],
+        level=row["level"],
+        author=row["author"],
+        clarity_score=row["clarity_score"],
+        upvotes=row["upvotes"],
+        created_at=row["created_at"],
+        excerpt_source=row["excerpt_source"],
+        voted=bool(row["voted"]),
+    )
+
+
+def _user(row: sqlite3.Row) -> UserRecord:
+    return UserRecord(row["id"], row["display_name"])
+
+
+def _points(row: sqlite3.Row) -> PointsRecord:
+    return PointsRecord(
+        total_points=row["total_points"],
+        explanations_count=row["explanations_count"],
+        upvotes_given=row["upvotes_given"],
+        upvotes_received=row["upvotes_received"],
+        points_at=row["points_at"],
+    )
+
+
+def _leader(row: sqlite3.Row) -> TeachLeaderRecord:
+    return TeachLeaderRecord(
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        points=row["points"],
+        explanations=row["explanations"],
+        upvotes_received=row["upvotes_received"],
+    )

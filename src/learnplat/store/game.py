@@ -8,6 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from .database import Database
+from .records import (
+    AnsweringRecord,
+    AttemptRecord,
+    CandidateRecord,
+    CategoryCountRecord,
+    CategoryScoreRecord,
+    ChallengeRecord,
+    DayPointsRecord,
+    GameLeaderRecord,
+    ProgressRecord,
+    QuestionSetRecord,
+)
 from .weeks import week_start
 from .writes import RetryingWriter
 
@@ -56,7 +68,7 @@ class Pool:
 class AnswerState:
     """What deciding an answer needs, read inside its transaction."""
 
-    attempt: sqlite3.Row
+    attempt: AnsweringRecord
     current_streak: int
     best_streak: int
     total_points: int
@@ -105,27 +117,29 @@ class GameStore:
         rows = list(questions)
         self._writer.write(lambda conn: _upsert(conn, rows, at, retire))
 
-    def categories(self) -> list[sqlite3.Row]:
+    def categories(self) -> list[CategoryCountRecord]:
         """Bank questions on offer per category and difficulty."""
-        return self._rows(
+        rows = self._rows(
             "SELECT category, difficulty, COUNT(*) AS questions FROM challenges"
             " WHERE source = 'bank' AND active = 1 GROUP BY category, difficulty"
         )
+        return [_category_count(row) for row in rows]
 
     def pool_size(self, pool: Pool) -> int:
         where, params = pool.where()
         rows = self._rows(f"SELECT COUNT(*) AS n FROM challenges AS c WHERE {where}", params)
         return int(rows[0]["n"])
 
-    def candidates(self, user_id: str, pool: Pool) -> list[sqlite3.Row]:
-        """The pool's questions with when ``user_id`` was last served each (NULL: never)."""
+    def candidates(self, user_id: str, pool: Pool) -> list[CandidateRecord]:
+        """The pool's questions with when ``user_id`` was last served each (None: never)."""
         where, params = pool.where()
-        return self._rows(
+        rows = self._rows(
             f"""SELECT c.id, (SELECT MAX(a.served_at) FROM challenge_attempts AS a
                               WHERE a.user_id = ? AND a.challenge_id = c.id) AS last_served
                 FROM challenges AS c WHERE {where}""",
             [user_id, *params],
         )
+        return [_candidate(row) for row in rows]
 
     def due_card(self, user_id: str, now: str, pool: Pool | None) -> int | None:
         """The question of ``user_id``'s most overdue review card (in ``pool``, if given)."""
@@ -146,15 +160,15 @@ class GameStore:
             )
         return int(rows[0]["challenge_id"]) if rows else None
 
-    def challenge(self, challenge_id: int) -> sqlite3.Row | None:
+    def challenge(self, challenge_id: int) -> ChallengeRecord | None:
         rows = self._rows(
             f"SELECT {CHALLENGE_COLUMNS} FROM challenges AS c WHERE c.id = ?", (challenge_id,)
         )
-        return rows[0] if rows else None
+        return _challenge(rows[0]) if rows else None
 
     def questions_of(
         self, *, owner_id: str, document_ids: Sequence[int], answered_by: str | None
-    ) -> list[sqlite3.Row]:
+    ) -> list[ChallengeRecord]:
         """Questions for export: the user's imported cards, those made from ``document_ids``,
         and (``answered_by``) every question that user has a review card for."""
         clauses = ["(c.source = 'cards' AND c.owner_id = ?)"]
@@ -168,20 +182,21 @@ class GameStore:
                 " AND r.challenge_id = c.id)"
             )
             params.append(answered_by)
-        return self._rows(
+        rows = self._rows(
             f"SELECT {CHALLENGE_COLUMNS} FROM challenges AS c WHERE c.active = 1"
             f" AND ({' OR '.join(clauses)}) ORDER BY c.category, c.id",
             params,
         )
+        return [_challenge(row) for row in rows]
 
     # question sets from documents ------------------------------------------
-    def question_set(self, document_id: int) -> sqlite3.Row | None:
+    def question_set(self, document_id: int) -> QuestionSetRecord | None:
         rows = self._rows(
             "SELECT document_id, generator, candidates, kept, dropped, created_at"
             " FROM question_sets WHERE document_id = ?",
             (document_id,),
         )
-        return rows[0] if rows else None
+        return _question_set(rows[0]) if rows else None
 
     def save_question_set(
         self,
@@ -216,7 +231,7 @@ class GameStore:
     # serving and answering --------------------------------------------------
     def serve(
         self, user_id: str, challenge_id: int, token: str, mode: str, served_at: str
-    ) -> sqlite3.Row:
+    ) -> ChallengeRecord:
         """Record that ``challenge_id`` was served to ``user_id`` under ``token``; return the
         challenge."""
 
@@ -233,7 +248,7 @@ class GameStore:
         assert row is not None
         return row
 
-    def attempt(self, token: str) -> sqlite3.Row | None:
+    def attempt(self, token: str) -> AttemptRecord | None:
         """A served question by its token, with its challenge's columns."""
         rows = self._rows(
             f"""SELECT a.id AS attempt_id, a.user_id, a.token, a.mode, a.served_at,
@@ -242,7 +257,7 @@ class GameStore:
                 WHERE a.token = ?""",
             (token,),
         )
-        return rows[0] if rows else None
+        return _attempt(rows[0]) if rows else None
 
     def record_answer(
         self, token: str, user_id: str, answered_at: str, decide: Decide
@@ -264,12 +279,14 @@ class GameStore:
                 return None
             cursor = conn.cursor()
             cursor.row_factory = sqlite3.Row
-            attempt = cursor.execute(
-                "SELECT a.id AS attempt_id, a.challenge_id, a.category, a.served_at,"
-                " a.time_limit, c.points, c.correct_answer FROM challenge_attempts AS a"
-                " JOIN challenges AS c ON c.id = a.challenge_id WHERE a.token = ?",
-                (token,),
-            ).fetchone()
+            attempt = _answering(
+                cursor.execute(
+                    "SELECT a.id AS attempt_id, a.challenge_id, a.category, a.served_at,"
+                    " a.time_limit, c.points, c.correct_answer FROM challenge_attempts AS a"
+                    " JOIN challenges AS c ON c.id = a.challenge_id WHERE a.token = ?",
+                    (token,),
+                ).fetchone()
+            )
             progress = conn.execute(
                 "SELECT current_streak, best_streak, total_points FROM player_progress"
                 " WHERE user_id = ?",
@@ -277,7 +294,7 @@ class GameStore:
             ).fetchone() or (0, 0, 0)
             card = conn.execute(
                 "SELECT card FROM review_cards WHERE user_id = ? AND challenge_id = ?",
-                (user_id, attempt["challenge_id"]),
+                (user_id, attempt.challenge_id),
             ).fetchone()
             decided = decide(
                 AnswerState(attempt, progress[0], progress[1], progress[2], card and card[0])
@@ -291,7 +308,7 @@ class GameStore:
     def _write_answer(
         conn: sqlite3.Connection,
         user_id: str,
-        attempt: sqlite3.Row,
+        attempt: AnsweringRecord,
         decided: AnswerWrite,
         at: str,
     ) -> None:
@@ -328,11 +345,11 @@ class GameStore:
                 decided.points,
                 decided.time_taken_ms,
                 streak,
-                attempt["attempt_id"],
+                attempt.attempt_id,
             ),
         )
         week = week_start(at)
-        category = attempt["category"]
+        category = attempt.category
         conn.executemany(
             f"""INSERT INTO game_scores (category, week_start, user_id, points, answered,
                    correct, current_streak, best_streak, points_at)
@@ -358,7 +375,7 @@ class GameStore:
                    last_rating = excluded.last_rating""",
             (
                 user_id,
-                attempt["challenge_id"],
+                attempt.challenge_id,
                 decided.card,
                 decided.due,
                 1 - correct,
@@ -367,19 +384,19 @@ class GameStore:
         )
 
     # standing ---------------------------------------------------------------
-    def progress(self, user_id: str) -> sqlite3.Row | None:
+    def progress(self, user_id: str) -> ProgressRecord | None:
         rows = self._rows(
             "SELECT total_points, challenges_completed, correct_count, current_streak,"
             " best_streak, level, points_at FROM player_progress WHERE user_id = ?",
             (user_id,),
         )
-        return rows[0] if rows else None
+        return _progress(rows[0]) if rows else None
 
-    def leaderboard(self, category: str, week: str, limit: int) -> list[sqlite3.Row]:
+    def leaderboard(self, category: str, week: str, limit: int) -> list[GameLeaderRecord]:
         """A board's players: most points, then best streak, then who got there first.
         ``category`` and ``week`` are ALL ('') for every category / all time."""
         if category == ALL and week == ALL:
-            return self._rows(
+            rows = self._rows(
                 """SELECT p.user_id, u.display_name, p.total_points AS points,
                           p.challenges_completed AS answered, p.correct_count AS correct,
                           p.best_streak, p.level
@@ -389,7 +406,8 @@ class GameStore:
                    LIMIT ?""",
                 (limit,),
             )
-        return self._rows(
+            return [_game_leader(row) for row in rows]
+        rows = self._rows(
             """SELECT s.user_id, u.display_name, s.points, s.answered, s.correct,
                       s.best_streak, COALESCE(p.level, 1) AS level
                FROM game_scores AS s JOIN users AS u ON u.id = s.user_id
@@ -398,11 +416,12 @@ class GameStore:
                ORDER BY s.points DESC, s.best_streak DESC, s.points_at, s.user_id LIMIT ?""",
             (category, week, limit),
         )
+        return [_game_leader(row) for row in rows]
 
     def rank(self, user_id: str) -> int | None:
         """1 + the players ahead of ``user_id`` on the all-time board (None: not on it)."""
         mine = self.progress(user_id)
-        if mine is None or mine["total_points"] <= 0:
+        if mine is None or mine.total_points <= 0:
             return None
         rows = self._rows(
             """SELECT COUNT(*) AS ahead FROM player_progress
@@ -411,30 +430,32 @@ class GameStore:
                   OR (total_points = :points AND best_streak = :streak
                       AND (points_at < :at OR (points_at = :at AND user_id < :user)))""",
             {
-                "points": mine["total_points"],
-                "streak": mine["best_streak"],
-                "at": mine["points_at"],
+                "points": mine.total_points,
+                "streak": mine.best_streak,
+                "at": mine.points_at,
                 "user": user_id,
             },
         )
         return int(rows[0]["ahead"]) + 1
 
-    def accuracy_by_category(self, user_id: str) -> list[sqlite3.Row]:
-        return self._rows(
+    def accuracy_by_category(self, user_id: str) -> list[CategoryScoreRecord]:
+        rows = self._rows(
             "SELECT category, answered, correct, points FROM game_scores"
             " WHERE user_id = ? AND week_start = '' AND category <> '' ORDER BY category",
             (user_id,),
         )
+        return [_category_score(row) for row in rows]
 
-    def points_by_day(self, user_id: str, since: str) -> list[sqlite3.Row]:
+    def points_by_day(self, user_id: str, since: str) -> list[DayPointsRecord]:
         """Points and answers per UTC day (YYYY-MM-DD) from ``since`` on."""
-        return self._rows(
+        rows = self._rows(
             "SELECT substr(completed_at, 1, 10) AS day, SUM(points_earned) AS points,"
             " COUNT(*) AS answered, SUM(is_correct) AS correct FROM challenge_attempts"
             " WHERE user_id = ? AND completed_at >= ? GROUP BY substr(completed_at, 1, 10)"
             " ORDER BY day",
             (user_id, since),
         )
+        return [_day_points(row) for row in rows]
 
     def dues(self, user_id: str, until: str) -> list[str]:
         """When each of ``user_id``'s review cards due before ``until`` falls due."""
@@ -451,6 +472,114 @@ class GameStore:
     def review_count(self, user_id: str) -> int:
         rows = self._rows("SELECT COUNT(*) AS n FROM review_cards WHERE user_id = ?", (user_id,))
         return int(rows[0]["n"])
+
+
+# rows to records (the services above see records, never the columns) --------------------
+def _category_count(row: sqlite3.Row) -> CategoryCountRecord:
+    return CategoryCountRecord(row["category"], row["difficulty"], row["questions"])
+
+
+def _candidate(row: sqlite3.Row) -> CandidateRecord:
+    return CandidateRecord(row["id"], row["last_served"])
+
+
+def _challenge_fields(row: sqlite3.Row) -> dict[str, Any]:
+    """The CHALLENGE_COLUMNS of ``row``, by field name."""
+    return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "title": row["title"],
+        "question": row["question"],
+        "correct_answer": row["correct_answer"],
+        "options": row["options"],
+        "explanation": row["explanation"],
+        "category": row["category"],
+        "difficulty": row["difficulty"],
+        "points": row["points"],
+        "time_limit": row["time_limit"],
+        "source": row["source"],
+        "owner_id": row["owner_id"],
+        "document_id": row["document_id"],
+        "passage_id": row["passage_id"],
+        "page": row["page"],
+        "unit_name": row["unit_name"],
+        "source_title": row["source_title"],
+        "quote": row["quote"],
+        "topic_id": row["topic_id"],
+        "page_label": row["page_label"],
+    }
+
+
+def _challenge(row: sqlite3.Row) -> ChallengeRecord:
+    return ChallengeRecord(**_challenge_fields(row))
+
+
+def _attempt(row: sqlite3.Row) -> AttemptRecord:
+    return AttemptRecord(
+        **_challenge_fields(row),
+        attempt_id=row["attempt_id"],
+        user_id=row["user_id"],
+        token=row["token"],
+        mode=row["mode"],
+        served_at=row["served_at"],
+        completed_at=row["completed_at"],
+        outcome=row["outcome"],
+    )
+
+
+def _answering(row: sqlite3.Row) -> AnsweringRecord:
+    return AnsweringRecord(
+        attempt_id=row["attempt_id"],
+        challenge_id=row["challenge_id"],
+        category=row["category"],
+        served_at=row["served_at"],
+        time_limit=row["time_limit"],
+        points=row["points"],
+        correct_answer=row["correct_answer"],
+    )
+
+
+def _question_set(row: sqlite3.Row) -> QuestionSetRecord:
+    return QuestionSetRecord(
+        document_id=row["document_id"],
+        generator=row["generator"],
+        candidates=row["candidates"],
+        kept=row["kept"],
+        dropped=row["dropped"],
+        created_at=row["created_at"],
+    )
+
+
+def _progress(row: sqlite3.Row) -> ProgressRecord:
+    return ProgressRecord(
+        total_points=row["total_points"],
+        challenges_completed=row["challenges_completed"],
+        correct_count=row["correct_count"],
+        current_streak=row["current_streak"],
+        best_streak=row["best_streak"],
+        level=row["level"],
+        points_at=row["points_at"],
+    )
+
+
+def _game_leader(row: sqlite3.Row) -> GameLeaderRecord:
+    return GameLeaderRecord(
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        points=row["points"],
+        answered=row["answered"],
+        correct=row["correct"],
+        best_streak=row["best_streak"],
+        level=row["level"],
+    )
+
+
+def _category_score(row: sqlite3.Row) -> CategoryScoreRecord:
+    return CategoryScoreRecord(row["category"], row["answered"], row["correct"], row["points"])
+
+
+def _day_points(row: sqlite3.Row) -> DayPointsRecord:
+    return DayPointsRecord(row["day"], row["points"], row["answered"], row["correct"])
 
 
 def _streaks(table: str, correct: str) -> str:
