@@ -66,6 +66,18 @@ def require_program(name: str) -> str:
 # Local stand-ins for providers, over real HTTP on 127.0.0.1 (tests/stubs/).
 
 
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    """moto's S3 server (and the other AWS services it mocks) over HTTP on 127.0.0.1."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Dummy credentials through the standard chain, and nothing else from this machine."""

@@ -8,7 +8,6 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -354,15 +353,6 @@ def test_open_topic_store_accepts_local_and_s3_settings_only(tmp_path: Path) -> 
 
 
 # --- S3 through moto's server -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture

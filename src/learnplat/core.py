@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .services.teachback import TeachBack
     from .services.topic_store import TopicStore
     from .services.topics import TopicLibrary
+    from .store.blobs import BlobStore
     from .store.community import CommunityStore
     from .store.database import Database
     from .store.game import GameStore
@@ -101,6 +102,13 @@ class Core(_Parts):
         from .store.game import GameStore
 
         return GameStore(self.database)
+
+    @part
+    def blobs(self) -> BlobStore:
+        """Where ingested originals are kept: the data dir, or a bucket several servers share."""
+        from .store.blobs import open_blob_store
+
+        return open_blob_store(self.settings.blob_store, self.settings.data_dir)
 
     @part
     def bank(self) -> BankSync:
@@ -217,7 +225,11 @@ class Session(_Parts):
 
         settings = self.settings
         return Library(
-            self.core.library_store, settings.data_dir, self.user, settings.max_file_bytes
+            self.core.library_store,
+            settings.data_dir,
+            self.user,
+            settings.max_file_bytes,
+            self.core.blobs,
         )
 
     @part

@@ -131,6 +131,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("temperature", _temperature, 0.3, "Sampling temperature for generated lessons."),
     Option("max_tokens", _max_tokens, 4000, "Longest generated reply, in tokens (Nova Pro: 5000)."),
     Option("topic_store", _text, "local", "local or s3://bucket/prefix."),
+    Option(
+        "blob_store",
+        _text,
+        "local",
+        "Where ingested originals are kept: local (the data dir) or s3://bucket/prefix.",
+    ),
     Option("speech", _speech, "espeak", "Voice engine: espeak (offline) or polly."),
     Option("voice", _text, None, "Voice name (default: en for espeak, Joanna for Polly)."),
     Option("rate_wpm", _rate, None, "Speaking rate in words per minute."),
@@ -177,6 +183,7 @@ class Settings:
     temperature: float = 0.3
     max_tokens: int = 4000
     topic_store: str = "local"
+    blob_store: str = "local"
     speech: str = "espeak"
     voice: str | None = None
     rate_wpm: int | None = None

@@ -15,6 +15,7 @@ from typing import Literal
 from .. import paths
 from ..errors import LearnplatError
 from ..settings import Settings
+from ..store.blobs import open_blob_store
 from ..store.database import Database
 from ..store.library import LibraryStore
 from ..store.migrations import MIGRATIONS, schema_version
@@ -105,13 +106,17 @@ def _originals(settings: Settings, fix: bool) -> Check:
     except LearnplatError as exc:
         return Check("originals", "warn", f"not checked: {exc.message}")
     try:
-        originals = Originals(LibraryStore(database), settings.data_dir)
+        originals = Originals(
+            LibraryStore(database), open_blob_store(settings.blob_store, settings.data_dir)
+        )
         found = originals.sweep() if fix else originals.orphans()
     except OSError as exc:
-        return Check("originals", "warn", f"cannot read {originals.root}: {exc.strerror}")
+        return Check("originals", "warn", f"cannot read {originals.where}: {exc.strerror}")
+    except LearnplatError as exc:  # a bad blob store setting, an unreachable bucket
+        return Check("originals", "warn", f"not checked: {exc.message}")
     finally:
         database.close()
-    detail = f"{_files(found.files)}, {_size(found.total_bytes)} in {originals.root}"
+    detail = f"{_files(found.files)}, {_size(found.total_bytes)} in {originals.where}"
     status: Status = "ok"
     if found.old and fix:
         detail += f"; removed {_files(len(found.old))} no document used ({_size(found.old_bytes)})"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from ..errors import BadInput, DiskFull, DocumentError, LearnplatError, NotFound, is_disk_full
+from ..store.blobs import BlobStore, LocalBlobStore
 from ..store.library import (
     DocumentRecord,
     DuplicateDocument,
@@ -49,11 +50,11 @@ class DocumentInfo:
     size_bytes: int
     added_at: str
     source_path: str
-    stored_path: Path
+    stored_path: Path | str  # the copy's file, or its place in a remote blob store (s3://…)
     warnings: tuple[str, ...] = ()
 
     @classmethod
-    def from_record(cls, row: DocumentRecord, data_dir: Path) -> DocumentInfo:
+    def from_record(cls, row: DocumentRecord, blobs: BlobStore) -> DocumentInfo:
         return cls(
             id=row.id,
             title=row.title,
@@ -66,7 +67,7 @@ class DocumentInfo:
             size_bytes=row.size_bytes,
             added_at=row.added_at,
             source_path=row.source_path,
-            stored_path=data_dir / row.stored_path,
+            stored_path=blobs.local_path(row.stored_path) or f"{blobs.where}/{row.stored_path}",
             warnings=tuple(json.loads(row.warnings or "[]")),
         )
 
@@ -215,12 +216,20 @@ def read_text_of(path: Path, max_file_bytes: int) -> str:
 class Library:
     """The current user's documents. Every public method raises LearnplatError subclasses."""
 
-    def __init__(self, store: LibraryStore, data_dir: Path, user: str, max_file_bytes: int) -> None:
+    def __init__(
+        self,
+        store: LibraryStore,
+        data_dir: Path,
+        user: str,
+        max_file_bytes: int,
+        blobs: BlobStore | None = None,
+    ) -> None:
         self.store = store
         self.data_dir = data_dir
         self.user = user
         self.max_file_bytes = max_file_bytes
-        self.originals = Originals(store, data_dir)
+        self.blobs: BlobStore = blobs or LocalBlobStore(data_dir)
+        self.originals = Originals(store, self.blobs)
 
     # ingest --------------------------------------------------------------
     def ingest(self, path: Path | str, *, password: str | None = None) -> IngestResult:
@@ -233,7 +242,7 @@ class Library:
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self.store.find_by_hash(self.user, sha256)
         if existing is not None:
-            known = DocumentInfo.from_record(existing, self.data_dir)
+            known = DocumentInfo.from_record(existing, self.blobs)
             return IngestResult(source, "duplicate", known)
         from .extract import extract
 
@@ -274,7 +283,7 @@ class Library:
             existing = self.store.find_by_hash(self.user, sha256)
             if existing is None:
                 raise
-            known = DocumentInfo.from_record(existing, self.data_dir)
+            known = DocumentInfo.from_record(existing, self.blobs)
             return IngestResult(source, "duplicate", known)
         except BaseException:
             self.originals.release(stored)
@@ -321,17 +330,20 @@ class Library:
     def documents(self) -> list[DocumentInfo]:
         """All of the current user's documents, oldest first."""
         return [
-            DocumentInfo.from_record(row, self.data_dir) for row in self.store.documents(self.user)
+            DocumentInfo.from_record(row, self.blobs) for row in self.store.documents(self.user)
         ]
 
     def document(self, doc_id: int) -> DocumentInfo:
         """One document. Raises NotFound."""
+        return DocumentInfo.from_record(self._record(doc_id), self.blobs)
+
+    def _record(self, doc_id: int) -> DocumentRecord:
         row = self.store.document(self.user, doc_id)
         if row is None:
             raise NotFound(
                 f"no document with id {doc_id}", hint="`learnplat docs list` shows the ids"
             )
-        return DocumentInfo.from_record(row, self.data_dir)
+        return row
 
     def page(self, doc_id: int, number: int | None = None) -> PageView:
         """Page (or section) ``number``; the first with text when None. Raises NotFound."""
@@ -356,6 +368,11 @@ class Library:
             numbers=tuple(numbers),
             label=rows[0].page_label,
         )
+
+    def original(self, doc_id: int) -> bytes:
+        """The bytes of the file a document was made from, from the blob store wherever it is
+        (the data dir, a shared bucket). Raises NotFound, BlobStoreError."""
+        return self.blobs.get(self._record(doc_id).stored_path)
 
     def remove(self, doc_id: int) -> DocumentInfo:
         """Delete a document, its passages and (if no document of any profile uses it) its

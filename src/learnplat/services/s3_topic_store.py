@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
-from ..aws import LazyClient, boto3_client
+from ..aws import LazyClient, aws_error_code, boto3_client, is_botocore, s3_failure
 from .topic_store import StoreFailure, TopicStoreError, check_key, dump_document, parse_document
-
-_MISSING_BUCKET = {"NoSuchBucket"}
-_ACCESS_DENIED = {
-    "AccessDenied",
-    "AllAccessDisabled",
-    "InvalidAccessKeyId",
-    "SignatureDoesNotMatch",
-    "ExpiredToken",
-    "InvalidToken",
-    "AccountProblem",
-}
 
 
 class S3TopicStore:
@@ -60,7 +49,7 @@ class S3TopicStore:
             try:
                 response = self._s3().get_object(Bucket=self.bucket, Key=name)
             except Exception as exc:
-                if _code(exc) in ("NoSuchKey", "404"):
+                if aws_error_code(exc) in ("NoSuchKey", "404"):
                     return None
                 raise
             raw = response["Body"].read()
@@ -96,7 +85,7 @@ class S3TopicStore:
         except TopicStoreError:
             raise
         except Exception as exc:
-            if not _is(exc, "BotoCoreError", "ClientError"):
+            if not is_botocore(exc, "BotoCoreError", "ClientError"):
                 raise
             raise self._error(exc, action) from exc
 
@@ -122,36 +111,9 @@ class S3TopicStore:
 
     def _error(self, exc: BaseException, action: str) -> TopicStoreError:
         """The TopicStoreError a user can act on for a boto3 failure during ``action``."""
-        code = _code(exc)
-        where = f"s3://{self.bucket}"
-        kind: StoreFailure
-        if code in _MISSING_BUCKET:
-            kind, message = "missing-bucket", f"the S3 bucket {where} does not exist"
-            hint = f"create it (aws s3 mb {where}) or fix the topic store setting"
-        elif code in _ACCESS_DENIED or code == "403" or _is(exc, "NoCredentialsError"):
-            reason = code or "no credentials"
-            kind, message = "access-denied", f"access to {where} was denied ({reason})"
-            hint = "check the AWS credentials (aws sts get-caller-identity) and the bucket policy"
-        elif _is(exc, "ConnectionError", "HTTPClientError"):
-            endpoint = self.endpoint_url or "the S3 endpoint"
-            kind, message = "unreachable", f"cannot reach {endpoint} to {action}: {exc}"
-            hint = "check the network or the endpoint URL; learnplat works on without the store"
-        else:
-            detail = f"{code}: " if code else ""
-            kind, message = "unavailable", f"S3 failed to {action} in {where}: {detail}{exc}"
-            hint = "try again later; learnplat keeps working without the store"
-        return TopicStoreError(" ".join(message.split()), hint, kind=kind)
-
-
-def _code(exc: BaseException) -> str:
-    """The AWS error code of a botocore ClientError ("" for anything else)."""
-    response = getattr(exc, "response", None) or {}
-    return str(response.get("Error", {}).get("Code", "") or "")
-
-
-def _is(exc: BaseException, *class_names: str) -> bool:
-    """Whether ``exc`` is a botocore exception of one of these classes (by name: boto3 is lazy)."""
-    return any(
-        cls.__name__ in class_names and cls.__module__.startswith("botocore")
-        for cls in type(exc).__mro__
-    )
+        kind, message, hint = s3_failure(
+            exc, action, self.bucket, self.endpoint_url, "topic store"
+        )
+        if kind in ("unreachable", "unavailable"):
+            hint = f"{hint or 'try again later'}; learnplat keeps working without the store"
+        return TopicStoreError(" ".join(message.split()), hint, kind=cast(StoreFailure, kind))
