@@ -262,7 +262,9 @@ class Session(_Parts):
         from .services.game import Game
 
         core = self.core
-        return Game(core.game_store, self.library, core.tutor, self.user, bank=core.bank)
+        return Game(
+            core.game_store, self.library, lambda: core.tutor, self.user, bank=core.bank
+        )
 
     @part
     def cards(self) -> Cards:

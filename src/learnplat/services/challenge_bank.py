@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..domain.levels import LEVELS
 from ..paths import shipped_data_dir
-from ..tutors.model import LEVELS
 
 log = logging.getLogger("learnplat.challenges")
 

@@ -143,20 +143,28 @@ class Game:
         self,
         store: GameStore,
         library: Library,
-        tutor: Tutor,
+        tutor: Tutor | Callable[[], Tutor],
         user: str,
         *,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
         bank: BankSync | None = None,
     ) -> None:
+        """``tutor`` may be given as a function that makes it: most games never make questions
+        from notes, and a command that only serves or scores should not build the engine."""
         self.store = store
         self.library = library
-        self.tutor = tutor
+        self._tutor = tutor
         self.user = user
         self.clock = clock
         self.rng = rng or random.Random()
         self.bank = bank or BankSync(store, clock=clock)
+
+    @property
+    def tutor(self) -> Tutor:
+        if callable(self._tutor):
+            self._tutor = self._tutor()
+        return self._tutor
 
     # the bank ---------------------------------------------------------------
     def sync_bank(self) -> int:
