@@ -24,12 +24,12 @@ from pathlib import Path
 
 from _common import percentile, report
 
+from learnplat.domain.model import LEVELS
 from learnplat.services.community import Community, timestamp
 from learnplat.store.community import CommunityStore
 from learnplat.store.database import Database
 from learnplat.store.library import LibraryStore
 from learnplat.store.weeks import week_start
-from learnplat.tutors.model import LEVELS
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 WORDS = "energy cell light water carbon force mass atom wave market price vote law gene".split()

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from _common import ROOT, percentile, report, statistics
 
+from learnplat.domain.model import Reference, TopicRecord
 from learnplat.services.topics import load_shipped_topics
 from learnplat.tutors.grader import OfflineGrader, build_reference, evaluate
 from learnplat.tutors.grader.encoder import missing_packages, shared_encoder
-from learnplat.tutors.model import Reference, TopicRecord
 
 GRADING = ROOT / "data" / "grading"
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from learnplat.tutors.model import ConceptNode, Lesson, QuizQuestion, Section, Statement
+from learnplat.domain.model import ConceptNode, Lesson, QuizQuestion, Section, Statement
 
 # A table of contents line: dot leaders, or a numbered title ending in a page number, or
 # several numbered entries run together ("1.4.4 Expectation ... 19 1.5 Important ...").

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from learnplat.core import Session
-from learnplat.tutors.model import Citation, Source, Statement
+from learnplat.domain.model import Citation, Source, Statement
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.analysis import analyse
 from learnplat.tutors.offline.answer import answer_from_index

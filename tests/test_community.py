@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from learnplat.domain.model import Grade, GradeComponent, KeyIdea
 from learnplat.errors import BadInput, NotFound, StoreError
 from learnplat.services.community import Community, similarity
 from learnplat.store.community import CommunityStore
 from learnplat.store.database import Database
 from learnplat.store.library import LibraryStore
-from learnplat.tutors.model import Grade, GradeComponent, KeyIdea
 from tests.clock import Clock
 
 USERS = ("ana", "bo", "cy", "di")

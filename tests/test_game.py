@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from learnplat.core import Session
+from learnplat.domain.model import Citation, QuizQuestion
 from learnplat.errors import BadInput, NotFound
 from learnplat.services import scoring
 from learnplat.services.challenge_bank import load_bank
@@ -23,7 +24,6 @@ from learnplat.services.question_check import check_all, problem
 from learnplat.store.database import Database
 from learnplat.store.game import GameStore
 from learnplat.store.library import LibraryStore
-from learnplat.tutors.model import Citation, QuizQuestion
 from learnplat.tutors.offline import OfflineTutor
 from tests.clock import Clock
 

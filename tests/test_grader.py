@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from learnplat.domain.model import LEVELS, Grade, Level, Reference, Source, TopicRecord
 from learnplat.errors import BadInput, NothingToTeach
 from learnplat.services.extract import extract
 from learnplat.services.passages import HEADING_SEPARATOR, chunk_units
 from learnplat.services.topics import load_shipped_topics
 from learnplat.tutors.grader import OfflineGrader, build_reference, evaluate
 from learnplat.tutors.grader.evaluate import grade_rows, pearson, ranks, spearman
-from learnplat.tutors.model import LEVELS, Grade, Level, Reference, Source, TopicRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "grading" / "sample.jsonl"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from learnplat.core import Session
-from learnplat.tutors.model import FORMATS, LEVELS, Lesson, LessonRequest, Source
+from learnplat.domain.model import FORMATS, LEVELS, Lesson, LessonRequest, Source
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.headings import readable
 from learnplat.tutors.offline.sentences import split_sources

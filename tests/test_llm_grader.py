@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from learnplat.clients import BedrockChat, OpenAIChat
+from learnplat.domain.model import Grade, Reference
 from learnplat.errors import BadInput
 from learnplat.services.topics import TopicLibrary
 from learnplat.tutors.grader import OfflineGrader, build_reference
 from learnplat.tutors.llm.grade_combine import COVERAGE_MARGIN
 from learnplat.tutors.llm.grade_reader import read_rubric
 from learnplat.tutors.llm.grading import LLMGrader
-from learnplat.tutors.model import Grade, Reference
 from tests.stubs.bedrock import BedrockStub, HTTPFailure
 from tests.stubs.openai import OpenAIStub
 

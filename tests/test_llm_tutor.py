@@ -10,12 +10,7 @@ from typing import Any
 import pytest
 
 from learnplat.clients import BedrockChat, OpenAIChat
-from learnplat.tutors.base import TextSink
-from learnplat.tutors.llm import LLMTutor
-from learnplat.tutors.llm.jsonscan import Container, JsonScanner
-from learnplat.tutors.llm.jsonscan import Path as JsonPath
-from learnplat.tutors.llm.prompting import fill
-from learnplat.tutors.model import (
+from learnplat.domain.model import (
     Answer,
     KeyTerm,
     Lesson,
@@ -25,6 +20,11 @@ from learnplat.tutors.model import (
     TopicLevel,
     TopicRecord,
 )
+from learnplat.tutors.base import TextSink
+from learnplat.tutors.llm import LLMTutor
+from learnplat.tutors.llm.jsonscan import Container, JsonScanner
+from learnplat.tutors.llm.jsonscan import Path as JsonPath
+from learnplat.tutors.llm.prompting import fill
 from learnplat.tutors.render import lesson_markdown
 from tests.stubs.bedrock import BedrockStub, HTTPFailure
 from tests.stubs.openai import OpenAIStub

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from learnplat.services.extract import extract
-from learnplat.services.passages import HEADING_SEPARATOR, chunk_units
-from learnplat.tutors.model import (
+from learnplat.domain.model import (
     FORMATS,
     LEVELS,
     Citation,
@@ -29,6 +27,8 @@ from learnplat.tutors.model import (
     TopicLevel,
     TopicRecord,
 )
+from learnplat.services.extract import extract
+from learnplat.services.passages import HEADING_SEPARATOR, chunk_units
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.analysis import analyse
 from learnplat.tutors.readability import flesch_kincaid_grade

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from learnplat.citations import page_mark
 from learnplat.cli import app
 from learnplat.core import Session
+from learnplat.domain.model import Citation
 from learnplat.services.learning import source_of
 from learnplat.store.migrations import MIGRATIONS, migrate
-from learnplat.tutors.model import Citation
 from tests import corpus
 
 PRINTED = str(corpus.KNOWN_WORD_PAGE + corpus.PRINTED_OFFSET)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from learnplat.domain.model import Citation, QuizQuestion, Source
 from learnplat.services.question_check import problem
-from learnplat.tutors.model import Citation, QuizQuestion, Source
 from learnplat.tutors.offline import OfflineTutor
 from learnplat.tutors.offline.analysis import analyse
 from learnplat.tutors.offline.terms import acceptable
@@ -279,7 +279,7 @@ def test_a_definition_says_what_its_term_is(sentence: str, term: str | None) -> 
 
 
 def test_an_adjective_before_to_is_never_a_defined_term() -> None:
-    from learnplat.tutors.model import Citation
+    from learnplat.domain.model import Citation
     from learnplat.tutors.offline.definitions import sentence_definitions
     from learnplat.tutors.offline.sentences import Sentence
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from learnplat.domain.model import Grade, Reference, Source, TopicRecord
 from learnplat.services.doctor import run_checks
 from learnplat.services.topics import load_shipped_topics
 from learnplat.settings import Settings
 from learnplat.tutors.grader import OfflineGrader, build_reference, evaluate
 from learnplat.tutors.grader.encoder import missing_packages, shared_encoder
-from learnplat.tutors.model import Grade, Reference, Source, TopicRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADING = ROOT / "data" / "grading"
@@ -131,7 +131,7 @@ def _run(code: str, home: Path) -> dict:
 GRADE_IN_A_FRESH_PROCESS = f"""
 import json, sys
 from learnplat.tutors.grader import OfflineGrader, build_reference
-from learnplat.tutors.model import Source
+from learnplat.domain.model import Source
 reference = build_reference("opportunity cost", "intermediate",
                             sources=(Source({OPPORTUNITY_COST!r}, "Model answer"),))
 grade = OfflineGrader(semantic=SEMANTIC).grade(reference, {IN_OTHER_WORDS!r}, "intermediate")

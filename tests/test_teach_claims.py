@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from learnplat.core import Session
+from learnplat.domain.model import Grade, Source
 from learnplat.tutors.grader import OfflineGrader, build_reference
-from learnplat.tutors.model import Grade, Source
 
 grader = OfflineGrader(semantic=False)
 

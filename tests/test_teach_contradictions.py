@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from learnplat.domain.model import Reference, Source
 from learnplat.tutors.grader import OfflineGrader, build_reference
 from learnplat.tutors.grader.claims import read_claim
 from learnplat.tutors.grader.opposites import opposed
-from learnplat.tutors.model import Reference, Source
 
 grader = OfflineGrader(semantic=False)
 

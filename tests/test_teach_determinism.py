@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 SCRIPT = """
 import json, sys
 from learnplat.tutors.grader import OfflineGrader, build_reference
-from learnplat.tutors.model import Source
+from learnplat.domain.model import Source
 
 NOTES = [
     "A conditional is true when its antecedent is false. In English, whether a conditional is "

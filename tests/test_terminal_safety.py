@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from learnplat.cli import app
+from learnplat.domain.model import Lesson, Section, Statement
 from learnplat.services.export import export_lesson
-from learnplat.tutors.model import Lesson, Section, Statement
 from tests.test_game import NOTES
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"  # writes "rm -rf ~" to the clipboard

@@ -16,6 +16,20 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
+from learnplat.domain.model import (
+    Chapter,
+    Citation,
+    ConceptNode,
+    Exercise,
+    KeyTerm,
+    Lesson,
+    NarrationSegment,
+    Section,
+    Source,
+    Statement,
+    TopicLevel,
+    TopicRecord,
+)
 from learnplat.errors import BadInput, ConfigError, NotFound
 from learnplat.services.lesson_cache import (
     LESSON_SCHEMA,
@@ -33,20 +47,6 @@ from learnplat.services.topic_store import (
     open_topic_store,
 )
 from learnplat.services.topics import TopicLibrary, user_topic_document
-from learnplat.tutors.model import (
-    Chapter,
-    Citation,
-    ConceptNode,
-    Exercise,
-    KeyTerm,
-    Lesson,
-    NarrationSegment,
-    Section,
-    Source,
-    Statement,
-    TopicLevel,
-    TopicRecord,
-)
 
 # --- the topic library ------------------------------------------------------------------------
 

@@ -16,13 +16,13 @@ from textual.worker import Worker, WorkerCancelled
 
 from learnplat.app import LearnplatApp
 from learnplat.core import Session
+from learnplat.domain.model import Answer, Lesson, LessonRequest, Source
 from learnplat.screens.learn import LearnPane
 from learnplat.screens.learn_answers import AnswerBlock
 from learnplat.screens.learn_views import ConceptTree, FollowUpList
 from learnplat.screens.widgets.learn_export import ExportModal
 from learnplat.screens.widgets.learn_sources import SourcesModal
 from learnplat.tutors.base import TextSink
-from learnplat.tutors.model import Answer, Lesson, LessonRequest, Source
 from learnplat.tutors.offline import OfflineTutor
 from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app
 from tests.test_tui import settle as settle_library

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerCancelled
 from learnplat.app import LearnplatApp
 from learnplat.clients.errors import ProviderError
 from learnplat.core import Session
+from learnplat.domain.model import Grade, Level, Reference
 from learnplat.screens.learn_views import TopicInput
 from learnplat.screens.teach import TeachPane
 from learnplat.screens.teach_views import (
@@ -30,7 +31,6 @@ from learnplat.screens.widgets.learn_sources import SourcesModal
 from learnplat.screens.widgets.teach_pending import EMPTY, PendingTable
 from learnplat.settings import load_settings
 from learnplat.tutors.base import Grader
-from learnplat.tutors.model import Grade, Level, Reference
 from tests.test_teach_cli import GOOD, OFF_TOPIC
 from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app, write_notes
 

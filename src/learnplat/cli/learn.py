@@ -16,7 +16,7 @@ from .main import app, state
 if TYPE_CHECKING:
     from rich.tree import Tree
 
-    from ..tutors.model import ConceptNode
+    from ..domain.model import ConceptNode
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ProviderFlag = Annotated[

@@ -13,8 +13,8 @@ from . import output
 from .main import app, state
 
 if TYPE_CHECKING:
+    from ..domain.model import Lesson
     from ..services.speech import Speech, SpeechResult
-    from ..tutors.model import Lesson
 
 AUDIO_SUFFIXES = (".wav", ".mp3")
 VoiceFlag = Annotated[str | None, typer.Option("--voice", help="Voice name (see doctor).")]

@@ -14,8 +14,8 @@ from . import output
 from .main import app, state
 
 if TYPE_CHECKING:
+    from ..domain.model import Grade
     from ..services.teachback import TeachBack
-    from ..tutors.model import Grade
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 LevelFlag = Annotated[

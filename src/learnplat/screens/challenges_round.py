@@ -13,10 +13,10 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Select
 from textual.widgets.select import InvalidSelectValueError
 
+from ..domain.model import LEVELS
 from ..services.game import CARDS_CATEGORY
 from ..services.game_model import NOTES_CATEGORY
 from ..services.library import DocumentInfo
-from ..tutors.model import LEVELS
 from .teach_views import shorten
 from .widgets.challenge_lobby import category_label
 

@@ -26,11 +26,11 @@ from textual.widgets import (
 from textual.widgets.markdown import MarkdownStream
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ..domain.model import FORMATS, LEVELS, Lesson
 from ..services.export import export_lesson
 from ..services.learning import Learning
 from ..services.library import DocumentInfo, Library
 from ..services.speech import Speech
-from ..tutors.model import FORMATS, LEVELS, Lesson
 from .learn_answers import AnswerThread
 from .learn_asks import FORMAT_LABELS, LessonAsk, QuizMe, TeachItBack, lesson_status
 from .learn_audio import AudioPanel

@@ -13,8 +13,8 @@ from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ..domain.model import Answer
 from ..services.learning import Learning
-from ..tutors.model import Answer
 from ..tutors.render import answer_markdown
 from .learn_views import ERROR_TIMEOUT_S, Superseded, report_error
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from ..tutors.model import Lesson
+from ..domain.model import Lesson
 
 FORMAT_LABELS = {"chat": "Chat", "visual": "Concept map", "audio": "Narration", "ebook": "E-book"}
 

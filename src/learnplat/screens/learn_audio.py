@@ -18,9 +18,9 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ..domain.model import Lesson
 from ..services.speech import AudioPiece, Playback, Player, PlayResult, Speech, SpeechResult
 from ..services.speech.script import ESTIMATE_WPM
-from ..tutors.model import Lesson
 from .learn_views import ERROR_TIMEOUT_S, Superseded, report_error
 from .widgets.learn_audio_run import NarrationRun, make_pieces, play_pieces
 from .widgets.learn_audio_script import PlaybackClock, ScriptLine, ScriptView, clock_time

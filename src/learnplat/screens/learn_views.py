@@ -20,9 +20,9 @@ from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker
 
+from ..domain.model import ConceptNode, Lesson
 from ..errors import LearnplatError
 from ..services.library import DocumentInfo
-from ..tutors.model import ConceptNode, Lesson
 from ..tutors.render import lesson_markdown
 from .widgets.completing_input import CompletingInput
 from .widgets.path_input import parse_pasted_paths

@@ -17,12 +17,12 @@ from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Label, Select, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ..domain.model import LEVELS
 from ..errors import LearnplatError
 from ..services.community import Community, Submission
 from ..services.library import DocumentInfo, Library
 from ..services.teachback import MAX_WORDS, TeachBack, TeachResult
 from ..services.topics import TopicLibrary
-from ..tutors.model import LEVELS
 from .learn_views import TopicInput
 from .teach_community import CommunityView
 from .teach_views import (

@@ -19,11 +19,11 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
+from ..domain.model import Grade, GradeComponent
 from ..errors import LearnplatError
 from ..services.community import FeedItem, LeaderRow, Stats, VoteResult
 from ..services.library import DocumentInfo
 from ..services.teachback import MAX_WORDS, TeachResult
-from ..tutors.model import Grade, GradeComponent
 
 log = logging.getLogger("learnplat.tui")
 

@@ -17,7 +17,7 @@ from .safe_text import safe_text
 from .topic_match import canonical, normalise
 
 if TYPE_CHECKING:
-    from ..tutors.model import Grade
+    from ..domain.model import Grade
 
 Status = Literal["pending", "graded"]
 Period = Literal["all", "week"]
@@ -155,7 +155,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 def _grade_of(grade_json: str | None) -> Grade | None:
     if not grade_json:
         return None
-    from ..tutors.model import Grade  # the feed and the boards need no tutor vocabulary
+    from ..domain.model import Grade  # the feed and the boards need no tutor vocabulary
 
     try:
         return decode(Grade, json.loads(grade_json))

@@ -11,8 +11,8 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..domain.model import Lesson
 from ..errors import BadInput, LearnplatError
-from ..tutors.model import Lesson
 from ..tutors.render import chapter_markdown, lesson_markdown, mermaid_mindmap, section_markdown
 from .safe_text import markdown_inert
 

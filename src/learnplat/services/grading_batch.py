@@ -14,7 +14,7 @@ from ..errors import BadInput, LearnplatError
 from .library import open_regular
 
 if TYPE_CHECKING:
-    from ..tutors.model import Grade
+    from ..domain.model import Grade
     from .teachback import TeachBack
 
 log = logging.getLogger("learnplat.grading")

@@ -6,9 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from ..errors import BadInput, NothingToTeach
-from ..tutors.base import TextSink, Tutor
-from ..tutors.model import (
+from ..domain.model import (
     FORMATS,
     LEVELS,
     Answer,
@@ -19,6 +17,8 @@ from ..tutors.model import (
     Source,
     TopicRecord,
 )
+from ..errors import BadInput, NothingToTeach
+from ..tutors.base import TextSink, Tutor
 from ..tutors.offline.question import (
     Question,
     carried_by,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..tutors.model import Format, Lesson, Level, Source
+from ..domain.model import Format, Lesson, Level, Source
 from .dataclass_codec import DecodeError, decode, encode
 from .topic_match import canonical
 from .topic_store import TopicStore, TopicStoreError

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..tutors.model import QuizQuestion
+from ..domain.model import QuizQuestion
 from ..tutors.offline.definitions import glossary_entry
 from ..tutors.offline.text import STOPWORDS, stem, tokens
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain.model import QuizQuestion
 from ..errors import BadInput
 from ..tutors.base import Tutor
-from ..tutors.model import QuizQuestion
 from .challenge_bank import question_row
 from .game_model import NOTES_CATEGORY, QuestionSet
 from .learning import source_of

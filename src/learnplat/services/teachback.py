@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ..domain.model import Grade, Reference, Source
 from ..errors import BadInput, LearnplatError, NothingToTeach
 from ..tutors.base import Grader
 from ..tutors.grader import build_reference
-from ..tutors.model import Grade, Reference, Source
 from .community import Community, Submission
 from .grading_batch import BatchLine, grade_lines, open_batch
 from .learning import Learning, parse_level, source_of

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from ..tutors.model import TopicRecord
+from ..domain.model import TopicRecord
 from ..tutors.offline.common_words import information
 from ..tutors.offline.text import content_stems
 

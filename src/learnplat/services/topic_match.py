@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..tutors.model import TopicRecord
+    from ..domain.model import TopicRecord
 
 _APOSTROPHES = re.compile(r"['’`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..domain.model import LEVELS, TopicLevel, TopicRecord
 from ..errors import BadInput, NotFound
 from ..paths import shipped_data_dir
-from ..tutors.model import LEVELS, TopicLevel, TopicRecord
 from .dataclass_codec import DecodeError, decode, encode
 from .topic_fit import Subjects
 from .topic_match import TopicIndex, normalise

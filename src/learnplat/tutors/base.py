@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from .model import (
+from ..domain.model import (
     Answer,
     Flashcard,
     Grade,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import (
+from ..domain.model import (
     Answer,
     Chapter,
     Citation,

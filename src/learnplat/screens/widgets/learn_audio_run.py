@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...domain.model import Lesson
 from ...services.speech import AudioPiece, Playback, Player, PlayResult, Speech, SpeechResult
-from ...tutors.model import Lesson
 
 POLL_S = 0.1
 """How often a waiting worker looks whether it was stopped, paused or cancelled."""

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...tutors.model import NarrationSegment
+from ...domain.model import NarrationSegment
 from ...tutors.render import timestamp
 
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from ...domain.model import NarrationSegment
 from ...errors import BadInput
-from ...tutors.model import NarrationSegment
 from .chunking import Weight, chunk_text
 from .model import AudioFormat, AudioPiece, Clip, PieceCallback, ProgressCallback, SpeechResult
 from .output import AudioSink, check_output

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from ...tutors.model import NarrationSegment
+from ...domain.model import NarrationSegment
 
 AudioFormat = Literal["wav", "mp3"]
 ProgressCallback = Callable[[int, int], None]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...domain.model import NarrationSegment
 from ...errors import BadInput
-from ...tutors.model import NarrationSegment
 
 ESTIMATE_WPM = 160
 """Words per minute assumed for timestamps when no audio exists (a typical narration pace)."""

@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ...domain.model import Lesson
 from ...errors import BadInput
-from ...tutors.model import Lesson
 from .espeak import EspeakVoice
 from .fallback import speak_with_fallback
 from .model import AudioPiece, SpeechResult, Voice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import KeyIdea
+from ...domain.model import KeyIdea
 from .meaning import Meaning
 from .prepared import IdeaProfile, Prepared
 from .submission import Submission

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..model import Level, Reference, Source, TopicRecord
+from ...domain.model import Level, Reference, Source, TopicRecord
 from .grader import OfflineGrader
 from .reference import build_reference
 

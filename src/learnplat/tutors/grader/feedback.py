@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import KeyIdea, Level
+from ...domain.model import KeyIdea, Level
 from ..offline.definitions import term_key
 from .contradiction import Contradiction
 from .coverage import Coverage

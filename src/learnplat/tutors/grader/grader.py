@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Grade, GradeComponent, Level, Reference
+from ...domain.model import Grade, GradeComponent, Level, Reference
 from .contradiction import Contradiction, find_contradictions
 from .copying import COPIED, copied_share
 from .coverage import Coverage, measure_coverage

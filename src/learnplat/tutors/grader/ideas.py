@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..model import Citation, KeyIdea
+from ...domain.model import Citation, KeyIdea
 from ..offline.analysis import Analysis
 from ..offline.definitions import term_key
 from ..offline.text import content_stems

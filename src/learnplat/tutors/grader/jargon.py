@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..model import Level
+from ...domain.model import Level
 from .prepared import Prepared, TermForms
 from .submission import Submission, Token
 

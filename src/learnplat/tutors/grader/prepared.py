@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from learnplat.tutors import readability
 
-from ..model import KeyIdea, Reference
+from ...domain.model import KeyIdea, Reference
 from ..offline.text import stem, tokens
 from .words import Vocabulary, content_roots, is_content, root, term_forms
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...domain.model import Citation, KeyIdea, Level, Reference, Source, TopicLevel, TopicRecord
 from ...errors import NothingToTeach
-from ..model import Citation, KeyIdea, Level, Reference, Source, TopicLevel, TopicRecord
 from ..offline.analysis import analyse
 from ..offline.sentences import source_citation
 from ..offline.text import content_stems, tokens

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from learnplat.tutors import readability
 
-from ..model import Level
+from ...domain.model import Level
 from .prepared import Prepared
 from .submission import Submission
 

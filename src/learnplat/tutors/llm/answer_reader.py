@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Answer, Statement
+from ...domain.model import Answer, Statement
 from .checks import Problems, read_list, read_object, read_text
 from .passages import SourceIndex
 

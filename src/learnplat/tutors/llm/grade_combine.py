@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...domain.model import Grade, GradeComponent, KeyIdea, Level, Reference
 from ..grader.feedback import label, where
 from ..grader.grader import COPIED_MAX, OFF_TOPIC_MAX, weighted_score
-from ..model import Grade, GradeComponent, KeyIdea, Level, Reference
 from .grade_reader import Rubric
 
 # How far above the offline measure a model may rate coverage and accuracy. The offline matcher

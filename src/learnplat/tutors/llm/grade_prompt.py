@@ -3,7 +3,7 @@ learner's explanation, asking for a rubric as JSON (``prompts/grade_*.txt``)."""
 
 from __future__ import annotations
 
-from ..model import Level, Reference
+from ...domain.model import Level, Reference
 from .prompting import fill, repair_prompt, template
 
 # The reference is there to check facts against; a long one is cut, not sent whole.

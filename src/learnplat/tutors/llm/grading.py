@@ -9,8 +9,8 @@ from dataclasses import replace
 from learnplat.clients.base import ChatClient, Message
 from learnplat.clients.errors import ProviderError
 
+from ...domain.model import Grade, Level, Reference
 from ..grader import OfflineGrader
-from ..model import Grade, Level, Reference
 from .grade_combine import COVERAGE_MARGIN, combine
 from .grade_prompt import grade_prompt, grade_repair_prompt
 from .grade_reader import Rubric, read_rubric

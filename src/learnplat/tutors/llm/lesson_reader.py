@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import (
+from ...domain.model import (
     Chapter,
     Citation,
     ConceptNode,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ..model import Citation, Level, Source, TopicRecord
+from ...domain.model import Citation, Level, Source, TopicRecord
 
 # Retrieved passages are short; this only bounds a pathological one.
 PASSAGE_CHARS = 2000

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..model import Citation
+from ...domain.model import Citation
 from ..render import cite_marks, timestamp
 from .jsonscan import Container, Path
 from .lesson_reader import WORDS_PER_MINUTE

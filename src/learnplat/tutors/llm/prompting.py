@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
-from ..model import LessonRequest
+from ...domain.model import LessonRequest
 from .passages import SourceIndex
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from ..model import LEVELS, Level, QuizQuestion
+from ...domain.model import LEVELS, Level, QuizQuestion
 from .checks import Problems, read_list, read_object, read_text
 from .passages import SourceIndex, normalize_id
 

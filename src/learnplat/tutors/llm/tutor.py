@@ -10,8 +10,8 @@ from typing import Any, Generic, TypeVar
 from learnplat.clients.base import ChatClient, Message
 from learnplat.clients.errors import ProviderError
 
+from ...domain.model import Answer, Flashcard, Lesson, LessonRequest, Quiz, QuizQuestion, Source
 from ..base import TextSink, Tutor
-from ..model import Answer, Flashcard, Lesson, LessonRequest, Quiz, QuizQuestion, Source
 from ..render import answer_markdown, lesson_markdown
 from . import notices
 from .answer_reader import not_covered, read_answer

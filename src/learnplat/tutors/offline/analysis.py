@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..model import Source
+from ...domain.model import Source
 from .centrality import TermMatrix, lexrank, term_matrix
 from .definitions import Definition, find_definitions
 from .headings import shown

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import Answer, Source, Statement
+from ...domain.model import Answer, Source, Statement
 from ..render import ended
 from .answer_index import (
     ListKey,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..model import Source
+from ...domain.model import Source
 from .defining import stems_of
 from .sentences import CONDITION_LEAD_IN, Sentence, source_citation, split_sources
 

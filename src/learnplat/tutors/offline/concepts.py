@@ -6,7 +6,7 @@ import re
 
 from learnplat.tutors import readability
 
-from ..model import ConceptNode, Level
+from ...domain.model import ConceptNode, Level
 from .analysis import Analysis
 from .plan import Plan
 from .plans import topic_level

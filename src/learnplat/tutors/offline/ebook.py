@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Chapter, Exercise, KeyTerm, Section
+from ...domain.model import Chapter, Exercise, KeyTerm, Section
 from ..render import cite_marks
 from .analysis import Analysis
 from .exercises import MAX_EXERCISES, MIN_EXERCISES, document_exercises, term_exercise, word_cloze

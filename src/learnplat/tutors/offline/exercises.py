@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Citation, Exercise, KeyTerm
+from ...domain.model import Citation, Exercise, KeyTerm
 from .analysis import Analysis
 from .definitions import term_key
 from .followups import what_question

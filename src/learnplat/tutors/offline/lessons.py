@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Lesson, LessonRequest
+from ...domain.model import Lesson, LessonRequest
 from .analysis import analyse
 from .concepts import concept_map
 from .ebook import chapters

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ..model import KeyTerm, Level
+from ...domain.model import KeyTerm, Level
 from .analysis import Analysis
 from .definitions import Definition
 from .grading import Body, body_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import NarrationSegment
+from ...domain.model import NarrationSegment
 from .plan import Plan
 
 WORDS_PER_MINUTE = 150

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Citation, KeyTerm, Level, Statement, TopicRecord
+from ...domain.model import Citation, KeyTerm, Level, Statement, TopicRecord
 from .analysis import Analysis
 from .sentences import Sentence
 

@@ -6,7 +6,7 @@ import re
 
 from learnplat.tutors import readability
 
-from ..model import KeyTerm, Level, TopicLevel, TopicRecord
+from ...domain.model import KeyTerm, Level, TopicLevel, TopicRecord
 from .analysis import Analysis
 from .headings import readable, shown
 from .levels import example_sentence, key_terms, select_levels

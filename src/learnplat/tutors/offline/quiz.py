@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from ..model import Flashcard, Level, QuestionKind, Quiz, QuizQuestion, Source
+from ...domain.model import Flashcard, Level, QuestionKind, Quiz, QuizQuestion, Source
 from .analysis import Analysis, analyse
 from .definitions import glossary_entry, term_key
 from .sentences import Sentence

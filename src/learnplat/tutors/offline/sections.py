@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Section, Statement
+from ...domain.model import Section, Statement
 from .plan import Item, Plan
 from .text import stands_alone
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from learnplat.tutors import readability
 
-from ..model import Citation, Source
+from ...domain.model import Citation, Source
 from .grading import body_of
 from .text import (
     EXERCISE_HEADING,

@@ -7,8 +7,8 @@ import re
 import threading
 from collections.abc import Sequence
 
+from ...domain.model import Answer, Flashcard, Lesson, LessonRequest, Quiz, Source
 from ..base import TextSink
-from ..model import Answer, Flashcard, Lesson, LessonRequest, Quiz, Source
 from ..render import answer_markdown, lesson_markdown
 
 _SECTION_START = re.compile(r"(?=\n\n## )")

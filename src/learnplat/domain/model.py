@@ -1,4 +1,5 @@
-"""The tutor's vocabulary: requests, sources, citations and the lessons and answers it returns."""
+"""The shared vocabulary: requests, sources, citations, the lessons, answers, grades, quizzes
+and topics the tutors make and every layer above them passes around."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..citations import page_mark
-from ..domain.levels import FORMATS, LEVELS, Format, Level
-
-__all__ = ["FORMATS", "LEVELS", "Format", "Level"]  # and the classes below
+from .levels import FORMATS as FORMATS
+from .levels import LEVELS as LEVELS
+from .levels import Format as Format
+from .levels import Level as Level
 
 
 @dataclass(frozen=True)
