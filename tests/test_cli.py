@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,7 @@ def test_doctor_reports_data_dir_database_and_provider(run, isolated_home: Path)
     expected = {"data dir", "database", "provider", "speech", "audio player", "pdf engines"}
     assert expected <= checks.keys()
     assert checks["database"]["status"] == "ok"
+    assert checks["database"]["detail"].startswith(f"SQLite {sqlite3.sqlite_version} at ")
     assert str(isolated_home) in checks["data dir"]["detail"]
     assert "offline" in checks["provider"]["detail"]
     assert checks["challenges"]["status"] == "ok"

@@ -16,7 +16,7 @@ from .. import paths
 from ..errors import LearnplatError
 from ..settings import Settings
 from ..store.blobs import open_blob_store
-from ..store.database import Database
+from ..store.database import Database, sqlite_version
 from ..store.library import LibraryStore
 from ..store.migrations import MIGRATIONS, schema_version
 from .originals import ORPHAN_GRACE_WORDS, Originals
@@ -82,7 +82,9 @@ def _database(settings: Settings) -> Check:
     finally:
         database.close()
     latest = MIGRATIONS[-1][0]
-    detail = f"{path} (schema {version}/{latest}, {documents} documents)"
+    detail = (
+        f"SQLite {sqlite_version} at {path} (schema {version}/{latest}, {documents} document{'' if documents == 1 else 's'})"
+    )
     return Check(
         "database",
         "ok" if healthy else "fail",

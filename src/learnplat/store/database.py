@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
+sqlite_version = sqlite3.sqlite_version  # the SQLite library this Python runs, for `doctor`
 
 
 def _write_ahead_log(conn: sqlite3.Connection) -> None:
