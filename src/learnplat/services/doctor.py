@@ -82,9 +82,8 @@ def _database(settings: Settings) -> Check:
     finally:
         database.close()
     latest = MIGRATIONS[-1][0]
-    detail = (
-        f"SQLite {sqlite_version} at {path} (schema {version}/{latest}, {documents} document{'' if documents == 1 else 's'})"
-    )
+    counted = f"{documents} document{'' if documents == 1 else 's'}"
+    detail = f"SQLite {sqlite_version} at {path} (schema {version}/{latest}, {counted})"
     return Check(
         "database",
         "ok" if healthy else "fail",
