@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -95,7 +96,7 @@ def test_closing_an_opened_session_closes_its_core(settings: Settings) -> None:
     session = Session.open(settings)
     session.library.documents()
     session.close()
-    with pytest.raises(Exception):  # noqa: B017 - the database is closed, whatever the driver says
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         session.library.documents()
 
 

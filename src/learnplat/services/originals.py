@@ -71,9 +71,25 @@ class Originals:
 
     def orphans(self, grace_s: float = ORPHAN_GRACE_S) -> Orphans:
         """The copies under ``originals/`` that no document refers to, old and young."""
+        return self._scan(grace_s)[0]
+
+    def sweep(self, grace_s: float = ORPHAN_GRACE_S) -> Orphans:
+        """Remove the old orphans, each checked again under the write lock (an ingest may have
+        taken it up meanwhile); return what was found, ``old`` being what was removed."""
+        found, sizes = self._scan(grace_s)
+        removed: list[str] = []
+        removed_bytes = 0
+        for key in found.old:
+            if self._remove_unused(key):
+                removed.append(key)
+                removed_bytes += sizes[key]
+        return Orphans(tuple(removed), removed_bytes, found.young, found.files, found.total_bytes)
+
+    def _scan(self, grace_s: float) -> tuple[Orphans, dict[str, int]]:
+        """The orphans, and the size of each old one."""
         used = self.store.stored_paths()
-        old: list[str] = []
-        old_bytes = young = files = total = 0
+        old: dict[str, int] = {}
+        young = files = total = 0
         for blob in self.blobs.list(FOLDER):
             files += 1
             total += blob.size
@@ -82,22 +98,8 @@ class Originals:
             if age_s(blob) < grace_s:
                 young += 1
             else:
-                old.append(blob.key)
-                old_bytes += blob.size
-        return Orphans(tuple(old), old_bytes, young, files, total)
-
-    def sweep(self, grace_s: float = ORPHAN_GRACE_S) -> Orphans:
-        """Remove the old orphans, each checked again under the write lock (an ingest may have
-        taken it up meanwhile); return what was found, ``old`` being what was removed."""
-        found = self.orphans(grace_s)
-        sizes = {blob.key: blob.size for blob in self.blobs.list(FOLDER)}
-        removed: list[str] = []
-        removed_bytes = 0
-        for key in found.old:
-            if self._remove_unused(key):
-                removed.append(key)
-                removed_bytes += sizes.get(key, 0)
-        return Orphans(tuple(removed), removed_bytes, found.young, found.files, found.total_bytes)
+                old[blob.key] = blob.size
+        return Orphans(tuple(old), sum(old.values()), young, files, total), old
 
     def _remove_unused(self, key: str) -> bool:
         if key.rsplit("/", 1)[-1].startswith(TEMP_PREFIX):  # no document refers to a temp copy

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import itertools
 import sqlite3
 import threading
 import time
@@ -49,6 +49,7 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.lock = threading.RLock()
+        self._savepoints = itertools.count(1)  # names unique on this connection
         try:
             # 0700 and 0600 whatever the umask, and made so again when an older version left
             # them open: the database holds text decrypted from password-protected PDFs.
@@ -114,7 +115,7 @@ class Database:
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
         """A nested transaction: undone alone on error, kept with the outer one otherwise."""
-        name = f"learnplat_{secrets.token_hex(8)}"
+        name = f"learnplat_{next(self._savepoints)}"
         self.conn.execute(f"SAVEPOINT {name}")
         try:
             yield
