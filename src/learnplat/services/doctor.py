@@ -16,9 +16,9 @@ from .. import paths
 from ..errors import LearnplatError
 from ..settings import Settings
 from ..store.blobs import open_blob_store
-from ..store.database import Database, sqlite_version
+from ..store.database import Database
 from ..store.library import LibraryStore
-from ..store.migrations import MIGRATIONS, schema_version
+from ..store.migrations import MIGRATIONS
 from .originals import ORPHAN_GRACE_WORDS, Originals
 
 Status = Literal["ok", "warn", "fail"]
@@ -76,14 +76,14 @@ def _database(settings: Settings) -> Check:
     except LearnplatError as exc:
         return Check("database", "fail", exc.message)
     try:
-        version = schema_version(database.db)
-        documents = database.rows("SELECT COUNT(*) AS n FROM documents")[0]["n"]
+        version = database.schema_version()
+        documents = LibraryStore(database).document_count()
         healthy = database.integrity_ok()
     finally:
         database.close()
     latest = MIGRATIONS[-1][0]
     counted = f"{documents} document{'' if documents == 1 else 's'}"
-    detail = f"SQLite {sqlite_version} at {path} (schema {version}/{latest}, {counted})"
+    detail = f"{database.backend} at {path} (schema {version}/{latest}, {counted})"
     return Check(
         "database",
         "ok" if healthy else "fail",

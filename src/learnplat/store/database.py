@@ -148,6 +148,17 @@ class Database:
                 raise DiskFull(self.path.parent) from exc
             raise
 
+    @property
+    def backend(self) -> str:
+        """The database engine and its version, for `doctor`: "SQLite 3.40.1"."""
+        return f"SQLite {sqlite_version}"
+
+    def schema_version(self) -> int:
+        """The newest migration applied (0 for none)."""
+        with self.lock:
+            row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
     def integrity_ok(self) -> bool:
         with self.lock:
             return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -304,7 +304,12 @@ class LibraryStore:
         return [(row["document_id"], row["text"]) for row in rows]
 
     def passage_count(self) -> int:
+        """Every profile's passages."""
         return int(self.database.rows("SELECT COUNT(*) AS n FROM passages")[0]["n"])
+
+    def document_count(self) -> int:
+        """Every profile's documents."""
+        return int(self.database.rows("SELECT COUNT(*) AS n FROM documents")[0]["n"])
 
     def search(
         self,
