@@ -328,3 +328,29 @@ def test_a_malformed_challenge_token_is_bad_input_not_an_unexpected_error(run, t
         "error: unknown question token: a token is 20 hex digits (0-9, a-f)\n"
     )
     assert "learnplat challenge next" in result.stderr  # the hint
+
+
+def test_docs_original_saves_a_copy_of_the_ingested_file_and_never_overwrites(
+    run, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_bytes(SAMPLE_MD.read_bytes())
+    added = json.loads(run("ingest", notes, "--json").stdout)[0]["document"]
+    notes.unlink()  # the learner's own copy is gone; the library kept one
+    copy = tmp_path / "back.md"
+    result = run("docs", "original", added["id"], "--out", copy, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "doc_id": added["id"], "path": str(copy), "bytes": SAMPLE_MD.stat().st_size
+    }
+    assert copy.read_bytes() == SAMPLE_MD.read_bytes()
+
+    copy.write_text("my own edits")
+    again = run("docs", "original", added["id"], "--out", copy)
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert copy.read_text() == "my own edits"
+    missing = run("docs", "original", 999, "--out", tmp_path / "x.md")
+    assert missing.exit_code != 0 and "no document with id 999" in missing.stderr
+    assert not (tmp_path / "x.md").exists()
+    elsewhere = run("docs", "original", added["id"], "--out", tmp_path / "no" / "dir" / "x.md")
+    assert elsewhere.exit_code == 2 and "does not exist" in elsewhere.stderr

@@ -287,6 +287,27 @@ def docs_show(
         output.note(f"[dim]more: {' or '.join(moves)}[/]")
 
 
+@docs_app.command("original")
+def docs_original(
+    ctx: typer.Context,
+    doc_id: Annotated[int, typer.Argument(metavar="ID", help="Document id (see docs list).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The new file to write.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Save a copy of the file a document was made from (kept in the library even when you
+    moved or deleted yours; from the shared bucket when the blob store is on S3).
+
+    Example: learnplat docs original 3 --out notes-copy.pdf
+    """
+    library = state(ctx).session.library
+    written = library.save_original(doc_id, out)
+    size = written.stat().st_size
+    if as_json:
+        output.emit_json({"doc_id": doc_id, "path": str(written), "bytes": size})
+    else:
+        output.note(f"wrote {output.literal(written)} ({size:,} bytes)")
+
+
 @docs_app.command("remove")
 def docs_remove(
     ctx: typer.Context,

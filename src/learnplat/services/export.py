@@ -19,7 +19,7 @@ from .safe_text import markdown_inert
 EXTENSIONS = (".md", ".markdown", ".epub")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write via a temp file and a rename, so a failure never leaves half a file. The file
     gets the usual permissions (0666 less the umask), like any file the user saves."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -54,14 +54,14 @@ def export_lesson(lesson: Lesson, path: Path) -> Path:
     mind map. Returns the path. Raises BadInput for an unknown extension or unwritable place."""
     check_target(path)
     if path.suffix.lower() == ".epub":
-        _write_atomically(path, epub_bytes(lesson))
+        write_atomically(path, epub_bytes(lesson))
     elif lesson.format == "visual" and lesson.concept_map is not None:
         title = markdown_inert(lesson.title)
         text = f"# {title}\n\n```mermaid\n{mermaid_mindmap(lesson.concept_map)}```\n"
-        _write_atomically(path, text.encode("utf-8"))
+        write_atomically(path, text.encode("utf-8"))
     else:
         # Notes may hold HTML or script links; a Markdown viewer must show them, not run them.
-        _write_atomically(path, markdown_inert(lesson_markdown(lesson)).encode("utf-8"))
+        write_atomically(path, markdown_inert(lesson_markdown(lesson)).encode("utf-8"))
     return path
 
 

@@ -374,6 +374,21 @@ class Library:
         (the data dir, a shared bucket). Raises NotFound, BlobStoreError."""
         return self.blobs.get(self._record(doc_id).stored_path)
 
+    def save_original(self, doc_id: int, path: Path) -> Path:
+        """Write a copy of the document's original file to ``path``, which must not exist yet
+        (nothing of the user's is overwritten). Raises NotFound, BadInput, BlobStoreError."""
+        from .export import write_atomically
+
+        target = Path(path).expanduser()
+        if target.exists() or target.is_symlink():
+            raise BadInput(
+                f"{target} already exists", hint="give a new file name, or remove that file first"
+            )
+        if not target.parent.is_dir():
+            raise BadInput(f"cannot write {target}: the folder {target.parent} does not exist")
+        write_atomically(target, self.original(doc_id))
+        return target
+
     def remove(self, doc_id: int) -> DocumentInfo:
         """Delete a document, its passages and (if no document of any profile uses it) its
         stored copy. Raises NotFound."""
