@@ -153,3 +153,45 @@ def test_an_explanation_is_graded_once_and_voted_once_per_voter(database: Databa
     assert isinstance(line, FeedRecord) and line.voted is True
     assert community.remove_vote("bo", explanation_id, T1) == ("retracted", 0)
     assert community.remove_vote("bo", explanation_id, T1)[0] == "no vote"
+
+
+def _question(slug: str, category: str = "Biology") -> dict:
+    from learnplat.services.challenge_bank import question_row
+
+    return question_row(
+        slug=slug, title=slug.title(), question=f"What is {slug}?", answer="A",
+        options=["A", "B", "C", "D"], explanation="Because.", category=category,
+        difficulty="beginner", points=100, time_limit=30, source="bank",
+    )  # fmt: skip
+
+
+def test_a_served_question_is_answered_once_and_counts_on_the_boards(database: Database) -> None:
+    from learnplat.store.game import ALL, AnswerState, AnswerWrite, GameStore, Pool
+    from learnplat.store.records import ChallengeRecord, GameLeaderRecord, ProgressRecord
+
+    LibraryStore(database).ensure_user("ana")
+    game = GameStore(database)
+    game.upsert_questions([_question("osmosis"), _question("mitosis")], T0)
+    assert game.bank_hashes()["osmosis"][1] == 1  # (content hash, active)
+    assert game.pool_size(Pool(category="Biology")) == 2
+    (served_id, *_) = [c.id for c in game.candidates("ana", Pool())]
+    served = game.serve("ana", served_id, "token-1", "play", T0)
+    assert isinstance(served, ChallengeRecord) and served.correct_answer == "A"
+
+    def decide(state: AnswerState) -> AnswerWrite:
+        assert state.attempt.challenge_id == served_id and state.current_streak == 0
+        return AnswerWrite("A", "correct", 90, 3000, 1, "{}", T1, 3)
+
+    written = game.record_answer("token-1", "ana", T1, decide)
+    assert written is not None and written.points == 90
+    assert game.record_answer("token-1", "ana", T1, decide) is None  # answered already
+    progress = game.progress("ana")
+    assert isinstance(progress, ProgressRecord)
+    assert (progress.total_points, progress.challenges_completed, progress.current_streak) == (
+        90, 1, 1,
+    )  # fmt: skip
+    (line,) = game.leaderboard(ALL, ALL, 10)
+    assert isinstance(line, GameLeaderRecord) and (line.user_id, line.points) == ("ana", 90)
+    assert game.rank("ana") == 1
+    game.upsert_questions([], T1, retire=["mitosis"])
+    assert game.pool_size(Pool(category="Biology")) == 1  # retired, history kept
