@@ -263,7 +263,7 @@ class Session(_Parts):
 
         core = self.core
         return Game(
-            core.game_store, self.library, lambda: core.tutor, self.user, bank=core.bank
+            core.game_store, lambda: self.library, lambda: core.tutor, self.user, bank=core.bank
         )
 
     @part

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import secrets
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -142,7 +141,7 @@ class Game:
     def __init__(
         self,
         store: GameStore,
-        library: Library,
+        library: Library | Callable[[], Library],
         tutor: Tutor | Callable[[], Tutor],
         user: str,
         *,
@@ -150,15 +149,22 @@ class Game:
         rng: random.Random | None = None,
         bank: BankSync | None = None,
     ) -> None:
-        """``tutor`` may be given as a function that makes it: most games never make questions
-        from notes, and a command that only serves or scores should not build the engine."""
+        """``library`` and ``tutor`` may be given as functions that make them: only questions
+        from notes need them, and a command that only serves the bank or shows the scores
+        should not import and build them."""
         self.store = store
-        self.library = library
+        self._library = library
         self._tutor = tutor
         self.user = user
         self.clock = clock
         self.rng = rng or random.Random()
         self.bank = bank or BankSync(store, clock=clock)
+
+    @property
+    def library(self) -> Library:
+        if callable(self._library):
+            self._library = self._library()
+        return self._library
 
     @property
     def tutor(self) -> Tutor:
@@ -239,6 +245,8 @@ class Game:
         mode: Mode = "review" if challenge_id is not None else "play"
         if challenge_id is None:
             challenge_id = self._pick(pool)
+        import secrets  # here: showing scores needs no token (its import costs ~3 ms)
+
         token = secrets.token_hex(TOKEN_BYTES)
         challenge = self.store.serve(self.user, challenge_id, token, mode, now)
         return ServedQuestion(
