@@ -13,6 +13,7 @@ from .records import (
     PointsRecord,
     TeachLeaderRecord,
     UserRecord,
+    from_row,
 )
 from .weeks import week_start
 from .writes import RetryingWriter
@@ -76,7 +77,7 @@ class CommunityStore:
         rows = self._rows(
             f"SELECT {EXPLANATION_COLUMNS} FROM explanations WHERE id = ?", (explanation_id,)
         )
-        return _explanation(rows[0]) if rows else None
+        return from_row(ExplanationRecord, rows[0]) if rows else None
 
     def pending(self, user_id: str) -> list[ExplanationRecord]:
         rows = self._rows(
@@ -84,7 +85,7 @@ class CommunityStore:
             " WHERE user_id = ? AND status = 'pending' ORDER BY created_at, id",
             (user_id,),
         )
-        return [_explanation(row) for row in rows]
+        return [from_row(ExplanationRecord, row) for row in rows]
 
     def record_grade(
         self,
@@ -308,7 +309,7 @@ class CommunityStore:
                 ORDER BY {_FEED_ORDER[sort]} LIMIT ? OFFSET ?""",
             tuple(params),
         )
-        return [_feed_item(row) for row in rows]
+        return [from_row(FeedRecord, row, voted=bool(row["voted"])) for row in rows]
 
     def has_topic(self, topic_id: str) -> bool:
         """Whether any explanation is filed under ``topic_id``."""
@@ -319,7 +320,7 @@ class CommunityStore:
     # points --------------------------------------------------------------
     def user(self, user_id: str) -> UserRecord | None:
         rows = self._rows("SELECT id, display_name FROM users WHERE id = ?", (user_id,))
-        return _user(rows[0]) if rows else None
+        return from_row(UserRecord, rows[0]) if rows else None
 
     def points(self, user_id: str) -> PointsRecord | None:
         rows = self._rows(
@@ -327,7 +328,7 @@ class CommunityStore:
             " FROM user_points WHERE user_id = ?",
             (user_id,),
         )
-        return _points(rows[0]) if rows else None
+        return from_row(PointsRecord, rows[0]) if rows else None
 
     def average_score(self, user_id: str) -> float | None:
         rows = self._rows(
@@ -359,7 +360,7 @@ class CommunityStore:
                ORDER BY p.total_points DESC, p.points_at, p.user_id LIMIT ?""",
             (limit,),
         )
-        return [_leader(row) for row in rows]
+        return [from_row(TeachLeaderRecord, row) for row in rows]
 
     def weekly_leaderboard(self, at: str, limit: int) -> list[TeachLeaderRecord]:
         """Points earned in the week (from Monday 00:00 UTC) holding ``at``: scores of the
@@ -372,7 +373,7 @@ class CommunityStore:
                ORDER BY w.points DESC, w.points_at, w.user_id LIMIT ?""",
             (week_start(at), limit),
         )
-        return [_leader(row) for row in rows]
+        return [from_row(TeachLeaderRecord, row) for row in rows]
 
     # maintenance ---------------------------------------------------------
     def import_rows(
@@ -463,63 +464,3 @@ class CommunityStore:
                WHERE EXISTS (SELECT 1 FROM explanations AS e WHERE e.user_id = u.id)
                   OR EXISTS (SELECT 1 FROM user_upvotes AS v WHERE v.user_id = u.id)"""
         )
-
-
-# rows to records (the services above see records, never the columns) --------------------
-def _explanation(row: sqlite3.Row) -> ExplanationRecord:
-    return ExplanationRecord(
-        id=row["id"],
-        user_id=row["user_id"],
-        topic=row["topic"],
-        topic_id=row["topic_id"],
-        level=row["level"],
-        transcript=row["transcript"],
-        status=row["status"],
-        clarity_score=row["clarity_score"],
-        knowledge_points=row["knowledge_points"],
-        points_reason=row["points_reason"],
-        grade_json=row["grade_json"],
-        upvotes=row["upvotes"],
-        created_at=row["created_at"],
-        graded_at=row["graded_at"],
-    )
-
-
-def _feed_item(row: sqlite3.Row) -> FeedRecord:
-    return FeedRecord(
-        id=row["id"],
-        user_id=row["user_id"],
-        topic=row["topic"],
-        topic_id=row["topic_id"],
-        level=row["level"],
-        author=row["author"],
-        clarity_score=row["clarity_score"],
-        upvotes=row["upvotes"],
-        created_at=row["created_at"],
-        excerpt_source=row["excerpt_source"],
-        voted=bool(row["voted"]),
-    )
-
-
-def _user(row: sqlite3.Row) -> UserRecord:
-    return UserRecord(row["id"], row["display_name"])
-
-
-def _points(row: sqlite3.Row) -> PointsRecord:
-    return PointsRecord(
-        total_points=row["total_points"],
-        explanations_count=row["explanations_count"],
-        upvotes_given=row["upvotes_given"],
-        upvotes_received=row["upvotes_received"],
-        points_at=row["points_at"],
-    )
-
-
-def _leader(row: sqlite3.Row) -> TeachLeaderRecord:
-    return TeachLeaderRecord(
-        user_id=row["user_id"],
-        display_name=row["display_name"],
-        points=row["points"],
-        explanations=row["explanations"],
-        upvotes_received=row["upvotes_received"],
-    )

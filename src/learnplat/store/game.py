@@ -19,6 +19,7 @@ from .records import (
     GameLeaderRecord,
     ProgressRecord,
     QuestionSetRecord,
+    from_row,
 )
 from .weeks import week_start
 from .writes import RetryingWriter
@@ -123,7 +124,7 @@ class GameStore:
             "SELECT category, difficulty, COUNT(*) AS questions FROM challenges"
             " WHERE source = 'bank' AND active = 1 GROUP BY category, difficulty"
         )
-        return [_category_count(row) for row in rows]
+        return [from_row(CategoryCountRecord, row) for row in rows]
 
     def pool_size(self, pool: Pool) -> int:
         where, params = pool.where()
@@ -139,7 +140,7 @@ class GameStore:
                 FROM challenges AS c WHERE {where}""",
             [user_id, *params],
         )
-        return [_candidate(row) for row in rows]
+        return [from_row(CandidateRecord, row) for row in rows]
 
     def due_card(self, user_id: str, now: str, pool: Pool | None) -> int | None:
         """The question of ``user_id``'s most overdue review card (in ``pool``, if given)."""
@@ -164,7 +165,7 @@ class GameStore:
         rows = self._rows(
             f"SELECT {CHALLENGE_COLUMNS} FROM challenges AS c WHERE c.id = ?", (challenge_id,)
         )
-        return _challenge(rows[0]) if rows else None
+        return from_row(ChallengeRecord, rows[0]) if rows else None
 
     def questions_of(
         self, *, owner_id: str, document_ids: Sequence[int], answered_by: str | None
@@ -187,7 +188,7 @@ class GameStore:
             f" AND ({' OR '.join(clauses)}) ORDER BY c.category, c.id",
             params,
         )
-        return [_challenge(row) for row in rows]
+        return [from_row(ChallengeRecord, row) for row in rows]
 
     # question sets from documents ------------------------------------------
     def question_set(self, document_id: int) -> QuestionSetRecord | None:
@@ -196,7 +197,7 @@ class GameStore:
             " FROM question_sets WHERE document_id = ?",
             (document_id,),
         )
-        return _question_set(rows[0]) if rows else None
+        return from_row(QuestionSetRecord, rows[0]) if rows else None
 
     def save_question_set(
         self,
@@ -257,7 +258,7 @@ class GameStore:
                 WHERE a.token = ?""",
             (token,),
         )
-        return _attempt(rows[0]) if rows else None
+        return from_row(AttemptRecord, rows[0]) if rows else None
 
     def record_answer(
         self, token: str, user_id: str, answered_at: str, decide: Decide
@@ -279,14 +280,13 @@ class GameStore:
                 return None
             cursor = conn.cursor()
             cursor.row_factory = sqlite3.Row
-            attempt = _answering(
-                cursor.execute(
-                    "SELECT a.id AS attempt_id, a.challenge_id, a.category, a.served_at,"
-                    " a.time_limit, c.points, c.correct_answer FROM challenge_attempts AS a"
-                    " JOIN challenges AS c ON c.id = a.challenge_id WHERE a.token = ?",
-                    (token,),
-                ).fetchone()
-            )
+            row = cursor.execute(
+                "SELECT a.id AS attempt_id, a.challenge_id, a.category, a.served_at,"
+                " a.time_limit, c.points, c.correct_answer FROM challenge_attempts AS a"
+                " JOIN challenges AS c ON c.id = a.challenge_id WHERE a.token = ?",
+                (token,),
+            ).fetchone()
+            attempt = from_row(AnsweringRecord, row)
             progress = conn.execute(
                 "SELECT current_streak, best_streak, total_points FROM player_progress"
                 " WHERE user_id = ?",
@@ -390,7 +390,7 @@ class GameStore:
             " best_streak, level, points_at FROM player_progress WHERE user_id = ?",
             (user_id,),
         )
-        return _progress(rows[0]) if rows else None
+        return from_row(ProgressRecord, rows[0]) if rows else None
 
     def leaderboard(self, category: str, week: str, limit: int) -> list[GameLeaderRecord]:
         """A board's players: most points, then best streak, then who got there first.
@@ -406,7 +406,7 @@ class GameStore:
                    LIMIT ?""",
                 (limit,),
             )
-            return [_game_leader(row) for row in rows]
+            return [from_row(GameLeaderRecord, row) for row in rows]
         rows = self._rows(
             """SELECT s.user_id, u.display_name, s.points, s.answered, s.correct,
                       s.best_streak, COALESCE(p.level, 1) AS level
@@ -416,7 +416,7 @@ class GameStore:
                ORDER BY s.points DESC, s.best_streak DESC, s.points_at, s.user_id LIMIT ?""",
             (category, week, limit),
         )
-        return [_game_leader(row) for row in rows]
+        return [from_row(GameLeaderRecord, row) for row in rows]
 
     def rank(self, user_id: str) -> int | None:
         """1 + the players ahead of ``user_id`` on the all-time board (None: not on it)."""
@@ -444,7 +444,7 @@ class GameStore:
             " WHERE user_id = ? AND week_start = '' AND category <> '' ORDER BY category",
             (user_id,),
         )
-        return [_category_score(row) for row in rows]
+        return [from_row(CategoryScoreRecord, row) for row in rows]
 
     def points_by_day(self, user_id: str, since: str) -> list[DayPointsRecord]:
         """Points and answers per UTC day (YYYY-MM-DD) from ``since`` on."""
@@ -455,7 +455,7 @@ class GameStore:
             " ORDER BY day",
             (user_id, since),
         )
-        return [_day_points(row) for row in rows]
+        return [from_row(DayPointsRecord, row) for row in rows]
 
     def dues(self, user_id: str, until: str) -> list[str]:
         """When each of ``user_id``'s review cards due before ``until`` falls due."""
@@ -472,114 +472,6 @@ class GameStore:
     def review_count(self, user_id: str) -> int:
         rows = self._rows("SELECT COUNT(*) AS n FROM review_cards WHERE user_id = ?", (user_id,))
         return int(rows[0]["n"])
-
-
-# rows to records (the services above see records, never the columns) --------------------
-def _category_count(row: sqlite3.Row) -> CategoryCountRecord:
-    return CategoryCountRecord(row["category"], row["difficulty"], row["questions"])
-
-
-def _candidate(row: sqlite3.Row) -> CandidateRecord:
-    return CandidateRecord(row["id"], row["last_served"])
-
-
-def _challenge_fields(row: sqlite3.Row) -> dict[str, Any]:
-    """The CHALLENGE_COLUMNS of ``row``, by field name."""
-    return {
-        "id": row["id"],
-        "slug": row["slug"],
-        "title": row["title"],
-        "question": row["question"],
-        "correct_answer": row["correct_answer"],
-        "options": row["options"],
-        "explanation": row["explanation"],
-        "category": row["category"],
-        "difficulty": row["difficulty"],
-        "points": row["points"],
-        "time_limit": row["time_limit"],
-        "source": row["source"],
-        "owner_id": row["owner_id"],
-        "document_id": row["document_id"],
-        "passage_id": row["passage_id"],
-        "page": row["page"],
-        "unit_name": row["unit_name"],
-        "source_title": row["source_title"],
-        "quote": row["quote"],
-        "topic_id": row["topic_id"],
-        "page_label": row["page_label"],
-    }
-
-
-def _challenge(row: sqlite3.Row) -> ChallengeRecord:
-    return ChallengeRecord(**_challenge_fields(row))
-
-
-def _attempt(row: sqlite3.Row) -> AttemptRecord:
-    return AttemptRecord(
-        **_challenge_fields(row),
-        attempt_id=row["attempt_id"],
-        user_id=row["user_id"],
-        token=row["token"],
-        mode=row["mode"],
-        served_at=row["served_at"],
-        completed_at=row["completed_at"],
-        outcome=row["outcome"],
-    )
-
-
-def _answering(row: sqlite3.Row) -> AnsweringRecord:
-    return AnsweringRecord(
-        attempt_id=row["attempt_id"],
-        challenge_id=row["challenge_id"],
-        category=row["category"],
-        served_at=row["served_at"],
-        time_limit=row["time_limit"],
-        points=row["points"],
-        correct_answer=row["correct_answer"],
-    )
-
-
-def _question_set(row: sqlite3.Row) -> QuestionSetRecord:
-    return QuestionSetRecord(
-        document_id=row["document_id"],
-        generator=row["generator"],
-        candidates=row["candidates"],
-        kept=row["kept"],
-        dropped=row["dropped"],
-        created_at=row["created_at"],
-    )
-
-
-def _progress(row: sqlite3.Row) -> ProgressRecord:
-    return ProgressRecord(
-        total_points=row["total_points"],
-        challenges_completed=row["challenges_completed"],
-        correct_count=row["correct_count"],
-        current_streak=row["current_streak"],
-        best_streak=row["best_streak"],
-        level=row["level"],
-        points_at=row["points_at"],
-    )
-
-
-def _game_leader(row: sqlite3.Row) -> GameLeaderRecord:
-    return GameLeaderRecord(
-        user_id=row["user_id"],
-        display_name=row["display_name"],
-        points=row["points"],
-        answered=row["answered"],
-        correct=row["correct"],
-        best_streak=row["best_streak"],
-        level=row["level"],
-    )
-
-
-def _category_score(row: sqlite3.Row) -> CategoryScoreRecord:
-    return CategoryScoreRecord(row["category"], row["answered"], row["correct"], row["points"])
-
-
-def _day_points(row: sqlite3.Row) -> DayPointsRecord:
-    return DayPointsRecord(row["day"], row["points"], row["answered"], row["correct"])
 
 
 def _streaks(table: str, correct: str) -> str:

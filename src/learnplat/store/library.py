@@ -12,6 +12,7 @@ from typing import Protocol
 from ..errors import BadInput
 from ..profile_names import profile_key, skeleton
 from .database import Database
+from .records import from_row
 from .search_index import Fts5Index, IndexHit, SearchIndex, Term
 
 DOCUMENT_COLUMNS = (
@@ -64,14 +65,6 @@ class PassageRecord:
 
 class DuplicateDocument(Exception):
     """The user's library already holds a document with these bytes (added meanwhile)."""
-
-
-def _document(row: sqlite3.Row) -> DocumentRecord:
-    return DocumentRecord(*row)  # DOCUMENT_COLUMNS are the record's fields, in order
-
-
-def _passage(row: sqlite3.Row) -> PassageRecord:
-    return PassageRecord(*row)  # _PASSAGES selects the record's fields, in order
 
 
 def now_iso() -> str:
@@ -145,7 +138,7 @@ class LibraryStore:
             f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? AND sha256 = ?",
             (user_id, sha256),
         )
-        return _document(rows[0]) if rows else None
+        return from_row(DocumentRecord, rows[0]) if rows else None
 
     def add_document(
         self,
@@ -196,14 +189,14 @@ class LibraryStore:
         rows = self.database.rows(
             f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? ORDER BY id", (user_id,)
         )
-        return [_document(row) for row in rows]
+        return [from_row(DocumentRecord, row) for row in rows]
 
     def document(self, user_id: str, doc_id: int) -> DocumentRecord | None:
         rows = self.database.rows(
             f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = ? AND id = ?",
             (user_id, doc_id),
         )
-        return _document(rows[0]) if rows else None
+        return from_row(DocumentRecord, rows[0]) if rows else None
 
     def delete_document(self, user_id: str, doc_id: int) -> str | None:
         """Delete a document (its passages go with it); return its original's stored path
@@ -250,7 +243,7 @@ class LibraryStore:
         rows = self.database.rows(
             f"{_PASSAGES} WHERE p.document_id = ? AND p.page = ? ORDER BY p.seq", (doc_id, page)
         )
-        return [_passage(row) for row in rows]
+        return [from_row(PassageRecord, row) for row in rows]
 
     def passages(
         self, doc_id: int | None = None, ids: Sequence[int] = ()
@@ -265,7 +258,7 @@ class LibraryStore:
             rows = self.database.rows(f"{_PASSAGES} WHERE p.id IN ({marks})", tuple(ids))
         else:
             rows = []
-        return [_passage(row) for row in rows]
+        return [from_row(PassageRecord, row) for row in rows]
 
     def following_texts(self, ids: Sequence[int]) -> dict[int, str]:
         """For each passage id, the text of the passage after it in its document (none for a

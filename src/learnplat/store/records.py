@@ -1,9 +1,26 @@
 """What the game and community stores return: one frozen record per shape of row they read, so
-that the services above them see attributes, never the schema's columns or a database row."""
+that the services above them see attributes, never the schema's columns or a database row;
+and ``from_row``, which every store uses to make its records."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def from_row(cls: type[R], row: Any, **given: Any) -> R:
+    """A record of ``cls`` from a database row whose columns are named as its fields (the
+    schema's names stay in the store); ``given`` fields are taken as they are instead."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(field.name for field in fields(cls))  # type: ignore[arg-type]
+    values = {name: row[name] for name in names if name not in given}
+    return cls(**values, **given)
 
 # game ----------------------------------------------------------------------
 
