@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
     from learnplat.core import Session
 
 
+# A PostgreSQL server the tests may make schemas on: .ci/run starts a throwaway cluster and
+# sets it; locally, point it at any server you can spare a database of.
+POSTGRES_ENV = "LEARNPLAT_TEST_POSTGRES_URL"
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Keep every test away from the real user's data and config."""
@@ -27,6 +33,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if key.startswith("LEARNPLAT_") and key not in (
             "LEARNPLAT_HOME",
             "LEARNPLAT_REQUIRE_SYSTEM_DEPS",
+            POSTGRES_ENV,
         ):
             monkeypatch.delenv(key)
     return home
@@ -61,6 +68,72 @@ def require_program(name: str) -> str:
     if os.environ.get("LEARNPLAT_REQUIRE_SYSTEM_DEPS") == "1":
         pytest.fail(f"{reason}, and LEARNPLAT_REQUIRE_SYSTEM_DEPS=1 requires it")
     pytest.skip(reason)
+
+
+def require_postgres() -> str:
+    """The test server's URL, or skip; with LEARNPLAT_REQUIRE_SYSTEM_DEPS=1 a miss fails."""
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if url:
+        return url
+    reason = (
+        f"no PostgreSQL server for the tests: set {POSTGRES_ENV}=postgresql://user@host:port/db"
+        " (.ci/run starts a throwaway cluster and sets it)"
+    )
+    if os.environ.get("LEARNPLAT_REQUIRE_SYSTEM_DEPS") == "1":
+        pytest.fail(f"{reason}, and LEARNPLAT_REQUIRE_SYSTEM_DEPS=1 requires it")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The test server, with the unaccent extension made once in ``public`` (each test's schema
+    would otherwise make it in its own, and take it along when dropped)."""
+    import psycopg
+
+    url = require_postgres()
+    # Another xdist worker may make it at the same moment.
+    with (
+        psycopg.connect(url, autocommit=True) as connection,
+        contextlib.suppress(psycopg.errors.UniqueViolation),
+    ):
+        connection.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A database_url for a fresh, empty schema of the test server, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(postgres_server, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in postgres_server else "?"
+    yield f"{postgres_server}{joiner}options=-csearch_path%3D{schema}"
+    with psycopg.connect(postgres_server, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each backend in turn: "" (the data dir's SQLite file), then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return ""
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def any_platform(isolated_home: Path, database_url: str) -> Iterator[Session]:
+    """A session of "ana" on each backend in turn."""
+    from learnplat.core import Session
+
+    with Session.open(load_settings({"user": "ana", "database_url": database_url})) as built:
+        yield built
 
 
 # Local stand-ins for providers, over real HTTP on 127.0.0.1 (tests/stubs/).

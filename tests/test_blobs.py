@@ -96,13 +96,27 @@ def test_a_blob_store_setting_that_names_no_store_is_refused_plainly(
     assert "s3://" in (caught.value.hint or "")
 
 
-def _core(home: Path, bucket: str) -> Core:
-    return Core(load_settings({"data_dir": home, "user": "ana", "blob_store": f"s3://{bucket}/lp"}))
+def _core(home: Path, bucket: str, database_url: str = "") -> Core:
+    return Core(
+        load_settings(
+            {
+                "data_dir": home,
+                "user": "ana",
+                "blob_store": f"s3://{bucket}/lp",
+                "database_url": database_url,
+            }
+        )
+    )
 
 
-def test_cores_sharing_a_bucket_open_each_others_originals(s3: str, tmp_path: Path) -> None:
-    home = tmp_path / "home"  # one database (SQLite here), two processes' Cores
-    with _core(home, s3) as first, _core(home, s3) as second:
+def test_cores_sharing_a_bucket_open_each_others_originals(
+    s3: str, tmp_path: Path, database_url: str
+) -> None:
+    # Two servers' Cores: on SQLite they share the data dir's database file; on PostgreSQL
+    # they share the server and nothing on disk (a data dir each, as on two machines).
+    home = tmp_path / "home"
+    other = home if not database_url else tmp_path / "other"
+    with _core(home, s3, database_url) as first, _core(other, s3, database_url) as second:
         added = first.session("ana").library.ingest(SAMPLE_MD)
         assert added.status == "added" and added.document is not None
         doc_id = added.document.id
@@ -114,7 +128,7 @@ def test_cores_sharing_a_bucket_open_each_others_originals(s3: str, tmp_path: Pa
         assert answer.citations and answer.citations[0].doc_id == doc_id
         assert library.original(answer.citations[0].doc_id) == SAMPLE_MD.read_bytes()
         # Nothing went to the local disk, and removing the document removes the object.
-        assert not (home / "originals").exists()
+        assert not (home / "originals").exists() and not (other / "originals").exists()
         library.remove(doc_id)
         objects = boto3.client("s3").list_objects_v2(Bucket=s3).get("Contents", [])
         assert objects == []

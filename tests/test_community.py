@@ -20,7 +20,7 @@ from learnplat.domain.model import Grade, GradeComponent, KeyIdea
 from learnplat.errors import BadInput, NotFound, StoreError
 from learnplat.services.community import Community, similarity
 from learnplat.store.community import CommunityStore
-from learnplat.store.database import Database
+from learnplat.store.database import Database, SqliteDatabase, open_database
 from learnplat.store.library import LibraryStore
 from tests.clock import Clock
 
@@ -55,8 +55,9 @@ def make_grade(score: int) -> Grade:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "community.db")
+def database(database_url: str, tmp_path: Path) -> Iterator[Database]:
+    """The community's database on each backend in turn."""
+    database = open_database(database_url or f"sqlite:///{tmp_path / 'community.db'}", tmp_path)
     users = LibraryStore(database)
     for user in USERS:
         users.ensure_user(user)
@@ -87,14 +88,20 @@ def teach(community: Community, score: int, text: str = PHOTOSYNTHESIS, **kwargs
     return community.record_grade(submission.id, make_grade(score)).id
 
 
+def sql(database: Database, statement: str, params: tuple = ()) -> list[tuple]:
+    """Run one statement in its own transaction; its rows as tuples."""
+    with database.atomic() as conn:
+        return [tuple(row) for row in conn.execute(statement, params).fetchall()]
+
+
 def counters(database: Database, explanation_id: int) -> tuple[int, int]:
     """(the explanation's upvotes counter, its vote rows)."""
-    upvotes = database.conn.execute(
-        "SELECT upvotes FROM explanations WHERE id = ?", (explanation_id,)
-    ).fetchone()[0]
-    rows = database.conn.execute(
-        "SELECT COUNT(*) FROM user_upvotes WHERE explanation_id = ?", (explanation_id,)
-    ).fetchone()[0]
+    ((upvotes,),) = sql(
+        database, "SELECT upvotes FROM explanations WHERE id = ?", (explanation_id,)
+    )
+    ((rows,),) = sql(
+        database, "SELECT COUNT(*) FROM user_upvotes WHERE explanation_id = ?", (explanation_id,)
+    )
     return upvotes, rows
 
 
@@ -206,8 +213,8 @@ def test_terminal_controls_never_reach_the_store_or_another_reader(
     people["ana"].record_grade(submission.id, make_grade(7))
     (item,) = people["bo"].feed()
     assert (item.topic, item.excerpt) == ("Photosynthesis", " ".join(expected.split()))
-    stored = database.conn.execute("SELECT topic, transcript FROM explanations").fetchone()
-    assert tuple(stored) == ("Photosynthesis", expected)
+    (stored,) = sql(database, "SELECT topic, transcript FROM explanations")
+    assert stored == ("Photosynthesis", expected)
 
 
 # upvotes --------------------------------------------------------------------
@@ -265,12 +272,15 @@ def test_a_duplicate_vote_is_refused_by_the_unique_constraint_itself(
 ) -> None:
     explanation = teach(people["ana"], 6)
     people["bo"].upvote(explanation)
-    with pytest.raises(sqlite3.IntegrityError):
-        database.conn.execute(
+    with pytest.raises(Exception) as caught:  # the driver's, whichever it is
+        sql(
+            database,
             "INSERT INTO user_upvotes (user_id, explanation_id, author_id, created_at)"
             " VALUES ('bo', ?, 'ana', 'now')",
             (explanation,),
         )
+    assert database.is_unique_violation(caught.value)
+    assert counters(database, explanation) == (1, 1)
 
 
 # the feed -------------------------------------------------------------------
@@ -279,8 +289,8 @@ def test_a_duplicate_vote_is_refused_by_the_unique_constraint_itself(
 def test_the_feed_sorts_filters_pages_and_shows_display_names(
     database: Database, people: dict[str, Community], clock: Clock
 ) -> None:
-    database.conn.execute("UPDATE users SET display_name = 'Ana Lima' WHERE id = 'ana'")
-    database.conn.execute("UPDATE users SET display_name = 'Bo Chen' WHERE id = 'bo'")
+    sql(database, "UPDATE users SET display_name = 'Ana Lima' WHERE id = 'ana'")
+    sql(database, "UPDATE users SET display_name = 'Bo Chen' WHERE id = 'bo'")
     ana, bo, cy, di = (people[user] for user in USERS)
     old = teach(ana, 6)
     clock.advance(hours=1)
@@ -334,7 +344,7 @@ def test_the_feed_sorts_filters_pages_and_shows_display_names(
 def test_the_leaderboard_breaks_ties_by_who_reached_the_points_first(
     database: Database, people: dict[str, Community], clock: Clock
 ) -> None:
-    database.conn.execute("UPDATE users SET display_name = 'Di Okafor' WHERE id = 'di'")
+    sql(database, "UPDATE users SET display_name = 'Di Okafor' WHERE id = 'di'")
     ana, bo, cy, di = (people[user] for user in USERS)
     first = teach(ana, 6)
     clock.advance(minutes=5)
@@ -418,14 +428,12 @@ def test_rebuilding_the_counters_from_the_rows_changes_nothing(
         voter.upvote(explanation)
     clock.advance(days=8)
     cy.unvote(ids[0])
-    before = [database.conn.execute(query).fetchall() for query in (ALL_TIME, WEEKLY)]
-    upvotes_before = database.conn.execute("SELECT id, upvotes FROM explanations").fetchall()
+    before = [sql(database, query) for query in (ALL_TIME, WEEKLY)]
+    upvotes_before = sql(database, "SELECT id, upvotes FROM explanations ORDER BY id")
     assert len({row[1] for row in before[1]}) == 2  # two weeks have points
     store.rebuild_counters()
-    assert [database.conn.execute(query).fetchall() for query in (ALL_TIME, WEEKLY)] == before
-    assert database.conn.execute("SELECT id, upvotes FROM explanations").fetchall() == (
-        upvotes_before
-    )
+    assert [sql(database, query) for query in (ALL_TIME, WEEKLY)] == before
+    assert sql(database, "SELECT id, upvotes FROM explanations ORDER BY id") == upvotes_before
 
 
 def test_deleting_a_profile_removes_its_explanations_and_their_votes(
@@ -435,8 +443,8 @@ def test_deleting_a_profile_removes_its_explanations_and_their_votes(
     people["bo"].upvote(explanation)
     with database.atomic() as conn:
         conn.execute("DELETE FROM users WHERE id = 'ana'")
-    assert database.conn.execute("SELECT COUNT(*) FROM explanations").fetchone()[0] == 0
-    assert database.conn.execute("SELECT COUNT(*) FROM user_upvotes").fetchone()[0] == 0
+    assert sql(database, "SELECT COUNT(*) FROM explanations") == [(0,)]
+    assert sql(database, "SELECT COUNT(*) FROM user_upvotes") == [(0,)]
 
 
 def test_the_platform_database_has_the_community_tables(platform: Any) -> None:
@@ -445,8 +453,11 @@ def test_the_platform_database_has_the_community_tables(platform: Any) -> None:
 
 
 # a busy database --------------------------------------------------------------
+# SQLite's write lock: another process holding it past the busy timeout.
+only_sqlite = pytest.mark.parametrize("database_url", [""], ids=["sqlite"])
 
 
+@only_sqlite
 def test_a_write_outlasts_a_lock_held_past_the_busy_timeout(
     database: Database, store: CommunityStore, people: dict[str, Community]
 ) -> None:
@@ -465,6 +476,7 @@ def test_a_write_outlasts_a_lock_held_past_the_busy_timeout(
     assert counters(database, explanation) == (1, 1)
 
 
+@only_sqlite
 def test_a_lock_that_never_goes_away_is_a_clear_error_and_writes_nothing(
     database: Database, people: dict[str, Community], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -500,7 +512,7 @@ def _stress_worker(
     results: Any,
 ) -> None:
     """Upvote and retract at random as random users; report what succeeded and what failed."""
-    database = Database(Path(db_path))
+    database = SqliteDatabase(Path(db_path))
     if busy_timeout_ms is not None:
         database.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     store = CommunityStore(database)
@@ -539,7 +551,7 @@ def test_eight_processes_voting_at_once_lose_nothing_and_never_see_a_locked_data
     tmp_path: Path, busy_timeout_ms: int | None
 ) -> None:
     path = tmp_path / "stress.db"
-    database = Database(path)
+    database = SqliteDatabase(path)
     users = LibraryStore(database)
     for user in STRESS_USERS:
         users.ensure_user(user)
@@ -584,10 +596,12 @@ def test_eight_processes_voting_at_once_lose_nothing_and_never_see_a_locked_data
     assert succeeded + refused.total() == per_process * STRESS_PROCESSES
     assert succeeded > STRESS_OPERATIONS // 3  # the test really voted
 
-    database = Database(path)
+    database = SqliteDatabase(path)
     try:
         conn = database.conn
-        standing = set(conn.execute("SELECT user_id, explanation_id FROM user_upvotes"))
+        standing = {
+            tuple(row) for row in conn.execute("SELECT user_id, explanation_id FROM user_upvotes")
+        }
         assert standing == {pair for pair, votes in net.items() if votes == 1}
         votes_for = Counter(explanation for _, explanation in standing)
         for explanation_id, (author, _) in scores.items():

@@ -14,15 +14,15 @@ import pytest
 
 from learnplat.core import Core, Session
 from learnplat.errors import BadInput
-from learnplat.settings import Settings
+from learnplat.settings import Settings, load_settings
 
 SAMPLE_MD = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
 
 
 def test_two_users_of_one_core_keep_their_own_libraries_and_share_the_engine(
-    settings: Settings,
+    isolated_home: Path, database_url: str
 ) -> None:
-    with Core(settings) as core:
+    with Core(load_settings({"user": "ana", "database_url": database_url})) as core:
         ana, bo = core.session("ana"), core.session("bo")
         again = core.session("Ana")  # "Ana" is the profile "ana"
         assert again.user == "ana" and again.settings.user == "ana"

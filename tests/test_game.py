@@ -21,7 +21,7 @@ from learnplat.services.challenge_bank import load_bank
 from learnplat.services.game import Game
 from learnplat.services.game_model import summarize
 from learnplat.services.question_check import check_all, problem
-from learnplat.store.database import Database
+from learnplat.store.database import SqliteDatabase
 from learnplat.store.game import GameStore
 from learnplat.store.library import LibraryStore
 from learnplat.tutors.offline import OfflineTutor
@@ -201,7 +201,7 @@ def test_a_token_is_answered_once_and_unknown_or_foreign_tokens_are_refused(
 
 
 def _answer_in_process(db_path: str, token: str, answer: str, start: Any, results: Any) -> None:
-    database = Database(Path(db_path))
+    database = SqliteDatabase(Path(db_path))
     game = Game(GameStore(database), None, OfflineTutor(), "ana")  # type: ignore[arg-type]
     start.wait()
     try:

@@ -27,7 +27,8 @@ Reactions of the Krebs cycle produce carbon dioxide.
 
 
 @pytest.fixture
-def library(platform: Session, tmp_path: Path) -> Session:
+def library(any_platform: Session, tmp_path: Path) -> Session:
+    platform = any_platform
     notes = tmp_path / "notes.md"
     notes.write_text(NOTES, encoding="utf-8")
     platform.library.ingest(notes)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from learnplat.store.database import Database
+from learnplat.store.database import SqliteDatabase
 from learnplat.store.migrations import MIGRATIONS, schema_version
 
 
 def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path: Path) -> None:
-    database = Database(tmp_path / "new" / "learnplat.db")
+    database = SqliteDatabase(tmp_path / "new" / "learnplat.db")
     conn = database.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -28,8 +28,8 @@ def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path: Path) -> N
 
 def test_reopening_does_not_run_migrations_again(tmp_path: Path) -> None:
     path = tmp_path / "learnplat.db"
-    Database(path).close()
-    database = Database(path)
+    SqliteDatabase(path).close()
+    database = SqliteDatabase(path)
     count = database.conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
     assert count == len(MIGRATIONS)
     database.close()
@@ -43,7 +43,7 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "learnplat.db"
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot open the database"):
-        Database(path)
+        SqliteDatabase(path)
 
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"
@@ -142,8 +142,8 @@ def test_text_stored_before_it_was_cleaned_is_cleaned_once_when_the_database_ope
 
 
 OPEN = (
-    "import sys\nfrom pathlib import Path\nfrom learnplat.store.database import Database\n"
-    "sys.stdin.readline()\nDatabase(Path(sys.argv[1])).close()\n"
+    "import sys\nfrom pathlib import Path\nfrom learnplat.store.database import SqliteDatabase\n"
+    "sys.stdin.readline()\nSqliteDatabase(Path(sys.argv[1])).close()\n"
 )
 
 
@@ -170,7 +170,7 @@ def test_processes_opening_a_new_database_at_once_all_open_it_migrated_once(
             opener.stdin.flush()
         errors = [opener.communicate(timeout=60)[1] for opener in openers]
         assert [opener.returncode for opener in openers] == [0, 0, 0, 0], errors
-        database = Database(path)
+        database = SqliteDatabase(path)
         recorded = database.conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
         database.close()
         assert recorded == len(MIGRATIONS)
@@ -194,7 +194,7 @@ def test_a_database_another_connection_is_writing_opens_once_the_write_is_done(
     done = threading.Timer(0.3, writer.execute, ("COMMIT",))
     done.start()
     started = time.monotonic()
-    Database(path).close()  # waits for the write instead of failing
+    SqliteDatabase(path).close()  # waits for the write instead of failing
     done.join()
     writer.close()
     assert time.monotonic() - started >= 0.25

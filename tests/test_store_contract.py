@@ -1,6 +1,7 @@
 """The stores' contract, exercised directly: what a service can count on from LibraryStore,
 CommunityStore and the search index, whatever database is under them. The ``database``
-fixture is parametrised by backend; today that is SQLite (a real file)."""
+fixture is parametrised by backend: SQLite (a real file) and PostgreSQL (a real server, a fresh
+schema; skipped with the reason where there is none)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from learnplat.store.community import CommunityStore
-from learnplat.store.database import Database
+from learnplat.store.database import Database, open_database
 from learnplat.store.library import (
     DocumentRecord,
     DuplicateDocument,
@@ -35,9 +36,9 @@ class Chunk:
     page_label: str | None = None
 
 
-@pytest.fixture(params=["sqlite"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    built = Database(tmp_path / "learnplat.db")
+@pytest.fixture
+def database(database_url: str, tmp_path: Path) -> Iterator[Database]:
+    built = open_database(database_url, tmp_path)
     yield built
     built.close()
 

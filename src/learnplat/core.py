@@ -78,11 +78,11 @@ class Core(_Parts):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
-        from .store.database import Database
+        from .store.database import open_database
 
         configure_logging(settings.data_dir)
         self.settings = settings
-        self.database: Database = Database(paths.database_file(settings.data_dir))
+        self.database: Database = open_database(settings.database_url, settings.data_dir)
 
     # the store ------------------------------------------------------------------
     @part

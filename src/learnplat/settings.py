@@ -52,6 +52,15 @@ def _path(value: Any) -> Path:
     return Path(str(value)).expanduser()
 
 
+def hide_password(url: str) -> str:
+    """A database URL fit to show: its password as ***."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
+
+
+def _database_url(value: Any) -> str:
+    return str(value).strip()  # empty: the data dir's SQLite file
+
+
 def _text(value: Any) -> str:
     text = str(value).strip()
     if not text:
@@ -124,6 +133,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("provider", _provider, "offline", "Tutor backend: offline, bedrock or openai."),
     Option("max_file_mb", _positive_number, 16.0, "Largest file ingest accepts, in MB."),
     Option("data_dir", _path, None, "Where the database and ingested files live."),
+    Option(
+        "database_url",
+        _database_url,
+        "",
+        "Empty: learnplat.db in the data dir; or sqlite:///PATH, or postgresql://user@host/db "
+        "(needs learnplat[postgres]) for several servers sharing one database.",
+    ),
     Option("model", _text, None, "Model id (default: amazon.nova-pro-v1:0 / llama3.1)."),
     Option("region", _text, "us-east-1", "AWS region for Bedrock; credentials from the AWS chain."),
     Option("base_url", _text, "http://localhost:11434/v1", "OpenAI-compatible endpoint."),
@@ -184,6 +200,7 @@ class Settings:
     max_tokens: int = 4000
     topic_store: str = "local"
     blob_store: str = "local"
+    database_url: str = ""
     speech: str = "espeak"
     voice: str | None = None
     rate_wpm: int | None = None

@@ -16,7 +16,7 @@ from typer.exceptions import TyperException
 from .. import __version__
 from ..errors import DiskFull, LearnplatError, is_disk_full
 from ..services.safe_text import safe_text
-from ..settings import OPTIONS, Settings, load_settings
+from ..settings import OPTIONS, Settings, hide_password, load_settings
 from . import output
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def config_show(
     rows = [
         {
             "key": o.key,
-            "value": values[o.key],
+            "value": hide_password(values[o.key]) if o.key == "database_url" else values[o.key],
             "source": settings.sources.get(o.key, "default"),
             "env": o.env_var,
             "help": o.help,

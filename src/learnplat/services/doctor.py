@@ -16,7 +16,7 @@ from .. import paths
 from ..errors import LearnplatError
 from ..settings import Settings
 from ..store.blobs import open_blob_store
-from ..store.database import Database
+from ..store.database import open_database
 from ..store.library import LibraryStore
 from ..store.migrations import MIGRATIONS
 from .originals import ORPHAN_GRACE_WORDS, Originals
@@ -70,9 +70,8 @@ def _disk(settings: Settings) -> Check:
 
 
 def _database(settings: Settings) -> Check:
-    path = paths.database_file(settings.data_dir)
     try:
-        database = Database(path)
+        database = open_database(settings.database_url, settings.data_dir)
     except LearnplatError as exc:
         return Check("database", "fail", exc.message)
     try:
@@ -83,7 +82,7 @@ def _database(settings: Settings) -> Check:
         database.close()
     latest = MIGRATIONS[-1][0]
     counted = f"{documents} document{'' if documents == 1 else 's'}"
-    detail = f"{database.backend} at {path} (schema {version}/{latest}, {counted})"
+    detail = f"{database.backend} at {database.location} (schema {version}/{latest}, {counted})"
     return Check(
         "database",
         "ok" if healthy else "fail",
@@ -103,7 +102,7 @@ def _originals(settings: Settings, fix: bool) -> Check:
     """Copies of ingested files no document uses (left by a kill -9 mid-ingest); ``fix``
     removes those older than the grace period."""
     try:
-        database = Database(paths.database_file(settings.data_dir))
+        database = open_database(settings.database_url, settings.data_dir)
     except LearnplatError as exc:
         return Check("originals", "warn", f"not checked: {exc.message}")
     try:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from .database import Database
+from .database import Connection, Database
 from .records import (
     ExplanationRecord,
     FeedRecord,
@@ -51,10 +50,10 @@ class CommunityStore:
         """Writes run again after "database is locked" (for tests and benches)."""
         return self._writer.retries
 
-    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    def _write(self, work: Callable[[Connection], T]) -> T:
         return self._writer.write(work)
 
-    def _rows(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: tuple | dict = ()) -> list[Any]:
         return self.database.rows(sql, params)
 
     # explanations --------------------------------------------------------
@@ -63,13 +62,13 @@ class CommunityStore:
     ) -> int:
         """Save an explanation as pending (before it is graded); return its id."""
 
-        def work(conn: sqlite3.Connection) -> int:
-            cursor = conn.execute(
+        def work(conn: Connection) -> int:
+            row = conn.execute(
                 "INSERT INTO explanations (user_id, topic, topic_id, level, transcript, status,"
-                " upvotes, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
+                " upvotes, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?) RETURNING id",
                 (user_id, topic, topic_id, level, transcript, created_at),
-            )
-            return int(cursor.lastrowid or 0)
+            ).fetchone()
+            return int(row[0])
 
         return self._write(work)
 
@@ -100,7 +99,7 @@ class CommunityStore:
         from the author's earlier graded explanations of the topic) and the author's counters,
         all in one transaction."""
 
-        def work(conn: sqlite3.Connection) -> GradeOutcome:
+        def work(conn: Connection) -> GradeOutcome:
             # Claiming the row first takes the write lock before anything is read, so the
             # earlier explanations seen below cannot change until we commit.
             claimed = conn.execute(
@@ -150,19 +149,23 @@ class CommunityStore:
         the author's points and the voter's count change in one transaction.
         """
 
-        def work(conn: sqlite3.Connection) -> tuple[VoteOutcome, int]:
-            try:
-                inserted = conn.execute(
-                    "INSERT INTO user_upvotes (user_id, explanation_id, author_id, created_at)"
-                    " SELECT ?, id, user_id, ? FROM explanations"
-                    " WHERE id = ? AND status = 'graded' AND user_id <> ? RETURNING author_id",
-                    (voter_id, at, explanation_id, voter_id),
-                ).fetchall()
-            except sqlite3.IntegrityError as exc:
-                if exc.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-                    raise
-                return "duplicate", self._upvotes(conn, explanation_id)
+        def work(conn: Connection) -> tuple[VoteOutcome, int]:
+            # DO NOTHING rather than catching the violation: on PostgreSQL an error ends the
+            # transaction, and the count below is read in it.
+            inserted = conn.execute(
+                "INSERT INTO user_upvotes (user_id, explanation_id, author_id, created_at)"
+                " SELECT ?, id, user_id, ? FROM explanations"
+                " WHERE id = ? AND status = 'graded' AND user_id <> ?"
+                " ON CONFLICT (user_id, explanation_id) DO NOTHING RETURNING author_id",
+                (voter_id, at, explanation_id, voter_id),
+            ).fetchall()
             if not inserted:
+                voted = conn.execute(
+                    "SELECT 1 FROM user_upvotes WHERE user_id = ? AND explanation_id = ?",
+                    (voter_id, explanation_id),
+                ).fetchone()
+                if voted:
+                    return "duplicate", self._upvotes(conn, explanation_id)
                 return self._why_not(conn, voter_id, explanation_id), 0
             self._count_vote(conn, voter_id, inserted[0][0], explanation_id, +1, at, at)
             return "voted", self._upvotes(conn, explanation_id)
@@ -173,7 +176,7 @@ class CommunityStore:
         """Retract an upvote; return the outcome and the explanation's upvotes. The points go
         from the week the vote was cast in."""
 
-        def work(conn: sqlite3.Connection) -> tuple[VoteOutcome, int]:
+        def work(conn: Connection) -> tuple[VoteOutcome, int]:
             deleted = conn.execute(
                 "DELETE FROM user_upvotes WHERE user_id = ? AND explanation_id = ?"
                 " RETURNING author_id, created_at",
@@ -191,14 +194,14 @@ class CommunityStore:
         return self._write(work)
 
     @staticmethod
-    def _upvotes(conn: sqlite3.Connection, explanation_id: int) -> int:
+    def _upvotes(conn: Connection, explanation_id: int) -> int:
         row = conn.execute(
             "SELECT upvotes FROM explanations WHERE id = ?", (explanation_id,)
         ).fetchone()
         return int(row[0]) if row else 0
 
     @staticmethod
-    def _why_not(conn: sqlite3.Connection, voter_id: str, explanation_id: int) -> VoteOutcome:
+    def _why_not(conn: Connection, voter_id: str, explanation_id: int) -> VoteOutcome:
         row = conn.execute(
             "SELECT user_id, status FROM explanations WHERE id = ?", (explanation_id,)
         ).fetchone()
@@ -208,7 +211,7 @@ class CommunityStore:
 
     def _count_vote(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         voter_id: str,
         author_id: str,
         explanation_id: int,
@@ -239,7 +242,7 @@ class CommunityStore:
 
     @staticmethod
     def _credit(
-        conn: sqlite3.Connection,
+        conn: Connection,
         user_id: str,
         *,
         points: int,
@@ -390,7 +393,7 @@ class CommunityStore:
         explanation_rows = list(explanations)  # a retried transaction reads them again
         vote_rows = [(voter, at, explanation_id) for voter, explanation_id, at in votes]
 
-        def work(conn: sqlite3.Connection) -> None:
+        def work(conn: Connection) -> None:
             conn.executemany(
                 "INSERT INTO explanations (id, user_id, topic, topic_id, level, transcript,"
                 " clarity_score, knowledge_points, created_at, graded_at, status, upvotes,"
@@ -411,7 +414,7 @@ class CommunityStore:
         self._write(self._rebuild)
 
     @staticmethod
-    def _rebuild(conn: sqlite3.Connection) -> None:
+    def _rebuild(conn: Connection) -> None:
         """All-time counters in SQL; weekly ones bucketed here (date arithmetic in SQL is not
         portable between SQLite and PostgreSQL)."""
         weekly: dict[tuple[str, str], list] = {}

@@ -1,4 +1,6 @@
-"""Open the SQLite database with the pragmas we rely on, and run its migrations."""
+"""The database behind every store: what the stores ask of it (``Database``), SQLite's
+(``SqliteDatabase``: one file, opened with the pragmas we rely on) and ``open_database``,
+which opens the one a ``database_url`` names (PostgreSQL's is in ``postgres.py``)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import paths
-from ..errors import DiskFull, StoreError, is_disk_full, number_too_large
+from ..errors import ConfigError, DiskFull, StoreError, is_disk_full, number_too_large
 from .migrations import migrate, pending
 
 if TYPE_CHECKING:
@@ -39,12 +41,112 @@ def _write_ahead_log(conn: sqlite3.Connection) -> None:
         pause = min(pause * 2, 0.1)
 
 
-class Database:
+class Cursor(Protocol):
+    """What running a statement gives back: rows read by index or by column name."""
+
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """A transaction's connection: SQL with ``?`` (or ``:name``) parameters, as SQLite writes
+    them; PostgreSQL's translates them for its driver."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, params: Any, /) -> Cursor: ...
+
+
+class Database(Protocol):
+    """What the stores need of a database, whichever it is."""
+
+    dialect: str  # "sqlite" or "postgresql"
+    # What a thread holds to check for and run a transaction: SQLite's one shared connection
+    # needs it; PostgreSQL gives each thread its own connection from a pool.
+    lock: Any  # an RLock, or a null context
+
+    @property
+    def backend(self) -> str: ...
+
+    @property
+    def location(self) -> str: ...
+
+    # The connection is a Connection (sqlite3's, or PostgresDatabase's).
+    def atomic(self, *, immediate: bool = False) -> AbstractContextManager[Any]: ...
+
+    def rows(self, sql: str, params: tuple | dict | list = ()) -> list[Any]: ...
+
+    def in_transaction(self) -> bool: ...
+
+    def is_retryable(self, exc: BaseException) -> bool: ...
+
+    def is_unique_violation(self, exc: BaseException) -> bool: ...
+
+    def schema_version(self) -> int: ...
+
+    def integrity_ok(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def open_database(url: str, data_dir: Path) -> Database:
+    """The database ``url`` names: ``""`` is ``learnplat.db`` in the data dir,
+    ``sqlite:///PATH`` another SQLite file, ``postgresql://…`` a PostgreSQL server (needs
+    ``learnplat[postgres]``). Opens it and applies what migrations it lacks. Raises ConfigError
+    for a URL of another kind, StoreError when it cannot be opened."""
+    value = url.strip()
+    if not value:
+        return SqliteDatabase(paths.database_file(data_dir))
+    scheme = value.partition(":")[0].lower()
+    if scheme == "sqlite":
+        if not value.startswith("sqlite:///") or len(value) == len("sqlite:///"):
+            raise ConfigError(
+                f"database URL {url!r} names no file",
+                "write sqlite:///relative/path.db or sqlite:////absolute/path.db",
+            )
+        return SqliteDatabase(Path(value[len("sqlite:///") :]).expanduser().resolve())
+    if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
+        try:
+            from .postgres import PostgresDatabase
+        except ImportError as exc:
+            raise ConfigError(
+                f"database_url names PostgreSQL, but {exc.name or 'its driver'} is not installed",
+                "pip install 'learnplat[postgres]' (SQLAlchemy and psycopg)",
+            ) from exc
+        return PostgresDatabase(value)
+    raise ConfigError(
+        f"database URL {url!r} is neither SQLite nor PostgreSQL",
+        "leave database_url empty for the data dir's SQLite file, or give "
+        "postgresql://user:password@host:5432/dbname",
+    )
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" (SQLITE_BUSY or SQLITE_LOCKED)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY_CODES
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes share the low byte)
+
+
+class SqliteDatabase:
     """One connection shared by the threads of a process, serialised by a lock.
 
     Textual workers run in threads; a single connection behind an RLock keeps every
     transaction whole without each worker opening its own connection.
     """
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -58,6 +160,7 @@ class Database:
             self.conn = sqlite3.connect(
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
+            self.conn.row_factory = sqlite3.Row  # by index or by column name, as PostgreSQL's
             _write_ahead_log(self.conn)
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -127,13 +230,23 @@ class Database:
             raise
         self.conn.execute(f"RELEASE SAVEPOINT {name}")
 
-    def rows(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+    def rows(self, sql: str, params: tuple | dict | list = ()) -> list[sqlite3.Row]:
         """Run a read query under the lock and return its rows (``sqlite3.Row``).
         Raises BadInput for a number past 64 bits."""
         with self.lock, self._users_errors():
-            cursor = self.conn.cursor()
-            cursor.row_factory = sqlite3.Row
-            return cursor.execute(sql, params).fetchall()
+            return self.conn.execute(sql, params).fetchall()
+
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def is_retryable(self, exc: BaseException) -> bool:
+        return is_busy(exc)
+
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        return (
+            isinstance(exc, sqlite3.IntegrityError)
+            and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+        )
 
     @contextmanager
     def _users_errors(self) -> Iterator[None]:
@@ -152,6 +265,10 @@ class Database:
     def backend(self) -> str:
         """The database engine and its version, for `doctor`: "SQLite 3.40.1"."""
         return f"SQLite {sqlite_version}"
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     def schema_version(self) -> int:
         """The newest migration applied (0 for none)."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .database import Database
+from .database import Connection, Database
 from .records import (
     AnsweringRecord,
     AttemptRecord,
@@ -100,8 +99,11 @@ class GameStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._writer = RetryingWriter(database)
+        # PostgreSQL: the player's row stays locked from the read their answer is decided on
+        # to the write (SQLite's transaction holds the whole database's write lock anyway).
+        self._for_update = " FOR UPDATE" if database.dialect == "postgresql" else ""
 
-    def _rows(self, sql: str, params: tuple | dict | list = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: tuple | dict | list = ()) -> list[Any]:
         return self.database.rows(sql, tuple(params) if isinstance(params, list) else params)
 
     # questions ------------------------------------------------------------
@@ -216,7 +218,7 @@ class GameStore:
         )
         retire = [row["slug"] for row in old if row["slug"] not in kept_slugs]
 
-        def work(conn: sqlite3.Connection) -> None:
+        def work(conn: Connection) -> None:
             conn.execute(
                 "INSERT INTO question_sets (document_id, generator, candidates, kept,"
                 " dropped, created_at) VALUES (?, ?, ?, ?, ?, ?)"
@@ -236,7 +238,7 @@ class GameStore:
         """Record that ``challenge_id`` was served to ``user_id`` under ``token``; return the
         challenge."""
 
-        def work(conn: sqlite3.Connection) -> None:
+        def work(conn: Connection) -> None:
             conn.execute(
                 "INSERT INTO challenge_attempts (user_id, challenge_id, token, mode, category,"
                 " served_at, time_limit) SELECT ?, id, ?, ?, category, ?, time_limit"
@@ -268,7 +270,7 @@ class GameStore:
         category and weekly boards and the review card, all in one transaction.
         Returns what was written, or None when the token was answered already."""
 
-        def work(conn: sqlite3.Connection) -> AnswerWrite | None:
+        def work(conn: Connection) -> AnswerWrite | None:
             # Claiming first takes the write lock before anything is read: of two processes
             # answering one token, exactly one sees its UPDATE change a row.
             claimed = conn.execute(
@@ -278,9 +280,7 @@ class GameStore:
             ).rowcount
             if not claimed:
                 return None
-            cursor = conn.cursor()
-            cursor.row_factory = sqlite3.Row
-            row = cursor.execute(
+            row = conn.execute(
                 "SELECT a.id AS attempt_id, a.challenge_id, a.category, a.served_at,"
                 " a.time_limit, c.points, c.correct_answer FROM challenge_attempts AS a"
                 " JOIN challenges AS c ON c.id = a.challenge_id WHERE a.token = ?",
@@ -289,7 +289,7 @@ class GameStore:
             attempt = from_row(AnsweringRecord, row)
             progress = conn.execute(
                 "SELECT current_streak, best_streak, total_points FROM player_progress"
-                " WHERE user_id = ?",
+                f" WHERE user_id = ?{self._for_update}",
                 (user_id,),
             ).fetchone() or (0, 0, 0)
             card = conn.execute(
@@ -306,7 +306,7 @@ class GameStore:
 
     @staticmethod
     def _write_answer(
-        conn: sqlite3.Connection,
+        conn: Connection,
         user_id: str,
         attempt: AnsweringRecord,
         decided: AnswerWrite,
@@ -486,7 +486,7 @@ def _streaks(table: str, correct: str) -> str:
 
 
 def _upsert(
-    conn: sqlite3.Connection,
+    conn: Connection,
     questions: Sequence[dict[str, Any]],
     at: str,
     retire: Sequence[str],

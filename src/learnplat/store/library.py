@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,9 +10,9 @@ from typing import Protocol
 
 from ..errors import BadInput
 from ..profile_names import profile_key, skeleton
-from .database import Database
+from .database import Connection, Database
 from .records import from_row
-from .search_index import Fts5Index, IndexHit, SearchIndex, Term
+from .search_index import IndexHit, SearchIndex, Term, open_search_index
 
 DOCUMENT_COLUMNS = (
     "id, user_id, title, filename, source_path, stored_path, kind, unit_name, sha256,"
@@ -93,7 +92,9 @@ class LibraryStore:
 
     def __init__(self, database: Database, index: SearchIndex | None = None) -> None:
         self.database = database
-        self.index: SearchIndex = index or Fts5Index(database)
+        self.index: SearchIndex = index or open_search_index(database)
+        # SQLite's LIKE ignores ASCII case; PostgreSQL's does not, and ILIKE does.
+        self._like = "ILIKE" if database.dialect == "postgresql" else "LIKE"
 
     # users ---------------------------------------------------------------
     def ensure_user(self, name: str) -> str:
@@ -156,8 +157,10 @@ class LibraryStore:
         marks = ", ".join("?" for _ in document)
         try:
             return self._add_document(columns, marks, document, passages, before_commit)
-        except sqlite3.IntegrityError as exc:
-            raise DuplicateDocument(document.get("sha256")) from exc
+        except Exception as exc:
+            if self.database.is_unique_violation(exc):
+                raise DuplicateDocument(document.get("sha256")) from exc
+            raise
 
     def _add_document(
         self,
@@ -167,11 +170,14 @@ class LibraryStore:
         passages: Sequence[PassageRow],
         before_commit: Callable[[], None] | None,
     ) -> int:
-        with self.database.atomic() as conn:
-            cursor = conn.execute(
-                f"INSERT INTO documents ({columns}) VALUES ({marks})", tuple(document.values())
+        # Immediate: a document and ``references_held`` exclude each other (see there).
+        with self.database.atomic(immediate=True) as conn:
+            doc_id = int(
+                conn.execute(
+                    f"INSERT INTO documents ({columns}) VALUES ({marks}) RETURNING id",
+                    tuple(document.values()),
+                ).fetchone()[0]
             )
-            doc_id = int(cursor.lastrowid or 0)
             conn.executemany(
                 "INSERT INTO passages"
                 " (document_id, page, seq, heading_path, text, words, page_label)"
@@ -220,7 +226,7 @@ class LibraryStore:
             yield self._references(conn, stored_path)
 
     @staticmethod
-    def _references(conn: sqlite3.Connection, stored_path: str) -> int:
+    def _references(conn: Connection, stored_path: str) -> int:
         return int(
             conn.execute(
                 "SELECT COUNT(*) FROM documents WHERE stored_path = ?", (stored_path,)
@@ -291,7 +297,8 @@ class LibraryStore:
             "SELECT document_id, text FROM (SELECT p.document_id, p.text, ROW_NUMBER() OVER"
             " (PARTITION BY p.document_id ORDER BY p.id) AS n FROM passages AS p"
             " JOIN documents AS d ON d.id = p.document_id"
-            f" WHERE d.user_id = ? AND p.text LIKE ? ESCAPE '\\'{scope}) WHERE n <= ?",
+            f" WHERE d.user_id = ? AND p.text {self._like} ? ESCAPE '\\'{scope}) AS numbered"
+            " WHERE n <= ?",
             (*params, per_document),
         )
         return [(row["document_id"], row["text"]) for row in rows]

@@ -3,7 +3,10 @@
 the places the terms matched in it. The index's own query language never leaves this module, so
 nothing a user types can raise a syntax error.
 
-``Fts5Index`` is SQLite's FTS5 (bm25 with headings weighted 4 to 1, porter stemming, snippets).
+``Fts5Index`` is SQLite's FTS5 (bm25 with headings weighted 4 to 1, porter stemming, snippets);
+``TsvectorIndex`` is PostgreSQL's (a tsvector column with a GIN index, ``websearch_to_tsquery``,
+``ts_rank_cd`` with the same weights, ``ts_headline`` for snippets). ``open_search_index`` gives
+the one of a database.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .database import Database
+
+# PostgreSQL's text search configuration for passages (made by ``pg_schema``): English
+# stemming as FTS5's porter tokenizer, accents folded where the server has unaccent.
+SEARCH_CONFIG = "learnplat_search"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +198,119 @@ class Fts5Index:
                     snippet=snippet,
                     highlights=highlights,
                     score=-rank,  # bm25 is lower for better matches
+                )
+            )
+        return hits
+
+
+def open_search_index(database: Database) -> SearchIndex:
+    """The full-text index of ``database``'s engine."""
+    if database.dialect == "postgresql":
+        return TsvectorIndex(database)
+    return Fts5Index(database)
+
+
+# ts_rank_cd's weights for {D, C, B, A}: headings (A) count 4 to text (B), as in _BM25.
+_WEIGHTS = "{0.1, 0.2, 0.25, 1.0}"
+
+
+def _lexeme(word: str) -> str:
+    """A word as a quoted to_tsquery operand: nothing in it is an operator."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery(terms: Sequence[Term], *, every: bool) -> tuple[str, list[str]]:
+    """The SQL of a tsquery for ``terms`` and its parameters. A term is given to
+    ``websearch_to_tsquery`` in double quotes, as a phrase (so "or", "-" and quotes a user
+    typed are only text); a prefix term to ``to_tsquery`` as quoted lexemes, the last marked
+    ``:*``. Neither raises on any text, and stop words drop out."""
+    parts: list[str] = []
+    params: list[str] = []
+    for term in terms:
+        words = [" ".join(word.replace('"', " ").split()) for word in term.words]
+        words = [word for word in words if word]
+        if not words:
+            continue
+        if term.prefix:
+            parts.append("to_tsquery(?::regconfig, ?)")
+            params += [SEARCH_CONFIG, " <-> ".join(_lexeme(word) for word in words) + ":*"]
+        else:
+            parts.append("websearch_to_tsquery(?::regconfig, ?)")
+            params += [SEARCH_CONFIG, '"' + " ".join(words) + '"']
+    return (" && " if every else " || ").join(parts), params
+
+
+class TsvectorIndex:
+    """``passages.search`` (a generated tsvector: headings weighted A, text B) and its GIN
+    index, on PostgreSQL."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def search(
+        self,
+        user_id: str,
+        terms: Sequence[Term],
+        *,
+        every: bool,
+        doc_id: int | None,
+        limit: int,
+        snippet_words: int,
+    ) -> list[IndexHit]:
+        """Ranks the user's matching passages by ts_rank_cd (normalised by length, as bm25
+        is, and scaled into 0..1: option 1 | 32), then makes snippets for the winners only."""
+        query, params = tsquery(terms, every=every)
+        if not query:
+            return []
+        doc_filter = " AND d.id = ?" if doc_id is not None else ""
+        most = max(2, snippet_words)
+        options = (
+            f"StartSel={_HIT_OPEN}, StopSel={_HIT_CLOSE}, MaxWords={most},"
+            f" MinWords={max(1, most * 3 // 4)}, ShortWord=2, MaxFragments=0"
+        )
+        rows = self.database.rows(
+            f"""SELECT ranked.*, ts_headline(?::regconfig, ranked.text, ranked.query, ?)
+                       AS snippet
+                FROM (SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
+                             d.unit_name AS unit_name, p.page AS page,
+                             p.page_label AS page_label, p.heading_path AS heading_path,
+                             p.text AS text, q.query AS query,
+                             ts_rank_cd('{_WEIGHTS}', p.search, q.query, 33) AS rank
+                      FROM (SELECT {query} AS query) AS q, passages AS p
+                      JOIN documents AS d ON d.id = p.document_id
+                      WHERE p.search @@ q.query AND d.user_id = ?{doc_filter}
+                      ORDER BY rank DESC, p.id LIMIT ?) AS ranked
+                ORDER BY ranked.rank DESC, ranked.passage_id""",
+            (
+                SEARCH_CONFIG,
+                options,
+                *params,
+                user_id,
+                *([doc_id] if doc_id is not None else []),
+                limit,
+            ),
+        )
+        hits = []
+        for row in rows:
+            marked = row["snippet"]
+            plain = marked.replace(_HIT_OPEN, "").replace(_HIT_CLOSE, "")
+            if not row["text"].startswith(plain):
+                marked = "…" + marked
+            if not row["text"].endswith(plain):
+                marked += "…"
+            snippet, highlights = split_snippet(marked)
+            hits.append(
+                IndexHit(
+                    passage_id=row["passage_id"],
+                    doc_id=row["doc_id"],
+                    title=row["title"],
+                    unit_name=row["unit_name"],
+                    page=row["page"],
+                    page_label=row["page_label"],
+                    heading_path=row["heading_path"],
+                    snippet=snippet,
+                    highlights=highlights,
+                    score=float(row["rank"]),
                 )
             )
         return hits

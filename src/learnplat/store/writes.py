@@ -4,40 +4,34 @@ from __future__ import annotations
 
 import logging
 import random
-import sqlite3
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from ..errors import StoreError
-from .database import Database
+from .database import Connection, Database
 
 log = logging.getLogger("learnplat.store")
 
 T = TypeVar("T")
 # A write that meets "database is locked" (another process holds the write lock past the busy
 # timeout, or our snapshot went stale) is run again this many times, backing off in between.
+# On PostgreSQL the same holds for a serialization failure or a deadlock (SQLSTATE 40001 and
+# 40P01: the server undid our transaction so that another's could go on).
 WRITE_ATTEMPTS = 6
 BACKOFF_S = 0.02
-_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes share the low byte)
-
-
-def is_busy(exc: sqlite3.OperationalError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in _BUSY_CODES
-    return "locked" in str(exc) or "busy" in str(exc)
 
 
 class RetryingWriter:
     """Runs write transactions on ``database``; ``retries`` counts the runs repeated after
-    "database is locked" (for tests and benchmarks)."""
+    "database is locked" (or a PostgreSQL serialization failure or deadlock; for tests and
+    benchmarks)."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self.retries = 0
 
-    def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    def write(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in a transaction; run it again on "database is locked" with backoff.
 
         Inside a caller's transaction there is nothing to retry from, so the error goes up.
@@ -48,11 +42,11 @@ class RetryingWriter:
                 # Under the lock, so that another thread's transaction is not taken for ours;
                 # released before the backoff, so that the other threads can go on meanwhile.
                 with self.database.lock:
-                    nested = self.database.conn.in_transaction
+                    nested = self.database.in_transaction()
                     with self.database.atomic() as conn:
                         return work(conn)
-            except sqlite3.OperationalError as exc:
-                if nested or not is_busy(exc):
+            except Exception as exc:
+                if nested or not self.database.is_retryable(exc):
                     raise
                 if attempt == WRITE_ATTEMPTS:
                     raise StoreError(
