@@ -249,6 +249,7 @@ COMMAND_MODULES: dict[str, str] = {
     "learn": "learn", "ask": "learn", "topics": "learn",
     "ingest": "library", "search": "library", "docs": "library",
     "speak": "speech",
+    "db": "database",
     "stats": "standing", "leaderboard": "standing",
     "teach": "teach", "grade": "teach", "community": "teach", "upvote": "teach", "unvote": "teach",
 }  # fmt: skip
