@@ -21,13 +21,19 @@ from learnplat.services.challenge_bank import load_bank
 from learnplat.services.game import Game
 from learnplat.services.game_model import summarize
 from learnplat.services.question_check import check_all, problem
-from learnplat.store.database import SqliteDatabase
+from learnplat.store.database import open_database
 from learnplat.store.game import GameStore
 from learnplat.store.library import LibraryStore
 from learnplat.tutors.offline import OfflineTutor
 from tests.clock import Clock
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+
+@pytest.fixture
+def platform(any_platform: Session) -> Session:
+    """The game on each backend in turn: SQLite and PostgreSQL."""
+    return any_platform
 
 
 @pytest.fixture
@@ -200,8 +206,8 @@ def test_a_token_is_answered_once_and_unknown_or_foreign_tokens_are_refused(
     assert ana.stats().answered == 1
 
 
-def _answer_in_process(db_path: str, token: str, answer: str, start: Any, results: Any) -> None:
-    database = SqliteDatabase(Path(db_path))
+def _answer_in_process(url: str, token: str, answer: str, start: Any, results: Any) -> None:
+    database = open_database(url, Path())
     game = Game(GameStore(database), None, OfflineTutor(), "ana")  # type: ignore[arg-type]
     start.wait()
     try:
@@ -215,9 +221,11 @@ def _answer_in_process(db_path: str, token: str, answer: str, start: Any, result
         database.close()
 
 
-def test_two_processes_answering_one_token_at_once_exactly_one_wins(ana: Game) -> None:
+def test_two_processes_answering_one_token_at_once_exactly_one_wins(
+    platform: Session, ana: Game
+) -> None:
     ana.sync_bank()
-    path = str(ana.store.database.path)
+    path = platform.settings.database_url or f"sqlite:///{platform.database.location}"
     context = multiprocessing.get_context("spawn")
     for _round in range(3):
         served = ana.next()

@@ -19,6 +19,13 @@ from tests import corpus
 SAMPLE_MD = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
 
 
+@pytest.fixture
+def platform(any_platform: Session) -> Session:
+    """The library on each backend in turn: SQLite and PostgreSQL (the tests of SQLite's own
+    failures open their own session)."""
+    return any_platform
+
+
 def test_ingested_pdf_is_searchable_with_title_and_page(platform: Session, docs_dir: Path) -> None:
     pdf = corpus.make_pdf(docs_dir / "textbook.pdf")
     result = platform.library.ingest(pdf)
@@ -391,6 +398,7 @@ def test_a_full_disk_while_keeping_the_original_says_so_and_keeps_nothing(
     assert not [p for p in (platform.settings.data_dir / "originals").rglob("*") if p.is_file()]
 
 
+@pytest.mark.parametrize("database_url", [""], ids=["sqlite"])  # SQLite's own SQLITE_FULL
 def test_a_full_database_says_the_disk_is_full_and_a_later_ingest_works(
     platform: Session, docs_dir: Path
 ) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from .database import Database
 
@@ -210,6 +210,11 @@ def open_search_index(database: Database) -> SearchIndex:
     return Fts5Index(database)
 
 
+# Passages as words, unstemmed and with no stop word left out, weighted as the index is.
+_SIMPLE_VECTOR = (
+    "(setweight(to_tsvector('simple', p.heading_path), 'A')"
+    " || setweight(to_tsvector('simple', p.text), 'B'))"
+)
 # ts_rank_cd's weights for {D, C, B, A}: headings (A) count 4 to text (B), as in _BM25.
 _WEIGHTS = "{0.1, 0.2, 0.25, 1.0}"
 
@@ -219,7 +224,9 @@ def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsquery(terms: Sequence[Term], *, every: bool) -> tuple[str, list[str]]:
+def tsquery(
+    terms: Sequence[Term], *, every: bool, config: str = SEARCH_CONFIG
+) -> tuple[str, list[str]]:
     """The SQL of a tsquery for ``terms`` and its parameters. A term is given to
     ``websearch_to_tsquery`` in double quotes, as a phrase (so "or", "-" and quotes a user
     typed are only text); a prefix term to ``to_tsquery`` as quoted lexemes, the last marked
@@ -233,10 +240,10 @@ def tsquery(terms: Sequence[Term], *, every: bool) -> tuple[str, list[str]]:
             continue
         if term.prefix:
             parts.append("to_tsquery(?::regconfig, ?)")
-            params += [SEARCH_CONFIG, " <-> ".join(_lexeme(word) for word in words) + ":*"]
+            params += [config, " <-> ".join(_lexeme(word) for word in words) + ":*"]
         else:
             parts.append("websearch_to_tsquery(?::regconfig, ?)")
-            params += [SEARCH_CONFIG, '"' + " ".join(words) + '"']
+            params += [config, '"' + " ".join(words) + '"']
     return (" && " if every else " || ").join(parts), params
 
 
@@ -258,31 +265,58 @@ class TsvectorIndex:
         snippet_words: int,
     ) -> list[IndexHit]:
         """Ranks the user's matching passages by ts_rank_cd (normalised by length, as bm25
-        is, and scaled into 0..1: option 1 | 32), then makes snippets for the winners only."""
+        is, and scaled into 0..1: option 1 | 32), then makes snippets for the winners only.
+        A query of stop words only ("the"), which the index leaves out, is looked for word by
+        word without stemming instead (no index helps there), as FTS5 finds it."""
         query, params = tsquery(terms, every=every)
         if not query:
             return []
+        rows = self._ranked(
+            query, params, SEARCH_CONFIG, "p.search", user_id, doc_id, limit, snippet_words
+        )
+        if not rows and self._only_stop_words(query, params):
+            query, params = tsquery(terms, every=every, config="simple")
+            rows = self._ranked(
+                query, params, "simple", _SIMPLE_VECTOR, user_id, doc_id, limit, snippet_words
+            )
+        return [self._hit(row) for row in rows]
+
+    def _only_stop_words(self, query: str, params: list[str]) -> bool:
+        rows = self.database.rows(f"SELECT numnode({query}) AS nodes", tuple(params))
+        return int(rows[0]["nodes"]) == 0
+
+    def _ranked(
+        self,
+        query: str,
+        params: list[str],
+        config: str,
+        vector: str,
+        user_id: str,
+        doc_id: int | None,
+        limit: int,
+        snippet_words: int,
+    ) -> list[Any]:
         doc_filter = " AND d.id = ?" if doc_id is not None else ""
         most = max(2, snippet_words)
         options = (
             f"StartSel={_HIT_OPEN}, StopSel={_HIT_CLOSE}, MaxWords={most},"
             f" MinWords={max(1, most * 3 // 4)}, ShortWord=2, MaxFragments=0"
         )
-        rows = self.database.rows(
+        return self.database.rows(
             f"""SELECT ranked.*, ts_headline(?::regconfig, ranked.text, ranked.query, ?)
                        AS snippet
                 FROM (SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
                              d.unit_name AS unit_name, p.page AS page,
                              p.page_label AS page_label, p.heading_path AS heading_path,
                              p.text AS text, q.query AS query,
-                             ts_rank_cd('{_WEIGHTS}', p.search, q.query, 33) AS rank
+                             ts_rank_cd('{_WEIGHTS}', {vector}, q.query, 33) AS rank
                       FROM (SELECT {query} AS query) AS q, passages AS p
                       JOIN documents AS d ON d.id = p.document_id
-                      WHERE p.search @@ q.query AND d.user_id = ?{doc_filter}
+                      WHERE {vector} @@ q.query AND d.user_id = ?{doc_filter}
                       ORDER BY rank DESC, p.id LIMIT ?) AS ranked
                 ORDER BY ranked.rank DESC, ranked.passage_id""",
             (
-                SEARCH_CONFIG,
+                config,
                 options,
                 *params,
                 user_id,
@@ -290,27 +324,25 @@ class TsvectorIndex:
                 limit,
             ),
         )
-        hits = []
-        for row in rows:
-            marked = row["snippet"]
-            plain = marked.replace(_HIT_OPEN, "").replace(_HIT_CLOSE, "")
-            if not row["text"].startswith(plain):
-                marked = "…" + marked
-            if not row["text"].endswith(plain):
-                marked += "…"
-            snippet, highlights = split_snippet(marked)
-            hits.append(
-                IndexHit(
-                    passage_id=row["passage_id"],
-                    doc_id=row["doc_id"],
-                    title=row["title"],
-                    unit_name=row["unit_name"],
-                    page=row["page"],
-                    page_label=row["page_label"],
-                    heading_path=row["heading_path"],
-                    snippet=snippet,
-                    highlights=highlights,
-                    score=float(row["rank"]),
-                )
-            )
-        return hits
+
+    @staticmethod
+    def _hit(row: Any) -> IndexHit:
+        marked = row["snippet"]
+        plain = marked.replace(_HIT_OPEN, "").replace(_HIT_CLOSE, "")
+        if not row["text"].startswith(plain):
+            marked = "…" + marked
+        if not row["text"].endswith(plain):
+            marked += "…"
+        snippet, highlights = split_snippet(marked)
+        return IndexHit(
+            passage_id=row["passage_id"],
+            doc_id=row["doc_id"],
+            title=row["title"],
+            unit_name=row["unit_name"],
+            page=row["page"],
+            page_label=row["page_label"],
+            heading_path=row["heading_path"],
+            snippet=snippet,
+            highlights=highlights,
+            score=float(row["rank"]),
+        )
