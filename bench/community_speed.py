@@ -27,7 +27,7 @@ from _common import percentile, report
 from learnplat.domain.model import LEVELS
 from learnplat.services.community import Community, timestamp
 from learnplat.store.community import CommunityStore
-from learnplat.store.database import Database
+from learnplat.store.database import Database, SqliteDatabase
 from learnplat.store.library import LibraryStore
 from learnplat.store.weeks import week_start
 
@@ -100,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(11)
     with tempfile.TemporaryDirectory() as tmp:
-        database = Database(Path(tmp) / "community.db")
+        database = SqliteDatabase(Path(tmp) / "community.db")
         built = build(database, args, rng)
         store = CommunityStore(database)
         # the user who voted most, so that "voted by me" is looked up where it is often true

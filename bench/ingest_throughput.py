@@ -1,6 +1,8 @@
 """Ingest throughput, end to end (extract + chunk + index + commit), on a long real-looking PDF.
 
 Run: .venv/bin/python bench/ingest_throughput.py [--pages 200] [--runs 3]   (needs the test extra)
+     [--database-url postgresql://user@host:5432/db]   (default: SQLite in a temporary data dir;
+     a PostgreSQL URL runs each ingest in a fresh, empty schema of that database, dropped after)
 Target (issue 2): at least 500 pages/s on a 2-core machine.
 """
 
@@ -11,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import report, statistics
+from _common import fresh_database, report, results_name, statistics
 from tests import corpus
 
 from learnplat.core import Session
@@ -24,6 +26,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--database-url", default="", help='PostgreSQL server to run on (default "": SQLite)'
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pdf = corpus.make_long_pdf(Path(tmp) / "textbook.pdf", pages=args.pages)
@@ -36,16 +41,21 @@ def main() -> None:
             chunks = chunk_units(extracted.units)
             chunk_s.append(time.perf_counter() - extracted_at)
             extract_s.append(extracted_at - started)
-            with Session.open(
-                load_settings({"data_dir": Path(tmp) / f"run{run}", "user": "bench"})
+            # Each run into an empty database: a new data dir, and on PostgreSQL a new schema.
+            with fresh_database(args.database_url) as url, Session.open(
+                load_settings(
+                    {"data_dir": Path(tmp) / f"run{run}", "user": "bench", "database_url": url}
+                )
             ) as platform:
                 started = time.perf_counter()
                 result = platform.library.ingest(pdf)
                 totals.append(time.perf_counter() - started)
                 assert result.status == "added" and result.document is not None
                 words = result.document.words
+                backend, dialect = platform.database.backend, platform.database.dialect
         best = min(totals)
         rows = [
+            ("backend", backend),
             (
                 "pages",
                 f"{args.pages} ({words:,} words, {len(chunks)} passages, {len(data) / 1e6:.1f} MB)",
@@ -63,9 +73,10 @@ def main() -> None:
             ("of which chunking", f"{min(chunk_s) * 1000:.0f} ms"),
         ]
         report(
-            "ingest_throughput",
+            results_name("ingest_throughput", dialect),
             rows,
             {
+                "backend": backend,
                 "pages": args.pages,
                 "runs_s": totals,
                 "pages_per_s_best": args.pages / best,
