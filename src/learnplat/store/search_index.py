@@ -101,6 +101,24 @@ def split_snippet(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return "".join(text), tuple(spans)
 
 
+def index_hit(row: Any, marked_snippet: str, score: float) -> IndexHit:
+    """A hit from a row of passage_id, doc_id, title, unit_name, page, page_label and
+    heading_path, and its snippet with the hit marks in it."""
+    snippet, highlights = split_snippet(marked_snippet)
+    return IndexHit(
+        passage_id=row["passage_id"],
+        doc_id=row["doc_id"],
+        title=row["title"],
+        unit_name=row["unit_name"],
+        page=row["page"],
+        page_label=row["page_label"],
+        heading_path=row["heading_path"],
+        snippet=snippet,
+        highlights=highlights,
+        score=score,
+    )
+
+
 class Fts5Index:
     """The ``passages_fts`` table (kept in step with ``passages`` by triggers)."""
 
@@ -185,21 +203,7 @@ class Fts5Index:
             row = by_id.get(rowid)
             if row is None:
                 continue
-            snippet, highlights = split_snippet(row["snippet"])
-            hits.append(
-                IndexHit(
-                    passage_id=row["passage_id"],
-                    doc_id=row["doc_id"],
-                    title=row["title"],
-                    unit_name=row["unit_name"],
-                    page=row["page"],
-                    page_label=row["page_label"],
-                    heading_path=row["heading_path"],
-                    snippet=snippet,
-                    highlights=highlights,
-                    score=-rank,  # bm25 is lower for better matches
-                )
-            )
+            hits.append(index_hit(row, row["snippet"], -rank))  # bm25: lower is better
         return hits
 
 
@@ -333,16 +337,4 @@ class TsvectorIndex:
             marked = "…" + marked
         if not row["text"].endswith(plain):
             marked += "…"
-        snippet, highlights = split_snippet(marked)
-        return IndexHit(
-            passage_id=row["passage_id"],
-            doc_id=row["doc_id"],
-            title=row["title"],
-            unit_name=row["unit_name"],
-            page=row["page"],
-            page_label=row["page_label"],
-            heading_path=row["heading_path"],
-            snippet=snippet,
-            highlights=highlights,
-            score=float(row["rank"]),
-        )
+        return index_hit(row, marked, float(row["rank"]))
