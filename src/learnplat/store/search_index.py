@@ -219,6 +219,7 @@ _SIMPLE_VECTOR = (
     "(setweight(to_tsvector('simple', p.heading_path), 'A')"
     " || setweight(to_tsvector('simple', p.text), 'B'))"
 )
+_PUT_BACK_WORDS = 2
 # ts_rank_cd's weights for {D, C, B, A}: headings (A) count 4 to text (B), as in _BM25.
 _WEIGHTS = "{0.1, 0.2, 0.25, 1.0}"
 
@@ -331,10 +332,20 @@ class TsvectorIndex:
 
     @staticmethod
     def _hit(row: Any) -> IndexHit:
-        marked = row["snippet"]
+        marked, text = row["snippet"], row["text"]
         plain = marked.replace(_HIT_OPEN, "").replace(_HIT_CLOSE, "")
-        if not row["text"].startswith(plain):
+        # ts_headline starts and ends at word boundaries of its own choosing: a word or two it
+        # left at either end are put back (a heading's "The"), and an ellipsis marks more text
+        # left out, as FTS5's snippets do.
+        at = text.find(plain)
+        before = text[:at] if at >= 0 else None
+        after = text[at + len(plain) :] if at >= 0 else None
+        if before is not None and before.strip() and len(before.split()) <= _PUT_BACK_WORDS:
+            marked = before + marked
+        elif before is None or before.strip():
             marked = "…" + marked
-        if not row["text"].endswith(plain):
+        if after is not None and after.strip() and len(after.split()) <= _PUT_BACK_WORDS:
+            marked = marked + after.rstrip()
+        elif after is None or after.strip():
             marked += "…"
         return index_hit(row, marked, float(row["rank"]))
