@@ -185,3 +185,15 @@ def test_the_originals_move_to_a_bucket_with_the_rows(
         library = moved.session("ana").library
         for document in library.documents():
             assert library.original(document.id)[:4] in (b"%PDF", b"# Ph")
+
+
+def test_a_sqlite_file_named_by_url_leaves_its_folder_as_it_was(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "projects"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    _build_library()
+    assert invoke("db", "copy", "--to", f"sqlite:///{folder / 'library.db'}")[0] == 0
+    assert folder.stat().st_mode & 0o777 == 0o755  # the user's folder, not the data dir
+    assert (folder / "library.db").stat().st_mode & 0o777 == 0o600  # notes' text: theirs alone

@@ -109,7 +109,8 @@ def open_database(url: str, data_dir: Path) -> Database:
                 f"database URL {url!r} names no file",
                 "write sqlite:///relative/path.db or sqlite:////absolute/path.db",
             )
-        return SqliteDatabase(Path(value[len("sqlite:///") :]).expanduser().resolve())
+        named = Path(value[len("sqlite:///") :]).expanduser().resolve()
+        return SqliteDatabase(named, private_folder=False)
     if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
         try:
             from .postgres import PostgresDatabase
@@ -148,14 +149,18 @@ class SqliteDatabase:
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, private_folder: bool = True) -> None:
+        """``private_folder``: the folder is the data dir, made 0700 each time. A file named by
+        ``database_url`` lives in the user's own folder: made 0700 only if missing, and an
+        existing one left as it is (the file itself is always 0600)."""
         self.path = path
         self.lock = threading.RLock()
         self._savepoints = itertools.count(1)  # names unique on this connection
         try:
             # 0700 and 0600 whatever the umask, and made so again when an older version left
             # them open: the database holds text decrypted from password-protected PDFs.
-            paths.private_dir(path.parent)
+            if private_folder or not path.parent.exists():
+                paths.private_dir(path.parent)
             paths.private_file(path)
             self.conn = sqlite3.connect(
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
