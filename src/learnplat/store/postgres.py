@@ -209,6 +209,9 @@ class PostgresDatabase:
             connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "learnplat"},
         )
         event.listen(self.engine, "connect", _on_connect)
+        # Reads outside a transaction run in autocommit: no BEGIN and no ROLLBACK, two round
+        # trips fewer for each (the same pool; the mode is reset when a connection goes back).
+        self._reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._local = threading.local()
         with self._errors():
             with self.engine.connect() as connection:
@@ -278,7 +281,7 @@ class PostgresDatabase:
         current = self._current()
         if current is not None:
             return current.execute(sql, params).fetchall()
-        with self._errors(), self.engine.connect() as connection:
+        with self._errors(), self._reads.connect() as connection:
             return PgConnection(connection).execute(sql, params).fetchall()
 
     def in_transaction(self) -> bool:

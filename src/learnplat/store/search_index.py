@@ -279,16 +279,14 @@ class TsvectorIndex:
         rows = self._ranked(
             query, params, SEARCH_CONFIG, "p.search", user_id, doc_id, limit, snippet_words
         )
-        if not rows and self._only_stop_words(query, params):
+        hits = [row for row in rows if row["passage_id"] is not None]
+        if not hits and rows and rows[0]["nodes"] == 0:  # the query had only stop words
             query, params = tsquery(terms, every=every, config="simple")
             rows = self._ranked(
                 query, params, "simple", _SIMPLE_VECTOR, user_id, doc_id, limit, snippet_words
             )
-        return [self._hit(row) for row in rows]
-
-    def _only_stop_words(self, query: str, params: list[str]) -> bool:
-        rows = self.database.rows(f"SELECT numnode({query}) AS nodes", tuple(params))
-        return int(rows[0]["nodes"]) == 0
+            hits = [row for row in rows if row["passage_id"] is not None]
+        return [self._hit(row) for row in hits]
 
     def _ranked(
         self,
@@ -301,6 +299,9 @@ class TsvectorIndex:
         limit: int,
         snippet_words: int,
     ) -> list[Any]:
+        """The best ``limit`` hits with their snippets, in one round trip; with no hit, one
+        row of NULLs that says how many operands the query kept (``nodes``: 0 when all were
+        stop words)."""
         doc_filter = " AND d.id = ?" if doc_id is not None else ""
         most = max(2, snippet_words)
         options = (
@@ -308,17 +309,18 @@ class TsvectorIndex:
             f" MinWords={max(1, most * 3 // 4)}, ShortWord=2, MaxFragments=0"
         )
         return self.database.rows(
-            f"""SELECT ranked.*, ts_headline(?::regconfig, ranked.text, ranked.query, ?)
-                       AS snippet
-                FROM (SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
-                             d.unit_name AS unit_name, p.page AS page,
-                             p.page_label AS page_label, p.heading_path AS heading_path,
-                             p.text AS text, q.query AS query,
-                             ts_rank_cd('{_WEIGHTS}', {vector}, q.query, 33) AS rank
-                      FROM (SELECT {query} AS query) AS q, passages AS p
-                      JOIN documents AS d ON d.id = p.document_id
-                      WHERE {vector} @@ q.query AND d.user_id = ?{doc_filter}
-                      ORDER BY rank DESC, p.id LIMIT ?) AS ranked
+            f"""SELECT numnode(q.query) AS nodes, ranked.*,
+                       ts_headline(?::regconfig, ranked.text, q.query, ?) AS snippet
+                FROM (SELECT {query} AS query) AS q
+                LEFT JOIN LATERAL (
+                    SELECT p.id AS passage_id, p.document_id AS doc_id, d.title AS title,
+                           d.unit_name AS unit_name, p.page AS page,
+                           p.page_label AS page_label, p.heading_path AS heading_path,
+                           p.text AS text,
+                           ts_rank_cd('{_WEIGHTS}', {vector}, q.query, 33) AS rank
+                    FROM passages AS p JOIN documents AS d ON d.id = p.document_id
+                    WHERE {vector} @@ q.query AND d.user_id = ?{doc_filter}
+                    ORDER BY rank DESC, p.id LIMIT ?) AS ranked ON true
                 ORDER BY ranked.rank DESC, ranked.passage_id""",
             (
                 config,
