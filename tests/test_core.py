@@ -108,7 +108,8 @@ def test_listing_documents_builds_only_the_library(isolated_home: Path) -> None:
         "from learnplat.settings import load_settings\n"
         "with Session.open(load_settings({'user': 'ana'})) as s:\n"
         "    s.library.documents()\n"
-        "watched = ('learnplat', 'sqlite_utils', 'numpy', 'pypdfium2', 'boto3', 'textual')\n"
+        "watched = ('learnplat', 'sqlite_utils', 'numpy', 'pypdfium2', 'boto3', 'textual',"
+        " 'sqlalchemy', 'psycopg')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(watched))))\n"
     )
     env = {**os.environ, "LEARNPLAT_HOME": str(isolated_home)}
@@ -130,5 +131,8 @@ def test_listing_documents_builds_only_the_library(isolated_home: Path) -> None:
         "pypdfium2",
         "boto3",
         "textual",
+        "sqlalchemy",  # PostgreSQL's, loaded only when database_url names it
+        "psycopg",
+        "learnplat.store.postgres",
     ):
         assert heavy not in loaded, heavy
