@@ -265,3 +265,41 @@ def test_notes_reading_more_text_than_the_file_holds_are_refused(
     with pytest.raises(DocumentError, match="notes hold more text than its collection file can"):
         platform.cards.import_deck(deck)
     assert imported_cards(platform) == 0
+
+
+def _zstd_deck(path: Path, payload: bytes) -> Path:
+    """An .apkg as Anki's default export packs one: collection.anki21b (zstd) beside a
+    placeholder collection.anki2."""
+    placeholder = make_deck(path.with_name("placeholder.apkg"), [ANKI_NOTES], ["Please update"])
+    with zipfile.ZipFile(placeholder) as archive:
+        old = archive.read("collection.anki2")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("collection.anki2", old)
+        archive.writestr("collection.anki21b", payload)
+    return path
+
+
+def test_a_zstd_collection_is_read_in_place_of_anki_s_placeholder(tmp_path: Path) -> None:
+    import zstandard
+
+    source = make_deck(tmp_path / "source.apkg", [ANKI_NOTES], good_notes())
+    with zipfile.ZipFile(source) as archive:
+        collection = archive.read("collection.anki2")
+    deck = _zstd_deck(tmp_path / "new.apkg", zstandard.ZstdCompressor().compress(collection))
+    result = CliRunner().invoke(app, ["cards", "import", str(deck), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["imported"] == len(CARDS)
+
+
+def test_a_zstd_bomb_or_damaged_frame_is_refused_plainly(tmp_path: Path) -> None:
+    import zstandard
+
+    # A few KB that unpack to 256 MB (twice the limit): refused once the limit is passed.
+    bomb = zstandard.ZstdCompressor(level=3).compress(bytes(256 * 1024 * 1024))
+    assert len(bomb) < 64 * 1024
+    started = time.perf_counter()
+    refused_import(_zstd_deck(tmp_path / "bomb.apkg", bomb), "collection unpacks to more than")
+    assert time.perf_counter() - started < 10
+    frame = zstandard.ZstdCompressor().compress(b"SQLite format 3\0" * 1000)
+    damaged = frame[:-40] + b"\xff" * 40
+    refused_import(_zstd_deck(tmp_path / "damaged.apkg", damaged), "damaged.apkg is a damaged")

@@ -188,7 +188,13 @@ def test_cards_export_to_anki_and_csv_and_import_back(
     table = tmp_path / "tectonics.csv"
     assert run("cards", "export", "--doc", doc, "--out", table).exit_code == 0
     with table.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        lines = handle.readlines()
+    # Anki's header lines first (separator, html, columns, tags column), then the cards.
+    headers = [line for line in lines if line.startswith("#")]
+    assert headers[:2] == ["#separator:Comma\n", "#html:false\n"]
+    columns = next(line for line in headers if line.startswith("#columns:"))[9:].strip()
+    names = [name.lower() for name in columns.split(",")]
+    rows = list(csv.DictReader(lines[len(headers) :], fieldnames=names))
     assert len(rows) == count and all(row["source"].startswith("Plate tectonics") for row in rows)
     terms = [row for row in rows if row["difficulty"] == "term"]
     assert terms and all(row["front"].lower() in row["back"].lower() for row in terms)

@@ -290,8 +290,12 @@ def cards_import(
         output.emit_json(result)
         return
     skipped = output.literal(", ".join(f"{n} {why}" for why, n in result.skipped.items()))
+    left_out = ", ".join(
+        f"{n} {what}{'' if n == 1 else 's'}" for what, n in result.left_out.items()
+    )
     output.note(
         f"imported {result.imported} cards from {output.literal(result.path.name)}"
         + (f"; skipped {skipped}" if skipped else "")
+        + (f"; left out {left_out} a question cannot show or play" if left_out else "")
         + " — play them with: learnplat play --category cards"
     )

@@ -11,10 +11,15 @@ import zipfile
 import zlib
 from collections import Counter
 from pathlib import Path
+from typing import IO, Any
 
 from ..errors import DocumentError
 
-COLLECTIONS = ("collection.anki21", "collection.anki2")
+# Newest first: Anki's default export holds collection.anki21b (zstd-compressed) and, beside it,
+# a collection.anki2 whose one note only asks to update Anki; "Support older Anki versions"
+# writes collection.anki21 (and the same placeholder); old Anki wrote collection.anki2 alone.
+COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
+ZSTD_COLLECTION = "collection.anki21b"
 MAX_NOTES = 50_000
 # One note's fields, as stored: larger values are refused by SQLite itself (SQLITE_LIMIT_LENGTH)
 # before they reach Python, and the note is skipped.
@@ -34,29 +39,56 @@ def unpack_collection(data: bytes, name: str, max_bytes: int) -> bytes:
             names = set(archive.namelist())
             member = next((n for n in COLLECTIONS if n in names), None)
             if member is None:
-                if "collection.anki21b" in names:
-                    raise DocumentError(
-                        f"{name} uses Anki's newest package format",
-                        hint="in Anki, export with 'Support older Anki versions' ticked",
-                    )
                 raise DocumentError(f"{name} is not an Anki package (no collection inside)")
             limit_mb = max_bytes // (1024 * 1024)
             too_large = DocumentError(f"{name}'s collection unpacks to more than {limit_mb} MB")
             if archive.getinfo(member).file_size > max_bytes:
                 raise too_large
-            # Read by chunks and count: the size in the zip's header is the packer's word.
+            # Read by chunks and count: the size in the zip's header (and in a zstd frame's)
+            # is the packer's word.
             collection = bytearray()
-            with archive.open(member) as stream:
+            with archive.open(member) as packed:
+                stream = _zstd_reader(packed, name) if member == ZSTD_COLLECTION else packed
                 while chunk := stream.read(_CHUNK):
                     collection += chunk
                     if len(collection) > max_bytes:
                         raise too_large
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-            ValueError, OSError) as exc:
+            ValueError, OSError, _ZstdError) as exc:
         raise DocumentError(
             f"{name} is a damaged zip file ({exc})", hint="export the deck from Anki again"
         ) from exc
     return bytes(collection)
+
+
+class _ZstdError(Exception):
+    """zstandard's error, raised as ours so that the module is imported only when needed."""
+
+
+class _ZstdStream:
+    """Decompressed bytes of a zstd stream, their errors as ``_ZstdError``."""
+
+    def __init__(self, reader: Any, error: type[Exception]) -> None:
+        self._reader = reader
+        self._error = error
+
+    def read(self, size: int) -> bytes:
+        try:
+            return bytes(self._reader.read(size))
+        except self._error as exc:
+            raise _ZstdError(f"zstd: {exc}") from exc
+
+
+def _zstd_reader(packed: IO[bytes], name: str) -> _ZstdStream:
+    try:
+        import zstandard
+    except ImportError as exc:  # a dependency; only a broken install lacks it
+        raise DocumentError(
+            f"{name} is compressed with zstd, and the zstandard package is missing",
+            hint="pip install zstandard",
+        ) from exc
+    reader = zstandard.ZstdDecompressor().stream_reader(packed, read_across_frames=True)
+    return _ZstdStream(reader, zstandard.ZstdError)
 
 
 def note_fields(collection: bytes, name: str, skipped: Counter[str]) -> list[str]:

@@ -30,7 +30,13 @@ from .safe_text import safe_text, spreadsheet_cell
 
 CardFormat = Literal["anki", "csv"]
 FORMATS: tuple[CardFormat, ...] = ("anki", "csv")
-CSV_COLUMNS = ("front", "back", "source", "options", "category", "difficulty")
+# Named as Anki's Basic note type names its fields (Anki matches them case-sensitively).
+CSV_COLUMNS = ("Front", "Back", "Source", "Options", "Category", "Difficulty", "Tags")
+# Anki's text-import header lines (its manual, "Importing > Text files > File headers"): with
+# them Anki needs no choice made (a CSV whose options hold "|" had it guess "|" as separator).
+_SEPARATORS = {
+    "comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":",
+}  # fmt: skip
 CARDS_CATEGORY = "cards"
 MIN_CARDS = 4
 MAX_ANSWER_CHARS = 200
@@ -70,11 +76,13 @@ class ExportResult:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What came of an import: challenges added or updated, and the cards skipped, by reason."""
+    """What came of an import: challenges added or updated, the cards skipped, by reason, and
+    what the cards held that a question cannot ("image": 2, "sound": 1)."""
 
     path: Path
     imported: int
     skipped: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)
 
 
 def _stable_id(text: str) -> int:
@@ -155,12 +163,13 @@ class Cards:
         path = path.expanduser()
         data = read_file(path, IMPORT_LIMIT_BYTES)
         skipped: Counter[str] = Counter()
+        left_out: Counter[str] = Counter()
         if zipfile.is_zipfile(io.BytesIO(data)):
-            pairs = _anki_pairs(path, data, skipped)
+            pairs = _anki_pairs(path, data, skipped, left_out)
         elif path.suffix.lower() == ".apkg":
             raise DocumentError(f"{path.name} is not an Anki package (not a zip file)")
         else:
-            pairs = _csv_pairs(path, data)
+            pairs = _csv_pairs(path, data, left_out)
         usable: dict[str, tuple[str, str]] = {}
         for front, back in ((safe_text(f, one_line=True), safe_text(b, one_line=True))
                             for f, b in pairs):
@@ -181,7 +190,7 @@ class Cards:
                 "to use as each other's wrong options",
             )
         self.store.upsert_questions(rows, timestamp(utc_now()))
-        return ImportResult(path, len(rows), dict(skipped))
+        return ImportResult(path, len(rows), dict(skipped), dict(left_out))
 
 
 def _card(challenge: ChallengeRecord) -> Card:
@@ -199,12 +208,17 @@ def _card(challenge: ChallengeRecord) -> Card:
 
 
 def _write_csv(path: Path, cards: Sequence[Card]) -> None:
+    """Anki's header lines, then one line per card: front, back, source, options (" | "
+    between them), category, difficulty, and the last two again as Anki tags."""
     with path.open("w", newline="", encoding="utf-8") as handle:
+        handle.write("#separator:Comma\n#html:false\n")
+        handle.write(f"#columns:{','.join(CSV_COLUMNS)}\n#tags column:{len(CSV_COLUMNS)}\n")
         writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
         for card in cards:
+            labels = (card.category, card.difficulty)
+            tags = " ".join(tag.replace(" ", "_") for tag in labels if tag)
             cells = (card.front, card.back, card.source, " | ".join(card.options),
-                     card.category, card.difficulty)
+                     card.category, card.difficulty, tags)
             writer.writerow(spreadsheet_cell(cell) for cell in cells)
 
 
@@ -259,27 +273,122 @@ def _plain(field_html: str) -> str:
     return " ".join(html.unescape(_outside(_TAG, text, ">")).split())
 
 
-def _anki_pairs(path: Path, data: bytes, skipped: Counter[str]) -> list[tuple[str, str]]:
-    """The first two fields of every note of an Anki package; a note that cannot be a card is
-    counted in ``skipped``. Raises DocumentError for a damaged or crafted package."""
+def _anki_pairs(
+    path: Path, data: bytes, skipped: Counter[str], left_out: Counter[str]
+) -> list[tuple[str, str]]:
+    """The cards of every note of an Anki package: a basic note's first two fields, and one
+    card per blank of a cloze note; a note that cannot be a card is counted in ``skipped``, the
+    images and sounds cards cannot show in ``left_out``. Raises DocumentError for a damaged or
+    crafted package."""
     collection = unpack_collection(data, path.name, IMPORT_LIMIT_BYTES * 8)
     pairs = []
     for flds in note_fields(collection, path.name, skipped):
         parts = flds.split("\x1f", 2)
-        pairs.append((_plain(parts[0]), _plain(parts[1]) if len(parts) > 1 else ""))
+        blanks = _clozes(parts[0])
+        if blanks:
+            pairs += [
+                (_field(front, left_out), _field(back, left_out))
+                for front, back in _cloze_cards(parts[0], blanks)
+            ]
+            continue
+        pairs.append(
+            (_field(parts[0], left_out), _field(parts[1], left_out) if len(parts) > 1 else "")
+        )
     return pairs
 
 
-def _csv_pairs(path: Path, data: bytes) -> list[tuple[str, str]]:
-    """front,back per line; a header row naming "front" and "back" may say which columns."""
+# A cloze: {{c1::answer}} or {{c1::answer::hint}}.
+Cloze = tuple[int, int, int, str, str]  # start, end, number, answer, hint
+
+
+def _clozes(text: str) -> list[Cloze]:
+    """The clozes of a field, in order. Read by hand in one pass (each "}}" is looked for
+    once), not by a regex that a field of many unclosed "{{c" would make quadratic."""
+    found: list[Cloze] = []
+    at, close = 0, -1
+    while (start := text.find("{{c", at)) >= 0:
+        if close < start:
+            close = text.find("}}", start + 3)
+        if close < 0:
+            break
+        number, sep, rest = text[start + 3 : close].partition("::")
+        if sep and number.isdigit() and len(number) <= 3:
+            answer, _, hint = rest.partition("::")
+            found.append((start, close + 2, int(number), answer, hint))
+            at = close + 2
+        else:
+            at = start + 3
+    return found
+
+
+def _cloze_cards(text: str, blanks: list[Cloze]) -> list[tuple[str, str]]:
+    """One card per cloze number, as Anki makes them: that number's clozes blanked ("[...]",
+    or "[hint]"), the others shown; the back is what fills the blanks."""
+    cards = []
+    for number in sorted({blank[2] for blank in blanks}):
+        front, at, answers = [], 0, []
+        for start, end, which, answer, hint in blanks:
+            front.append(text[at:start])
+            if which == number:
+                front.append(f"[{hint or '...'}]")
+                answers.append(answer)
+            else:
+                front.append(answer)
+            at = end
+        front.append(text[at:])
+        cards.append(("".join(front), ", ".join(answers)))
+    return cards
+
+
+_SOUND = re.compile(r"\[sound:[^\]\n]{0,1000}\]")
+
+
+def _field(field_html: str, left_out: Counter[str]) -> str:
+    """A field as plain text: its sounds and images, which a question cannot play or show,
+    left out and counted."""
+    sounds = len(_SOUND.findall(field_html))
+    if sounds:
+        left_out["sound"] += sounds
+        field_html = _SOUND.sub(" ", field_html)
+    images = field_html.lower().count("<img")
+    if images:
+        left_out["image"] += images
+    return _plain(field_html)
+
+
+def _anki_headers(text: str) -> tuple[dict[str, str], str]:
+    """The ``#key:value`` lines Anki reads at the top of a text file, and the text after them."""
+    headers: dict[str, str] = {}
+    at = 0
+    while text.startswith("#", at):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end + 1
+        key, sep, value = text[at + 1 : end].partition(":")
+        if not sep:
+            break
+        headers[key.strip().lower()] = value.strip("\r\n")
+        at = end
+    return headers, text[at:]
+
+
+def _csv_pairs(path: Path, data: bytes, left_out: Counter[str]) -> list[tuple[str, str]]:
+    """front,back per line; a header row naming "front" and "back" may say which columns, as
+    may Anki's header lines (``#columns:``, with ``#separator:`` and ``#html:``)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(f"{path.name} is not UTF-8 text", hint="save it as UTF-8 CSV") from exc
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+    headers, text = _anki_headers(text)
+    named = headers.get("separator", "")
+    separator = _SEPARATORS.get(named.lower(), named if len(named) == 1 else "")
+    dialect: type[csv.Dialect] | csv.Dialect
+    if separator:
+        dialect = type("AnkiText", (csv.excel,), {"delimiter": separator})
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     rows: list[list[str]] = []
     try:
@@ -298,22 +407,25 @@ def _csv_pairs(path: Path, data: bytes) -> list[tuple[str, str]]:
         ) from exc
     if not rows:
         raise DocumentError(f"{path.name} is empty")
+    columns = [name.strip().lower() for name in headers.get("columns", "").split(separator or ",")]
     header = [cell.strip().lower() for cell in rows[0]]
     front_at, back_at = 0, 1
-    if "front" in header and "back" in header:
+    if "front" in columns and "back" in columns:
+        front_at, back_at = columns.index("front"), columns.index("back")
+    elif "front" in header and "back" in header:
         front_at, back_at = header.index("front"), header.index("back")
         rows = rows[1:]
     elif max(len(row) for row in rows) < 2:
         raise DocumentError(
             f"{path.name} has one column", hint="each line needs a front and a back: front,back"
         )
-    return [
-        (
-            " ".join(row[front_at].split()) if len(row) > front_at else "",
-            " ".join(row[back_at].split()) if len(row) > back_at else "",
-        )
-        for row in rows
-    ]
+    as_html = headers.get("html", "").lower() == "true"
+
+    def cell(row: list[str], at: int) -> str:
+        value = row[at] if len(row) > at else ""
+        return _field(value, left_out) if as_html else " ".join(value.split())
+
+    return [(cell(row, front_at), cell(row, back_at)) for row in rows]
 
 
 def _csv_problem(exc: csv.Error) -> str:
