@@ -354,3 +354,31 @@ def test_docs_original_saves_a_copy_of_the_ingested_file_and_never_overwrites(
     assert not (tmp_path / "x.md").exists()
     elsewhere = run("docs", "original", added["id"], "--out", tmp_path / "no" / "dir" / "x.md")
     assert elsewhere.exit_code == 2 and "does not exist" in elsewhere.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("docs", "show", "99"), 2, "no document with id 99"),
+        (("cards", "import", "nope.csv"), 2, "no such file: nope.csv"),
+        (("docs", "show"), 2, "Missing argument 'ID'"),
+        (("search", "x" * 1001), 2, "the limit is 1,000"),
+    ],
+)
+def test_a_failure_with_json_is_a_json_error_object_on_stdout_too(
+    run, args: tuple[str, ...], code: int, message: str
+) -> None:
+    result = run(*args, "--json")
+    assert result.exit_code == code
+    error = json.loads(result.stdout)
+    assert set(error) == {"error", "hint", "code"} and error["code"] == code
+    assert message in error["error"]
+    assert message in result.stderr  # the line for people is still there
+    # Without --json the error is for people only.
+    assert run(*args).stdout == ""
+
+
+def test_json_after_a_double_dash_is_a_file_name_not_the_flag(run) -> None:
+    result = run("cards", "import", "--", "--json")
+    assert result.exit_code == 2 and "no such file: --json" in result.stderr
+    assert result.stdout == ""

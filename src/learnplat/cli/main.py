@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -33,27 +33,48 @@ class LearnplatGroup(TyperGroup):
             raise _cleaned(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
+        """With ``--json`` a failure also writes ``{"error", "hint", "code"}`` on stdout (the
+        code is the exit status), so that a script reads it where it reads the results."""
+        as_json = _wants_json(ctx.args)
         try:
             return super().invoke(ctx)
         except LearnplatError as exc:
-            output.error(exc.message, exc.hint)
-            raise SystemExit(exc.exit_code) from None
+            _fail(exc.message, exc.hint, exc.exit_code, as_json)
         except TyperException as exc:  # usage errors
-            raise _cleaned(exc) from None
+            cleaned = _cleaned(exc)
+            if as_json:
+                output.emit_json(
+                    {"error": cleaned.format_message(), "hint": None, "code": cleaned.exit_code}
+                )
+            raise cleaned from None
         except (typer.Exit, typer.Abort):  # --help, exit codes
             raise
         except Exception as exc:  # a bug: keep the traceback in the log, not on the terminal
             if is_disk_full(exc):  # a write the services did not expect to fail
                 where = getattr(exc, "filename", None)
                 full = DiskFull(Path(where).parent if where else ctx.obj.settings.data_dir)
-                output.error(full.message, full.hint)
-                raise SystemExit(full.exit_code) from None
+                _fail(full.message, full.hint, full.exit_code, as_json)
             logging.getLogger("learnplat").exception("unexpected error")
-            output.error(
+            _fail(
                 f"unexpected error: {exc.__class__.__name__}: {exc}",
                 "the traceback is in the log file; `learnplat doctor` shows the data dir",
+                1,
+                as_json,
             )
-            raise SystemExit(1) from None
+
+
+def _wants_json(args: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON (``--json`` before any ``--``)."""
+    words = list(args)
+    return "--json" in (words[: words.index("--")] if "--" in words else words)
+
+
+def _fail(message: str, hint: str | None, code: int, as_json: bool) -> NoReturn:
+    output.error(message, hint)
+    if as_json:
+        shown = safe_text(hint) if hint else None
+        output.emit_json({"error": safe_text(message), "hint": shown, "code": code})
+    raise SystemExit(code) from None
 
 
 def _cleaned(exc: TyperException) -> TyperException:
