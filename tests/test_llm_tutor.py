@@ -696,3 +696,12 @@ def test_fill_leaves_json_braces_and_inserted_values_alone() -> None:
     assert filled == 'Teach sets {format}: {"title": "..."} in chat'
     with pytest.raises(KeyError):
         fill("{missing}", {})
+
+
+def test_the_notice_for_an_unusable_answer_reads_as_english() -> None:
+    from learnplat.tutors.llm import notices
+
+    said = notices.unusable_output("openai", what="answer", fallback="offline", discarded=False)
+    assert " sent an answer that could not be used" in said
+    said = notices.unusable_output("bedrock", what="quiz", fallback="offline", discarded=False)
+    assert "Bedrock sent a quiz that could not be used" in said

@@ -45,9 +45,11 @@ def provider_failed(
 
 
 def unusable_output(provider: str, *, what: str, fallback: str, discarded: bool) -> str:
+    """E.g. "Ollama sent an answer that could not be used, … — showing the offline one"."""
     label = provider_label(provider)
+    article = "an" if what[:1].lower() in "aeiou" else "a"
     return (
-        f"{label} sent a {what} that could not be used, even after asking it to correct it "
+        f"{label} sent {article} {what} that could not be used, even after asking it to correct it "
         f"— {_tail(what, fallback, discarded)}"
     )
 
