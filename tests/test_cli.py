@@ -116,7 +116,7 @@ def test_encrypted_pdf_needs_the_password(run, docs_dir: Path) -> None:
         (("docs", "remove", "99", "--yes"), "no document with id 99"),
         (("search", "?!"), "nothing to search for"),
         (("search", "x", "--limit", "0"), "limit must be between"),
-        (("--provider", "gpt", "docs", "list"), "must be one of"),
+        (("--provider", "gpt", "docs", "list"), "'gpt' is not one of 'offline', 'bedrock'"),
     ],
 )
 def test_errors_are_messages_not_tracebacks(run, args, message: str) -> None:
@@ -382,3 +382,27 @@ def test_json_after_a_double_dash_is_a_file_name_not_the_flag(run) -> None:
     result = run("cards", "import", "--", "--json")
     assert result.exit_code == 2 and "no such file: --json" in result.stderr
     assert result.stdout == ""
+
+
+def test_help_lists_the_allowed_values_and_keeps_example_lines(run) -> None:
+    learn = run("learn", "--help").stdout
+    assert "<beginner|intermediate|advanced>" in learn and "<chat|visual|audio|ebook>" in learn
+    assert "<offline|bedrock|openai>" in learn
+    # Each example on its own line, as written.
+    assert "\n    learnplat learn photosynthesis --level beginner\n" in learn
+    board = run("leaderboard", "--help").stdout
+    assert "<teach|game>" in board and "<all|week>" in board
+    assert "<top|new>" in run("community", "--help").stdout
+    assert "<anki|csv>" in run("cards", "export", "--help").stdout
+
+
+def test_shell_completion_offers_the_allowed_values(isolated_home: Path) -> None:
+    import subprocess
+    import sys
+
+    # What bash's completion asks the installed command for `learnplat learn --level <TAB>`.
+    words = {"COMP_WORDS": "learnplat learn --level ", "COMP_CWORD": "3"}
+    env = {**os.environ, "_LEARNPLAT_COMPLETE": "complete_bash", **words}
+    script = Path(sys.executable).with_name("learnplat")
+    done = subprocess.run([script], env=env, capture_output=True, text=True, timeout=60)
+    assert {"beginner", "intermediate", "advanced"} <= set(done.stdout.split())

@@ -86,8 +86,9 @@ def test_an_answer_that_is_no_option_exits_2_and_leaves_the_question_open(run) -
         (("challenge", "next", "--difficulty", "expert"), "unknown difficulty"),
         (("challenge", "next", "--doc", "42"), "no document"),
         (("play", "--count", "0"), "--count must be between 1 and 100"),
-        (("leaderboard", "--board", "game", "--period", "month"), "unknown period"),
-        (("cards", "export", "--out", "x.txt", "--format", "pdf"), "unknown card format"),
+        # Choices are checked before any work, naming the allowed values.
+        (("leaderboard", "--board", "game", "--period", "month"), "'month' is not one of 'all'"),
+        (("cards", "export", "--out", "x.txt", "--format", "pdf"), "'pdf' is not one of 'anki'"),
         (("cards", "import", "missing.csv"), "missing.csv"),
     ],
 )

@@ -68,9 +68,9 @@ def test_explanation_from_stdin(run) -> None:
         (("teach", "photosynthesis", "--text", "   "), 2, "empty"),
         (("teach", "photosynthesis", "--text", "word " * 5001), 2, "limit is 5,000"),
         (("teach", "zorblax theory", "--text", "It is a thing."), 1, "nothing to grade"),
-        (("teach", "photosynthesis", "--text", GOOD, "--level", "expert"), 2, "unknown level"),
+        (("teach", "photosynthesis", "--text", GOOD, "--level", "expert"), 2, "'expert' is not"),
         (("upvote", "999"), 2, "no explanation #999"),
-        (("leaderboard", "--board", "chess"), 2, "unknown board"),
+        (("leaderboard", "--board", "chess"), 2, "'chess' is not one of 'teach'"),
     ],
 )
 def test_bad_teach_input_is_one_clear_line(run, args, code: int, message: str) -> None:

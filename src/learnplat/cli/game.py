@@ -11,6 +11,7 @@ import typer
 from ..errors import BadInput
 from ..projections import question_set_json, served_json
 from . import output
+from .choices import CardFormat
 from .countdown import ask_with_countdown
 from .main import app, state
 
@@ -256,7 +257,8 @@ def cards_export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
     format: Annotated[
-        str | None, typer.Option("--format", "-f", help="anki (.apkg) or csv; default by --out.")
+        CardFormat | None,
+        typer.Option("--format", "-f", help="An Anki .apkg or CSV; default by --out's suffix."),
     ] = None,
     doc: DocFlag = None,
     as_json: JsonFlag = False,
@@ -267,7 +269,7 @@ def cards_export(
       learnplat cards export --format anki --out biology.apkg
       learnplat cards export --doc 3 --out notes.csv
     """
-    chosen = format or ("anki" if out.suffix.lower() == ".apkg" else "csv")
+    chosen = format.value if format else ("anki" if out.suffix.lower() == ".apkg" else "csv")
     result = state(ctx).session.cards.export(out, chosen, doc_id=doc)
     if as_json:
         output.emit_json(result)

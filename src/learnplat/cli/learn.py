@@ -11,6 +11,7 @@ from ..errors import BadInput, LearnplatError
 from ..projections import answer_json, audio_json, lesson_json
 from ..services.safe_text import safe_text
 from . import output
+from .choices import LessonFormat, Level, Provider
 from .main import app, state
 
 if TYPE_CHECKING:
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ProviderFlag = Annotated[
-    str | None,
-    typer.Option("--provider", help="offline, bedrock or openai (same as the global option)."),
+    Provider | None,
+    typer.Option("--provider", help="Tutor backend (same as the global option)."),
 ]
 
 
@@ -100,10 +101,10 @@ def learn(
     docs: Annotated[
         list[int] | None, typer.Option("--doc", "-d", help="Library document id to learn from.")
     ] = None,
-    level: Annotated[
-        str, typer.Option("--level", "-l", help="beginner, intermediate or advanced.")
-    ] = "beginner",
-    format: Annotated[str, typer.Option("--format", help="chat, visual, audio or ebook.")] = "chat",
+    level: Annotated[Level, typer.Option("--level", "-l", help="How deep.")] = Level.beginner,
+    format: Annotated[
+        LessonFormat, typer.Option("--format", help="How the lesson is given.")
+    ] = LessonFormat.chat,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write to FILE.md (map.md: Mermaid) or .epub."),
@@ -130,7 +131,7 @@ def learn(
     from .speech import AUDIO_SUFFIXES, check_audio_target, narrate_lesson
 
     if provider:
-        state(ctx).flags["provider"] = provider
+        state(ctx).flags["provider"] = provider.value
     spoken = format == "audio" and (
         play or (out is not None and out.suffix.lower() in AUDIO_SUFFIXES)
     )
@@ -150,8 +151,8 @@ def learn(
         lesson = learning.lesson(
             topic,
             doc_ids=doc_ids,
-            level=level,
-            format=format,
+            level=level.value,
+            format=format.value,
             use_cache=not no_cache,
             on_text=streamer,
         )
@@ -211,7 +212,7 @@ def ask(
     from ..tutors.render import answer_markdown
 
     if provider:
-        state(ctx).flags["provider"] = provider
+        state(ctx).flags["provider"] = provider.value
     answer = state(ctx).session.learning.ask(question, doc_ids=list(docs or []), topic=topic)
     if as_json:
         output.emit_json(answer_json(answer))

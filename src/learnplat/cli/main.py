@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,7 @@ from ..errors import DiskFull, LearnplatError, is_disk_full
 from ..services.safe_text import safe_text
 from ..settings import OPTIONS, Settings, hide_password, load_settings
 from . import output
+from .choices import Provider
 
 if TYPE_CHECKING:
     from ..core import Session
@@ -144,9 +146,7 @@ def root(
         ),
     ] = None,
     user: Annotated[str | None, typer.Option("--user", help="Profile to act as.")] = None,
-    provider: Annotated[
-        str | None, typer.Option("--provider", help="Tutor backend: offline, bedrock or openai.")
-    ] = None,
+    provider: Annotated[Provider | None, typer.Option("--provider", help="Tutor backend.")] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -155,7 +155,8 @@ def root(
     ] = False,
 ) -> None:
     """Global options go before the command: learnplat --user ana search photosynthesis"""
-    cli_state = CliState({"data_dir": data_dir, "user": user, "provider": provider})
+    chosen = provider.value if provider else None
+    cli_state = CliState({"data_dir": data_dir, "user": user, "provider": chosen})
     ctx.obj = cli_state
     ctx.call_on_close(cli_state.close)
 
@@ -285,6 +286,26 @@ def register_commands(modules: Iterable[str] | None = None) -> None:
 
     for module in sorted(set(COMMAND_MODULES.values()) if modules is None else set(modules)):
         import_module(f".{module}", __package__)
+    _keep_example_lines(app)
+
+
+def _keep_example_lines(typer_app: typer.Typer) -> None:
+    """Mark each command's example paragraphs so that --help prints them line by line (Click
+    rewraps a paragraph unless its first line is a lone \\b)."""
+    for command in typer_app.registered_commands:
+        if command.callback is not None and command.callback.__doc__:
+            command.callback.__doc__ = keep_example_lines(command.callback.__doc__)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _keep_example_lines(group.typer_instance)
+
+
+def keep_example_lines(doc: str) -> str:
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        f"\b\n{paragraph}" if paragraph.startswith("Example") else paragraph
+        for paragraph in paragraphs
+    )
 
 
 def command_word(argv: Sequence[str]) -> str | None:

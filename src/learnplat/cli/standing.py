@@ -8,9 +8,9 @@ import typer
 
 from ..errors import BadInput
 from . import output
+from .choices import Board, Period
 from .main import app, state
 
-BOARDS = ("teach", "game")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
@@ -47,10 +47,10 @@ def _rank(rank: int | None) -> str:
 @app.command()
 def leaderboard(
     ctx: typer.Context,
-    board: Annotated[str, typer.Option("--board", help="teach or game.")] = "teach",
+    board: Annotated[Board, typer.Option("--board", help="Teach Back or the game.")] = Board.teach,
     period: Annotated[
-        str, typer.Option("--period", help="all or week (this calendar week, from Monday UTC).")
-    ] = "all",
+        Period, typer.Option("--period", help="All time, or this calendar week (from Monday UTC).")
+    ] = Period.all,
     category: Annotated[
         str | None, typer.Option("--category", "-c", help="The game board of one category.")
     ] = None,
@@ -64,13 +64,11 @@ def leaderboard(
       learnplat leaderboard --board teach --period week
       learnplat leaderboard --board game --category biology --json
     """
-    if board not in BOARDS:
-        raise BadInput(f"unknown board {board!r}", hint="one of: teach, game")
     session = state(ctx).session
-    if board == "teach":
+    if board == Board.teach:
         if category is not None:
             raise BadInput("--category is for the game board", hint="--board game --category C")
-        rows = session.community.leaderboard(period=period, limit=limit)
+        rows = session.community.leaderboard(period=period.value, limit=limit)
         if as_json:
             output.emit_json(rows)
             return
@@ -81,7 +79,7 @@ def leaderboard(
                 f"{row.explanations} explanations  ▲ {row.upvotes_received}{me}"
             )
         return
-    game_rows = session.game.leaderboard(period=period, category=category, limit=limit)
+    game_rows = session.game.leaderboard(period=period.value, category=category, limit=limit)
     if as_json:
         output.emit_json(game_rows)
         return

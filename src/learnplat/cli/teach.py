@@ -11,6 +11,7 @@ import typer
 from ..errors import BadInput
 from ..projections import grade_json, teach_json
 from . import output
+from .choices import Level, Sort
 from .main import app, state
 
 if TYPE_CHECKING:
@@ -18,9 +19,7 @@ if TYPE_CHECKING:
     from ..services.teachback import TeachBack
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-LevelFlag = Annotated[
-    str, typer.Option("--level", "-l", help="beginner, intermediate or advanced.")
-]
+LevelFlag = Annotated[Level, typer.Option("--level", "-l", help="The level it is pitched at.")]
 
 
 def read_argument(value: str, what: str) -> str:
@@ -68,7 +67,7 @@ def teach(
         Path | None, typer.Option("--file", "-f", help="Your explanation (text or Markdown).")
     ] = None,
     text: Annotated[str | None, typer.Option("--text", help="Your explanation, inline.")] = None,
-    level: LevelFlag = "beginner",
+    level: LevelFlag = Level.beginner,
     docs: Annotated[
         list[int] | None, typer.Option("--doc", "-d", help="Grade against these documents too.")
     ] = None,
@@ -106,7 +105,7 @@ def teach(
             raise BadInput(
                 "no explanation given", hint='use --file mine.md, --text "..." or pipe it in'
             )
-        result = teachback.teach(topic, explanation, level=level, doc_ids=list(docs or []))
+        result = teachback.teach(topic, explanation, level=level.value, doc_ids=list(docs or []))
     if as_json:
         output.emit_json(teach_json(result))
     else:
@@ -145,7 +144,7 @@ def grade(
             "--batch", help="JSONL: {id, reference, answer, question?} per line; - for stdin."
         ),
     ] = None,
-    level: LevelFlag = "intermediate",
+    level: LevelFlag = Level.intermediate,
     as_json: JsonFlag = False,
 ) -> None:
     """Grade an answer against a reference without storing it (for teachers and scripts).
@@ -159,7 +158,7 @@ def grade(
     """
     teachback = state(ctx).session.teachback
     if batch is not None:
-        _grade_batch(teachback, batch, level)
+        _grade_batch(teachback, batch, level.value)
         return
     if reference is None or answer is None:
         raise BadInput(
@@ -169,7 +168,7 @@ def grade(
     result = teachback.grade_only(
         read_argument(reference, "--reference"),
         read_argument(answer, "--answer"),
-        level=level,
+        level=level.value,
         question=question,
     )
     if as_json:
@@ -206,8 +205,8 @@ def _grade_batch(teachback: TeachBack, batch: Path, level: str) -> None:
 def community(
     ctx: typer.Context,
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
-    level: Annotated[str | None, typer.Option("--level", "-l", help="Only this level.")] = None,
-    sort: Annotated[str, typer.Option("--sort", help="top or new.")] = "top",
+    level: Annotated[Level | None, typer.Option("--level", "-l", help="Only this level.")] = None,
+    sort: Annotated[Sort, typer.Option("--sort", help="Best or newest first.")] = Sort.top,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 20,
     as_json: JsonFlag = False,
 ) -> None:
@@ -215,7 +214,9 @@ def community(
 
     Example: learnplat community --topic photosynthesis --sort new
     """
-    items = state(ctx).session.community.feed(topic=topic, level=level, sort=sort, limit=limit)
+    items = state(ctx).session.community.feed(
+        topic=topic, level=level.value if level else None, sort=sort.value, limit=limit
+    )
     if as_json:
         output.emit_json(items)
         return
