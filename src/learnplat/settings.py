@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import tomllib
@@ -243,6 +244,92 @@ def _read_config(path: Path) -> dict[str, Any]:
             f"config file {path} is not valid TOML: {exc}",
             hint="fix or delete it; `learnplat config path` shows where it is",
         ) from exc
+
+
+def _option(key: str) -> Option:
+    option = _BY_KEY.get(key.strip().lower().replace("-", "_"))
+    if option is None:
+        raise ConfigError(
+            f"unknown setting {key!r}", hint=f"one of: {', '.join(o.key for o in OPTIONS)}"
+        )
+    return option
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
+
+
+_TABLE = re.compile(r"^\s*\[")
+
+
+def _key_line(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{re.escape(key)}\s*=")
+
+
+def set_config(path: Path, key: str, value: str) -> Any:
+    """Write ``key = value`` into the config file at ``path``, checked as the setting reads
+    it; every other line, comments included, is kept. Returns the value as read.
+    Raises ConfigError (unknown setting, invalid value, unreadable or invalid file)."""
+    option = _option(key)
+    parsed = _parse(option, value, option.key)
+    written = value if isinstance(parsed, Path) else parsed
+    lines = _config_lines(path)
+    line = f"{option.key} = {_toml_value(written)}\n"
+    pattern = _key_line(option.key)
+    top = next((at for at, text in enumerate(lines) if _TABLE.match(text)), len(lines))
+    found = next((at for at in range(top) if pattern.match(lines[at])), None)
+    if found is not None:
+        lines[found] = line
+    else:  # after the last top-level setting, before any blank lines and [tables]
+        while top > 0 and not lines[top - 1].strip():
+            top -= 1
+        lines.insert(top, line)
+    _write_config(path, lines)
+    return parsed
+
+
+def unset_config(path: Path, key: str) -> bool:
+    """Remove ``key`` from the config file (its default, or an env var, applies again);
+    False when it was not set there. Raises ConfigError."""
+    option = _option(key)
+    lines = _config_lines(path)
+    pattern = _key_line(option.key)
+    top = next((at for at, text in enumerate(lines) if _TABLE.match(text)), len(lines))
+    kept = [text for at, text in enumerate(lines) if at >= top or not pattern.match(text)]
+    if len(kept) == len(lines):
+        return False
+    _write_config(path, kept)
+    return True
+
+
+def _config_lines(path: Path) -> list[str]:
+    _read_config(path)  # a file that is not valid TOML is not edited
+    try:
+        return path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        return []
+
+
+def _write_config(path: Path, lines: list[str]) -> None:
+    """Replace the file whole (a temp file renamed), 0600: it may hold a database password."""
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    text = "".join(lines)
+    tomllib.loads(text)  # what we write reads back
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.tmp")
+        temp.unlink(missing_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write config file {path}: {exc.strerror}") from exc
 
 
 def _parse(option: Option, value: Any, origin: str) -> Any:

@@ -161,7 +161,9 @@ def root(
     ctx.call_on_close(cli_state.close)
 
 
-config_app = typer.Typer(help="Show the settings and where they come from.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Show and change the settings, and where they come from.", no_args_is_help=True
+)
 app.add_typer(config_app, name="config")
 
 
@@ -207,6 +209,51 @@ def config_show(
     output.out.print(table)
     for warning in settings.warnings:
         output.note(f"warning: {output.literal(warning)}")
+
+
+@config_app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A setting (see config show).")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="Its new value.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Write a setting into the config file, checked first; comments and other settings stay.
+
+    Examples:
+      learnplat config set max_file_mb 32
+      learnplat config set database_url postgresql://ana@db.internal/learnplat
+    """
+    from ..settings import set_config
+
+    path = state(ctx).settings.config_path
+    value_read = set_config(path, key, value)
+    shown = hide_password(str(value_read)) if "://" in str(value_read) else value_read
+    if as_json:
+        output.emit_json({"key": key, "value": shown, "config_file": str(path)})
+        return
+    output.note(f"{key} = {output.literal(shown)} in {output.literal(path)}")
+
+
+@config_app.command("unset")
+def config_unset(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A setting (see config show).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Remove a setting from the config file: its default (or its LEARNPLAT_ variable) applies.
+
+    Example: learnplat config unset max_file_mb
+    """
+    from ..settings import unset_config
+
+    path = state(ctx).settings.config_path
+    removed = unset_config(path, key)
+    if as_json:
+        output.emit_json({"key": key, "removed": removed, "config_file": str(path)})
+        return
+    said = "removed from" if removed else "was not set in"
+    output.note(f"{key} {said} {output.literal(path)}")
 
 
 @config_app.command("path")
