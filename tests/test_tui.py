@@ -639,3 +639,43 @@ def test_snapshot_teach_back_tab(platform: Session, snap_compare) -> None:
         await quiet(pilot)
 
     assert snap_compare(still_app(platform), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_a_theme_picked_in_the_palette_is_kept_for_the_next_run(isolated_home: Path) -> None:
+    from learnplat.settings import load_settings
+
+    def open_app() -> Session:
+        return Session.open(load_settings({"user": "ana"}))
+
+    async def pick(pilot: Pilot, app: RecordingApp) -> None:
+        assert app.theme != "nord"
+        app.theme = "nord"  # what "Change theme" in the command palette sets
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    with open_app() as first:
+        run(first, pick)
+    assert 'theme = "nord"' in (isolated_home / "config.toml").read_text(encoding="utf-8")
+
+    async def check(pilot: Pilot, app: RecordingApp) -> None:
+        assert app.theme == "nord"
+
+    with open_app() as second:
+        run(second, check)
+
+
+def test_a_saved_theme_that_no_longer_exists_is_said_and_the_default_used(
+    isolated_home: Path,
+) -> None:
+    from learnplat.settings import load_settings
+
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.toml").write_text('theme = "gone-theme"\n', encoding="utf-8")
+
+    async def check(pilot: Pilot, app: RecordingApp) -> None:
+        assert app.theme == "textual-dark"
+        assert any("gone-theme" in notice.message for notice in app.notices)
+
+    with Session.open(load_settings({"user": "ana"})) as session:
+        run(session, check)

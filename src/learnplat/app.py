@@ -12,6 +12,7 @@ from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, Tabs, TextArea
 
@@ -66,6 +67,10 @@ class LearnplatApp(App[None]):
         self.session = session
         settings = session.settings
         self.sub_title = f"{settings.user} · {settings.provider}"
+        # The theme picked last time (the command palette's "Change theme"), when it still exists.
+        self._saved_theme = settings.theme
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
 
     def compose(self) -> ComposeResult:
         panes: dict[str, Callable[[], Widget]] = {
@@ -100,9 +105,35 @@ class LearnplatApp(App[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._saved_theme and self._saved_theme not in self.available_themes:
+            self.notify(
+                f"The saved theme {self._saved_theme!r} is not available; using {self.theme!r}.",
+                severity="warning",
+            )
         self.call_after_refresh(self._initial_focus)
         # Once the first screen is up, the lesson builder loads in the background.
         self.set_timer(WARM_UP_DELAY, self.session.learning.warm_up)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """Keep a theme picked in the command palette for the next run (config.toml)."""
+        if theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        self.run_worker(
+            lambda: self._save_theme(theme.name), thread=True, group="theme", exit_on_error=False
+        )
+
+    def _save_theme(self, name: str) -> None:
+        from .errors import LearnplatError
+        from .settings import set_config
+
+        try:
+            set_config(self.session.settings.config_path, "theme", name)
+        except LearnplatError as exc:
+            self.call_from_thread(
+                self.notify, f"The theme is not kept: {exc.message}", severity="warning"
+            )
 
     def _initial_focus(self) -> None:
         if self.focused is None and self.query_one(TabbedContent).active in ("", "library"):

@@ -58,8 +58,8 @@ def hide_password(url: str) -> str:
     return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
-def _database_url(value: Any) -> str:
-    return str(value).strip()  # empty: the data dir's SQLite file
+def _optional_text(value: Any) -> str:
+    return str(value).strip()  # empty: the default (the data dir's SQLite file, the theme)
 
 
 def _text(value: Any) -> str:
@@ -136,7 +136,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("data_dir", _path, None, "Where the database and ingested files live."),
     Option(
         "database_url",
-        _database_url,
+        _optional_text,
         "",
         "Empty: learnplat.db in the data dir; or sqlite:///PATH, or postgresql://user@host/db "
         "(needs learnplat[postgres]) for several servers sharing one database.",
@@ -155,6 +155,12 @@ OPTIONS: tuple[Option, ...] = (
         "Where ingested originals are kept: local (the data dir) or s3://bucket/prefix.",
     ),
     Option("speech", _speech, "espeak", "Voice engine: espeak (offline) or polly."),
+    Option(
+        "theme",
+        _optional_text,  # any text; empty for Textual's default
+        "",
+        "The TUI's colour theme (kept when you pick one in the command palette).",
+    ),
     Option("voice", _text, None, "Voice name (default: en for espeak, Joanna for Polly)."),
     Option("rate_wpm", _rate, None, "Speaking rate in words per minute."),
     Option("polly_engine", _polly_engine, "neural", "Polly engine."),
@@ -202,6 +208,7 @@ class Settings:
     topic_store: str = "local"
     blob_store: str = "local"
     database_url: str = ""
+    theme: str = ""
     speech: str = "espeak"
     voice: str | None = None
     rate_wpm: int | None = None
