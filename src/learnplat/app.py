@@ -3,6 +3,7 @@ removal) and command-palette entries."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -69,6 +70,7 @@ class LearnplatApp(App[None]):
         self.sub_title = f"{settings.user} · {settings.provider}"
         # The theme picked last time (the command palette's "Change theme"), when it still exists.
         self._saved_theme = settings.theme
+        self._theme_lock = threading.Lock()
         if settings.theme in self.available_themes:
             self.theme = settings.theme
 
@@ -120,16 +122,17 @@ class LearnplatApp(App[None]):
         if theme.name == self._saved_theme:
             return
         self._saved_theme = theme.name
-        self.run_worker(
-            lambda: self._save_theme(theme.name), thread=True, group="theme", exit_on_error=False
-        )
+        self.run_worker(self._save_theme, thread=True, group="theme", exit_on_error=False)
 
-    def _save_theme(self, name: str) -> None:
+    def _save_theme(self) -> None:
+        """Write the theme chosen last (themes tried one after another may queue several
+        workers: each writes the latest, one at a time)."""
         from .errors import LearnplatError
         from .settings import set_config
 
         try:
-            set_config(self.session.settings.config_path, "theme", name)
+            with self._theme_lock:
+                set_config(self.session.settings.config_path, "theme", self._saved_theme)
         except LearnplatError as exc:
             self.call_from_thread(
                 self.notify, f"The theme is not kept: {exc.message}", severity="warning"
