@@ -327,7 +327,13 @@ def _write_config(path: Path, lines: list[str]) -> None:
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     text = "".join(lines)
-    tomllib.loads(text)  # what we write reads back
+    try:
+        tomllib.loads(text)  # what we write reads back (a key line inside a multi-line string)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"cannot change {path} line by line: {exc}",
+            hint="edit it by hand; `learnplat config path` shows where it is",
+        ) from exc
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
