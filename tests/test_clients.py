@@ -12,6 +12,7 @@ import time
 import pytest
 
 from learnplat.clients import BedrockChat, Message, OpenAIChat, ProviderError
+from learnplat.clients.openai_errors import payload_message
 from learnplat.clients.sse import ServerEvent, SSEParser
 from tests.stubs.bedrock import BedrockStub, HTTPFailure
 from tests.stubs.openai import OpenAIStub
@@ -303,6 +304,39 @@ def test_openai_http_errors_become_provider_errors_of_the_right_kind(
     for raised in (completing, streaming):
         assert_user_facing(raised.value, kind, fragment, f"HTTP {status}", openai_stub.base_url)
         assert raised.value.code == str(status)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "fix"),
+    [
+        # llama.cpp with its default 2,048-token context
+        (
+            400,
+            {"error": {"code": 400, "type": "exceed_context_size_error", "n_ctx": 2048,
+                       "message": "the request exceeds the available context size, try"
+                       " increasing it"}},
+            "max_tokens",
+        ),
+        # OpenAI and vLLM
+        (
+            400,
+            {"error": {"message": "This model's maximum context length is 2048 tokens. However,"
+                       " you requested 4400 tokens."}},
+            "-c 8192",
+        ),
+        # Ollama, a model not pulled
+        (404, {"error": 'model "llama3.1" not found, try pulling it first'}, "not serve llama3.1"),
+    ],
+)
+def test_a_refused_request_names_the_cause_and_its_fix(
+    openai_stub: OpenAIStub, status: int, body: object, fix: str
+) -> None:
+    openai_stub.failures = [(status, body)]
+    with pytest.raises(ProviderError) as raised:
+        OpenAIChat(base_url=openai_stub.base_url, model="llama3.1").complete(QUESTION)
+    message = payload_message(body)
+    assert message.split(",")[0] in raised.value.message  # the server's own words
+    assert fix in (raised.value.hint or "")
 
 
 def test_openai_auth_hint_names_the_unset_key_variable(openai_stub: OpenAIStub) -> None:

@@ -70,14 +70,37 @@ def status_error(status: int, text: str, target: ServerTarget) -> ProviderError:
         hint = "Try again."
     elif kind == "validation":
         message = f"{lead} rejected the request for model {target.model} (HTTP {status}){detail}"
-        hint = (
-            f"Check the model name (for Ollama: `ollama pull {target.model}`) and the base URL, "
-            "which should end in /v1."
-        )
+        hint = _validation_hint(detail.lower(), target)
     else:
         message = f"{lead} failed (HTTP {status}){detail}"
         hint = "Check the server's own log; it may be out of memory or still loading the model."
     return ProviderError(message, hint, kind=kind, provider="openai", code=str(status))
+
+
+# What servers say when the prompt and the reply asked for do not fit the model's context
+# (llama.cpp: "exceeds the available context size", "exceed_context_size_error"; OpenAI and vLLM:
+# "maximum context length is 2048 tokens"; Ollama: "context length").
+_CONTEXT = ("context length", "context size", "context window", "exceed_context", "n_ctx")
+_NOT_SERVED = ("not found", "does not exist", "no such model", "unknown model", "try pulling")
+
+
+def _validation_hint(detail: str, target: ServerTarget) -> str:
+    """The fix for a refused request, from what the server said was wrong."""
+    if any(words in detail for words in _CONTEXT):
+        return (
+            "The prompt and the reply asked for do not fit the model's context window: lower "
+            "max_tokens (`learnplat config set max_tokens 1000`), or start the server with a "
+            "larger context (llama.cpp: `-c 8192`; Ollama: the model's `num_ctx`)."
+        )
+    if any(words in detail for words in _NOT_SERVED) and "model" in detail:
+        return (
+            f"The server does not serve {target.model}: for Ollama `ollama pull {target.model}`;"
+            " otherwise set `model` to one `GET /v1/models` lists."
+        )
+    return (
+        f"Check the model name (for Ollama: `ollama pull {target.model}`) and the base URL, "
+        "which should end in /v1."
+    )
 
 
 def network_error(
