@@ -37,6 +37,7 @@ class OpenAIStub(StubServer):
         self.delay_s = 0.0
         self.rest_released = threading.Event()  # set before anything after the first chunk
         self.split_reads = 0  # events sent in two pieces with a pause between
+        self.models = ["stub-model"]  # what GET /v1/models lists
 
     @property
     def base_url(self) -> str:
@@ -48,6 +49,14 @@ class OpenAIStub(StubServer):
 
 class _Handler(StubHandler):
     stub: OpenAIStub
+
+    def do_GET(self) -> None:
+        self.record()
+        if self.path != "/v1/models":
+            self.send_json(404, {"error": "404 page not found"})
+            return
+        models = [{"id": name, "object": "model"} for name in self.stub.models]
+        self.send_json(200, {"object": "list", "data": models})
 
     def do_POST(self) -> None:
         request = self.record()

@@ -4,6 +4,7 @@ repairs that are safe (unused originals swept, the data dir's files made private
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import urllib.error
@@ -190,8 +191,8 @@ def _provider(settings: Settings) -> Check:
     if key:
         request.add_header("Authorization", f"Bearer {key}")
     try:
-        with urllib.request.urlopen(request, timeout=2):
-            pass
+        with urllib.request.urlopen(request, timeout=2) as response:
+            listed = response.read(1024 * 1024)
     except urllib.error.HTTPError as exc:
         if exc.code in (401, 403):
             return Check(
@@ -205,7 +206,36 @@ def _provider(settings: Settings) -> Check:
             "fail",
             f"openai ({model}): cannot reach {url} ({exc}); lessons fall back to offline",
         )
+    served = served_models(listed)
+    if served and not any(_same_model(model, name) for name in served):
+        shown = ", ".join(served[:5]) + (", …" if len(served) > 5 else "")
+        return Check(
+            "provider",
+            "fail",
+            f"openai: the server at {settings.base_url} does not serve {model!r} (it serves "
+            f"{shown}): for Ollama `ollama pull {model}`, else set model to one of those",
+        )
     return Check("provider", "ok", f"openai ({model}) at {settings.base_url}, reachable")
+
+
+def served_models(listed: bytes) -> list[str]:
+    """The model ids a /v1/models reply lists ({"data": [{"id": …}]}); none if unreadable."""
+    try:
+        data = json.loads(listed).get("data", [])
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(data, list):
+        return []
+    return [str(item["id"]) for item in data if isinstance(item, dict) and "id" in item]
+
+
+def _same_model(wanted: str, served: str) -> bool:
+    """Ollama lists "llama3.1:latest" for "llama3.1"; llama.cpp may list a file path."""
+    if wanted == served:
+        return True
+    if ":" not in wanted and served == f"{wanted}:latest":
+        return True
+    return served.rsplit("/", 1)[-1] == wanted
 
 
 def _speech(settings: Settings) -> list[Check]:
