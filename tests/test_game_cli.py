@@ -226,3 +226,28 @@ def test_cards_export_to_anki_and_csv_and_import_back(
     few.write_text("a,b\nc,d\n", encoding="utf-8")
     refused = run("cards", "import", few)
     assert refused.exit_code == 2 and "no cards that can become questions" in refused.stderr
+
+
+def test_questions_made_by_another_provider_are_said_and_made_again_on_refresh(
+    run, tmp_path: Path, openai_stub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = tmp_path / "tectonics.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    doc = json.loads(run("ingest", notes, "--json").stdout)[0]["document"]["id"]
+    first = run("challenge", "next", "--doc", doc, "--json")
+    assert json.loads(first.stdout)["question_set"]["generator"] == "offline"
+    assert "--refresh" not in first.stderr  # made by the provider in use: nothing to say
+
+    monkeypatch.setenv("LEARNPLAT_BASE_URL", openai_stub.base_url)
+    reused = run("--provider", "openai", "challenge", "next", "--doc", doc, "--json")
+    assert reused.exit_code == 0, reused.output
+    assert "made by offline; --refresh makes them again with openai" in reused.stderr
+    assert openai_stub.requests == []  # read back, not made again
+
+    remade = run("--provider", "openai", "challenge", "next", "--doc", doc, "--refresh", "--json")
+    assert remade.exit_code == 0, remade.output
+    assert openai_stub.requests  # the provider set now was asked for the questions
+    assert json.loads(remade.stdout)["question_set"]["kept"] >= 5
+
+    refused = run("challenge", "next", "--refresh")
+    assert refused.exit_code == 2 and "add --doc ID" in refused.stderr

@@ -32,6 +32,12 @@ DifficultyFlag = Annotated[
 DocFlag = Annotated[
     int | None, typer.Option("--doc", help="Questions made from this document of yours.")
 ]
+RefreshFlag = Annotated[
+    bool,
+    typer.Option(
+        "--refresh", help="With --doc: make its questions again, with the provider set now."
+    ),
+]
 ReviewFlag = Annotated[
     bool, typer.Option("--review", help="What is due for review first (spaced repetition).")
 ]
@@ -50,14 +56,24 @@ app.add_typer(cards_app, name="cards")
 
 
 
-def _prepare(game: Game, doc: int | None) -> QuestionSet | None:
-    """Make (or read back) the questions of ``doc``, with a spinner while they are made."""
+def _prepare(
+    game: Game, doc: int | None, refresh: bool = False, provider: str = "offline"
+) -> QuestionSet | None:
+    """Make (or read back, or with ``refresh`` make again) the questions of ``doc``, with a
+    spinner while they are made; say when another provider than ``provider`` made them."""
     if doc is None:
+        if refresh:
+            raise BadInput("--refresh remakes a document's questions", hint="add --doc ID")
         return None
     with output.err.status("making questions from your notes…"):
-        made = game.question_set(doc)
+        made = game.question_set(doc, refresh=refresh)
     for notice in made.notices:
         output.notice(notice)
+    if made.generator != provider and not refresh:
+        output.notice(
+            f"these questions were made by {made.generator}; --refresh makes them again "
+            f"with {provider}"
+        )
     return made
 
 
@@ -70,6 +86,7 @@ def challenge_next(
     category: CategoryFlag = None,
     difficulty: DifficultyFlag = None,
     doc: DocFlag = None,
+    refresh: RefreshFlag = False,
     review: ReviewFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -81,9 +98,10 @@ def challenge_next(
     Examples:
       learnplat challenge next --category biology --difficulty beginner --json
       learnplat challenge next --doc 3 --json
+      learnplat --provider openai challenge next --doc 3 --refresh --json
     """
     game = state(ctx).session.game
-    made = _prepare(game, doc)
+    made = _prepare(game, doc, refresh, state(ctx).settings.provider)
     served = game.next(category=category, difficulty=difficulty, doc_id=doc, review_first=review)
     if as_json:
         data = served_json(served)
@@ -202,6 +220,7 @@ def play(
     category: CategoryFlag = None,
     difficulty: DifficultyFlag = None,
     doc: DocFlag = None,
+    refresh: RefreshFlag = False,
     review: ReviewFlag = False,
     count: Annotated[int, typer.Option("--count", "-n", help="Questions in the round.")] = 10,
     as_json: Annotated[
@@ -220,10 +239,10 @@ def play(
     if not 1 <= count <= 100:
         raise BadInput(f"--count must be between 1 and 100, got {count}")
     game = state(ctx).session.game
-    made = _prepare(game, doc)
+    made = _prepare(game, doc, refresh, state(ctx).settings.provider)
     if made is not None and not as_json:
         output.note(
-            f"{made.kept} questions from {output.literal(made.title)}"
+            f"{made.kept} questions from {output.literal(made.title)}, made by {made.generator}"
             f" ({made.candidates - made.kept} of {made.candidates} dropped by the checks)"
         )
     results: list[AnswerResult] = []
