@@ -263,7 +263,10 @@ def test_doctor_checks_the_configured_provider(
         return next(check for check in checks if check["name"] == "provider")
 
     monkeypatch.setenv("LEARNPLAT_BASE_URL", openai_stub.base_url)
+    openai_stub.models = ["llama3.1:latest"]  # the default model, as Ollama lists it
     assert provider_check("--provider", "openai")["status"] == "ok"
+    openai_stub.models = ["qwen2.5:0.5b"]
+    assert provider_check("--provider", "openai")["status"] == "fail"
     monkeypatch.setenv("LEARNPLAT_BASE_URL", "http://127.0.0.1:9/v1")
     assert provider_check("--provider", "openai")["status"] == "fail"
 
