@@ -38,3 +38,10 @@ def test_a_model_the_server_does_not_serve_fails_with_the_fix(
     assert check.status == "fail"
     assert "does not serve 'llama3.1'" in check.detail and "qwen2.5:0.5b" in check.detail
     assert "ollama pull llama3.1" in check.detail
+
+
+def test_llama_cpp_answers_to_any_model_name_so_it_passes(
+    isolated_home: Path, openai_stub: OpenAIStub
+) -> None:
+    openai_stub.models, openai_stub.models_owner = ["/models/smollm2-135m.gguf"], "llamacpp"
+    assert provider_check(openai_stub.base_url, "llama3.1").status == "ok"

@@ -38,6 +38,7 @@ class OpenAIStub(StubServer):
         self.rest_released = threading.Event()  # set before anything after the first chunk
         self.split_reads = 0  # events sent in two pieces with a pause between
         self.models = ["stub-model"]  # what GET /v1/models lists
+        self.models_owner = "stub"  # "llamacpp": the server answers to any model name
 
     @property
     def base_url(self) -> str:
@@ -55,7 +56,8 @@ class _Handler(StubHandler):
         if self.path != "/v1/models":
             self.send_json(404, {"error": "404 page not found"})
             return
-        models = [{"id": name, "object": "model"} for name in self.stub.models]
+        owner = self.stub.models_owner
+        models = [{"id": name, "object": "model", "owned_by": owner} for name in self.stub.models]
         self.send_json(200, {"object": "list", "data": models})
 
     def do_POST(self) -> None:

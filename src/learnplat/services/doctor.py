@@ -206,8 +206,9 @@ def _provider(settings: Settings) -> Check:
             "fail",
             f"openai ({model}): cannot reach {url} ({exc}); lessons fall back to offline",
         )
-    served = served_models(listed)
-    if served and not any(_same_model(model, name) for name in served):
+    served, any_name = served_models(listed)
+    wanted = model or ""
+    if served and not any_name and not any(_same_model(wanted, name) for name in served):
         shown = ", ".join(served[:5]) + (", …" if len(served) > 5 else "")
         return Check(
             "provider",
@@ -218,15 +219,19 @@ def _provider(settings: Settings) -> Check:
     return Check("provider", "ok", f"openai ({model}) at {settings.base_url}, reachable")
 
 
-def served_models(listed: bytes) -> list[str]:
-    """The model ids a /v1/models reply lists ({"data": [{"id": …}]}); none if unreadable."""
+def served_models(listed: bytes) -> tuple[list[str], bool]:
+    """The model ids a /v1/models reply lists ({"data": [{"id": …}]}; none if unreadable), and
+    whether the server answers to any model name (llama.cpp serves the model it loaded,
+    whatever a request names: its entries are owned by "llamacpp")."""
     try:
         data = json.loads(listed).get("data", [])
     except (ValueError, AttributeError):
-        return []
+        return [], False
     if not isinstance(data, list):
-        return []
-    return [str(item["id"]) for item in data if isinstance(item, dict) and "id" in item]
+        return [], False
+    items = [item for item in data if isinstance(item, dict) and "id" in item]
+    any_name = any(item.get("owned_by") == "llamacpp" for item in items)
+    return [str(item["id"]) for item in items], any_name
 
 
 def _same_model(wanted: str, served: str) -> bool:
