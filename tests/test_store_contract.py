@@ -6,11 +6,11 @@ schema; skipped with the reason where there is none)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from learnplat.services.passages import Chunk
 from learnplat.store.community import CommunityStore
 from learnplat.store.database import Database, open_database
 from learnplat.store.library import (
@@ -24,16 +24,6 @@ from learnplat.store.search_index import Term
 
 T0 = "2026-12-01T10:00:00+00:00"
 T1 = "2026-12-01T11:00:00+00:00"
-
-
-@dataclass(frozen=True)
-class Chunk:
-    page: int
-    seq: int
-    heading_path: str
-    text: str
-    words: int
-    page_label: str | None = None
 
 
 @pytest.fixture

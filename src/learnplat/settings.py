@@ -278,6 +278,11 @@ def _key_line(key: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(key)}\s*=")
 
 
+def _top_level_end(lines: list[str]) -> int:
+    """Where the top-level settings end: the first [table] line (or the end)."""
+    return next((at for at, text in enumerate(lines) if _TABLE.match(text)), len(lines))
+
+
 def set_config(path: Path, key: str, value: str) -> Any:
     """Write ``key = value`` into the config file at ``path``, checked as the setting reads
     it; every other line, comments included, is kept. Returns the value as read.
@@ -288,7 +293,7 @@ def set_config(path: Path, key: str, value: str) -> Any:
     lines = _config_lines(path)
     line = f"{option.key} = {_toml_value(written)}\n"
     pattern = _key_line(option.key)
-    top = next((at for at, text in enumerate(lines) if _TABLE.match(text)), len(lines))
+    top = _top_level_end(lines)
     found = next((at for at in range(top) if pattern.match(lines[at])), None)
     if found is not None:
         lines[found] = line
@@ -306,7 +311,7 @@ def unset_config(path: Path, key: str) -> bool:
     option = _option(key)
     lines = _config_lines(path)
     pattern = _key_line(option.key)
-    top = next((at for at, text in enumerate(lines) if _TABLE.match(text)), len(lines))
+    top = _top_level_end(lines)
     kept = [text for at, text in enumerate(lines) if at >= top or not pattern.match(text)]
     if len(kept) == len(lines):
         return False

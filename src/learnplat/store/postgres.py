@@ -235,9 +235,12 @@ class PostgresDatabase:
         try:
             yield
         except DBAPIError as exc:
-            if sqlstate(exc) == OUT_OF_RANGE:
+            state = sqlstate(exc)
+            if state == OUT_OF_RANGE:
                 raise number_too_large() from exc
-            if sqlstate(exc) is None or str(sqlstate(exc)).startswith(("08", "28", "3D", "57P")):
+            # No SQLSTATE (the server never answered), or connection, authorization, unknown
+            # database, operator intervention: the server, not the query.
+            if state is None or state.startswith(("08", "28", "3D", "57P")):
                 reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
                 raise StoreError(
                     f"cannot use the PostgreSQL database {self.location}: {reason}",
