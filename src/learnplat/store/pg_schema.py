@@ -115,6 +115,15 @@ STEPS: dict[int, Callable[[sqlalchemy.Connection], None]] = {
 assert set(STEPS) == {version for version, _name, _step in migrations.MIGRATIONS}
 
 
+def pending(connection: sqlalchemy.Connection) -> bool:
+    """Whether the database lacks a migration: read without a lock or DDL, the usual open."""
+    known = connection.exec_driver_sql("SELECT to_regclass('schema_migrations')").scalar()
+    if known is None:
+        return True
+    done = {row[0] for row in connection.exec_driver_sql("SELECT version FROM schema_migrations")}
+    return any(version not in done for version, _name, _step in migrations.MIGRATIONS)
+
+
 def migrate(engine: sqlalchemy.Engine, lock_key: int) -> list[int]:
     """Apply the migrations the database lacks, in one transaction, under an advisory lock
     (servers starting together wait for the first); return the versions applied."""

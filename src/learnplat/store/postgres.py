@@ -198,7 +198,7 @@ class PostgresDatabase:
     lock: contextlib.nullcontext[None] = contextlib.nullcontext()
 
     def __init__(self, url: str) -> None:
-        from .pg_schema import migrate
+        from .pg_schema import migrate, pending
 
         self.url = driver_url(url)
         self.engine = sqlalchemy.create_engine(
@@ -214,10 +214,12 @@ class PostgresDatabase:
         self._reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._local = threading.local()
         with self._errors():
-            with self.engine.connect() as connection:
+            with self._reads.connect() as connection:
                 version = connection.exec_driver_sql("SHOW server_version").scalar()
+                due = pending(connection)
             self._version = str(version).split()[0]
-            migrate(self.engine, MIGRATION_LOCK)
+            if due:  # the lock and the DDL only when there is work for them
+                migrate(self.engine, MIGRATION_LOCK)
 
     @property
     def location(self) -> str:
