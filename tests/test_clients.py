@@ -8,10 +8,12 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 
 import pytest
 
 from learnplat.clients import BedrockChat, Message, OpenAIChat, ProviderError
+from learnplat.clients.base import ReplyShape
 from learnplat.clients.openai_errors import payload_message
 from learnplat.clients.sse import ServerEvent, SSEParser
 from tests.stubs.bedrock import BedrockStub, HTTPFailure
@@ -19,6 +21,10 @@ from tests.stubs.openai import OpenAIStub
 
 QUESTION = [Message("user", "What does photosynthesis do?")]
 MODEL = "amazon.nova-pro-v1:0"
+SHAPE = ReplyShape(
+    "answer",
+    {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
+)
 
 
 def bedrock_chat(
@@ -27,6 +33,12 @@ def bedrock_chat(
     chat = BedrockChat(endpoint_url=stub.url, max_attempts=max_attempts, read_timeout=read_timeout)
     chat.mid_stream_backoff_s = 0.0
     return chat
+
+
+def busy(status: int, message: str) -> Any:
+    """A refusal for the stub's ``failures`` that says ``Retry-After: 0``. (Its entries may carry
+    headers as a third item, which ``OpenAIStub.failures``' annotation does not say yet.)"""
+    return (status, {"error": {"message": message}}, {"Retry-After": "0"})
 
 
 def closed_port_url() -> str:
@@ -262,15 +274,56 @@ def test_openai_stream_yields_chunks_in_order_before_the_stream_ends(
 def test_openai_json_mode_falls_back_when_the_server_rejects_response_format(
     openai_stub: OpenAIStub,
 ) -> None:
-    openai_stub.reject_response_format = True
+    openai_stub.reject_response_format = True  # "Unrecognized request argument: response_format"
     chat = OpenAIChat(base_url=openai_stub.base_url)
 
-    assert chat.complete(QUESTION, json_mode=True) == openai_stub.reply
+    assert "".join(chat.stream(QUESTION, shape=SHAPE)) == "".join(openai_stub.chunks)
     assert chat.complete(QUESTION, json_mode=True) == openai_stub.reply
 
-    sent = ["response_format" in body for body in openai_stub.bodies()]
-    assert sent == [True, False, False]  # rejected once, then never sent again
-    assert chat.supports_response_format is False
+    sent = [body.get("response_format") for body in openai_stub.bodies()]
+    # The field itself is unknown: no step down the ladder, straight to none, never sent again.
+    assert sent == [
+        {"type": "json_schema", "json_schema": {"name": "answer", "schema": SHAPE.schema}},
+        None,
+        None,
+    ]
+    assert chat.structured_mode == "text"
+
+
+def test_openai_structured_output_steps_down_one_refused_format_at_a_time(
+    openai_stub: OpenAIStub,
+) -> None:
+    openai_stub.refused_formats = {"json_schema", "json_object_schema"}
+    chat = OpenAIChat(base_url=openai_stub.base_url)
+
+    assert "".join(chat.stream(QUESTION, shape=SHAPE)) == "".join(openai_stub.chunks)
+    assert chat.structured_mode == "json_object"
+    assert "".join(chat.stream(QUESTION, shape=SHAPE)) == "".join(openai_stub.chunks)
+    assert chat.complete(QUESTION, json_mode=True) == openai_stub.reply
+
+    sent = [body.get("response_format") for body in openai_stub.bodies()]
+    assert sent == [
+        {"type": "json_schema", "json_schema": {"name": "answer", "schema": SHAPE.schema}},
+        {"type": "json_object", "schema": SHAPE.schema},  # llama-cpp-python's form
+        {"type": "json_object"},
+        {"type": "json_object"},  # the next request starts where the last one ended
+        {"type": "json_object"},  # json_mode: still asked for, the server takes it
+    ]
+    assert [body["stream"] for body in openai_stub.bodies()] == [True] * 4 + [False]
+
+
+def test_openai_a_server_that_takes_no_format_at_all_is_asked_without_one(
+    openai_stub: OpenAIStub,
+) -> None:
+    openai_stub.refused_formats = {"json_schema", "json_object_schema", "json_object"}
+    chat = OpenAIChat(base_url=openai_stub.base_url)
+
+    assert "".join(chat.stream(QUESTION, shape=SHAPE)) == "".join(openai_stub.chunks)
+    assert chat.complete(QUESTION, json_mode=True) == openai_stub.reply
+
+    sent = [body.get("response_format", {}).get("type") for body in openai_stub.bodies()]
+    assert sent == ["json_schema", "json_object", "json_object", None, None]
+    assert chat.structured_mode == "text"
 
 
 def test_openai_json_mode_asks_for_a_json_object(openai_stub: OpenAIStub) -> None:
@@ -294,7 +347,8 @@ def test_openai_http_errors_become_provider_errors_of_the_right_kind(
     openai_stub: OpenAIStub, status: int, body: object, kind: str, fragment: str
 ) -> None:
     openai_stub.failures = [(status, body), (status, body)]
-    chat = OpenAIChat(base_url=openai_stub.base_url)
+    # A busy server is asked again (see below): here the 429 must surface at once.
+    chat = OpenAIChat(base_url=openai_stub.base_url, retries=0 if status == 429 else 2)
 
     with pytest.raises(ProviderError) as completing:
         chat.complete(QUESTION)
@@ -304,6 +358,32 @@ def test_openai_http_errors_become_provider_errors_of_the_right_kind(
     for raised in (completing, streaming):
         assert_user_facing(raised.value, kind, fragment, f"HTTP {status}", openai_stub.base_url)
         assert raised.value.code == str(status)
+    assert len(openai_stub.bodies()) == 2  # one request each: none of these is asked again
+
+
+def test_openai_a_busy_server_is_asked_again_after_its_retry_after(
+    openai_stub: OpenAIStub,
+) -> None:
+    openai_stub.failures = [busy(503, "Loading model"), busy(503, "Loading model")]
+    # Our own backoff would wait seconds: the quick success shows Retry-After was honoured.
+    chat = OpenAIChat(base_url=openai_stub.base_url, backoff_s=5.0)
+
+    started = time.monotonic()
+    assert chat.complete(QUESTION) == openai_stub.reply
+    assert list(chat.stream(QUESTION)) == openai_stub.chunks
+
+    assert time.monotonic() - started < 2
+    assert len(openai_stub.bodies()) == 4  # each refused once, then answered
+
+
+def test_openai_a_server_busy_through_the_retries_is_throttled(openai_stub: OpenAIStub) -> None:
+    openai_stub.failures = [busy(429, "Rate limit reached")] * 3
+
+    with pytest.raises(ProviderError) as raised:
+        OpenAIChat(base_url=openai_stub.base_url, retries=2).complete(QUESTION)
+
+    assert_user_facing(raised.value, "throttled", "Rate limit", "HTTP 429")
+    assert len(openai_stub.bodies()) == 3  # asked, then asked again twice
 
 
 @pytest.mark.parametrize(
@@ -312,16 +392,25 @@ def test_openai_http_errors_become_provider_errors_of_the_right_kind(
         # llama.cpp with its default 2,048-token context
         (
             400,
-            {"error": {"code": 400, "type": "exceed_context_size_error", "n_ctx": 2048,
-                       "message": "the request exceeds the available context size, try"
-                       " increasing it"}},
+            {
+                "error": {
+                    "code": 400,
+                    "type": "exceed_context_size_error",
+                    "n_ctx": 2048,
+                    "message": "the request exceeds the available context size, try increasing it",
+                }
+            },
             "max_tokens",
         ),
         # OpenAI and vLLM
         (
             400,
-            {"error": {"message": "This model's maximum context length is 2048 tokens. However,"
-                       " you requested 4400 tokens."}},
+            {
+                "error": {
+                    "message": "This model's maximum context length is 2048 tokens. However,"
+                    " you requested 4400 tokens."
+                }
+            },
             "-c 8192",
         ),
         # Ollama, a model not pulled
@@ -390,8 +479,18 @@ def test_openai_unreachable_server_is_unavailable_quickly() -> None:
     url = closed_port_url() + "/v1"
     started = time.monotonic()
     with pytest.raises(ProviderError) as raised:
-        OpenAIChat(base_url=url).complete(QUESTION)
+        OpenAIChat(base_url=url, retries=0).complete(QUESTION)
     assert time.monotonic() - started < 2
+    assert_user_facing(raised.value, "unavailable", "connection refused", url)
+
+
+def test_openai_a_refused_connection_is_tried_again_after_a_pause() -> None:
+    url = closed_port_url() + "/v1"
+    started = time.monotonic()
+    with pytest.raises(ProviderError) as raised:
+        OpenAIChat(base_url=url, retries=2, backoff_s=0.2).complete(QUESTION)
+    # Asked three times, with pauses of ~0.2 s and ~0.4 s (at least three quarters of each).
+    assert time.monotonic() - started >= 0.4
     assert_user_facing(raised.value, "unavailable", "connection refused", url)
 
 

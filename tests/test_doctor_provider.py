@@ -45,3 +45,29 @@ def test_llama_cpp_answers_to_any_model_name_so_it_passes(
 ) -> None:
     openai_stub.models, openai_stub.models_owner = ["/models/smollm2-135m.gguf"], "llamacpp"
     assert provider_check(openai_stub.base_url, "llama3.1").status == "ok"
+
+
+def test_a_small_context_window_is_a_warning_naming_it_and_the_fix(
+    isolated_home: Path, openai_stub: OpenAIStub
+) -> None:
+    openai_stub.models, openai_stub.n_ctx = ["smollm2"], 2048  # llama.cpp's default context
+    check = provider_check(openai_stub.base_url, "smollm2")
+    assert check.status == "warn"
+    assert "context window 2048 tokens (as the server says)" in check.detail
+    assert "-c 8192" in check.detail
+
+
+def test_a_large_context_window_passes_and_is_shown(
+    isolated_home: Path, openai_stub: OpenAIStub
+) -> None:
+    openai_stub.models, openai_stub.n_ctx = ["smollm2"], 8192
+    check = provider_check(openai_stub.base_url, "smollm2")
+    assert check.status == "ok" and "context window 8192 tokens" in check.detail
+
+
+def test_a_server_that_does_not_say_its_context_says_so(
+    isolated_home: Path, openai_stub: OpenAIStub
+) -> None:
+    openai_stub.models, openai_stub.props = ["smollm2"], False
+    check = provider_check(openai_stub.base_url, "smollm2")
+    assert check.status == "ok" and "does not say its context window" in check.detail

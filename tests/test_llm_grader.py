@@ -102,8 +102,14 @@ def openai_grader(stub: OpenAIStub) -> LLMGrader:
     return LLMGrader(chat, OFFLINE)
 
 
+def chunks_of(payload: dict[str, Any] | str, size: int = 40) -> list[str]:
+    """A reply as the pieces a streaming server sends."""
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    return [text[start : start + size] for start in range(0, len(text), size)]
+
+
 def turns(body: dict[str, Any]) -> list[tuple[str, str]]:
-    """The (role, text) turns of a Converse request."""
+    """The (role, text) turns of a ConverseStream request."""
     return [(m["role"], m["content"][0]["text"]) for m in body["messages"]]
 
 
@@ -121,7 +127,7 @@ def component(grade: Grade, name: str) -> float:
 def test_a_bedrock_rubric_becomes_a_grade_with_the_models_feedback(
     bedrock: BedrockStub, reference: Reference
 ) -> None:
-    bedrock.reply = json.dumps(rubric())
+    bedrock.chunks = chunks_of(rubric())
 
     grade = bedrock_grader(bedrock).grade(reference, GOOD, "beginner")
 
@@ -140,8 +146,8 @@ def test_a_bedrock_rubric_becomes_a_grade_with_the_models_feedback(
     assert grade.reading_grade == offline.reading_grade
     assert 7 <= grade.score <= 9
 
-    (sent,) = bedrock.model_requests("converse")
-    assert bedrock.model_requests("converse-stream") == []
+    (sent,) = bedrock.model_requests("converse-stream")
+    assert bedrock.model_requests("converse") == []
     assert sent["inferenceConfig"] == {"maxTokens": 1500, "temperature": 0.0}
     system = sent["system"][0]["text"]
     ((role, user),) = turns(sent)
@@ -152,18 +158,24 @@ def test_a_bedrock_rubric_becomes_a_grade_with_the_models_feedback(
     assert f"<<<EXPLANATION\n{GOOD}\nEXPLANATION>>>" in user
 
 
-def test_an_openai_rubric_is_asked_for_as_a_json_object(
+def test_an_openai_rubric_is_streamed_with_the_grades_json_schema(
     openai_stub: OpenAIStub, reference: Reference
 ) -> None:
-    openai_stub.reply = json.dumps(rubric())
+    openai_stub.chunks = chunks_of(rubric())
 
     grade = openai_grader(openai_stub).grade(reference, GOOD, "beginner")
 
     assert grade.grader == "openai" and grade.feedback == tuple(FEEDBACK)
     (body,) = openai_stub.bodies()
-    assert body["response_format"] == {"type": "json_object"}
+    structured = body["response_format"]
+    assert structured["type"] == "json_schema" and structured["json_schema"]["name"] == "grade"
+    schema = structured["json_schema"]["schema"]
+    assert {"components", "covered", "missed", "feedback", "suggestion"} <= set(
+        schema["properties"]
+    )
+    assert "components" in schema["required"]
     assert (body["temperature"], body["max_tokens"]) == (0.0, 1500)
-    assert not body.get("stream")
+    assert body["stream"] is True
     assert [m["role"] for m in body["messages"]] == ["system", "user"]
 
 
@@ -172,7 +184,7 @@ def test_factual_errors_lower_the_accuracy_and_are_named_in_the_feedback(
 ) -> None:
     error = '"plants breathe in oxygen to make food" - they take in carbon dioxide'
     components = {**rubric()["components"], "accuracy": 1.0}
-    bedrock.reply = json.dumps(rubric(components=components, errors=[error], jargon=["stomata"]))
+    bedrock.chunks = chunks_of(rubric(components=components, errors=[error], jargon=["stomata"]))
 
     grade = bedrock_grader(bedrock).grade(reference, GOOD, "beginner")
 
@@ -189,7 +201,7 @@ def test_factual_errors_lower_the_accuracy_and_are_named_in_the_feedback(
 def test_a_full_marks_claim_for_an_explanation_missing_most_ideas_is_held_down(
     bedrock: BedrockStub, reference: Reference, explanation: str
 ) -> None:
-    bedrock.reply = json.dumps(FULL_MARKS)
+    bedrock.chunks = chunks_of(FULL_MARKS)
     offline = offline_grade(reference, explanation)
     assert len(offline.covered) <= 2  # the offline check finds most ideas missing
 
@@ -217,7 +229,7 @@ def test_a_copied_explanation_keeps_the_offline_copy_cap(
     pasted = record.levels["beginner"].explanation
     offline = offline_grade(reference, pasted)
     assert offline.copied
-    bedrock.reply = json.dumps(FULL_MARKS)
+    bedrock.chunks = chunks_of(FULL_MARKS)
 
     grade = bedrock_grader(bedrock).grade(reference, pasted, "beginner")
 
@@ -241,16 +253,19 @@ def test_invalid_json_is_repaired_once_and_the_repair_is_used(
     bedrock: BedrockStub, reference: Reference
 ) -> None:
     broken = 'Here is the grade: {"components": {"coverage": oops}}'
-    bedrock.replies = [broken, "```json\n" + json.dumps(rubric()) + "\n```"]
+    bedrock.chunks = chunks_of(broken)
+    bedrock.retry_chunks = chunks_of("```json\n" + json.dumps(rubric()) + "\n```")
 
     grade = bedrock_grader(bedrock).grade(reference, GOOD, "beginner")
 
-    first, repair = bedrock.model_requests("converse")
+    first, repair = bedrock.model_requests("converse-stream")
+    assert bedrock.model_requests("converse") == []  # the repair is streamed too
     assert [role for role, _ in turns(repair)] == ["user", "assistant", "user"]
     assert turns(repair)[0] == turns(first)[0]
     assert turns(repair)[1][1] == broken
     assert "not valid JSON" in turns(repair)[2][1]
     assert repair["system"] == first["system"]
+    assert repair["inferenceConfig"] == first["inferenceConfig"]
     assert grade.grader == "bedrock" and grade.feedback == tuple(FEEDBACK)
     assert grade.notices == ()
 
@@ -258,12 +273,12 @@ def test_invalid_json_is_repaired_once_and_the_repair_is_used(
 def test_idea_numbers_that_do_not_exist_are_sent_back_for_repair(
     bedrock: BedrockStub, reference: Reference
 ) -> None:
-    wrong = json.dumps(rubric(covered=[1, 2, 11], missed=[0, 3]))
-    bedrock.replies = [wrong, json.dumps(rubric())]
+    bedrock.chunks = chunks_of(rubric(covered=[1, 2, 11], missed=[0, 3]))
+    bedrock.retry_chunks = chunks_of(rubric())
 
     grade = bedrock_grader(bedrock).grade(reference, GOOD, "beginner")
 
-    _, repair = bedrock.model_requests("converse")
+    _, repair = bedrock.model_requests("converse-stream")
     problems = turns(repair)[2][1]
     assert "covered[2]: 11 is not a key idea number: use 1 to 10" in problems
     assert "missed[0]: 0 is not a key idea number: use 1 to 10" in problems
@@ -273,11 +288,13 @@ def test_idea_numbers_that_do_not_exist_are_sent_back_for_repair(
 def test_an_empty_reply_is_repaired_in_a_single_user_turn(
     openai_stub: OpenAIStub, reference: Reference
 ) -> None:
-    openai_stub.replies = ["", json.dumps(rubric())]
+    openai_stub.streams = [[], chunks_of(rubric())]  # the first stream ends with no text
 
     grade = openai_grader(openai_stub).grade(reference, GOOD, "beginner")
 
     first, repair = openai_stub.bodies()
+    assert first["stream"] is True and repair["stream"] is True
+    assert repair["response_format"] == first["response_format"]
     assert [m["role"] for m in repair["messages"]] == ["system", "user"]
     repaired_user = repair["messages"][1]["content"]
     assert repaired_user.startswith(first["messages"][1]["content"])
@@ -288,11 +305,11 @@ def test_an_empty_reply_is_repaired_in_a_single_user_turn(
 def test_output_still_invalid_after_the_repair_gives_the_offline_grade_with_a_notice(
     bedrock: BedrockStub, reference: Reference
 ) -> None:
-    bedrock.reply = json.dumps(rubric(components={"coverage": "most of it"}))
+    bedrock.chunks = chunks_of(rubric(components={"coverage": "most of it"}))  # both times
 
     grade = bedrock_grader(bedrock).grade(reference, GOOD, "beginner")
 
-    assert len(bedrock.model_requests("converse")) == 2  # repaired once, not more
+    assert len(bedrock.model_requests("converse-stream")) == 2  # repaired once, not more
     assert grade.notices == (
         "Bedrock sent a grade that could not be used, even after asking it to correct it "
         "— graded offline",
@@ -312,7 +329,7 @@ def test_access_denied_gives_the_offline_grade_with_a_notice_naming_it(
 
     grade = bedrock_grader(bedrock).grade(reference, THIN, "beginner")
 
-    assert grade.notices == ("Bedrock unavailable: AccessDenied — graded offline",)
+    assert grade.notices == ("Bedrock refused access: AccessDenied — graded offline",)
     assert grade.grader == "offline"
     assert grade.score == offline_grade(reference, THIN).score
     assert len(bedrock.requests) == 1  # no repair request after a provider error
@@ -325,8 +342,9 @@ def test_an_openai_auth_failure_gives_the_offline_grade_naming_the_status(
 
     grade = openai_grader(openai_stub).grade(reference, GOOD, "beginner")
 
-    assert grade.notices == ("Model server unavailable: access denied (HTTP 401) — graded offline",)
+    assert grade.notices == ("Model server refused access: HTTP 401 — graded offline",)
     assert grade.grader == "offline"
+    assert len(openai_stub.bodies()) == 1  # not asked again, and no repair
 
 
 # --- validation -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,9 +18,7 @@ from tests.test_game import ingest_notes
 
 
 @pytest.fixture
-def model_platform(
-    openai_stub: OpenAIStub, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Session]:
+def model_platform(openai_stub: OpenAIStub, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
     monkeypatch.setenv("LEARNPLAT_BASE_URL", openai_stub.base_url)
     with Session.open(load_settings({"user": "ana", "provider": "openai"})) as built:
         yield built
@@ -55,16 +54,40 @@ def test_a_models_questions_are_checked_and_the_bad_ones_dropped_and_counted(
     shell = passage_ids(model_platform, doc_id, "rigid outer shell")
     fault = passage_ids(model_platform, doc_id, "San Andreas")
     replies = [
-        question(shell, "What is the rigid outer shell of the Earth called?", "lithosphere",
-                 "hydrosphere", "biosphere", "exosphere"),
-        question(fault, "Which Californian fault is a transform boundary?", "San Andreas Fault",
-                 "Hayward Ridge", "Alpine Fault", "Great Glen Fault"),
+        question(
+            shell,
+            "What is the rigid outer shell of the Earth called?",
+            "lithosphere",
+            "hydrosphere",
+            "biosphere",
+            "exosphere",
+        ),
+        question(
+            fault,
+            "Which Californian fault is a transform boundary?",
+            "San Andreas Fault",
+            "Hayward Ridge",
+            "Alpine Fault",
+            "Great Glen Fault",
+        ),
         # The answer is not in the cited passage: made up.
-        question(shell, "Who first mapped the ocean floor?", "Marie Tharp",
-                 "Alfred Wegener", "Harry Hess", "Arthur Holmes"),
+        question(
+            shell,
+            "Who first mapped the ocean floor?",
+            "Marie Tharp",
+            "Alfred Wegener",
+            "Harry Hess",
+            "Arthur Holmes",
+        ),
         # A distractor the cited passage itself states.
-        question(shell, "What layer do the plates float on?", "asthenosphere",
-                 "mantle", "exosphere", "core"),
+        question(
+            shell,
+            "What layer do the plates float on?",
+            "asthenosphere",
+            "mantle",
+            "exosphere",
+            "core",
+        ),
         # Cites a passage that was never given.
         question("S99", "What is magma?", "molten rock", "ice", "sand", "gas"),
     ]
@@ -90,9 +113,13 @@ def test_a_models_questions_are_checked_and_the_bad_ones_dropped_and_counted(
 def test_a_provider_that_fails_leaves_the_offline_questions_with_a_notice(
     model_platform: Session, openai_stub: OpenAIStub, doc_id: int
 ) -> None:
-    openai_stub.failures = [(503, {"error": {"message": "overloaded"}})] * 4
+    # Busy through the client's two retries (Retry-After: 0 keeps them quick).
+    overloaded: Any = (503, {"error": {"message": "overloaded"}}, {"Retry-After": "0"})
+    openai_stub.failures = [overloaded] * 3
 
     made = model_platform.game.question_set(doc_id)
 
     assert made.generator == "offline" and made.kept >= 5
     assert made.notices and "showing the offline quiz" in made.notices[0]
+    assert made.notices[0].startswith("Model server unavailable: ")
+    assert len(openai_stub.bodies()) == 3  # asked, asked again twice, then given up

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from learnplat.domain.model import (
     TopicLevel,
     TopicRecord,
 )
+from learnplat.tutors.activity import ModelActivity, watching
 from learnplat.tutors.base import TextSink
 from learnplat.tutors.llm import LLMTutor
 from learnplat.tutors.llm.jsonscan import Container, JsonScanner
@@ -230,23 +232,25 @@ def test_text_written_before_its_sources_is_shown_once_the_statement_is_complete
     assert "Leaves hold chlorophyll. [Biology notes, p. 4]" in received.text
 
 
-def test_invalid_json_is_repaired_once_without_streaming_and_the_repair_is_used(
+def test_invalid_json_is_repaired_once_in_a_second_stream_and_the_repair_is_used(
     bedrock: BedrockStub, fallback: StandInOfflineTutor
 ) -> None:
     broken = '{"title": "Photosynthesis", "sections": [{"heading": "Light", "paragraphs": oops}]}'
     bedrock.chunks = chunks_of(broken)
-    bedrock.reply = "```json\n" + json.dumps(lesson_payload()) + "\n```"
+    bedrock.retry_chunks = chunks_of("```json\n" + json.dumps(lesson_payload()) + "\n```")
     received = Collector()
 
     lesson = bedrock_tutor(bedrock, fallback).lesson(request(), received)
 
-    (repair,) = bedrock.model_requests("converse")
+    first, repair = bedrock.model_requests("converse-stream")
+    assert bedrock.model_requests("converse") == []  # the repair is streamed too
     turns = [(m["role"], m["content"][0]["text"]) for m in repair["messages"]]
     assert [role for role, _ in turns] == ["user", "assistant", "user"]
     assert turns[0][1] == sent_prompt(bedrock)[1]
     assert turns[1][1] == broken
     assert "not valid JSON" in turns[2][1] and "line 1, column" in turns[2][1]
-    assert repair["system"][0]["text"] == sent_prompt(bedrock)[0]
+    assert repair["system"] == first["system"]
+    assert repair["inferenceConfig"] == first["inferenceConfig"]
     assert lesson.sections[0].paragraphs[0][0].text == CITED
     assert (lesson.provider, lesson.notices, fallback.calls) == ("bedrock", [], [])
     # The broken draft was previewed; the corrected lesson follows it, marked as a replacement.
@@ -259,11 +263,11 @@ def test_a_reply_in_the_wrong_shape_is_repaired_with_the_problems_named(
     bedrock: BedrockStub, fallback: StandInOfflineTutor
 ) -> None:
     bedrock.chunks = chunks_of({"title": "Photosynthesis", "sections": "none", "follow_ups": []})
-    bedrock.reply = json.dumps(lesson_payload())
+    bedrock.retry_chunks = chunks_of(lesson_payload())
 
     lesson = bedrock_tutor(bedrock, fallback).lesson(request())
 
-    (repair,) = bedrock.model_requests("converse")
+    _, repair = bedrock.model_requests("converse-stream")
     problems = repair["messages"][2]["content"][0]["text"]
     assert "sections: expected a list" in problems
     assert "follow_ups: give at least one follow-up question" in problems
@@ -274,19 +278,21 @@ def test_a_reply_cut_off_at_the_token_limit_is_repaired_asking_for_less(
     bedrock: BedrockStub, fallback: StandInOfflineTutor
 ) -> None:
     bedrock.chunks = chunks_of(json.dumps(lesson_payload())[:150])
-    bedrock.reply = json.dumps(lesson_payload())
+    bedrock.retry_chunks = chunks_of(lesson_payload())
 
-    bedrock_tutor(bedrock, fallback).lesson(request())
+    lesson = bedrock_tutor(bedrock, fallback).lesson(request())
 
-    problems = bedrock.model_requests("converse")[0]["messages"][2]["content"][0]["text"]
+    _, repair = bedrock.model_requests("converse-stream")
+    problems = repair["messages"][2]["content"][0]["text"]
     assert "cut off" in problems and "shorter" in problems
+    assert lesson.title == "Photosynthesis" and lesson.notices == []
 
 
 def test_output_still_invalid_after_the_repair_falls_back_with_a_notice(
     bedrock: BedrockStub, fallback: StandInOfflineTutor
 ) -> None:
     bedrock.chunks = chunks_of('{"title": "Photosynthesis", "sections": [')
-    bedrock.reply = "Sorry, I can only answer in prose."
+    bedrock.retry_chunks = ["Sorry, I can only answer in prose."]
     received = Collector()
 
     lesson = bedrock_tutor(bedrock, fallback).lesson(request(), received)
@@ -299,7 +305,8 @@ def test_output_still_invalid_after_the_repair_falls_back_with_a_notice(
     ]
     assert received.text.startswith("# Photosynthesis")  # the draft preview...
     assert received.text.endswith("# Offline lesson\n")  # ...then the fallback's own stream
-    assert len(bedrock.model_requests("converse")) == 1  # repaired once, not more
+    assert len(bedrock.model_requests("converse-stream")) == 2  # repaired once, not more
+    assert bedrock.model_requests("converse") == []
 
 
 def test_access_denied_falls_back_with_a_notice_naming_it(
@@ -310,7 +317,7 @@ def test_access_denied_falls_back_with_a_notice_naming_it(
 
     lesson = bedrock_tutor(bedrock, fallback).lesson(request(), received)
 
-    assert lesson.notices == ["Bedrock unavailable: AccessDenied — showing the offline lesson"]
+    assert lesson.notices == ["Bedrock refused access: AccessDenied — showing the offline lesson"]
     assert received.text == "# Offline lesson\n"
     assert len(bedrock.requests) == 1  # no repair request after a provider error
 
@@ -506,18 +513,26 @@ def test_openai_lesson_streams_through_sse_and_cites_pages(
     assert body["stream"] is True and body["max_tokens"] == 4000
 
 
-def test_openai_repair_asks_for_a_json_object(
+def test_openai_lesson_and_its_repair_are_streamed_with_the_lessons_json_schema(
     openai_stub: OpenAIStub, fallback: StandInOfflineTutor
 ) -> None:
-    openai_stub.chunks = ["Here is your lesson: {", '"title": ']
-    openai_stub.reply = json.dumps(lesson_payload())
+    openai_stub.streams = [["Here is your lesson: {", '"title": '], chunks_of(lesson_payload())]
 
     lesson = openai_tutor(openai_stub, fallback).lesson(request())
 
     stream_body, repair_body = openai_stub.bodies()
-    assert "response_format" not in stream_body
-    assert repair_body["response_format"] == {"type": "json_object"}
+    for body in (stream_body, repair_body):
+        assert body["stream"] is True
+        structured = body["response_format"]
+        assert structured["type"] == "json_schema"
+        assert structured["json_schema"]["name"] == "lesson_chat"
+        schema = structured["json_schema"]["schema"]
+        assert {"title", "sections", "key_terms", "follow_ups"} <= set(schema["properties"])
+        assert {"title", "sections"} <= set(schema["required"])
+    assert [m["role"] for m in stream_body["messages"]] == ["system", "user"]
     assert [m["role"] for m in repair_body["messages"]] == ["system", "user", "assistant", "user"]
+    assert repair_body["messages"][:2] == stream_body["messages"]
+    assert repair_body["messages"][2]["content"] == 'Here is your lesson: {"title": '
     assert lesson.provider == "openai" and lesson.notices == []
 
 
@@ -543,9 +558,164 @@ def test_openai_auth_failure_falls_back_naming_the_status(
 ) -> None:
     openai_stub.failures = [(401, {"error": {"message": "Incorrect API key provided"}})]
     lesson = openai_tutor(openai_stub, fallback).lesson(request())
-    assert lesson.notices == [
-        "Model server unavailable: access denied (HTTP 401) — showing the offline lesson"
+    assert lesson.notices == ["Model server refused access: HTTP 401 — showing the offline lesson"]
+    assert len(openai_stub.bodies()) == 1  # not asked again, and no repair
+
+
+# --- structured output, context windows, time limits, cancelling -----------------------------
+
+
+def long_sources(count: int) -> tuple[Source, ...]:
+    """``count`` passages of about 600 characters each, on pages 1, 2, …"""
+    sentence = "Plants turn light, water and carbon dioxide into sugar and oxygen in their leaves. "
+    return tuple(
+        Source(
+            f"Passage {number}. " + sentence * 7,
+            "Long notes",
+            doc_id=8,
+            passage_id=100 + number,
+            page=number,
+        )
+        for number in range(1, count + 1)
+    )
+
+
+def context_used(body: dict[str, Any]) -> int:
+    """What a chat request takes of a llama.cpp-like context, as the stub counts it: its
+    messages at 3 characters a token, plus the reply it asks for."""
+    text = "".join(message["content"] for message in body["messages"])
+    return len(text) // 3 + body["max_tokens"]
+
+
+class Cancelled(Exception):
+    """The learner gave up waiting."""
+
+
+def test_a_server_that_refuses_json_schema_is_asked_with_the_schema_in_a_json_object(
+    openai_stub: OpenAIStub, fallback: StandInOfflineTutor
+) -> None:
+    openai_stub.refused_formats = {"json_schema"}
+    openai_stub.chunks = chunks_of(lesson_payload())
+    chat = OpenAIChat(base_url=openai_stub.base_url, model="llama3.1", timeout=10)
+
+    lesson = LLMTutor(chat, fallback).lesson(request())
+
+    refused, accepted = openai_stub.bodies()
+    schema = refused["response_format"]["json_schema"]["schema"]
+    assert refused["response_format"]["type"] == "json_schema"
+    assert accepted["response_format"] == {"type": "json_object", "schema": schema}
+    assert accepted["messages"] == refused["messages"]  # the same request, one step down
+    assert (lesson.provider, lesson.notices, fallback.calls) == ("openai", [], [])
+    assert chat.structured_mode == "json_object_schema"
+
+    # The client remembers the step: the next task over it starts there.
+    again = LLMTutor(chat, fallback).lesson(request())
+
+    third = openai_stub.bodies()[2:]
+    assert [body["response_format"] for body in third] == [
+        {"type": "json_object", "schema": schema}
     ]
+    assert again.notices == [] and fallback.calls == []
+
+
+def test_a_lesson_is_planned_for_the_context_window_the_server_reports(
+    openai_stub: OpenAIStub, fallback: StandInOfflineTutor
+) -> None:
+    openai_stub.n_ctx = 2400
+    openai_stub.chunks = chunks_of(lesson_payload())
+    tutor = openai_tutor(openai_stub, fallback)
+
+    whole = tutor.lesson(request())
+    cut = tutor.lesson(request(sources=long_sources(12)))
+
+    first, second = openai_stub.bodies()  # neither refused: both fit
+    assert context_used(first) <= 2400 and first["max_tokens"] < 4000
+    assert whole.notices == [] and whole.provider == "openai"
+    assert context_used(second) <= 2400 and second["max_tokens"] >= 700  # a lesson's worth
+    prompt = second["messages"][-1]["content"]
+    kept = prompt.count("(Long notes, p. ")
+    assert 2 <= kept < 12 and f"[S{kept}]" in prompt and f"[S{kept + 1}]" not in prompt
+    assert cut.notices == [
+        f"Only {kept} of 12 passages fit the model's context window; the rest were left out."
+    ]
+    assert cut.provider == "openai" and fallback.calls == []
+    asked = [r.path for r in openai_stub.requests if not r.path.endswith("/chat/completions")]
+    assert asked.count("/props") == 1  # the window is asked once per tutor
+
+
+def test_a_window_too_small_for_any_lesson_falls_back_without_asking(
+    openai_stub: OpenAIStub, fallback: StandInOfflineTutor
+) -> None:
+    openai_stub.n_ctx = 1200  # the prompt (~800 tokens) and a lesson (700 at least) do not fit
+
+    lesson = openai_tutor(openai_stub, fallback).lesson(request())
+
+    assert openai_stub.bodies() == []
+    assert lesson.notices == [
+        "Model server refused the request: the notes and the reply do not fit its context "
+        "window of 1200 tokens — showing the offline lesson"
+    ]
+
+
+def test_a_prompt_refused_as_too_long_is_planned_again_for_the_window_the_refusal_names(
+    openai_stub: OpenAIStub, fallback: StandInOfflineTutor
+) -> None:
+    openai_stub.props = False  # llama-cpp-python: the window is known only from a refusal
+    openai_stub.n_ctx = 1600
+    openai_stub.chunks = chunks_of(lesson_payload())
+
+    lesson = openai_tutor(openai_stub, fallback).lesson(request())
+
+    refused, fitted = openai_stub.bodies()
+    assert refused["max_tokens"] == 4000 and context_used(refused) > 1600
+    assert context_used(fitted) <= 1600 and fitted["max_tokens"] >= 700
+    assert fitted["messages"] == refused["messages"]  # both passages still fit
+    assert (lesson.provider, lesson.notices, fallback.calls) == ("openai", [], [])
+    assert lesson.sections[0].paragraphs[1][0].citations[0].page == 4
+
+
+def test_a_lesson_not_finished_in_time_falls_back_and_the_connection_is_closed(
+    openai_stub: OpenAIStub, fallback: StandInOfflineTutor
+) -> None:
+    openai_stub.chunks = chunks_of(lesson_payload(), size=10)  # 40 chunks: 12 s at this pace
+    openai_stub.chunk_delay_s = 0.3
+    chat = OpenAIChat(base_url=openai_stub.base_url, model="llama3.1", timeout=10)
+
+    started = time.monotonic()
+    lesson = LLMTutor(chat, fallback, timeout=1.0).lesson(request())
+
+    assert time.monotonic() - started < 3
+    assert fallback.calls == ["lesson"] and lesson.title == "Offline lesson"
+    (notice,) = lesson.notices
+    assert notice.startswith("Model server did not finish in time: stopped after ")
+    assert notice.endswith(" — showing the offline lesson")
+    # The client hung up, so the server's next write failed: it stopped generating.
+    assert openai_stub.disconnected.wait(timeout=5)
+    assert len(openai_stub.bodies()) == 1  # no repair once the time is up
+
+
+def test_a_watcher_that_cancels_stops_the_lesson_and_closes_the_connection(
+    openai_stub: OpenAIStub, fallback: StandInOfflineTutor
+) -> None:
+    openai_stub.chunks = chunks_of(lesson_payload(), size=10)
+    openai_stub.chunk_delay_s = 0.05
+    seen: list[ModelActivity] = []
+
+    def cancel_after_two_tokens(activity: ModelActivity) -> None:
+        seen.append(activity)
+        if activity.tokens >= 2:
+            raise Cancelled
+
+    with watching(cancel_after_two_tokens), pytest.raises(Cancelled):
+        openai_tutor(openai_stub, fallback).lesson(request(), Collector())
+
+    assert fallback.calls == []  # a cancel is not a provider failure: no fallback lesson
+    # The status line is cleared ("done") however the request ended.
+    phases = [(a.phase, a.tokens) for a in seen]
+    assert phases == [("waiting", 0), ("writing", 1), ("writing", 2), ("done", 2)]
+    assert {(a.task, a.model, a.provider) for a in seen} == {("lesson", "llama3.1", "openai")}
+    assert openai_stub.disconnected.wait(timeout=5)
+    assert len(openai_stub.bodies()) == 1
 
 
 # --- answers --------------------------------------------------------------------------------
@@ -610,17 +780,18 @@ def test_answer_falls_back_when_the_provider_fails(
     bedrock.failures = [HTTPFailure(403, "AccessDeniedException", "No access")]
     answer = bedrock_tutor(bedrock, fallback).answer("What absorbs light?", SOURCES)
     assert answer.text == "Offline answer."
-    assert answer.notices == ("Bedrock unavailable: AccessDenied — showing the offline answer",)
+    assert answer.notices == ("Bedrock refused access: AccessDenied — showing the offline answer",)
 
 
 def test_answer_is_repaired_once_then_falls_back(
     bedrock: BedrockStub, fallback: StandInOfflineTutor
 ) -> None:
     bedrock.chunks = ['{"found": "maybe"}']
-    bedrock.reply = '{"found": "still maybe"}'
+    bedrock.retry_chunks = ['{"found": "still maybe"}']
     answer = bedrock_tutor(bedrock, fallback).answer("What absorbs light?", SOURCES)
-    repair = bedrock.model_requests("converse")[0]["messages"][2]["content"][0]["text"]
-    assert "found: expected true or false" in repair
+    first, repair = bedrock.model_requests("converse-stream")
+    assert "found: expected true or false" in repair["messages"][2]["content"][0]["text"]
+    assert repair["system"] == first["system"]
     assert fallback.calls == ["answer"]
     assert "could not be used" in answer.notices[0]
 

@@ -80,7 +80,7 @@ class Core(_Parts):
         super().__init__()
         from .store.database import open_database
 
-        configure_logging(settings.data_dir)
+        configure_logging()
         self.settings = settings
         self.database: Database = open_database(settings.database_url, settings.data_dir)
 
@@ -155,7 +155,9 @@ class Core(_Parts):
     def grader(self) -> Grader:
         from .tutors.factory import make_grader
 
-        return make_grader(self.client, semantic=self.settings.semantic_grading)
+        return make_grader(
+            self.client, semantic=self.settings.semantic_grading, settings=self.settings
+        )
 
     @part
     def speech(self) -> Speech:

@@ -11,13 +11,13 @@ _QUIET_LOGGERS = ("pypdf", "pypdfium2", "py.warnings", "learnplat")
 _handler: logging.Handler | None = None
 
 
-def configure_logging(data_dir: Path) -> Path:
-    """Route warnings to ``<data dir>/logs/learnplat.log``; safe to call more than once."""
+def configure_logging(target: Path | None = None) -> Path:
+    """Route warnings to ``target`` (default ``paths.log_file()``: the platform's state dir, or
+    ``LEARNPLAT_HOME/logs``); safe to call more than once."""
     global _handler
-    target = paths.log_file(data_dir)
+    target = target or paths.log_file()
     # 0700/0600 before the handler opens it (the umask would decide otherwise), and again if
     # something loosened them since.
-    paths.private_dir(data_dir)
     paths.private_dir(target.parent)
     paths.private_file(target)
     if _handler is not None and getattr(_handler, "baseFilename", None) == str(target):

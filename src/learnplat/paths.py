@@ -54,9 +54,27 @@ def audio_dir(data_dir: Path) -> Path:
     return data_dir / "audio"
 
 
-def log_file(data_dir: Path) -> Path:
+def log_dir() -> Path:
+    """Logs: ``LEARNPLAT_HOME/logs`` when set, else the platform's user log dir (on Linux
+    ``~/.local/state/learnplat/log``)."""
+    home = home_override()
+    return home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def log_file() -> Path:
     """The log file that takes library warnings (pypdf, PDFium) away from the terminal."""
-    return data_dir / "logs" / "learnplat.log"
+    return log_dir() / "learnplat.log"
+
+
+def cache_dir() -> Path:
+    """What can be rebuilt (what was learnt about model servers): ``LEARNPLAT_HOME/cache`` when
+    set, else the platform's user cache dir (on Linux ``~/.cache/learnplat``)."""
+    home = home_override()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def model_servers_file() -> Path:
+    return cache_dir() / "model-servers.json"
 
 
 def shipped_data_dir() -> Path:

@@ -116,6 +116,20 @@ def _max_tokens(value: Any) -> int:
     return number
 
 
+def _context_window(value: Any) -> int:
+    number = int(value)
+    if number != 0 and not 256 <= number <= 10_000_000:
+        raise ValueError("must be 0 (ask the server) or between 256 and 10000000")
+    return number
+
+
+def _timeout(value: Any) -> float:
+    number = float(value)
+    if not 1 <= number <= 86_400:
+        raise ValueError("must be between 1 and 86400 seconds")
+    return number
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting: its key (also ``LEARNPLAT_<KEY>`` and a CLI flag), parser, default and help."""
@@ -148,6 +162,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("api_key_env", _text, "OPENAI_API_KEY", "Env var with the API key."),
     Option("temperature", _temperature, 0.3, "Sampling temperature for generated lessons."),
     Option("max_tokens", _max_tokens, 4000, "Longest generated reply, in tokens (Nova Pro: 5000)."),
+    Option(
+        "context_window",
+        _context_window,
+        0,
+        "The model's context window in tokens; 0 asks the server (llama.cpp, Ollama, vLLM say).",
+    ),
+    Option(
+        "timeout",
+        _timeout,
+        300.0,
+        "Seconds a model has for one lesson, answer, quiz or grade (its correction included).",
+    ),
     Option("topic_store", _text, "local", "local or s3://bucket/prefix."),
     Option(
         "blob_store",
@@ -206,6 +232,8 @@ class Settings:
     api_key_env: str = "OPENAI_API_KEY"
     temperature: float = 0.3
     max_tokens: int = 4000
+    context_window: int = 0
+    timeout: float = 300.0
     topic_store: str = "local"
     blob_store: str = "local"
     database_url: str = ""

@@ -27,7 +27,8 @@ class OpenAIStub(StubServer):
         super().__init__()
         self.reply = "Mitochondria make ATP."
         self.chunks = ["Mito", "chondria ", "make ", "ATP — énergie."]
-        self.failures: list[tuple[int, Any]] = []  # (status, JSON body), one per request
+        # (status, JSON body) or (status, JSON body, headers), one per request
+        self.failures: list[tuple[Any, ...]] = []
         self.reject_response_format = False
         self.malformed = False
         self.stream_error_after: int | None = None  # send an error event after N chunks
@@ -39,13 +40,28 @@ class OpenAIStub(StubServer):
         self.split_reads = 0  # events sent in two pieces with a pause between
         self.models = ["stub-model"]  # what GET /v1/models lists
         self.models_owner = "stub"  # "llamacpp": the server answers to any model name
+        # Streamed replies in turn, one per streaming request; ``chunks`` once they run out.
+        self.streams: list[list[str]] = []
+        # A llama.cpp-like context: GET /props says it, and a request whose prompt (at 3
+        # characters a token) plus max_tokens exceeds it is refused as llama.cpp refuses it.
+        self.n_ctx: int | None = None
+        self.props = True  # whether GET /props answers (llama-cpp-python's server has none)
+        # Refuse response_format of these types, as a server without them does (HTTP 400).
+        self.refused_formats: set[str] = set()
+        self.chunk_delay_s = 0.0  # pause between streamed chunks (a slow model)
+        self.disconnected = threading.Event()  # set when the client hung up mid-stream
 
     @property
     def base_url(self) -> str:
         return self.url + "/v1"
 
     def bodies(self) -> list[dict[str, Any]]:
-        return [request.json() for request in self.requests]
+        """The chat requests' bodies (not the GETs that ask what the server serves)."""
+        return [
+            request.json()
+            for request in self.requests
+            if request.path.endswith("/chat/completions")
+        ]
 
 
 class _Handler(StubHandler):
@@ -53,6 +69,9 @@ class _Handler(StubHandler):
 
     def do_GET(self) -> None:
         self.record()
+        if self.path == "/props" and self.stub.props and self.stub.n_ctx:
+            self.send_json(200, {"default_generation_settings": {"n_ctx": self.stub.n_ctx}})
+            return
         if self.path != "/v1/models":
             self.send_json(404, {"error": "404 page not found"})
             return
@@ -71,10 +90,23 @@ class _Handler(StubHandler):
         body = request.json()
         with stub.lock:
             failure = stub.failures.pop(0) if stub.failures else None
+        fmt = body.get("response_format") or {}
         if failure is not None:
             self.send_json(*failure)
         elif stub.reject_response_format and "response_format" in body:
             error = {"message": "Unrecognized request argument: response_format", "code": 400}
+            self.send_json(400, {"error": error})
+        elif fmt and _format_kind(fmt) in stub.refused_formats:
+            error = {"message": f"response_format {fmt['type']!r} is not supported", "code": 400}
+            self.send_json(400, {"error": error})
+        elif stub.n_ctx and _tokens(body) > stub.n_ctx:
+            error = {
+                "code": 400,
+                "message": "the request exceeds the available context size, try increasing it",
+                "type": "exceed_context_size_error",
+                "n_prompt_tokens": _tokens(body) - body.get("max_tokens", 0),
+                "n_ctx": stub.n_ctx,
+            }
             self.send_json(400, {"error": error})
         elif stub.malformed:
             self.send_body(200, b"<html>Bad gateway</html>", "application/json")
@@ -105,10 +137,21 @@ class _Handler(StubHandler):
 
     def _stream(self) -> None:
         stub = self.stub
+        with stub.lock:
+            chunks = stub.streams.pop(0) if stub.streams else stub.chunks
         self.start_chunked("text/event-stream")
         self.write_chunk(b": keep-alive\n\n")
         self._event("data: " + json.dumps(_chunk({"role": "assistant", "content": ""})))
-        for index, text in enumerate(stub.chunks):
+        try:
+            self._stream_chunks(chunks)
+        except (BrokenPipeError, ConnectionResetError):
+            stub.disconnected.set()
+
+    def _stream_chunks(self, chunks: list[str]) -> None:
+        stub = self.stub
+        for index, text in enumerate(chunks):
+            if stub.chunk_delay_s:
+                time.sleep(stub.chunk_delay_s)
             if index == stub.drop_after:
                 self.wfile.write(b'40\r\ndata: {"cho')  # a chunk promised but never finished
                 self.wfile.flush()
@@ -133,6 +176,20 @@ class _Handler(StubHandler):
             self._event("error: " + json.dumps({"code": 500, **error}))
             self._event("data: [DONE]")
         self.end_chunks()
+
+
+def _format_kind(fmt: dict[str, Any]) -> str:
+    """"json_schema", "json_object_schema" (llama-cpp-python's form) or "json_object"."""
+    if fmt.get("type") == "json_object" and "schema" in fmt:
+        return "json_object_schema"
+    return str(fmt.get("type"))
+
+
+def _tokens(body: dict[str, Any]) -> int:
+    """What a request needs of the context: its messages at 3 characters a token, plus the
+    reply it asks for."""
+    text = "".join(str(message.get("content", "")) for message in body.get("messages", []))
+    return len(text) // 3 + int(body.get("max_tokens", 0))
 
 
 OpenAIStub.handler = _Handler

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
 
 Role = Literal["user", "assistant"]
 
@@ -15,6 +15,15 @@ class Message:
 
     role: Role
     content: str
+
+
+@dataclass(frozen=True)
+class ReplyShape:
+    """The JSON a reply must be: a name and a JSON Schema (servers that take structured output
+    constrain the model to it; the others get it only through the prompt)."""
+
+    name: str
+    schema: dict[str, Any] = field(hash=False, compare=False)
 
 
 class ChatClient(Protocol):
@@ -45,6 +54,14 @@ class ChatClient(Protocol):
         system: str | None = None,
         max_tokens: int = 2000,
         temperature: float = 0.3,
+        shape: ReplyShape | None = None,
+        deadline: float | None = None,
     ) -> Iterator[str]:
-        """Yield the reply's text deltas as they arrive (the request starts on first ``next``)."""
+        """Yield the reply's text deltas as they arrive (the request starts on first ``next``).
+
+        ``shape`` asks for structured output where the server supports it. ``deadline`` (a
+        ``time.monotonic()`` value) ends a reply not finished by then with a "timeout"
+        ProviderError. Closing the iterator early closes the connection, which makes a streaming
+        server stop generating.
+        """
         ...

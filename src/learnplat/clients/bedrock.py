@@ -8,7 +8,7 @@ from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
 from learnplat.aws import LazyClient, boto3_client
-from learnplat.clients.base import Message
+from learnplat.clients.base import Message, ReplyShape
 from learnplat.clients.bedrock_errors import (
     MID_STREAM_RETRYABLE,
     BedrockTarget,
@@ -103,9 +103,13 @@ class BedrockChat:
         system: str | None = None,
         max_tokens: int = 2000,
         temperature: float = 0.3,
+        shape: ReplyShape | None = None,
+        deadline: float | None = None,
     ) -> Iterator[str]:
-        """Yield the reply's text deltas as Bedrock sends them."""
+        """Yield the reply's text deltas as Bedrock sends them. ``shape`` is not sent: Converse
+        takes no JSON Schema for text replies, so the prompt's example is all the model gets."""
         request = self._request(messages, system, max_tokens, temperature)
+        started = time.monotonic()
         delivered = ""  # everything the caller has been given so far
         retries = 0
         while True:
@@ -125,6 +129,8 @@ class BedrockChat:
                             continue
                     delivered += delta
                     yield delta
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise self._late(time.monotonic() - started)
                 if to_skip:
                     raise self._diverged()
                 return
@@ -135,6 +141,16 @@ class BedrockChat:
                 time.sleep(self.mid_stream_backoff_s * 2 ** (retries - 1) * random.uniform(0.5, 1))
             finally:
                 deltas.close()  # also when the caller stops early: release the connection
+
+    def _late(self, elapsed: float) -> ProviderError:
+        """A reply still arriving at its deadline: checked between pieces (botocore's read
+        timeout bounds a model slow to begin)."""
+        return ProviderError(
+            f"Bedrock ({self.model}) did not finish in time: stopped after {elapsed:.0f} s",
+            "Raise `timeout` (`learnplat config set timeout 600`), or ask for a shorter format.",
+            kind="timeout",
+            provider=self.name,
+        )
 
     def _request(
         self, messages: Sequence[Message], system: str | None, max_tokens: int, temperature: float

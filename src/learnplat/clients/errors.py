@@ -50,3 +50,23 @@ def one_line(text: object, limit: int = 200) -> str:
     """Collapse a provider's message onto one line and cut it to ``limit`` characters."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+class ContextTooSmall(ProviderError):
+    """The prompt and the reply asked for do not fit the model's context window.
+
+    ``window`` is the window in tokens when the server said it (llama.cpp, vLLM and OpenAI do),
+    so the caller can ask again with less.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        provider: str,
+        window: int | None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, hint, kind="validation", provider=provider, code=code)
+        self.window = window

@@ -5,42 +5,108 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import random
+import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from learnplat.clients.base import Message
+from learnplat.clients import openai_probe
+from learnplat.clients.base import Message, ReplyShape
 from learnplat.clients.errors import ProviderError
 from learnplat.clients.openai_errors import (
     ServerTarget,
     bad_output,
+    deadline_error,
     network_error,
     status_error,
     stream_error,
 )
+from learnplat.clients.server_memory import ServerMemory
 from learnplat.clients.sse import ServerEvent, SSEParser
 
 # Connecting should be quick even when a long answer may take minutes.
 CONNECT_TIMEOUT_S = 10.0
 _READ_SIZE = 65536
+# Busy or restarting servers: asked again after a pause (Retry-After when given, up to this).
+RETRY_STATUSES = (429, 502, 503, 504)
+MAX_RETRY_AFTER_S = 20.0
+_RETRYABLE_CONNECT = (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected)
+
+# How a reply's JSON shape is asked for, best first. llama.cpp, Ollama, vLLM and OpenAI take a
+# JSON Schema as "json_schema"; llama-cpp-python takes one inside "json_object"; older servers
+# take only "json_object"; some take no response_format at all.
+StructuredMode = Literal["json_schema", "json_object_schema", "json_object", "text"]
+STRUCTURED_MODES: tuple[StructuredMode, ...] = (
+    "json_schema",
+    "json_object_schema",
+    "json_object",
+    "text",
+)
+
+
+def response_format(mode: StructuredMode, shape: ReplyShape | None) -> dict[str, Any] | None:
+    """The ``response_format`` field for ``mode`` (None: send none)."""
+    if mode == "text":
+        return None
+    if shape is None or mode == "json_object":
+        return {"type": "json_object"}
+    if mode == "json_object_schema":
+        return {"type": "json_object", "schema": shape.schema}
+    return {"type": "json_schema", "json_schema": {"name": shape.name, "schema": shape.schema}}
+
+
+def _refused_format(status: int, text: str) -> Literal["field", "schema"] | None:
+    """Whether a refusal is about ``response_format``: the whole field ("field": an unknown
+    argument) or the kind of format or schema asked for ("schema")."""
+    if status not in (400, 422):
+        return None
+    lowered = text.lower()
+    if "response_format" in lowered and any(
+        word in lowered
+        for word in ("unrecognized", "unknown", "extra", "not permitted", "unsupported")
+    ):
+        return "field"
+    if any(word in lowered for word in ("response_format", "json_schema", "schema", "grammar")):
+        return "schema"
+    return None
 
 
 class _HTTPStatusError(Exception):
-    """A non-2xx answer, kept raw so the caller can decide to retry without a feature."""
+    """A non-2xx answer, kept raw so the caller can decide to retry, or retry without a feature."""
 
-    def __init__(self, status: int, text: str) -> None:
+    def __init__(self, status: int, text: str, retry_after: str | None = None) -> None:
         super().__init__(f"HTTP {status}")
         self.status = status
         self.text = text
+        try:
+            self.retry_after: float | None = max(0.0, float(retry_after or ""))
+        except ValueError:
+            self.retry_after = None  # absent, or an HTTP date: our own backoff
+
+
+class _Unreachable(Exception):
+    """The request could not be sent or its answer not read; ``cause`` is the socket error."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 class OpenAIChat:
     """Chat over HTTP with the standard library only; one connection per request.
 
     The API key is read from the environment variable named by ``api_key_env`` at each request
-    and sent as a Bearer token when set. JSON mode asks for ``response_format: json_object``; a
-    server that rejects that field (HTTP 400/422 naming it) is asked again without it, and is
-    not asked with it again for this client's lifetime.
+    and sent as a Bearer token when set.
+
+    Structured output: a request with a ``shape`` sends its JSON Schema as ``response_format``.
+    A server that refuses that (HTTP 400/422 naming the field or the schema) is asked again one
+    step down ``STRUCTURED_MODES`` at once, and the step that worked is kept in ``memory`` for
+    the server, so later requests (and later runs) start there.
+
+    Refused connections and busy servers (429, 502, 503, 504) are asked again ``retries`` times
+    with exponential backoff, never past a request's deadline. Closing a stream closes its
+    connection, which makes llama.cpp, Ollama and vLLM stop generating.
     """
 
     name = "openai"
@@ -51,6 +117,10 @@ class OpenAIChat:
         model: str = "llama3.1",
         api_key_env: str | None = "OPENAI_API_KEY",
         timeout: float = 300,
+        memory: ServerMemory | None = None,
+        retries: int = 2,
+        backoff_s: float = 0.5,
+        context_window: int | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -64,7 +134,11 @@ class OpenAIChat:
         self.model = model
         self.api_key_env = api_key_env
         self.timeout = timeout
-        self.supports_response_format = True
+        self.memory = memory or ServerMemory()
+        self.retries = retries
+        self.backoff_s = backoff_s
+        self.configured_window = context_window
+        self.learnt_window: int | None = None
         self._https = parts.scheme == "https"
         self._host = parts.hostname
         self._port = parts.port
@@ -72,6 +146,30 @@ class OpenAIChat:
 
     def __repr__(self) -> str:
         return f"OpenAIChat(base_url={self.base_url!r}, model={self.model!r})"
+
+    def context_window(self) -> int | None:
+        """The context window the server runs the model with: as configured, else as the server
+        says (llama.cpp /props, vLLM /v1/models, Ollama /api/show); None when nobody says."""
+        if self.configured_window:
+            return self.configured_window
+        if self.learnt_window:
+            return self.learnt_window
+        return openai_probe.context_window(self.base_url, self.model, self._api_key())
+
+    def learn_context_window(self, window: int) -> None:
+        """Keep the window a refusal named, for this client's lifetime (not across runs: a
+        server restarted with a larger context would be under-used for good)."""
+        self.learnt_window = window
+
+    @property
+    def structured_mode(self) -> StructuredMode:
+        """How this server takes a reply's shape, as last found (the best mode until then)."""
+        remembered = self.memory.get(self.base_url, "structured_output")
+        return remembered if remembered in STRUCTURED_MODES else "json_schema"
+
+    @structured_mode.setter
+    def structured_mode(self, mode: StructuredMode) -> None:
+        self.memory.put(self.base_url, "structured_output", mode)
 
     def complete(
         self,
@@ -82,11 +180,13 @@ class OpenAIChat:
         temperature: float = 0.3,
         json_mode: bool = False,
     ) -> str:
-        """Return the whole reply (``choices[0].message.content``)."""
+        """Return the whole reply (``choices[0].message.content``); ``json_mode`` asks for a JSON
+        object where the server takes ``response_format``."""
         body = self._body(messages, system, max_tokens, temperature, stream=False)
-        if json_mode and self.supports_response_format:
-            body["response_format"] = {"type": "json_object"}
-        connection, response = self._send(body)
+        mode: StructuredMode = "text"
+        if json_mode:
+            mode = "json_object" if self.structured_mode != "text" else "text"
+        connection, response = self._send(body, None, mode, None)
         try:
             payload = self._read_json(response)
         finally:
@@ -100,10 +200,18 @@ class OpenAIChat:
         system: str | None = None,
         max_tokens: int = 2000,
         temperature: float = 0.3,
+        shape: ReplyShape | None = None,
+        deadline: float | None = None,
     ) -> Iterator[str]:
-        """Yield ``choices[0].delta.content`` of each Server-Sent Event as it arrives."""
+        """Yield ``choices[0].delta.content`` of each Server-Sent Event as it arrives.
+
+        ``deadline`` (a ``time.monotonic()`` value) ends the reply with a "timeout"
+        ProviderError, and closes the connection, when it has not finished by then.
+        """
         body = self._body(messages, system, max_tokens, temperature, stream=True)
-        connection, response = self._send(body)
+        mode = self.structured_mode if shape is not None else "text"
+        connection, response = self._send(body, shape, mode, deadline)
+        started, pieces = time.monotonic(), 0
         try:
             content_type = response.getheader("Content-Type", "")
             if "event-stream" not in content_type and "json" in content_type:
@@ -112,12 +220,13 @@ class OpenAIChat:
                 return
             parser = SSEParser()
             while True:
-                chunk = self._read_some(response)
+                chunk = self._read_some(response, connection, deadline, started, pieces)
                 for event in parser.feed(chunk) if chunk else parser.close():
                     if event.data.strip() == "[DONE]":
                         return
                     text = self._delta_text(event)
                     if text:
+                        pieces += 1
                         yield text
                 if not chunk:
                     return
@@ -144,28 +253,66 @@ class OpenAIChat:
         }
 
     def _send(
-        self, body: dict[str, Any]
+        self,
+        body: dict[str, Any],
+        shape: ReplyShape | None,
+        mode: StructuredMode,
+        deadline: float | None,
     ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-        """POST ``body``; on a rejected ``response_format``, drop it once and for all, resend."""
-        try:
-            return self._post(body)
-        except _HTTPStatusError as failure:
-            rejected_format = (
-                "response_format" in body
-                and failure.status in (400, 422)
-                and "response_format" in failure.text.lower()
+        """POST ``body`` with the ``response_format`` of ``mode``; on a refused format, step
+        down the modes (remembering the step) and send again."""
+        while True:
+            attempt = dict(body)
+            fmt = response_format(mode, shape)
+            if fmt is not None:
+                attempt["response_format"] = fmt
+            try:
+                return self._post_retrying(attempt, deadline)
+            except _HTTPStatusError as failure:
+                refused = _refused_format(failure.status, failure.text) if fmt else None
+                if refused is None:
+                    raise status_error(failure.status, failure.text, self._target()) from None
+            lower = (
+                "text" if refused == "field" else STRUCTURED_MODES[STRUCTURED_MODES.index(mode) + 1]
             )
-            if not rejected_format:
-                raise status_error(failure.status, failure.text, self._target()) from None
-        self.supports_response_format = False
-        retry = {key: value for key, value in body.items() if key != "response_format"}
-        try:
-            return self._post(retry)
-        except _HTTPStatusError as failure:
-            raise status_error(failure.status, failure.text, self._target()) from None
+            if shape is not None or lower == "text":
+                self.structured_mode = lower
+            mode = lower
+
+    def _post_retrying(
+        self, body: dict[str, Any], deadline: float | None
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """``_post``, again after a pause when the server refused the connection or was busy."""
+        for attempt in range(self.retries + 1):
+            try:
+                return self._post(body, deadline)
+            except _HTTPStatusError as failure:
+                if failure.status not in RETRY_STATUSES or not self._pause(
+                    attempt, failure.retry_after, deadline
+                ):
+                    raise
+            except _Unreachable as failure:
+                if not isinstance(failure.cause, _RETRYABLE_CONNECT) or not self._pause(
+                    attempt, None, deadline
+                ):
+                    raise network_error(failure.cause, self._target()) from failure.cause
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, attempt: int, retry_after: float | None, deadline: float | None) -> bool:
+        """Wait before asking again; False (no wait) when retries or the deadline run out."""
+        if attempt >= self.retries:
+            return False
+        pause = retry_after
+        if pause is None:
+            pause = self.backoff_s * 2**attempt * random.uniform(0.75, 1.25)
+        pause = min(pause, MAX_RETRY_AFTER_S)
+        if deadline is not None and time.monotonic() + pause >= deadline:
+            return False
+        time.sleep(pause)
+        return True
 
     def _post(
-        self, body: dict[str, Any]
+        self, body: dict[str, Any], deadline: float | None = None
     ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
         headers = {
             "Content-Type": "application/json",
@@ -179,26 +326,53 @@ class OpenAIChat:
             http.client.HTTPSConnection if self._https else http.client.HTTPConnection
         )
         connection = connection_class(
-            self._host, self._port, timeout=min(CONNECT_TIMEOUT_S, self.timeout)
+            self._host, self._port, timeout=min(CONNECT_TIMEOUT_S, self._wait(deadline))
         )
         try:
             connection.connect()
             if connection.sock is not None:
-                connection.sock.settimeout(self.timeout)
+                connection.sock.settimeout(self._wait(deadline))
             connection.request("POST", self._path, body=json.dumps(body).encode(), headers=headers)
             response = connection.getresponse()
             if 200 <= response.status < 300:
                 return connection, response
             text = response.read().decode("utf-8", errors="replace")
+        except TimeoutError as exc:
+            connection.close()
+            if deadline is not None and time.monotonic() >= deadline - 0.01:
+                raise deadline_error(self._target(), 0, None) from exc
+            raise network_error(exc, self._target()) from exc
         except (OSError, http.client.HTTPException) as exc:
             connection.close()
-            raise network_error(exc, self._target()) from exc
+            raise _Unreachable(exc) from exc
         connection.close()
-        raise _HTTPStatusError(response.status, text)
+        raise _HTTPStatusError(response.status, text, response.getheader("Retry-After"))
 
-    def _read_some(self, response: http.client.HTTPResponse) -> bytes:
+    def _wait(self, deadline: float | None) -> float:
+        """How long one socket operation may wait: the timeout, cut to what the deadline leaves."""
+        if deadline is None:
+            return self.timeout
+        return max(0.001, min(self.timeout, deadline - time.monotonic()))
+
+    def _read_some(
+        self,
+        response: http.client.HTTPResponse,
+        connection: http.client.HTTPConnection,
+        deadline: float | None,
+        started: float,
+        pieces: int,
+    ) -> bytes:
+        if deadline is not None:
+            if time.monotonic() >= deadline:
+                raise deadline_error(self._target(), pieces, time.monotonic() - started)
+            if connection.sock is not None:
+                connection.sock.settimeout(self._wait(deadline))
         try:
             return response.read1(_READ_SIZE)
+        except TimeoutError as exc:
+            if deadline is not None and time.monotonic() >= deadline - 0.01:
+                raise deadline_error(self._target(), pieces, time.monotonic() - started) from exc
+            raise network_error(exc, self._target(), mid_stream=True) from exc
         except (OSError, http.client.HTTPException) as exc:
             raise network_error(exc, self._target(), mid_stream=True) from exc
 

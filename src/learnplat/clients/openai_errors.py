@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import ssl
 from dataclasses import dataclass
 from typing import Any
 
-from learnplat.clients.errors import Kind, ProviderError, one_line
+from learnplat.clients.errors import ContextTooSmall, Kind, ProviderError, one_line
 from learnplat.errors import kind_for_status
 
 
@@ -71,6 +72,11 @@ def status_error(status: int, text: str, target: ServerTarget) -> ProviderError:
     elif kind == "validation":
         message = f"{lead} rejected the request for model {target.model} (HTTP {status}){detail}"
         hint = _validation_hint(detail.lower(), target)
+        if any(words in detail.lower() for words in _CONTEXT):
+            window = context_window_in(detail) or context_window_in(text)
+            return ContextTooSmall(
+                message, hint, provider="openai", window=window, code=str(status)
+            )
     else:
         message = f"{lead} failed (HTTP {status}){detail}"
         hint = "Check the server's own log; it may be out of memory or still loading the model."
@@ -82,6 +88,21 @@ def status_error(status: int, text: str, target: ServerTarget) -> ProviderError:
 # "maximum context length is 2048 tokens"; Ollama: "context length").
 _CONTEXT = ("context length", "context size", "context window", "exceed_context", "n_ctx")
 _NOT_SERVED = ("not found", "does not exist", "no such model", "unknown model", "try pulling")
+
+
+# "maximum context length is 2048 tokens" (OpenAI, vLLM), "exceed context window of 2048"
+# (llama-cpp-python), "context size (2048 tokens)" / "n_ctx: 2048" (llama.cpp).
+_WINDOW = re.compile(
+    r"(?:context length is|context window of|context size[^0-9]{0,20}|n_ctx|context_length)"
+    r"\W{0,3}(\d{3,7})",
+    re.IGNORECASE,
+)
+
+
+def context_window_in(detail: str) -> int | None:
+    """The context window (tokens) a server's refusal names, if it names one."""
+    match = _WINDOW.search(detail)
+    return int(match.group(1)) if match else None
 
 
 def _validation_hint(detail: str, target: ServerTarget) -> str:
@@ -163,5 +184,22 @@ def bad_output(what: str, target: ServerTarget) -> ProviderError:
         f"The model server at {target.base_url} sent a reply we cannot read: {one_line(what, 160)}",
         "Check that the base URL points at an OpenAI-compatible /v1 endpoint.",
         kind="bad-output",
+        provider="openai",
+    )
+
+
+def deadline_error(target: ServerTarget, pieces: int, elapsed: float | None) -> ProviderError:
+    """The ProviderError for a reply not finished within the time given to it (the connection is
+    closed, so the server stops writing it); ``elapsed`` None: it had not begun to answer."""
+    if elapsed is None:
+        what = "the time given to it ran out before it began to answer"
+    else:
+        so_far = f" (it had written ~{pieces} tokens)" if pieces else ""
+        what = f"stopped after {elapsed:.0f} s{so_far}"
+    return ProviderError(
+        f"The model at {target.base_url} did not finish in time: {what}",
+        "A small model on a CPU may need longer: `learnplat config set timeout 600`; or use a "
+        "faster model, or a shorter level or format.",
+        kind="timeout",
         provider="openai",
     )

@@ -216,7 +216,38 @@ def _provider(settings: Settings) -> Check:
             f"openai: the server at {settings.base_url} does not serve {model!r} (it serves "
             f"{shown}): for Ollama `ollama pull {model}`, else set model to one of those",
         )
-    return Check("provider", "ok", f"openai ({model}) at {settings.base_url}, reachable")
+    return _context_check(settings, model or "", key)
+
+
+# Below this many tokens a lesson gets only a few passages of the notes.
+SMALL_CONTEXT = 4096
+
+
+def _context_check(settings: Settings, model: str, key: str | None) -> Check:
+    """The reachable server's context window: configured, else as the server says."""
+    from ..clients.openai_probe import context_window
+
+    where = f"openai ({model}) at {settings.base_url}, reachable"
+    window: int | None
+    if settings.context_window:
+        window, said = settings.context_window, "as configured"
+    else:
+        window, said = context_window(settings.base_url, model, key), "as the server says"
+    if window is None:
+        return Check(
+            "provider",
+            "ok",
+            f"{where}; the server does not say its context window (set context_window if it "
+            "refuses long prompts; learnplat also learns it from a refusal)",
+        )
+    if window < SMALL_CONTEXT:
+        return Check(
+            "provider",
+            "warn",
+            f"{where}; context window {window} tokens ({said}): lessons get only a few passages"
+            " — start the server with a larger context (llama.cpp `-c 8192`, Ollama `num_ctx`)",
+        )
+    return Check("provider", "ok", f"{where}; context window {window} tokens ({said})")
 
 
 def served_models(listed: bytes) -> tuple[list[str], bool]:
@@ -359,6 +390,7 @@ def run_checks(settings: Settings, *, fix: bool = False) -> list[Check]:
         _originals(settings, fix),
         _privacy(settings, fix),
         _config(settings),
+        Check("logs", "ok", f"{paths.log_file()} (warnings and tracebacks)"),
         _provider(settings),
         *_speech(settings),
         _pdf_engines(),

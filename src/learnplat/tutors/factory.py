@@ -19,11 +19,16 @@ def make_client(settings: Settings) -> ChatClient | None:
         return BedrockChat(model=settings.model_id or "", region=settings.region)
     if settings.provider == "openai":
         from ..clients.openai import OpenAIChat
+        from ..clients.server_memory import ServerMemory
+        from ..paths import model_servers_file
 
         return OpenAIChat(
             base_url=settings.base_url,
             model=settings.model_id or "",
             api_key_env=settings.api_key_env,
+            timeout=settings.timeout,
+            memory=ServerMemory(model_servers_file()),
+            context_window=settings.context_window or None,
         )
     return None
 
@@ -38,11 +43,18 @@ def make_tutor(settings: Settings, client: ChatClient | None = None) -> Tutor:
     from .llm import LLMTutor
 
     return LLMTutor(
-        client, offline, temperature=settings.temperature, max_tokens=settings.max_tokens
+        client,
+        offline,
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        timeout=settings.timeout,
+        context_window=settings.context_window or None,
     )
 
 
-def make_grader(client: ChatClient | None = None, *, semantic: bool = True) -> Grader:
+def make_grader(
+    client: ChatClient | None = None, *, semantic: bool = True, settings: Settings | None = None
+) -> Grader:
     """The offline grader, or a model's rubric held to its coverage check (falls back to it).
 
     The offline grader matches by meaning too when ``semantic`` is on and learnplat[semantic]
@@ -55,4 +67,11 @@ def make_grader(client: ChatClient | None = None, *, semantic: bool = True) -> G
         return offline
     from .llm.grading import LLMGrader
 
-    return LLMGrader(client, offline)
+    if settings is None:
+        return LLMGrader(client, offline)
+    return LLMGrader(
+        client,
+        offline,
+        timeout=settings.timeout,
+        context_window=settings.context_window or None,
+    )

@@ -20,15 +20,20 @@ def ideas_block(reference: Reference) -> str:
     return "\n".join(lines) or template("grade_no_ideas")
 
 
-def reference_block(reference: Reference) -> str:
+def reference_block(reference: Reference, limit: int = REFERENCE_CHARS) -> str:
     text = reference.text.strip()
-    if len(text) <= REFERENCE_CHARS:
+    if len(text) <= limit:
         return text
-    return text[:REFERENCE_CHARS].rsplit(" ", 1)[0] + " […]"
+    if limit <= 0:
+        return "(left out: the key ideas above must do)"
+    return text[:limit].rsplit(" ", 1)[0] + " […]"
 
 
-def grade_prompt(reference: Reference, explanation: str, level: Level) -> tuple[str, str]:
-    """The system prompt and the user message asking for the grade of ``explanation``."""
+def grade_prompt(
+    reference: Reference, explanation: str, level: Level, *, reference_chars: int = REFERENCE_CHARS
+) -> tuple[str, str]:
+    """The system prompt and the user message asking for the grade of ``explanation``, with the
+    reference text cut to ``reference_chars``."""
     user = fill(
         template("grade_user"),
         {
@@ -36,7 +41,7 @@ def grade_prompt(reference: Reference, explanation: str, level: Level) -> tuple[
             "level": level,
             "level_guide": template(f"grade_level_{level}"),
             "ideas": ideas_block(reference),
-            "reference": reference_block(reference),
+            "reference": reference_block(reference, reference_chars),
             # The learner's text cannot close the markers it is quoted between.
             "explanation": explanation.strip().replace(END_MARKER, "EXPLANATION >>>"),
             "idea_count": str(len(reference.key_ideas)),

@@ -5,27 +5,32 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
-from learnplat.clients.base import ChatClient, Message
-from learnplat.clients.errors import ProviderError
+from learnplat.clients.base import ChatClient
 
 from ...domain.model import Grade, Level, Reference
 from ..grader import OfflineGrader
+from .asking import Asker, Budget, DoesNotFit, Failed, Prompt, estimate_tokens
 from .grade_combine import COVERAGE_MARGIN, combine
-from .grade_prompt import grade_prompt, grade_repair_prompt
+from .grade_prompt import REFERENCE_CHARS, grade_prompt, grade_repair_prompt
 from .grade_reader import Rubric, read_rubric
-from .notices import provider_label, reason
-from .replies import parse_reply
+from .notices import provider_failed, provider_label
+from .shapes import shape
 
 log = logging.getLogger("learnplat.tutors.llm")
+# The fewest reply tokens a rubric needs.
+GRADE_NEEDS = 400
 
 
 class LLMGrader:
     """Grades an explanation with a chat model; same interface as OfflineGrader.
 
     The model gets the reference's numbered key ideas (with their sources), the level and the
-    explanation, and returns a rubric as JSON. The rubric is checked strictly; an unusable reply
-    is shown back to the model once with its problems. The result is held to the offline
+    explanation (the reference text cut to fit the model's context window), and returns a rubric
+    as JSON, streamed, with its JSON Schema as structured output where the server takes it. The
+    rubric is checked strictly; an unusable reply is shown back to the model once with its
+    problems. The result is held to the offline
     grade (computed first, without a network): coverage at most the offline coverage plus
     ``coverage_margin``, and its off-topic and copy caps stand. If the provider fails or the
     corrected reply is unusable too, the offline grade is returned with a notice saying why.
@@ -41,6 +46,8 @@ class LLMGrader:
         temperature: float = 0.0,
         max_tokens: int = 1500,
         coverage_margin: float = COVERAGE_MARGIN,
+        timeout: float = 300,
+        context_window: int | None = None,
     ) -> None:
         self.client = client
         self.fallback = fallback
@@ -49,6 +56,9 @@ class LLMGrader:
         self.coverage_margin = coverage_margin
         self.name: str = client.name
         self.model: str = client.model
+        self.asker = Asker(
+            client, temperature=temperature, timeout=timeout, context_window=context_window
+        )
 
     def __repr__(self) -> str:
         return f"LLMGrader({self.client!r}, fallback={self.fallback.name!r})"
@@ -56,57 +66,48 @@ class LLMGrader:
     def grade(self, reference: Reference, explanation: str, level: Level) -> Grade:
         """The grade of ``explanation`` (a teach-back of ``reference.topic`` at ``level``)."""
         offline = self.fallback.grade(reference, explanation, level)
-        system, user = grade_prompt(reference, explanation, level)
-        try:
-            rubric = self._ask(system, user, len(reference.key_ideas))
-        except ProviderError as error:
-            log.warning("%s failed while grading: %r", self.name, error)
-            notice = f"{provider_label(self.name)} unavailable: {reason(error)} — {self._tail()}"
+        idea_count = len(reference.key_ideas)
+        budget = Budget(self.max_tokens, GRADE_NEEDS)
+
+        def plan(window: int | None) -> Prompt:
+            # The explanation and the key ideas go whole; the reference text is cut to fit.
+            for chars in (REFERENCE_CHARS, 3000, 1500, 600, 0):
+                system, user = grade_prompt(reference, explanation, level, reference_chars=chars)
+                max_tokens = budget.reply_tokens(window, estimate_tokens(system, user))
+                if max_tokens is not None:
+                    return Prompt(system, user, max_tokens)
+            raise DoesNotFit
+
+        def read(payload: Any, prompt: Prompt) -> tuple[Rubric | None, list[str], int]:
+            rubric, problems = read_rubric(payload, idea_count)
+            return rubric, problems, 0
+
+        made = self.asker.run(
+            "grade",
+            plan,
+            shape("grade"),
+            read,
+            repair_advice=lambda problems, cut_off: grade_repair_prompt(problems, cut_off=cut_off),
+        )
+        if isinstance(made, Failed) and made.error is not None:
+            notice = provider_failed(
+                made.error,
+                self.name,
+                what="grade",
+                fallback=self.fallback.name,
+                discarded=False,
+                tail=self._tail(),
+            )
             return replace(offline, notices=(notice, *offline.notices))
-        if rubric is None:
+        if isinstance(made, Failed):
             notice = (
                 f"{provider_label(self.name)} sent a grade that could not be used, even after "
                 f"asking it to correct it — {self._tail()}"
             )
             return replace(offline, notices=(notice, *offline.notices))
         return combine(
-            rubric, offline, reference, level, grader=self.name, margin=self.coverage_margin
+            made.value, offline, reference, level, grader=self.name, margin=self.coverage_margin
         )
 
     def _tail(self) -> str:
         return f"graded {self.fallback.name}"
-
-    def _ask(self, system: str, user: str, idea_count: int) -> Rubric | None:
-        """The model's rubric, repaired once if needed; None if it stays unusable."""
-        prompt = [Message("user", user)]
-        reply = self._complete(prompt, system)
-        rubric, problems, cut_off = _check(reply, idea_count)
-        if rubric is not None:
-            return rubric
-        log.info("%s grade unusable, asking for a repair: %s", self.name, problems)
-        repair = grade_repair_prompt(problems, cut_off=cut_off)
-        if reply.strip():
-            messages = [*prompt, Message("assistant", reply), Message("user", repair)]
-        else:  # providers reject an empty assistant turn
-            messages = [Message("user", f"{user}\n\n{repair}")]
-        rubric, problems, _ = _check(self._complete(messages, system), idea_count)
-        if rubric is None:
-            log.warning("%s repaired grade still unusable: %s", self.name, problems)
-        return rubric
-
-    def _complete(self, messages: list[Message], system: str) -> str:
-        return self.client.complete(
-            messages,
-            system=system,
-            max_tokens=self.max_tokens,
-            temperature=self.temperature,
-            json_mode=True,
-        )
-
-
-def _check(reply: str, idea_count: int) -> tuple[Rubric | None, list[str], bool]:
-    parsed = parse_reply(reply)
-    if parsed.problem is not None:
-        return None, [parsed.problem], parsed.cut_off
-    rubric, problems = read_rubric(parsed.payload, idea_count)
-    return rubric, problems, False

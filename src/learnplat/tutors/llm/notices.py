@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from learnplat.clients.errors import ProviderError, one_line
+from learnplat.clients.errors import ContextTooSmall, ProviderError, one_line
 
 _PROVIDERS = {"bedrock": "Bedrock", "openai": "Model server"}
 _KINDS = {
@@ -36,12 +36,46 @@ def _tail(what: str, fallback: str, discarded: bool) -> str:
     return f"the text generated so far was discarded; {showing}" if discarded else showing
 
 
+# What happened, by kind: a server that was up but slow is not "unavailable".
+_LEADS = {
+    "timeout": "did not finish in time",
+    "validation": "refused the request",
+    "auth": "refused access",
+}
+
+
 def provider_failed(
-    error: ProviderError, provider: str, *, what: str, fallback: str, discarded: bool
+    error: ProviderError,
+    provider: str,
+    *,
+    what: str,
+    fallback: str,
+    discarded: bool,
+    tail: str | None = None,
 ) -> str:
-    """E.g. "Bedrock unavailable: AccessDenied — showing the offline lesson"."""
+    """E.g. "Bedrock unavailable: AccessDenied — showing the offline lesson"; "Model server did
+    not finish in time: stopped after 300 s — showing the offline lesson"."""
     label = provider_label(provider)
-    return f"{label} unavailable: {reason(error)} — {_tail(what, fallback, discarded)}"
+    lead = _LEADS.get(error.kind, "unavailable")
+    if isinstance(error, ContextTooSmall):
+        window = f" of {error.window} tokens" if error.window else ""
+        cause = f"the notes and the reply do not fit its context window{window}"
+    elif error.kind == "timeout":
+        cause = one_line(error.message, 120).split(": ", 1)[-1]
+    elif error.kind in _LEADS:
+        code = error.code or ""
+        cause = f"HTTP {code}" if code.isdigit() else code.removesuffix("Exception")
+        cause = cause or one_line(error.message, 120)
+    else:
+        cause = reason(error)
+    return f"{label} {lead}: {cause} — {tail or _tail(what, fallback, discarded)}"
+
+
+def passages_left_out(left_out: int, given: int) -> str:
+    return (
+        f"Only {given - left_out} of {given} passages fit the model's context window; "
+        "the rest were left out."
+    )
 
 
 def unusable_output(provider: str, *, what: str, fallback: str, discarded: bool) -> str:

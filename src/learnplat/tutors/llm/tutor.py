@@ -3,74 +3,73 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
 
-from learnplat.clients.base import ChatClient, Message
-from learnplat.clients.errors import ProviderError
+from learnplat.clients.base import ChatClient
 
 from ...domain.model import Answer, Flashcard, Lesson, LessonRequest, Quiz, QuizQuestion, Source
 from ..base import TextSink, Tutor
 from ..render import answer_markdown, lesson_markdown
 from . import notices
 from .answer_reader import not_covered, read_answer
+from .asking import Asker, Budget, Failed, Made, Prompt, fit_items
 from .jsonscan import JsonScanner
 from .lesson_reader import read_lesson
 from .passages import SourceIndex
 from .preview import MarkdownPreview
-from .prompting import answer_prompt, lesson_prompt, quiz_prompt, repair_prompt
+from .prompting import answer_prompt, lesson_prompt, quiz_prompt
 from .quiz_reader import read_quiz
-from .replies import parse_reply
+from .shapes import shape
 
 log = logging.getLogger("learnplat.tutors.llm")
 
-T = TypeVar("T")
-# A reader checks a parsed reply: the value if usable, the problems, how many claims it dropped.
-Reader = Callable[[Any], tuple[T | None, list[str], int]]
-
 ANSWER_MAX_TOKENS = 1500
+# The fewest reply tokens worth asking for: a lesson, an answer, one quiz question.
+LESSON_NEEDS = 700
+ANSWER_NEEDS = 250
+QUESTION_TOKENS = 160
 REPLACED = (
     "\n\n---\n\n> The text above could not be used and was discarded; "
     "this is the corrected version.\n\n"
 )
 
 
-@dataclass
-class _Made(Generic[T]):
-    """A usable result, and how it came about."""
+class _Shown:
+    """The streaming preview: the JSON scanner feeding the Markdown preview."""
 
-    value: T
-    dropped: int
-    repaired: bool
-    streamed: bool
+    def __init__(self, on_text: TextSink, index: SourceIndex) -> None:
+        self._preview = MarkdownPreview(on_text, index)
+        self._scanner = JsonScanner(self._preview)
+
+    @property
+    def emitted(self) -> bool:
+        return self._preview.emitted
+
+    def feed(self, delta: str) -> None:
+        self._scanner.feed(delta)
 
 
-@dataclass
-class _Failed:
-    """No usable result: the provider failed (``error``) or its output stayed invalid."""
-
-    error: ProviderError | None
-    streamed: bool
-
-    def notice(self, provider: str, what: str, fallback: str) -> str:
-        if self.error is not None:
-            return notices.provider_failed(
-                self.error, provider, what=what, fallback=fallback, discarded=self.streamed
-            )
-        return notices.unusable_output(
-            provider, what=what, fallback=fallback, discarded=self.streamed
+def _failure_notice(failed: Failed, provider: str, what: str, fallback: str) -> str:
+    if failed.error is not None:
+        return notices.provider_failed(
+            failed.error, provider, what=what, fallback=fallback, discarded=failed.streamed
         )
+    return notices.unusable_output(
+        provider, what=what, fallback=fallback, discarded=failed.streamed
+    )
 
 
 class LLMTutor:
-    """A Tutor that asks a chat model for structured JSON lessons and answers.
+    """A Tutor that asks a chat model for structured JSON lessons, answers and quizzes.
 
-    Each request is streamed: the prose reaches ``on_text`` as Markdown while the JSON is still
-    arriving (see ``preview``). The whole reply is then checked; if it is unusable the model is
-    shown its reply and the problems once and asked for a corrected one (not streamed). If the
-    provider fails, or the correction is unusable too, ``fallback`` answers the request and the
-    result carries a notice saying why. Only ProviderErrors are caught: anything else is a bug.
+    Each task goes through ``asking.Asker``: fitted to the model's context window, streamed
+    with the reply's JSON Schema as structured output, checked, and repaired once. A lesson's or
+    answer's prose reaches ``on_text`` as Markdown while the JSON is still arriving (see
+    ``preview``). If the provider fails, or the correction is unusable too, ``fallback`` answers
+    the request and the result carries a notice saying why. Only ProviderErrors are caught:
+    anything else (a cancel from the activity watcher included) goes up.
     """
 
     def __init__(
@@ -80,6 +79,8 @@ class LLMTutor:
         *,
         temperature: float = 0.3,
         max_tokens: int = 4000,
+        timeout: float = 300,
+        context_window: int | None = None,
     ) -> None:
         self.client = client
         self.fallback = fallback
@@ -87,6 +88,9 @@ class LLMTutor:
         self.max_tokens = max_tokens
         self.name: str = client.name
         self.model: str = client.model
+        self.asker = Asker(
+            client, temperature=temperature, timeout=timeout, context_window=context_window
+        )
 
     def __repr__(self) -> str:
         return f"LLMTutor({self.client!r}, fallback={self.fallback.name!r})"
@@ -94,22 +98,38 @@ class LLMTutor:
     def lesson(self, request: LessonRequest, on_text: TextSink | None = None) -> Lesson:
         """A lesson in the requested level and format whose every claim cites ``request``'s
         sources; the fallback tutor's lesson, with a notice, if the model cannot give one."""
-        index = SourceIndex(request.sources, request.topic_record, request.level)
-        system, user = lesson_prompt(request, index)
+        budget = Budget(self.max_tokens, LESSON_NEEDS)
 
-        def read(payload: Any) -> tuple[Lesson | None, list[str], int]:
-            draft = read_lesson(payload, request, index)
+        def build(kept: int) -> tuple[str, str, Any]:
+            index = SourceIndex(request.sources[:kept], request.topic_record, request.level)
+            return (*lesson_prompt(request, index), index)
+
+        def plan(window: int | None) -> Prompt:
+            # Notes that cannot fit at all make no lesson here: the fallback's is grounded.
+            count = len(request.sources)
+            return fit_items(count, build, budget, window, keep_at_least=1 if count else 0)
+
+        def read(payload: Any, prompt: Prompt) -> tuple[Lesson | None, list[str], int]:
+            draft = read_lesson(payload, request, prompt.index)
             return draft.lesson, draft.problems, draft.dropped
 
-        made = self._generate(system, user, read, index, on_text, self.max_tokens)
-        if isinstance(made, _Failed):
+        made = self.asker.run(
+            "lesson",
+            plan,
+            shape(f"lesson_{request.format}"),
+            read,
+            preview_for=self._preview(on_text),
+        )
+        if isinstance(made, Failed):
             lesson = self.fallback.lesson(request, on_text)
-            lesson.notices.insert(0, made.notice(self.name, "lesson", self.fallback.name))
+            lesson.notices.insert(0, _failure_notice(made, self.name, "lesson", self.fallback.name))
             return lesson
         lesson = made.value
         lesson.provider, lesson.model = self.name, self.model
-        if not index.grounded:
+        if not request.sources and request.topic_record is None:
             lesson.notices.append(notices.ungrounded(self.name))
+        if made.left_out:
+            lesson.notices.append(notices.passages_left_out(made.left_out, len(request.sources)))
         if made.dropped:
             lesson.notices.append(notices.left_out(made.dropped))
         if on_text is not None:
@@ -126,22 +146,34 @@ class LLMTutor:
             if on_text is not None:
                 on_text(answer_markdown(answer))
             return answer
-        index = SourceIndex(sources)
-        system, user = answer_prompt(question, index)
+        budget = Budget(min(self.max_tokens, ANSWER_MAX_TOKENS), ANSWER_NEEDS)
 
-        def read(payload: Any) -> tuple[Answer | None, list[str], int]:
-            draft = read_answer(payload, question, index, self.name)
+        def build(kept: int) -> tuple[str, str, Any]:
+            index = SourceIndex(sources[:kept])
+            return (*answer_prompt(question, index), index)
+
+        def plan(window: int | None) -> Prompt:
+            return fit_items(len(sources), build, budget, window)
+
+        def read(payload: Any, prompt: Prompt) -> tuple[Answer | None, list[str], int]:
+            draft = read_answer(payload, question, prompt.index, self.name)
             return draft.answer, draft.problems, draft.dropped
 
-        max_tokens = min(self.max_tokens, ANSWER_MAX_TOKENS)
-        made = self._generate(system, user, read, index, on_text, max_tokens)
-        if isinstance(made, _Failed):
+        made = self.asker.run(
+            "answer", plan, shape("answer"), read, preview_for=self._preview(on_text)
+        )
+        if isinstance(made, Failed):
             answer = self.fallback.answer(question, sources, on_text)
-            notice = made.notice(self.name, "answer", self.fallback.name)
+            notice = _failure_notice(made, self.name, "answer", self.fallback.name)
             return replace(answer, notices=(notice, *answer.notices))
         answer = made.value
+        extra = []
+        if made.left_out:
+            extra.append(notices.passages_left_out(made.left_out, len(sources)))
         if made.dropped:
-            answer = replace(answer, notices=(*answer.notices, notices.left_out(made.dropped)))
+            extra.append(notices.left_out(made.dropped))
+        if extra:
+            answer = replace(answer, notices=(*answer.notices, *extra))
         if on_text is not None:
             tail = "".join(f"\n> {notice}\n" for notice in answer.notices)
             self._finish_stream(on_text, made, answer_markdown(answer), tail)
@@ -150,20 +182,28 @@ class LLMTutor:
     def quiz(self, sources: Sequence[Source], limit: int) -> Quiz:
         """Up to ``limit`` questions written by the model, each cited to the passage its answer
         comes from; the fallback tutor's questions, with a notice, if the model cannot give
-        usable ones. (Not streamed: nothing is shown before the questions are checked.)"""
-        index = SourceIndex(sources)
-        system, user = quiz_prompt(index, limit)
+        usable ones. (Streamed, but nothing is shown before the questions are checked.)"""
+        budget = Budget(min(self.max_tokens, QUESTION_TOKENS * limit + 100), QUESTION_TOKENS)
 
-        def read(payload: Any) -> tuple[tuple[QuizQuestion, ...] | None, list[str], int]:
-            draft = read_quiz(payload, index)
+        def build(kept: int) -> tuple[str, str, Any]:
+            index = SourceIndex(sources[:kept])
+            return (*quiz_prompt(index, limit), index)
+
+        def plan(window: int | None) -> Prompt:
+            return fit_items(len(sources), build, budget, window)
+
+        def read(
+            payload: Any, prompt: Prompt
+        ) -> tuple[tuple[QuizQuestion, ...] | None, list[str], int]:
+            draft = read_quiz(payload, prompt.index)
             return draft.questions, draft.problems, draft.dropped
 
-        made = self._generate(system, user, read, index, None, self.max_tokens)
-        if isinstance(made, _Failed) or not made.value:
+        made = self.asker.run("quiz", plan, shape("quiz"), read)
+        if isinstance(made, Failed) or not made.value:
             fallback = self.fallback.quiz(sources, limit)
             notice = (
-                made.notice(self.name, "quiz", self.fallback.name)
-                if isinstance(made, _Failed)
+                _failure_notice(made, self.name, "quiz", self.fallback.name)
+                if isinstance(made, Failed)
                 else notices.unusable_output(
                     self.name, what="quiz", fallback=self.fallback.name, discarded=False
                 )
@@ -176,67 +216,14 @@ class LLMTutor:
         the extractive engine does exactly and a model need not be asked for."""
         return self.fallback.flashcards(sources, limit)
 
-    def _generate(
-        self,
-        system: str,
-        user: str,
-        read: Reader[T],
-        index: SourceIndex,
-        on_text: TextSink | None,
-        max_tokens: int,
-    ) -> _Made[T] | _Failed:
-        """Stream a reply (previewing it to ``on_text``), check it, repair it once if needed."""
-        preview = MarkdownPreview(on_text, index) if on_text is not None else None
-        scanner = JsonScanner(preview) if preview is not None else None
-        prompt = [Message("user", user)]
-        parts: list[str] = []
-        deltas: Iterator[str] | None = None
-        try:
-            deltas = self.client.stream(
-                prompt, system=system, max_tokens=max_tokens, temperature=self.temperature
-            )
-            for delta in deltas:
-                parts.append(delta)
-                if scanner is not None:
-                    scanner.feed(delta)
-        except ProviderError as error:
-            log.warning("%s failed while streaming: %r", self.name, error)
-            return _Failed(error, streamed=bool(preview and preview.emitted))
-        finally:
-            close = getattr(deltas, "close", None)
-            if close is not None:
-                close()  # also when on_text raised: release the connection now
-        streamed = bool(preview and preview.emitted)
-        reply = "".join(parts)
-        value, problems, dropped, cut_off = _check(reply, read)
-        if value is not None:
-            return _Made(value, dropped, repaired=False, streamed=streamed)
-
-        log.info("%s reply unusable, asking for a repair: %s", self.name, problems)
-        repair = repair_prompt(problems, cut_off=cut_off)
-        if reply.strip():
-            messages = [*prompt, Message("assistant", reply), Message("user", repair)]
-        else:  # providers reject an empty assistant turn
-            messages = [Message("user", f"{user}\n\n{repair}")]
-        try:
-            repaired = self.client.complete(
-                messages,
-                system=system,
-                max_tokens=max_tokens,
-                temperature=self.temperature,
-                json_mode=True,
-            )
-        except ProviderError as error:
-            log.warning("%s failed during repair: %r", self.name, error)
-            return _Failed(error, streamed)
-        value, problems, dropped, _ = _check(repaired, read)
-        if value is not None:
-            return _Made(value, dropped, repaired=True, streamed=streamed)
-        log.warning("%s repaired reply still unusable: %s", self.name, problems)
-        return _Failed(None, streamed)
+    @staticmethod
+    def _preview(on_text: TextSink | None) -> Callable[[Prompt], _Shown] | None:
+        if on_text is None:
+            return None
+        return lambda prompt: _Shown(on_text, prompt.index)
 
     @staticmethod
-    def _finish_stream(on_text: TextSink, made: _Made[Any], markdown: str, tail: str) -> None:
+    def _finish_stream(on_text: TextSink, made: Made[Any], markdown: str, tail: str) -> None:
         """Complete what ``on_text`` has seen: the rest of a previewed result, or all of it."""
         if made.repaired:
             on_text((REPLACED if made.streamed else "") + markdown)
@@ -244,14 +231,6 @@ class LLMTutor:
             on_text(markdown)
         elif tail:
             on_text(tail)
-
-
-def _check(reply: str, read: Reader[T]) -> tuple[T | None, list[str], int, bool]:
-    parsed = parse_reply(reply)
-    if parsed.problem is not None:
-        return None, [parsed.problem], 0, parsed.cut_off
-    value, problems, dropped = read(parsed.payload)
-    return value, problems, dropped, False
 
 
 def _lesson_tail(lesson: Lesson) -> str:

@@ -1,0 +1,158 @@
+"""The replies asked of a chat model, defined once as typed models.
+
+Each model's JSON Schema goes to servers that take structured output (``response_format`` with a
+``json_schema``: llama.cpp, Ollama, vLLM, OpenAI), which then produce JSON of this shape even from
+small models. The example in each prompt (``prompts/schema_*.txt``, ``quiz_user.txt``, …) is
+checked against these models by the tests, so the prompt and the schema cannot drift apart. The
+readers (``lesson_reader`` and the others) still check every reply: a server may ignore the schema,
+and they also check what a schema cannot say (that a cited passage exists).
+
+Imported only when a provider is configured: pydantic costs ~100 ms to load.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...clients.base import ReplyShape
+
+PassageId = str
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Claim(_Shape):
+    """One sentence and the passages (``S1``…) it rests on."""
+
+    sources: list[PassageId]
+    text: str
+
+
+class Section(_Shape):
+    heading: str
+    paragraphs: list[list[Claim]]
+
+
+class KeyTerm(_Shape):
+    term: str
+    definition: str
+    source: PassageId | None = None
+
+
+class ConceptNode(_Shape):
+    label: str
+    source: PassageId | None = None
+    children: list[ConceptNode] = Field(default_factory=list)
+
+
+class Exercise(_Shape):
+    question: str
+    answer: str
+    source: PassageId | None = None
+
+
+class Chapter(_Shape):
+    title: str
+    sections: list[Section]
+    key_terms: list[KeyTerm] = Field(default_factory=list)
+    worked_example: str | None = None
+    exercises: list[Exercise] = Field(default_factory=list)
+
+
+class _Lesson(_Shape):
+    title: str
+    sections: list[Section]
+    key_terms: list[KeyTerm] = Field(default_factory=list)
+
+
+class ChatLesson(_Lesson):
+    follow_ups: list[str] = Field(default_factory=list)
+
+
+class VisualLesson(_Lesson):
+    concept_map: ConceptNode
+
+
+class AudioLesson(_Lesson):
+    narration: list[Claim]
+
+
+class EbookLesson(_Shape):
+    title: str
+    chapters: list[Chapter]
+
+
+class AnswerReply(_Shape):
+    found: bool
+    sentences: list[Claim]
+
+
+class QuizItem(_Shape):
+    source: PassageId
+    question: str
+    answer: str
+    distractors: list[str] = Field(min_length=3, max_length=3)
+    explanation: str | None = None
+    difficulty: Literal["beginner", "intermediate", "advanced"] = "intermediate"
+
+
+class QuizReply(_Shape):
+    questions: list[QuizItem]
+
+
+class Components(_Shape):
+    coverage: float = Field(ge=0, le=1)
+    accuracy: float = Field(ge=0, le=1)
+    structure: float = Field(ge=0, le=1)
+    readability: float = Field(ge=0, le=1)
+    jargon: float = Field(ge=0, le=1)
+
+
+class GradeReply(_Shape):
+    components: Components
+    covered: list[int]
+    missed: list[int]
+    errors: list[str]
+    jargon: list[str]
+    has_example: bool
+    feedback: list[str] = Field(min_length=1)
+    suggestion: str
+
+
+LESSONS: dict[str, type[_Shape]] = {
+    "chat": ChatLesson,
+    "visual": VisualLesson,
+    "audio": AudioLesson,
+    "ebook": EbookLesson,
+}
+
+
+def _without_titles(node: Any) -> Any:
+    """The schema without pydantic's ``title`` keys: they change nothing and cost prompt tokens."""
+    if isinstance(node, dict):
+        return {
+            key: _without_titles(value)
+            for key, value in node.items()
+            if not (key == "title" and isinstance(value, str))
+        }
+    if isinstance(node, list):
+        return [_without_titles(value) for value in node]
+    return node
+
+
+@cache
+def shape(name: str) -> ReplyShape:
+    """The ReplyShape called ``name``: ``lesson_<format>``, ``answer``, ``quiz`` or ``grade``."""
+    models: dict[str, type[_Shape]] = {
+        **{f"lesson_{fmt}": model for fmt, model in LESSONS.items()},
+        "answer": AnswerReply,
+        "quiz": QuizReply,
+        "grade": GradeReply,
+    }
+    schema = _without_titles(models[name].model_json_schema())
+    return ReplyShape(name, schema)

@@ -1,0 +1,93 @@
+"""The reply shapes are defined once: the example each prompt shows the model is a valid instance of
+the typed model whose JSON Schema goes to the server, the readers accept it, and offline use never
+loads pydantic."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from learnplat.domain.model import LessonRequest, Source
+from learnplat.tutors.llm import shapes
+from learnplat.tutors.llm.answer_reader import read_answer
+from learnplat.tutors.llm.grade_reader import read_rubric
+from learnplat.tutors.llm.lesson_reader import read_lesson
+from learnplat.tutors.llm.passages import SourceIndex
+from learnplat.tutors.llm.prompting import template
+from learnplat.tutors.llm.quiz_reader import read_quiz
+
+SOURCES = (
+    Source("Photosynthesis turns light into sugar in the leaves.", "Notes", doc_id=1, page=1),
+    Source("Chlorophyll is the green pigment that absorbs light.", "Notes", doc_id=1, page=2),
+)
+
+
+def example(name: str) -> object:
+    """The JSON example in the prompt file ``name``: its first ``{`` to the matching ``}``."""
+    text = template(name)
+    start = text.index("{\n")
+    payload, _ = json.JSONDecoder().raw_decode(text, start)
+    return payload
+
+
+@pytest.mark.parametrize("fmt", ["chat", "visual", "audio", "ebook"])
+def test_each_lesson_example_is_its_shape_and_the_reader_keeps_it(fmt: str) -> None:
+    payload = example(f"schema_{fmt}")
+    shapes.LESSONS[fmt].model_validate(payload)
+    request = LessonRequest("photosynthesis", "beginner", fmt, sources=SOURCES)  # type: ignore[arg-type]
+    draft = read_lesson(payload, request, SourceIndex(SOURCES))
+    assert draft.problems == [] and draft.lesson is not None
+
+
+def test_the_answer_quiz_and_grade_examples_are_their_shapes() -> None:
+    answer, quiz, grade = example("answer_user"), example("quiz_user"), example("grade_user")
+    shapes.AnswerReply.model_validate(answer)
+    shapes.QuizReply.model_validate(quiz)
+    shapes.GradeReply.model_validate(grade)
+    index = SourceIndex(SOURCES)
+    assert read_answer(answer, "what is it?", index, "openai").problems == []
+    assert read_quiz(quiz, index).problems == []
+    assert read_rubric(grade, 3)[1] == []
+
+
+def test_the_schema_sent_holds_what_a_reader_insists_on() -> None:
+    quiz = shapes.shape("quiz").schema
+    item = quiz["$defs"]["QuizItem"]
+    assert (
+        item["properties"]["distractors"]["minItems"]
+        == 3
+        == item["properties"]["distractors"]["maxItems"]
+    )
+    assert set(item["required"]) >= {"source", "question", "answer", "distractors"}
+    grade = shapes.shape("grade").schema
+    assert grade["$defs"]["Components"]["properties"]["accuracy"]["maximum"] == 1
+    lesson = shapes.shape("lesson_visual").schema
+    assert "concept_map" in lesson["required"]
+    assert "title" not in lesson  # pydantic's titles are left out: they only cost tokens
+    assert "title" in lesson["properties"]  # (a field called title stays)
+    with pytest.raises(ValidationError):
+        shapes.QuizReply.model_validate({"questions": [{"source": "S1", "question": "q"}]})
+
+
+def test_offline_lessons_never_load_pydantic(isolated_home: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Light\n\nPhotosynthesis turns light into sugar.\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from learnplat.cli import app\n"
+        f"result = CliRunner().invoke(app, ['learn', '--file', {str(notes)!r}, '--json'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    env = {**os.environ, "LEARNPLAT_HOME": str(isolated_home)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False"
