@@ -15,6 +15,7 @@ from textual.widgets.markdown import MarkdownBlock
 from textual.worker import Worker, WorkerCancelled
 
 from learnplat.app import LearnplatApp
+from learnplat.clients.openai import OpenAIChat
 from learnplat.core import Session
 from learnplat.domain.model import Answer, Lesson, LessonRequest, Source
 from learnplat.screens.learn import LearnPane
@@ -23,7 +24,9 @@ from learnplat.screens.learn_views import ConceptTree, FollowUpList
 from learnplat.screens.widgets.learn_export import ExportModal
 from learnplat.screens.widgets.learn_sources import SourcesModal
 from learnplat.tutors.base import TextSink
+from learnplat.tutors.llm import LLMTutor
 from learnplat.tutors.offline import OfflineTutor
+from tests.stubs.openai import OpenAIStub
 from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app
 from tests.test_tui import settle as settle_library
 from tests.test_tui_challenges import settle as settle_challenges
@@ -564,3 +567,37 @@ def test_snapshot_visual_lesson(platform: Session, snap_compare) -> None:
         await _quiet(pilot)
 
     assert snap_compare(still_app(platform), terminal_size=SIZE, run_before=run_before)
+
+
+def test_a_model_lesson_shows_what_the_model_does_and_esc_stops_it(
+    platform: Session, openai_stub: OpenAIStub
+) -> None:
+    """A real model client over the stub server on 127.0.0.1, writing slowly: the lesson's
+    border says what the model is doing, and Esc gives up, closing the model's connection."""
+    openai_stub.chunks = [f'{{"title": "Photosynthesis", "sections": [{{"heading": "{n}"'
+                          for n in range(3)] + ["x"] * 200
+    openai_stub.chunk_delay_s = 0.05
+    chat = OpenAIChat(base_url=openai_stub.base_url, model="llama3.1", timeout=30)
+    platform.learning.tutor = LLMTutor(chat, OfflineTutor(semantic=False), timeout=30)
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        pane = await open_learn(pilot)
+        pane.query_one("#learn-topic", Input).value = "photosynthesis"
+        await pilot.press("enter")
+        body = pane.query_one("#learn-body")
+        for _ in range(400):
+            if "llama3.1 is writing the lesson" in str(body.border_title):
+                break
+            await pilot.pause(0.02)
+        assert "llama3.1 is writing the lesson" in str(body.border_title)
+        assert "esc stops" in str(body.border_title)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not pane.query_one("#learn-loading").display
+        assert any("Stopped making the lesson" in notice.message for notice in app.notices)
+        assert app.focused is pane.query_one("#learn-topic", Input)
+        assert openai_stub.disconnected.wait(timeout=5)  # the server stopped writing it
+        await settle(pilot)
+        assert pane.lesson is None  # nothing of the stopped lesson arrives later
+
+    run(platform, scenario)

@@ -11,6 +11,7 @@ from ..errors import BadInput, LearnplatError
 from ..projections import answer_json, audio_json, lesson_json
 from ..services.safe_text import safe_text
 from . import output
+from .activity import model_status
 from .choices import LessonFormat, Level, Provider
 from .main import app, state
 
@@ -24,10 +25,6 @@ ProviderFlag = Annotated[
     Provider | None,
     typer.Option("--provider", help="Tutor backend (same as the global option)."),
 ]
-
-
-
-
 
 
 def concept_tree(node: ConceptNode, tree: Tree | None = None) -> Tree:
@@ -64,6 +61,7 @@ class _Streamer:
 
     def __init__(self, live: bool) -> None:
         self.text = ""
+        self.status: str | None = None  # what the model is doing, under the text
         self.live_display: Any = None
         if live:
             from rich.live import Live
@@ -83,8 +81,22 @@ class _Streamer:
 
     def __call__(self, delta: str) -> None:
         self.text += delta
-        if self.live_display is not None:
-            self.live_display.update(self._markdown(safe_text(self.text), hyperlinks=False))
+        self._draw()
+
+    def set_status(self, line: str | None) -> None:
+        self.status = line
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.live_display is None:
+            return
+        from rich.console import Group
+        from rich.text import Text
+
+        shown: list[Any] = [self._markdown(safe_text(self.text), hyperlinks=False)]
+        if self.status:
+            shown.append(Text(safe_text(self.status), style="dim"))
+        self.live_display.update(Group(*shown))
 
     def restart(self) -> None:
         self.text = ""
@@ -147,7 +159,10 @@ def learn(
     live = (
         output.out.is_terminal and not as_json and out is None and format not in ("visual", "audio")
     )
-    with _Streamer(live) as streamer:
+    with (
+        _Streamer(live) as streamer,
+        model_status(streamer.set_status if live else None, quiet=as_json),
+    ):
         lesson = learning.lesson(
             topic,
             doc_ids=doc_ids,
@@ -188,8 +203,6 @@ def learn(
         output.out.print(Markdown(safe_text(lesson_markdown(lesson)), hyperlinks=False))
     else:
         output.write(lesson_markdown(lesson))
-
-
 
 
 @app.command()
@@ -262,7 +275,9 @@ def topics(
         table.add_column(column)
     for record in records:
         table.add_row(
-            *(output.literal(value) for value in (record.id, record.name, record.category,
-                                                  record.difficulty))
+            *(
+                output.literal(value)
+                for value in (record.id, record.name, record.category, record.difficulty)
+            )
         )
     output.out.print(table)

@@ -37,9 +37,12 @@ class LearnplatGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         """With ``--json`` a failure also writes ``{"error", "hint", "code"}`` on stdout (the
         code is the exit status), so that a script reads it where it reads the results."""
+        from .activity import model_status
+
         as_json = _wants_json(ctx.args)
         try:
-            return super().invoke(ctx)
+            with model_status(quiet=as_json):
+                return super().invoke(ctx)
         except LearnplatError as exc:
             _fail(exc.message, exc.hint, exc.exit_code, as_json)
         except TyperException as exc:  # usage errors

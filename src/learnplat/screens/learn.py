@@ -4,6 +4,7 @@ audio lesson's narration played with its script."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -31,6 +32,7 @@ from ..services.export import export_lesson
 from ..services.learning import Learning
 from ..services.library import DocumentInfo, Library
 from ..services.speech import Speech
+from ..tutors.activity import ModelActivity, watching
 from .learn_answers import AnswerThread
 from .learn_asks import FORMAT_LABELS, LessonAsk, QuizMe, TeachItBack, lesson_status
 from .learn_audio import AudioPanel
@@ -48,6 +50,9 @@ from .learn_views import (
 )
 from .widgets.learn_export import ExportModal
 from .widgets.learn_sources import SourcesModal
+
+# How often the status line may change while a model writes (it changes at once on a new phase).
+STATUS_EVERY_S = 0.5
 
 INTRO = (
     "Type a topic and press Enter. Tab completes the library's topics and your documents' "
@@ -71,8 +76,9 @@ class LearnPane(Vertical):
         Binding("ctrl+t", "teach_back", "Teach", tooltip="Teach it back (Teach Back)"),
         Binding("ctrl+f", "focus_follow_up", "Ask",
                 tooltip="Ask a follow-up question about a chat lesson"),
-        Binding("escape", "focus_topic", "New topic", show=False,
-                tooltip="Back to the topic box, to learn something else"),
+        Binding("escape", "new_topic", "New topic", show=False,
+                tooltip="Back to the topic box, to learn something else (stops a lesson "
+                "being made)"),
     ]
 
     class ChoicesLoaded(Message, bubble=False):
@@ -89,6 +95,14 @@ class LearnPane(Vertical):
             super().__init__()
             self.serial = serial
             self.delta = delta
+
+    class ModelWorking(Message, bubble=False):
+        """What the model making lesson ``serial`` is doing (the status line's words)."""
+
+        def __init__(self, serial: int, line: str) -> None:
+            super().__init__()
+            self.serial = serial
+            self.line = line
 
     class LessonMade(Message, bubble=False):
         def __init__(self, serial: int, lesson: Lesson) -> None:
@@ -175,6 +189,25 @@ class LearnPane(Vertical):
 
     def action_focus_topic(self) -> None:
         self.query_one("#learn-topic", TopicInput).focus()
+
+    def action_new_topic(self) -> None:
+        """Esc: back to the topic box; a lesson still being made is given up (its model request
+        is closed, so the server stops writing it)."""
+        if self._making is not None and self._lesson_worker is not None:
+            self._give_up()
+        self.action_focus_topic()
+
+    def _give_up(self) -> None:
+        worker, self._lesson_worker = self._lesson_worker, None
+        self._making = None
+        self._serial += 1  # what the stopped worker still posts is for nobody
+        if worker is not None:
+            worker.cancel()
+        if self._stream is not None:
+            self.run_worker(self._stream.stop(), exclusive=False)
+            self._stream = None
+        self._idle(lesson_status(self.lesson) if self.lesson is not None else "Stopped")
+        self.notify("Stopped making the lesson.", title="Learn")
 
     # keyboard ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -351,6 +384,11 @@ class LearnPane(Vertical):
         if await self._current(event.serial) and self._stream is not None:
             await self._stream.write(event.delta)
 
+    @on(ModelWorking)
+    def _model_working(self, event: ModelWorking) -> None:
+        if event.serial == self._serial and self._making is not None:
+            self._busy(f"{event.line} (esc stops)")
+
     @on(LessonMade)
     async def _lesson_made(self, event: LessonMade) -> None:
         if not await self._current(event.serial):
@@ -462,18 +500,29 @@ class LearnPane(Vertical):
     def _make_lesson(self, ask: LessonAsk) -> None:
         worker = get_current_worker()
 
+        last_at, last_phase = [0.0], [""]  # when the status line last changed, and its phase
+
         def on_text(delta: str) -> None:
             if worker.is_cancelled:
                 raise Superseded  # a newer lesson was asked for: stop this one early
             self.post_message(self.LessonText(ask.serial, delta))
 
-        lesson = self.learning.lesson(
-            ask.topic or None,
-            doc_ids=ask.doc_ids,
-            level=ask.level,
-            format=ask.format,
-            on_text=on_text,
-        )
+        def on_activity(activity: ModelActivity) -> None:
+            if worker.is_cancelled:
+                raise Superseded  # given up: closes the model's connection
+            now = time.monotonic()
+            if activity.phase != last_phase[0] or now - last_at[0] >= STATUS_EVERY_S:
+                last_at[0], last_phase[0] = now, activity.phase
+                self.post_message(self.ModelWorking(ask.serial, activity.line()))
+
+        with watching(on_activity):
+            lesson = self.learning.lesson(
+                ask.topic or None,
+                doc_ids=ask.doc_ids,
+                level=ask.level,
+                format=ask.format,
+                on_text=on_text,
+            )
         if not worker.is_cancelled:
             self.post_message(self.LessonMade(ask.serial, lesson))
 
