@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from learnplat import paths
 from learnplat.cli import app
+from learnplat.clients.errors import ProviderError
 from learnplat.clients.openai import OpenAIChat
 from learnplat.clients.openai_probe import listed_context, llama_cpp_context, ollama_context
 from learnplat.clients.server_memory import ServerMemory
@@ -87,6 +88,47 @@ def test_the_structured_output_a_server_takes_is_remembered_in_a_file(
     "".join(later.stream([], shape=shape("answer")))
     assert len(openai_stub.bodies()) == 3  # a later run asks the way that worked at once
     assert openai_stub.bodies()[2]["response_format"]["schema"] == shape("answer").schema
+
+
+def test_llama_cpp_pythons_refusal_as_http_500_steps_down_too(openai_stub: OpenAIStub) -> None:
+    openai_stub.refused_formats = {"json_schema"}
+    openai_stub.refuse_as_llama_cpp_python = True
+    openai_stub.chunks = ['{"found": false, "sentences": []}']
+    chat = OpenAIChat(base_url=openai_stub.base_url)
+    assert "".join(chat.stream([], shape=shape("answer"))) == '{"found": false, "sentences": []}'
+    assert chat.structured_mode == "json_object_schema"
+    openai_stub.failures = [(500, {"error": {"message": "CUDA out of memory"}})]
+    with pytest.raises(ProviderError, match="HTTP 500"):  # other 500s are failures
+        "".join(chat.stream([], shape=shape("answer")))
+    assert chat.structured_mode == "json_object_schema"
+
+
+def test_an_empty_stream_is_asked_again_whole_to_hear_why_then_fitted(
+    openai_stub: OpenAIStub,
+) -> None:
+    """llama-cpp-python ends a streamed prompt too long for its context with an empty stream;
+    asked again without streaming it names its window, and the lesson is planned for it."""
+    from learnplat.domain.model import LessonRequest, Source
+    from learnplat.tutors.llm import LLMTutor
+    from learnplat.tutors.offline import OfflineTutor
+
+    openai_stub.refuse_as_llama_cpp_python, openai_stub.props = True, False
+    openai_stub.n_ctx = 1600
+    lesson = {
+        "title": "Light",
+        "sections": [{"heading": "Light", "paragraphs": [[{"sources": ["S1"], "text": "x y z."}]]}],
+        "follow_ups": ["Why?"],
+    }
+    openai_stub.chunks = [json.dumps(lesson)]
+    chat = OpenAIChat(base_url=openai_stub.base_url, model="smollm2")
+    tutor = LLMTutor(chat, OfflineTutor(semantic=False))
+    source = Source("Light is energy the leaves absorb. " * 4, "Notes", doc_id=1, page=1)
+    made = tutor.lesson(LessonRequest("light", "beginner", "chat", sources=(source,)))
+
+    assert made.provider == "openai" and made.notices == []
+    streamed = [body.get("stream") for body in openai_stub.bodies()]
+    assert streamed == [True, False, True]  # empty stream, the refusal heard whole, then fitted
+    assert openai_stub.bodies()[-1]["max_tokens"] < 4000
 
 
 def test_a_damaged_or_unwritable_memory_costs_only_a_request(

@@ -73,6 +73,18 @@ def test_the_schema_sent_holds_what_a_reader_insists_on() -> None:
     assert "title" in lesson["properties"]  # (a field called title stays)
     with pytest.raises(ValidationError):
         shapes.QuizReply.model_validate({"questions": [{"source": "S1", "question": "q"}]})
+    # What the lesson reader insists on, the schema asks for: a chat lesson's follow-ups.
+    chat = shapes.shape("lesson_chat").schema
+    assert "follow_ups" in chat["required"] and chat["properties"]["follow_ups"]["minItems"] == 1
+    no_follow_ups = {k: v for k, v in example("schema_chat").items() if k != "follow_ups"}
+    request = LessonRequest("photosynthesis", "beginner", "chat", sources=SOURCES)
+    assert read_lesson(no_follow_ups, request, SourceIndex(SOURCES)).problems
+    with pytest.raises(ValidationError):
+        shapes.ChatLesson.model_validate(no_follow_ups)
+    with pytest.raises(ValidationError):  # and no empty paragraph, which teaches nothing
+        shapes.ChatLesson.model_validate(
+            {**example("schema_chat"), "sections": [{"heading": "h", "paragraphs": [[]]}]}
+        )
 
 
 def test_offline_lessons_never_load_pydantic(isolated_home: Path, tmp_path: Path) -> None:

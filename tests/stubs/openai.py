@@ -48,6 +48,9 @@ class OpenAIStub(StubServer):
         self.props = True  # whether GET /props answers (llama-cpp-python's server has none)
         # Refuse response_format of these types, as a server without them does (HTTP 400).
         self.refused_formats: set[str] = set()
+        # llama-cpp-python's ways: a refused format is HTTP 500 with a validation message, and a
+        # streamed prompt too long for n_ctx an empty stream (the refusal only when not streamed).
+        self.refuse_as_llama_cpp_python = False
         self.chunk_delay_s = 0.0  # pause between streamed chunks (a slow model)
         self.disconnected = threading.Event()  # set when the client hung up mid-stream
 
@@ -97,8 +100,23 @@ class _Handler(StubHandler):
             error = {"message": "Unrecognized request argument: response_format", "code": 400}
             self.send_json(400, {"error": error})
         elif fmt and _format_kind(fmt) in stub.refused_formats:
-            error = {"message": f"response_format {fmt['type']!r} is not supported", "code": 400}
-            self.send_json(400, {"error": error})
+            if stub.refuse_as_llama_cpp_python:  # its validation errors come back as HTTP 500
+                message = (
+                    "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', "
+                    "'response_format', 'type'), 'msg': \"Input should be 'text' or "
+                    "'json_object'\", 'input': 'json_schema'}"
+                )
+                error = {"message": message, "type": "internal_server_error", "code": None}
+                self.send_json(500, {"error": error})
+            else:
+                error = {"message": f"response_format {fmt['type']!r} is not supported"}
+                self.send_json(400, {"error": {**error, "code": 400}})
+        elif stub.n_ctx and _tokens(body) > stub.n_ctx and body.get("stream") and (
+            stub.refuse_as_llama_cpp_python
+        ):  # llama-cpp-python fails a streamed prompt too long for it with an empty stream
+            self.start_chunked("text/event-stream")
+            self._event("data: " + json.dumps(_chunk({"role": "assistant"})))
+            self.end_chunks()
         elif stub.n_ctx and _tokens(body) > stub.n_ctx:
             error = {
                 "code": 400,

@@ -58,10 +58,13 @@ def response_format(mode: StructuredMode, shape: ReplyShape | None) -> dict[str,
 
 def _refused_format(status: int, text: str) -> Literal["field", "schema"] | None:
     """Whether a refusal is about ``response_format``: the whole field ("field": an unknown
-    argument) or the kind of format or schema asked for ("schema")."""
-    if status not in (400, 422):
-        return None
+    argument) or the kind of format or schema asked for ("schema"). llama-cpp-python's server
+    answers a request it cannot validate with HTTP 500 naming the field."""
     lowered = text.lower()
+    if status == 500 and not ("response_format" in lowered or "json_schema" in lowered):
+        return None
+    if status not in (400, 422, 500):
+        return None
     if "response_format" in lowered and any(
         word in lowered
         for word in ("unrecognized", "unknown", "extra", "not permitted", "unsupported")
@@ -211,7 +214,7 @@ class OpenAIChat:
         body = self._body(messages, system, max_tokens, temperature, stream=True)
         mode = self.structured_mode if shape is not None else "text"
         connection, response = self._send(body, shape, mode, deadline)
-        started, pieces = time.monotonic(), 0
+        started, pieces, finished = time.monotonic(), 0, False
         try:
             content_type = response.getheader("Content-Type", "")
             if "event-stream" not in content_type and "json" in content_type:
@@ -219,19 +222,42 @@ class OpenAIChat:
                 yield self._message_content(self._read_json(response))
                 return
             parser = SSEParser()
-            while True:
+            done = False
+            while not done:
                 chunk = self._read_some(response, connection, deadline, started, pieces)
                 for event in parser.feed(chunk) if chunk else parser.close():
                     if event.data.strip() == "[DONE]":
-                        return
-                    text = self._delta_text(event)
+                        done = True
+                        break
+                    text, finish_reason = self._delta(event)
+                    finished = finished or finish_reason is not None
                     if text:
                         pieces += 1
                         yield text
-                if not chunk:
-                    return
+                done = done or not chunk
         finally:
             connection.close()
+        if not pieces and not finished:
+            # Not a word and no finish: llama-cpp-python streams a failure (a prompt too long
+            # for its context) as an empty stream. Asked again whole, the server says why.
+            yield from self._whole(body, shape, mode, deadline)
+
+    def _whole(
+        self,
+        body: dict[str, Any],
+        shape: ReplyShape | None,
+        mode: StructuredMode,
+        deadline: float | None,
+    ) -> Iterator[str]:
+        if shape is not None:
+            mode = self.structured_mode  # as the streamed request left it
+        connection, response = self._send({**body, "stream": False}, shape, mode, deadline)
+        try:
+            text = self._message_content(self._read_json(response))
+        finally:
+            connection.close()
+        if text:
+            yield text
 
     def _body(
         self,
@@ -397,7 +423,8 @@ class OpenAIChat:
             raise bad_output("the message has no text content", self._target())
         return content
 
-    def _delta_text(self, event: ServerEvent) -> str | None:
+    def _delta(self, event: ServerEvent) -> tuple[str | None, str | None]:
+        """An event's ``choices[0].delta.content`` and ``finish_reason``."""
         try:
             payload = json.loads(event.data)
         except ValueError:
@@ -412,11 +439,15 @@ class OpenAIChat:
             choices = payload["choices"]
         except (KeyError, TypeError):
             raise bad_output("a stream event without choices", self._target()) from None
-        if not choices:
-            return None  # e.g. the usage-only chunk some servers send last
-        delta = choices[0].get("delta") if isinstance(choices[0], dict) else None
+        if not choices or not isinstance(choices[0], dict):
+            return None, None  # e.g. the usage-only chunk some servers send last
+        delta = choices[0].get("delta")
         content = delta.get("content") if isinstance(delta, dict) else None
-        return content if isinstance(content, str) else None
+        finish_reason = choices[0].get("finish_reason")
+        return (
+            content if isinstance(content, str) else None,
+            finish_reason if isinstance(finish_reason, str) else None,
+        )
 
     def _api_key(self) -> str | None:
         if not self.api_key_env:

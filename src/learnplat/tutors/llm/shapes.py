@@ -13,7 +13,7 @@ Imported only when a provider is configured: pydantic costs ~100 ms to load.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,16 +26,21 @@ class _Shape(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+# Lists a reader would take empty but a learner could not use are asked for non-empty: under a
+# schema a small model otherwise closes them at once ("paragraphs": []).
+Text = Annotated[str, Field(min_length=1)]
+
+
 class Claim(_Shape):
     """One sentence and the passages (``S1``…) it rests on."""
 
     sources: list[PassageId]
-    text: str
+    text: Text
 
 
 class Section(_Shape):
     heading: str
-    paragraphs: list[list[Claim]]
+    paragraphs: list[Annotated[list[Claim], Field(min_length=1)]] = Field(min_length=1)
 
 
 class KeyTerm(_Shape):
@@ -57,21 +62,21 @@ class Exercise(_Shape):
 
 
 class Chapter(_Shape):
-    title: str
-    sections: list[Section]
+    title: Text
+    sections: list[Section] = Field(min_length=1)
     key_terms: list[KeyTerm] = Field(default_factory=list)
     worked_example: str | None = None
     exercises: list[Exercise] = Field(default_factory=list)
 
 
 class _Lesson(_Shape):
-    title: str
-    sections: list[Section]
+    title: Text
+    sections: list[Section] = Field(min_length=1)
     key_terms: list[KeyTerm] = Field(default_factory=list)
 
 
 class ChatLesson(_Lesson):
-    follow_ups: list[str] = Field(default_factory=list)
+    follow_ups: list[Text] = Field(min_length=1)
 
 
 class VisualLesson(_Lesson):
@@ -79,12 +84,12 @@ class VisualLesson(_Lesson):
 
 
 class AudioLesson(_Lesson):
-    narration: list[Claim]
+    narration: list[Claim] = Field(min_length=1)
 
 
 class EbookLesson(_Shape):
-    title: str
-    chapters: list[Chapter]
+    title: Text
+    chapters: list[Chapter] = Field(min_length=1)
 
 
 class AnswerReply(_Shape):
@@ -94,15 +99,15 @@ class AnswerReply(_Shape):
 
 class QuizItem(_Shape):
     source: PassageId
-    question: str
-    answer: str
-    distractors: list[str] = Field(min_length=3, max_length=3)
+    question: Text
+    answer: Text
+    distractors: list[Text] = Field(min_length=3, max_length=3)
     explanation: str | None = None
     difficulty: Literal["beginner", "intermediate", "advanced"] = "intermediate"
 
 
 class QuizReply(_Shape):
-    questions: list[QuizItem]
+    questions: list[QuizItem] = Field(min_length=1)
 
 
 class Components(_Shape):
