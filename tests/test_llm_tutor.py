@@ -646,7 +646,7 @@ def test_a_lesson_is_planned_for_the_context_window_the_server_reports(
 def test_a_window_too_small_for_any_lesson_falls_back_without_asking(
     openai_stub: OpenAIStub, fallback: StandInOfflineTutor
 ) -> None:
-    openai_stub.n_ctx = 1200  # the prompt (~800 tokens) and a lesson (700 at least) do not fit
+    openai_stub.n_ctx = 1200  # ~1,000 tokens of prompt and a 700-token lesson do not fit
 
     lesson = openai_tutor(openai_stub, fallback).lesson(request())
 
@@ -661,14 +661,14 @@ def test_a_prompt_refused_as_too_long_is_planned_again_for_the_window_the_refusa
     openai_stub: OpenAIStub, fallback: StandInOfflineTutor
 ) -> None:
     openai_stub.props = False  # llama-cpp-python: the window is known only from a refusal
-    openai_stub.n_ctx = 1600
+    openai_stub.n_ctx = 2000
     openai_stub.chunks = chunks_of(lesson_payload())
 
     lesson = openai_tutor(openai_stub, fallback).lesson(request())
 
     refused, fitted = openai_stub.bodies()
-    assert refused["max_tokens"] == 4000 and context_used(refused) > 1600
-    assert context_used(fitted) <= 1600 and fitted["max_tokens"] >= 700
+    assert refused["max_tokens"] == 4000 and context_used(refused) > 2000
+    assert context_used(fitted) <= 2000 and fitted["max_tokens"] >= 700
     assert fitted["messages"] == refused["messages"]  # both passages still fit
     assert (lesson.provider, lesson.notices, fallback.calls) == ("openai", [], [])
     assert lesson.sections[0].paragraphs[1][0].citations[0].page == 4

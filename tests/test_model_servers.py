@@ -113,7 +113,7 @@ def test_an_empty_stream_is_asked_again_whole_to_hear_why_then_fitted(
     from learnplat.tutors.offline import OfflineTutor
 
     openai_stub.refuse_as_llama_cpp_python, openai_stub.props = True, False
-    openai_stub.n_ctx = 1600
+    openai_stub.n_ctx = 2000
     lesson = {
         "title": "Light",
         "sections": [{"heading": "Light", "paragraphs": [[{"sources": ["S1"], "text": "x y z."}]]}],
@@ -129,6 +129,30 @@ def test_an_empty_stream_is_asked_again_whole_to_hear_why_then_fitted(
     streamed = [body.get("stream") for body in openai_stub.bodies()]
     assert streamed == [True, False, True]  # empty stream, the refusal heard whole, then fitted
     assert openai_stub.bodies()[-1]["max_tokens"] < 4000
+
+
+def test_refused_within_the_window_it_was_planned_for_it_is_planned_smaller(
+    openai_stub: OpenAIStub,
+) -> None:
+    """Text denser in tokens than estimated (code, another script) overflows a window the server
+    stated: the lesson is planned again for two thirds of it, and used."""
+    from learnplat.domain.model import LessonRequest, Source
+    from learnplat.tutors.llm import LLMTutor
+    from learnplat.tutors.offline import OfflineTutor
+
+    openai_stub.n_ctx, openai_stub.chars_per_token = 3200, 2
+    lesson = {
+        "title": "Light",
+        "sections": [{"heading": "Light", "paragraphs": [[{"sources": ["S1"], "text": "x y z."}]]}],
+        "follow_ups": ["Why?"],
+    }
+    openai_stub.chunks = [json.dumps(lesson)]
+    tutor = LLMTutor(OpenAIChat(base_url=openai_stub.base_url), OfflineTutor(semantic=False))
+    source = Source("Light is energy the leaves absorb. " * 4, "Notes", doc_id=1, page=1)
+    made = tutor.lesson(LessonRequest("light", "beginner", "chat", sources=(source,)))
+    assert made.provider == "openai" and made.notices == []
+    first, second = openai_stub.bodies()
+    assert second["max_tokens"] < first["max_tokens"]
 
 
 def test_a_damaged_or_unwritable_memory_costs_only_a_request(

@@ -46,6 +46,7 @@ class OpenAIStub(StubServer):
         # characters a token) plus max_tokens exceeds it is refused as llama.cpp refuses it.
         self.n_ctx: int | None = None
         self.props = True  # whether GET /props answers (llama-cpp-python's server has none)
+        self.chars_per_token = 3  # 2: text denser in tokens than learnplat estimates
         # Refuse response_format of these types, as a server without them does (HTTP 400).
         self.refused_formats: set[str] = set()
         # llama-cpp-python's ways: a refused format is HTTP 500 with a validation message, and a
@@ -111,18 +112,21 @@ class _Handler(StubHandler):
             else:
                 error = {"message": f"response_format {fmt['type']!r} is not supported"}
                 self.send_json(400, {"error": {**error, "code": 400}})
-        elif stub.n_ctx and _tokens(body) > stub.n_ctx and body.get("stream") and (
-            stub.refuse_as_llama_cpp_python
+        elif (
+            stub.n_ctx
+            and _tokens(body, stub.chars_per_token) > stub.n_ctx
+            and body.get("stream")
+            and (stub.refuse_as_llama_cpp_python)
         ):  # llama-cpp-python fails a streamed prompt too long for it with an empty stream
             self.start_chunked("text/event-stream")
             self._event("data: " + json.dumps(_chunk({"role": "assistant"})))
             self.end_chunks()
-        elif stub.n_ctx and _tokens(body) > stub.n_ctx:
+        elif stub.n_ctx and _tokens(body, stub.chars_per_token) > stub.n_ctx:
             error = {
                 "code": 400,
                 "message": "the request exceeds the available context size, try increasing it",
                 "type": "exceed_context_size_error",
-                "n_prompt_tokens": _tokens(body) - body.get("max_tokens", 0),
+                "n_prompt_tokens": _tokens(body, stub.chars_per_token) - body.get("max_tokens", 0),
                 "n_ctx": stub.n_ctx,
             }
             self.send_json(400, {"error": error})
@@ -197,17 +201,17 @@ class _Handler(StubHandler):
 
 
 def _format_kind(fmt: dict[str, Any]) -> str:
-    """"json_schema", "json_object_schema" (llama-cpp-python's form) or "json_object"."""
+    """ "json_schema", "json_object_schema" (llama-cpp-python's form) or "json_object"."""
     if fmt.get("type") == "json_object" and "schema" in fmt:
         return "json_object_schema"
     return str(fmt.get("type"))
 
 
-def _tokens(body: dict[str, Any]) -> int:
-    """What a request needs of the context: its messages at 3 characters a token, plus the
-    reply it asks for."""
+def _tokens(body: dict[str, Any], chars_per_token: int = 3) -> int:
+    """What a request needs of the context: its messages at ``chars_per_token`` characters a
+    token, plus the reply it asks for."""
     text = "".join(str(message.get("content", "")) for message in body.get("messages", []))
-    return len(text) // 3 + int(body.get("max_tokens", 0))
+    return len(text) // chars_per_token + int(body.get("max_tokens", 0))
 
 
 OpenAIStub.handler = _Handler

@@ -19,7 +19,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
 
 from learnplat.clients.base import ChatClient, Message, ReplyShape
@@ -33,9 +33,10 @@ log = logging.getLogger("learnplat.tutors.llm")
 
 T = TypeVar("T")
 
-# Prompts are estimated at this many characters a token: English runs at about 4 with the common
-# tokenizers, so 3 leaves room for the chat template, numbers and other languages.
-CHARS_PER_TOKEN = 3.0
+# Prompts are estimated at this many characters a token: English prose runs at about 4 with the
+# common tokenizers, but notes full of symbols, numbers and markup at nearer 2.5 with a small
+# model's (SmolLM2: 2,653 characters of notes were 1,079 tokens).
+CHARS_PER_TOKEN = 2.4
 TEMPLATE_TOKENS = 48  # the chat template's own tokens around the messages
 
 
@@ -177,16 +178,22 @@ class Asker:
             try:
                 reply = self._ask(task, prompt, messages, shape, deadline, started, preview)
             except ContextTooSmall as refused:
-                if refused.window is None or refused.window == self.window() or shown():
+                if refused.window is None or shown():
                     raise
                 log.info(
                     "%s: the server's context is %s tokens; planning again", task, refused.window
                 )
+                planned_for = self.window()
                 self._window, self._window_known = refused.window, True
                 learn = getattr(self.client, "learn_context_window", None)
                 if callable(learn):
                     learn(refused.window)  # the client's other tasks plan for it at once
-                prompt = self._plan(plan, refused.window)
+                # Refused within the window it was planned for: the text has more tokens a
+                # character than estimated (code, other scripts); plan for two thirds of it.
+                again_for = refused.window
+                if planned_for is not None and refused.window >= planned_for:
+                    again_for = refused.window * 2 // 3
+                prompt = self._plan(plan, again_for)
                 messages = [Message("user", prompt.user)]
                 preview = preview_for(prompt) if preview_for is not None else None
                 reply = self._ask(task, prompt, messages, shape, deadline, started, preview)
@@ -219,9 +226,17 @@ class Asker:
             room = max(1, self._room(prompt, again, window))
         fixed = Prompt(prompt.system, prompt.user, room, prompt.left_out, prompt.index)
         try:
-            repaired = self._ask(
-                task, fixed, again, shape, deadline, started, None, phase="repairing"
-            )
+            try:
+                repaired = self._ask(
+                    task, fixed, again, shape, deadline, started, None, phase="repairing"
+                )
+            except ContextTooSmall:
+                # The conversation overflowed after all: once more, afresh and shorter.
+                again = [Message("user", f"{prompt.user}\n\n{repair}")]
+                fixed = replace(fixed, max_tokens=max(1, fixed.max_tokens * 2 // 3))
+                repaired = self._ask(
+                    task, fixed, again, shape, deadline, started, None, phase="repairing"
+                )
         except ProviderError as error:
             log.warning("%s failed during repair: %r", self.client.name, error)
             return Failed(error, streamed)
