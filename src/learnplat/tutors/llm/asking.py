@@ -90,23 +90,29 @@ class DoesNotFit(Exception):
     """Nothing worth asking fits in the window."""
 
 
+# When not even one whole passage fits, passages are cut to these lengths (characters) in turn.
+SHORTER_PASSAGES = (700, 350)
+
+
 def fit_items(
     count: int,
-    build: Callable[[int], tuple[str, str, Any]],
+    build: Callable[[int, int | None], tuple[str, str, Any]],
     budget: Budget,
     window: int | None,
     *,
     keep_at_least: int = 1,
 ) -> Prompt:
-    """The prompt ``build(n) -> (system, user, index)`` for the largest ``n <= count`` (best
-    items first) whose reply fits ``window``; raises DoesNotFit when not even ``keep_at_least``
-    do."""
+    """The prompt ``build(n, chars) -> (system, user, index)`` for the largest ``n <= count``
+    (best items first, each whole: ``chars`` None) whose reply fits ``window``; if not even
+    ``keep_at_least`` fit whole, the most that fit cut to ``SHORTER_PASSAGES``. Raises
+    DoesNotFit when nothing does."""
     low = min(keep_at_least, count)
-    for kept in range(count, low - 1, -1):
-        system, user, index = build(kept)
-        max_tokens = budget.reply_tokens(window, estimate_tokens(system, user))
-        if max_tokens is not None:
-            return Prompt(system, user, max_tokens, left_out=count - kept, index=index)
+    for chars in (None, *SHORTER_PASSAGES) if low else (None,):
+        for kept in range(count, low - 1, -1):
+            system, user, index = build(kept, chars)
+            max_tokens = budget.reply_tokens(window, estimate_tokens(system, user))
+            if max_tokens is not None:
+                return Prompt(system, user, max_tokens, left_out=count - kept, index=index)
     raise DoesNotFit
 
 

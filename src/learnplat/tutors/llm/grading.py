@@ -20,7 +20,7 @@ from .shapes import shape
 
 log = logging.getLogger("learnplat.tutors.llm")
 # The fewest reply tokens a rubric needs.
-GRADE_NEEDS = 400
+GRADE_NEEDS = 300
 
 
 class LLMGrader:
@@ -70,9 +70,12 @@ class LLMGrader:
         budget = Budget(self.max_tokens, GRADE_NEEDS)
 
         def plan(window: int | None) -> Prompt:
-            # The explanation and the key ideas go whole; the reference text is cut to fit.
-            for chars in (REFERENCE_CHARS, 3000, 1500, 600, 0):
-                system, user = grade_prompt(reference, explanation, level, reference_chars=chars)
+            # The explanation goes whole; the reference text is cut to fit, then the key ideas.
+            steps = [(chars, None) for chars in (REFERENCE_CHARS, 3000, 1500, 600, 0)]
+            for chars, idea_chars in [*steps, (0, 120), (0, 70)]:
+                system, user = grade_prompt(
+                    reference, explanation, level, reference_chars=chars, idea_chars=idea_chars
+                )
                 max_tokens = budget.reply_tokens(window, estimate_tokens(system, user))
                 if max_tokens is not None:
                     return Prompt(system, user, max_tokens)

@@ -95,7 +95,10 @@ class SourceIndex:
         sources: Sequence[Source],
         topic_record: TopicRecord | None = None,
         level: Level = "intermediate",
+        *,
+        passage_chars: int = PASSAGE_CHARS,
     ) -> None:
+        self.passage_chars = passage_chars
         self.passages: list[Passage] = []
         self._prompt_lines: list[str] = []
         for source in sources:
@@ -124,7 +127,7 @@ class SourceIndex:
         passage_id = f"S{len(self.passages) + 1}"
         where = citation.label + (f" — {' › '.join(heading_path)}" if heading_path else "")
         self.passages.append(Passage(passage_id, text, citation))
-        self._prompt_lines.append(f"[{passage_id}] ({where}) {_clip(text, PASSAGE_CHARS)}")
+        self._prompt_lines.append(f"[{passage_id}] ({where}) {_clip(text, self.passage_chars)}")
 
     def prompt_block(self) -> str:
         """The passages as the model sees them: "[S1] (Title, p. 3) text", blank-line separated."""

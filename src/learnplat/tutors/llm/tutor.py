@@ -17,7 +17,7 @@ from .answer_reader import not_covered, read_answer
 from .asking import Asker, Budget, Failed, Made, Prompt, fit_items
 from .jsonscan import JsonScanner
 from .lesson_reader import read_lesson
-from .passages import SourceIndex
+from .passages import PASSAGE_CHARS, SourceIndex
 from .preview import MarkdownPreview
 from .prompting import answer_prompt, lesson_prompt, quiz_prompt
 from .quiz_reader import read_quiz
@@ -27,7 +27,7 @@ log = logging.getLogger("learnplat.tutors.llm")
 
 ANSWER_MAX_TOKENS = 1500
 # The fewest reply tokens worth asking for: a lesson, an answer, one quiz question.
-LESSON_NEEDS = 700
+LESSON_NEEDS = 500
 ANSWER_NEEDS = 250
 QUESTION_TOKENS = 160
 REPLACED = (
@@ -100,8 +100,13 @@ class LLMTutor:
         sources; the fallback tutor's lesson, with a notice, if the model cannot give one."""
         budget = Budget(self.max_tokens, LESSON_NEEDS)
 
-        def build(kept: int) -> tuple[str, str, Any]:
-            index = SourceIndex(request.sources[:kept], request.topic_record, request.level)
+        def build(kept: int, chars: int | None) -> tuple[str, str, Any]:
+            index = SourceIndex(
+                request.sources[:kept],
+                request.topic_record,
+                request.level,
+                passage_chars=chars or PASSAGE_CHARS,
+            )
             return (*lesson_prompt(request, index), index)
 
         def plan(window: int | None) -> Prompt:
@@ -148,8 +153,8 @@ class LLMTutor:
             return answer
         budget = Budget(min(self.max_tokens, ANSWER_MAX_TOKENS), ANSWER_NEEDS)
 
-        def build(kept: int) -> tuple[str, str, Any]:
-            index = SourceIndex(sources[:kept])
+        def build(kept: int, chars: int | None) -> tuple[str, str, Any]:
+            index = SourceIndex(sources[:kept], passage_chars=chars or PASSAGE_CHARS)
             return (*answer_prompt(question, index), index)
 
         def plan(window: int | None) -> Prompt:
@@ -185,8 +190,8 @@ class LLMTutor:
         usable ones. (Streamed, but nothing is shown before the questions are checked.)"""
         budget = Budget(min(self.max_tokens, QUESTION_TOKENS * limit + 100), QUESTION_TOKENS)
 
-        def build(kept: int) -> tuple[str, str, Any]:
-            index = SourceIndex(sources[:kept])
+        def build(kept: int, chars: int | None) -> tuple[str, str, Any]:
+            index = SourceIndex(sources[:kept], passage_chars=chars or PASSAGE_CHARS)
             return (*quiz_prompt(index, limit), index)
 
         def plan(window: int | None) -> Prompt:
