@@ -3,6 +3,7 @@ dir; a second profile on the same data dir shares and votes as another learner."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from textual.worker import Worker, WorkerCancelled
 
 from learnplat.app import LearnplatApp
 from learnplat.clients.errors import ProviderError
+from learnplat.clients.openai import OpenAIChat
 from learnplat.core import Session
 from learnplat.domain.model import Grade, Level, Reference
 from learnplat.screens.learn_views import TopicInput
@@ -31,6 +33,9 @@ from learnplat.screens.widgets.learn_sources import SourcesModal
 from learnplat.screens.widgets.teach_pending import EMPTY, PendingTable
 from learnplat.settings import load_settings
 from learnplat.tutors.base import Grader
+from learnplat.tutors.grader import OfflineGrader
+from learnplat.tutors.llm.grading import LLMGrader
+from tests.stubs.openai import OpenAIStub
 from tests.test_teach_cli import GOOD, OFF_TOPIC
 from tests.test_tui import SIZE, RecordingApp, quiet, run, still_app, write_notes
 
@@ -876,3 +881,39 @@ def test_snapshot_the_pending_list_at_80x24(platform: Session, snap_compare) -> 
         await _quiet(pilot)
 
     assert snap_compare(still_app(platform), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_a_model_grading_shows_what_it_is_doing_then_the_grade(
+    platform: Session, openai_stub: OpenAIStub
+) -> None:
+    """A real model client over the stub server on 127.0.0.1, writing its rubric slowly: the
+    grade's border says what the model is doing until the grade is shown."""
+    rubric = {
+        "components": {"coverage": 0.6, "accuracy": 0.9, "structure": 0.7, "readability": 0.8,
+                       "jargon": 1.0},
+        "covered": [1], "missed": [], "errors": [], "jargon": [], "has_example": False,
+        "feedback": ["Clear and correct."], "suggestion": "Add an example.",
+    }  # fmt: skip
+    text = json.dumps(rubric)
+    openai_stub.chunks = [text[start : start + 8] for start in range(0, len(text), 8)]
+    openai_stub.chunk_delay_s = 0.03
+    chat = OpenAIChat(base_url=openai_stub.base_url, model="llama3.1", timeout=30)
+    platform.teachback.grader = LLMGrader(chat, OfflineGrader(semantic=False))
+    seen: list[str] = []
+
+    async def scenario(pilot: Pilot, app: RecordingApp) -> None:
+        await open_teach(pilot)
+        await write(pilot, "photosynthesis", GOOD)
+        await pilot.press("ctrl+s")
+        view = app.query_one(GradeView)
+        for _ in range(400):
+            seen.append(str(view.border_title))
+            if platform.community.get(1) is not None and platform.community.get(1).score:
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
+        assert any("llama3.1 is writing the grade" in title for title in seen)
+        assert app.query_one(GradeView).border_title == "Photosynthesis · beginner · #1"
+        assert "Clear and correct." in grade_text(app)
+
+    run(platform, scenario)

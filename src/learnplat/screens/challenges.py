@@ -23,6 +23,7 @@ from ..services.library import DocumentInfo, Library
 from ..services.topics import TopicLibrary
 from .challenges_board import ChallengesBoard, Period
 from .challenges_round import ANY, Mode, RoundPickers, RoundSpec
+from .model_status import watch_model
 from .teach_views import report_worker_error
 from .widgets.challenge_card import LETTERS, OptionRow, QuestionCard
 from .widgets.challenge_countdown import Countdown
@@ -438,12 +439,17 @@ class ChallengesPane(Vertical):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="challenges-next")
     def _serve(self, serial: int, spec: RoundSpec) -> None:
-        served = self.game.next(
-            category=spec.category,
-            difficulty=spec.difficulty,
-            doc_id=spec.doc_id,
-            review_first=spec.mode == "review",
-        )
+        def show(line: str) -> None:  # a model writing the document's questions
+            if serial == self._serial and self.phase == "loading":
+                self.card.show_waiting(line)
+
+        with watch_model(self.app, show):
+            served = self.game.next(
+                category=spec.category,
+                difficulty=spec.difficulty,
+                doc_id=spec.doc_id,
+                review_first=spec.mode == "review",
+            )
         self.post_message(self.Served(serial, served))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="challenges-answer")

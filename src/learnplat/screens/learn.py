@@ -4,7 +4,6 @@ audio lesson's narration played with its script."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,7 +31,6 @@ from ..services.export import export_lesson
 from ..services.learning import Learning
 from ..services.library import DocumentInfo, Library
 from ..services.speech import Speech
-from ..tutors.activity import ModelActivity, watching
 from .learn_answers import AnswerThread
 from .learn_asks import FORMAT_LABELS, LessonAsk, QuizMe, TeachItBack, lesson_status
 from .learn_audio import AudioPanel
@@ -48,11 +46,9 @@ from .learn_views import (
     export_name,
     report_error,
 )
+from .model_status import watch_model
 from .widgets.learn_export import ExportModal
 from .widgets.learn_sources import SourcesModal
-
-# How often the status line may change while a model writes (it changes at once on a new phase).
-STATUS_EVERY_S = 0.5
 
 INTRO = (
     "Type a topic and press Enter. Tab completes the library's topics and your documents' "
@@ -95,14 +91,6 @@ class LearnPane(Vertical):
             super().__init__()
             self.serial = serial
             self.delta = delta
-
-    class ModelWorking(Message, bubble=False):
-        """What the model making lesson ``serial`` is doing (the status line's words)."""
-
-        def __init__(self, serial: int, line: str) -> None:
-            super().__init__()
-            self.serial = serial
-            self.line = line
 
     class LessonMade(Message, bubble=False):
         def __init__(self, serial: int, lesson: Lesson) -> None:
@@ -384,11 +372,6 @@ class LearnPane(Vertical):
         if await self._current(event.serial) and self._stream is not None:
             await self._stream.write(event.delta)
 
-    @on(ModelWorking)
-    def _model_working(self, event: ModelWorking) -> None:
-        if event.serial == self._serial and self._making is not None:
-            self._busy(f"{event.line} (esc stops)")
-
     @on(LessonMade)
     async def _lesson_made(self, event: LessonMade) -> None:
         if not await self._current(event.serial):
@@ -500,22 +483,16 @@ class LearnPane(Vertical):
     def _make_lesson(self, ask: LessonAsk) -> None:
         worker = get_current_worker()
 
-        last_at, last_phase = [0.0], [""]  # when the status line last changed, and its phase
-
         def on_text(delta: str) -> None:
             if worker.is_cancelled:
                 raise Superseded  # a newer lesson was asked for: stop this one early
             self.post_message(self.LessonText(ask.serial, delta))
 
-        def on_activity(activity: ModelActivity) -> None:
-            if worker.is_cancelled:
-                raise Superseded  # given up: closes the model's connection
-            now = time.monotonic()
-            if activity.phase != last_phase[0] or now - last_at[0] >= STATUS_EVERY_S:
-                last_at[0], last_phase[0] = now, activity.phase
-                self.post_message(self.ModelWorking(ask.serial, activity.line()))
+        def show(line: str) -> None:
+            if ask.serial == self._serial and self._making is not None:
+                self._busy(f"{line} (esc stops)")
 
-        with watching(on_activity):
+        with watch_model(self.app, show):
             lesson = self.learning.lesson(
                 ask.topic or None,
                 doc_ids=ask.doc_ids,

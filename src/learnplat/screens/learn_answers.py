@@ -17,6 +17,7 @@ from ..domain.model import Answer
 from ..services.learning import Learning
 from ..tutors.render import answer_markdown
 from .learn_views import ERROR_TIMEOUT_S, Superseded, report_error
+from .model_status import watch_model
 
 
 class AnswerBlock(Vertical):
@@ -127,7 +128,15 @@ class AnswerThread(Vertical):
                 raise Superseded  # another question, or a new lesson: stop this answer
             self.post_message(self.AnswerText(serial, delta))
 
-        answer = self.learning.ask(question, doc_ids=doc_ids, topic=topic or None, on_text=on_text)
+        def show(line: str) -> None:
+            block = self._block(serial) if serial == self._asks else None
+            if block is not None:
+                block.set_state(line)
+
+        with watch_model(self.app, show):
+            answer = self.learning.ask(
+                question, doc_ids=doc_ids, topic=topic or None, on_text=on_text
+            )
         if not worker.is_cancelled:
             self.post_message(self.Answered(serial, answer))
 

@@ -24,6 +24,7 @@ from ..services.library import DocumentInfo, Library
 from ..services.teachback import MAX_WORDS, TeachBack, TeachResult
 from ..services.topics import TopicLibrary
 from .learn_views import TopicInput
+from .model_status import watch_model
 from .teach_community import CommunityView
 from .teach_views import (
     ERROR_TIMEOUT_S,
@@ -460,7 +461,8 @@ class TeachPane(Vertical):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="teach-submit")
     def _submit(self, topic: str, text: str, level: str, doc_ids: tuple[int, ...]) -> None:
-        result = self.teachback.teach(topic, text, level=level, doc_ids=doc_ids)
+        with watch_model(self.app, self._grading_status):
+            result = self.teachback.teach(topic, text, level=level, doc_ids=doc_ids)
         self.post_message(self.Graded([result]))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="teach-submit")
@@ -468,7 +470,15 @@ class TeachPane(Vertical):
         waiting = self.community.pending()
         if explanation_id is not None:
             waiting = [saved for saved in waiting if saved.id == explanation_id]
-        self.post_message(self.Graded([self._regrade_one(s, doc_ids) for s in waiting], True))
+        with watch_model(self.app, self._grading_status):
+            graded = [self._regrade_one(saved, doc_ids) for saved in waiting]
+        self.post_message(self.Graded(graded, True))
+
+    def _grading_status(self, line: str) -> None:
+        """What the model grading is doing, where "Grading…" was (while still grading)."""
+        if self.grading:
+            self.query_one(GradeView).border_title = Content(line)
+            self.pending_view.busy(line)
 
     def _regrade_one(self, saved: Submission, doc_ids: tuple[int, ...]) -> TeachResult:
         # A topic nothing covers (say, the picked documents no longer do) leaves this one
