@@ -203,3 +203,45 @@ def test_logs_and_caches_go_to_the_platforms_state_and_cache_dirs(
     monkeypatch.setenv("LEARNPLAT_HOME", os.fspath(tmp_path / "home"))
     assert paths.log_file() == tmp_path / "home" / "logs" / "learnplat.log"
     assert paths.cache_dir() == tmp_path / "home" / "cache"
+
+
+def test_ctrl_c_while_a_model_writes_stops_the_command_and_the_server(
+    isolated_home: Path, openai_stub: OpenAIStub, tmp_path: Path
+) -> None:
+    """The real CLI in its own process: Ctrl-C (SIGINT) mid-lesson ends it with one line, no
+    traceback, and closes the connection, so the server stops writing."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    notes = tmp_path / "photosynthesis.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    openai_stub.chunks = ['{"title": "Photosynthesis", "sections": ['] + ["x"] * 400
+    openai_stub.chunk_delay_s = 0.05
+    env = {
+        **os.environ,
+        "LEARNPLAT_HOME": str(isolated_home),
+        "LEARNPLAT_PROVIDER": "openai",
+        "LEARNPLAT_BASE_URL": openai_stub.base_url,
+        "LEARNPLAT_MODEL": "smollm2",
+    }
+    command = [sys.executable, "-m", "learnplat", "learn", "--file", str(notes)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not openai_stub.bodies() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert openai_stub.bodies(), "the lesson was never asked for"
+        time.sleep(0.5)  # some of the reply is written
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode != 0
+    assert process.returncode == 130  # as shells expect of a command stopped by Ctrl-C
+    assert "Traceback" not in err, err
+    assert err.strip().splitlines()[-1] == "error: stopped (Ctrl-C)"
+    assert openai_stub.disconnected.wait(timeout=10)

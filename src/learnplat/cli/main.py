@@ -54,6 +54,9 @@ class LearnplatGroup(TyperGroup):
             raise cleaned from None
         except (typer.Exit, typer.Abort):  # --help, exit codes
             raise
+        except KeyboardInterrupt:  # Ctrl-C: a model's connection is closed on the way out
+            output.error("stopped (Ctrl-C)")
+            raise SystemExit(130) from None
         except Exception as exc:  # a bug: keep the traceback in the log, not on the terminal
             if is_disk_full(exc):  # a write the services did not expect to fail
                 where = getattr(exc, "filename", None)
