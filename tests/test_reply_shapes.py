@@ -21,6 +21,7 @@ from learnplat.tutors.llm.lesson_reader import read_lesson
 from learnplat.tutors.llm.passages import SourceIndex
 from learnplat.tutors.llm.prompting import template
 from learnplat.tutors.llm.quiz_reader import read_quiz
+from tests.stubs.openai import OpenAIStub
 
 SOURCES = (
     Source("Photosynthesis turns light into sugar in the leaves.", "Notes", doc_id=1, page=1),
@@ -103,3 +104,27 @@ def test_offline_lessons_never_load_pydantic(isolated_home: Path, tmp_path: Path
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_requests_schema_lets_the_model_cite_only_the_passages_it_was_given() -> None:
+    narrowed = shapes.citing("lesson_chat", ["S1", "S2"]).schema
+    claim = narrowed["$defs"]["Claim"]["properties"]["sources"]["items"]
+    assert claim == {"type": "string", "enum": ["S1", "S2"]}
+    term_source = narrowed["$defs"]["KeyTerm"]["properties"]["source"]["anyOf"]
+    assert {"type": "string", "enum": ["S1", "S2"]} in term_source  # optional, but only these
+    quiz = shapes.citing("quiz", ["S1"]).schema
+    assert quiz["$defs"]["QuizItem"]["properties"]["source"]["enum"] == ["S1"]
+    assert shapes.citing("answer", []) == shapes.shape("answer")  # nothing given: any id
+
+
+def test_the_tutor_sends_the_passage_ids_of_the_prompt_it_planned(openai_stub: OpenAIStub) -> None:
+    from learnplat.clients.openai import OpenAIChat
+    from learnplat.tutors.llm import LLMTutor
+    from learnplat.tutors.offline import OfflineTutor
+
+    openai_stub.chunks = [json.dumps(example("schema_chat"))]
+    tutor = LLMTutor(OpenAIChat(base_url=openai_stub.base_url), OfflineTutor(semantic=False))
+    request = LessonRequest("photosynthesis", "beginner", "chat", sources=SOURCES)
+    assert tutor.lesson(request).provider == "openai"
+    sent = openai_stub.bodies()[0]["response_format"]["json_schema"]["schema"]
+    assert sent["$defs"]["Claim"]["properties"]["sources"]["items"]["enum"] == ["S1", "S2"]

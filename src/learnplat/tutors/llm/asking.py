@@ -162,14 +162,18 @@ class Asker:
         self,
         task: str,
         plan: Callable[[int | None], Prompt],
-        shape: ReplyShape,
+        shape: ReplyShape | Callable[[Prompt], ReplyShape],
         read: Reader[T],
         *,
         preview_for: Callable[[Prompt], Preview] | None = None,
         repair_advice: Callable[[list[str], bool], str] | None = None,
     ) -> Made[T] | Failed:
-        """Plan, stream (previewing what ``preview_for`` makes), check, repair once."""
+        """Plan, stream (previewing what ``preview_for`` makes), check, repair once. ``shape``
+        may depend on the prompt planned (the passage ids it may cite)."""
         preview: Preview | None = None
+
+        def shape_of(prompt: Prompt) -> ReplyShape:
+            return shape if isinstance(shape, ReplyShape) else shape(prompt)
 
         def shown() -> bool:
             return preview is not None and preview.emitted
@@ -182,7 +186,9 @@ class Asker:
             messages = [Message("user", prompt.user)]
             preview = preview_for(prompt) if preview_for is not None else None
             try:
-                reply = self._ask(task, prompt, messages, shape, deadline, started, preview)
+                reply = self._ask(
+                    task, prompt, messages, shape_of(prompt), deadline, started, preview
+                )
             except ContextTooSmall as refused:
                 if refused.window is None or shown():
                     raise
@@ -202,7 +208,9 @@ class Asker:
                 prompt = self._plan(plan, again_for)
                 messages = [Message("user", prompt.user)]
                 preview = preview_for(prompt) if preview_for is not None else None
-                reply = self._ask(task, prompt, messages, shape, deadline, started, preview)
+                reply = self._ask(
+                    task, prompt, messages, shape_of(prompt), deadline, started, preview
+                )
         except ProviderError as error:
             log.warning("%s failed while streaming the %s: %r", self.client.name, task, error)
             return Failed(error, streamed=shown())
@@ -234,14 +242,14 @@ class Asker:
         try:
             try:
                 repaired = self._ask(
-                    task, fixed, again, shape, deadline, started, None, phase="repairing"
+                    task, fixed, again, shape_of(prompt), deadline, started, None, "repairing"
                 )
             except ContextTooSmall:
                 # The conversation overflowed after all: once more, afresh and shorter.
                 again = [Message("user", f"{prompt.user}\n\n{repair}")]
                 fixed = replace(fixed, max_tokens=max(1, fixed.max_tokens * 2 // 3))
                 repaired = self._ask(
-                    task, fixed, again, shape, deadline, started, None, phase="repairing"
+                    task, fixed, again, shape_of(prompt), deadline, started, None, "repairing"
                 )
         except ProviderError as error:
             log.warning("%s failed during repair: %r", self.client.name, error)

@@ -12,6 +12,7 @@ Imported only when a provider is configured: pydantic costs ~100 ms to load.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -19,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...clients.base import ReplyShape
 
-PassageId = str
+PASSAGE_ID = "the id of a given passage, such as S1"
+PassageId = Annotated[str, Field(description=PASSAGE_ID)]
 
 
 class _Shape(BaseModel):
@@ -161,3 +163,22 @@ def shape(name: str) -> ReplyShape:
     }
     schema = _without_titles(models[name].model_json_schema())
     return ReplyShape(name, schema)
+
+
+def citing(name: str, ids: Sequence[str]) -> ReplyShape:
+    """``shape(name)`` whose passage ids can only be ``ids``: a server taking the schema then
+    cannot let the model cite a passage it was not given (small models invent "S7" otherwise)."""
+    base = shape(name)
+    if not ids:
+        return base
+
+    def narrow(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("description") == PASSAGE_ID:
+                return {"type": "string", "enum": list(ids)}
+            return {key: narrow(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [narrow(value) for value in node]
+        return node
+
+    return ReplyShape(name, narrow(base.schema))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from learnplat.clients.base import ChatClient
+from learnplat.clients.base import ChatClient, ReplyShape
 
 from ...domain.model import Answer, Flashcard, Lesson, LessonRequest, Quiz, QuizQuestion, Source
 from ..base import TextSink, Tutor
@@ -21,7 +21,7 @@ from .passages import PASSAGE_CHARS, SourceIndex
 from .preview import MarkdownPreview
 from .prompting import answer_prompt, lesson_prompt, quiz_prompt
 from .quiz_reader import read_quiz
-from .shapes import shape
+from .shapes import citing
 
 log = logging.getLogger("learnplat.tutors.llm")
 
@@ -49,6 +49,11 @@ class _Shown:
 
     def feed(self, delta: str) -> None:
         self._scanner.feed(delta)
+
+
+def _citing(name: str) -> Callable[[Prompt], ReplyShape]:
+    """The reply shape ``name`` citing only the passages the planned prompt numbers."""
+    return lambda prompt: citing(name, [passage.id for passage in prompt.index.passages])
 
 
 def _failure_notice(failed: Failed, provider: str, what: str, fallback: str) -> str:
@@ -121,7 +126,7 @@ class LLMTutor:
         made = self.asker.run(
             "lesson",
             plan,
-            shape(f"lesson_{request.format}"),
+            _citing(f"lesson_{request.format}"),
             read,
             preview_for=self._preview(on_text),
         )
@@ -165,7 +170,7 @@ class LLMTutor:
             return draft.answer, draft.problems, draft.dropped
 
         made = self.asker.run(
-            "answer", plan, shape("answer"), read, preview_for=self._preview(on_text)
+            "answer", plan, _citing("answer"), read, preview_for=self._preview(on_text)
         )
         if isinstance(made, Failed):
             answer = self.fallback.answer(question, sources, on_text)
@@ -203,7 +208,7 @@ class LLMTutor:
             draft = read_quiz(payload, prompt.index)
             return draft.questions, draft.problems, draft.dropped
 
-        made = self.asker.run("quiz", plan, shape("quiz"), read)
+        made = self.asker.run("quiz", plan, _citing("quiz"), read)
         if isinstance(made, Failed) or not made.value:
             fallback = self.fallback.quiz(sources, limit)
             notice = (
