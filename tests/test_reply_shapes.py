@@ -128,3 +128,32 @@ def test_the_tutor_sends_the_passage_ids_of_the_prompt_it_planned(openai_stub: O
     assert tutor.lesson(request).provider == "openai"
     sent = openai_stub.bodies()[0]["response_format"]["json_schema"]["schema"]
     assert sent["$defs"]["Claim"]["properties"]["sources"]["items"]["enum"] == ["S1", "S2"]
+
+
+def test_lists_are_bounded_and_a_claim_must_cite_when_passages_were_given() -> None:
+    lesson = shapes.citing("lesson_chat", ["S1"]).schema
+    paragraphs = lesson["$defs"]["Section"]["properties"]["paragraphs"]
+    assert paragraphs["maxItems"] == 6 and paragraphs["items"]["maxItems"] == 6
+    assert lesson["properties"]["sections"]["maxItems"] == 8
+    assert lesson["$defs"]["Claim"]["properties"]["sources"]["minItems"] == 1
+    free = shapes.shape("lesson_chat").schema  # no passages: a claim may cite nothing
+    assert "minItems" not in free["$defs"]["Claim"]["properties"]["sources"]
+
+
+def test_a_quiz_under_a_small_window_asks_for_the_questions_that_fit(
+    openai_stub: OpenAIStub,
+) -> None:
+    from learnplat.clients.openai import OpenAIChat
+    from learnplat.tutors.llm import LLMTutor
+    from learnplat.tutors.offline import OfflineTutor
+
+    openai_stub.n_ctx = 2400
+    openai_stub.chunks = [json.dumps(example("quiz_user"))]
+    tutor = LLMTutor(OpenAIChat(base_url=openai_stub.base_url), OfflineTutor(semantic=False))
+    tutor.quiz(SOURCES, 40)
+    body = openai_stub.bodies()[0]
+    schema = body["response_format"]["json_schema"]["schema"]
+    asked = schema["properties"]["questions"]["maxItems"]
+    assert 1 <= asked < 40
+    assert f"Write up to {asked} questions" in body["messages"][-1]["content"]
+    assert (asked + 1) * 160 + 100 > body["max_tokens"]  # as many as the reply has room for

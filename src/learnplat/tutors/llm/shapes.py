@@ -29,20 +29,23 @@ class _Shape(BaseModel):
 
 
 # Lists a reader would take empty but a learner could not use are asked for non-empty: under a
-# schema a small model otherwise closes them at once ("paragraphs": []).
+# schema a small model otherwise closes them at once ("paragraphs": []). Lists are bounded too:
+# unbounded, a small model under a grammar may repeat items until its tokens run out.
 Text = Annotated[str, Field(min_length=1)]
 
 
 class Claim(_Shape):
     """One sentence and the passages (``S1``…) it rests on."""
 
-    sources: list[PassageId]
+    sources: list[PassageId] = Field(max_length=4)
     text: Text
 
 
 class Section(_Shape):
     heading: str
-    paragraphs: list[Annotated[list[Claim], Field(min_length=1)]] = Field(min_length=1)
+    paragraphs: list[Annotated[list[Claim], Field(min_length=1, max_length=6)]] = Field(
+        min_length=1, max_length=6
+    )
 
 
 class KeyTerm(_Shape):
@@ -54,7 +57,7 @@ class KeyTerm(_Shape):
 class ConceptNode(_Shape):
     label: str
     source: PassageId | None = None
-    children: list[ConceptNode] = Field(default_factory=list)
+    children: list[ConceptNode] = Field(default_factory=list, max_length=8)
 
 
 class Exercise(_Shape):
@@ -65,20 +68,20 @@ class Exercise(_Shape):
 
 class Chapter(_Shape):
     title: Text
-    sections: list[Section] = Field(min_length=1)
-    key_terms: list[KeyTerm] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1, max_length=8)
+    key_terms: list[KeyTerm] = Field(default_factory=list, max_length=10)
     worked_example: str | None = None
-    exercises: list[Exercise] = Field(default_factory=list)
+    exercises: list[Exercise] = Field(default_factory=list, max_length=6)
 
 
 class _Lesson(_Shape):
     title: Text
-    sections: list[Section] = Field(min_length=1)
-    key_terms: list[KeyTerm] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1, max_length=8)
+    key_terms: list[KeyTerm] = Field(default_factory=list, max_length=10)
 
 
 class ChatLesson(_Lesson):
-    follow_ups: list[Text] = Field(min_length=1)
+    follow_ups: list[Text] = Field(min_length=1, max_length=5)
 
 
 class VisualLesson(_Lesson):
@@ -86,17 +89,17 @@ class VisualLesson(_Lesson):
 
 
 class AudioLesson(_Lesson):
-    narration: list[Claim] = Field(min_length=1)
+    narration: list[Claim] = Field(min_length=1, max_length=16)
 
 
 class EbookLesson(_Shape):
     title: Text
-    chapters: list[Chapter] = Field(min_length=1)
+    chapters: list[Chapter] = Field(min_length=1, max_length=8)
 
 
 class AnswerReply(_Shape):
     found: bool
-    sentences: list[Claim]
+    sentences: list[Claim] = Field(max_length=6)
 
 
 class QuizItem(_Shape):
@@ -109,7 +112,7 @@ class QuizItem(_Shape):
 
 
 class QuizReply(_Shape):
-    questions: list[QuizItem] = Field(min_length=1)
+    questions: list[QuizItem] = Field(min_length=1, max_length=40)
 
 
 class Components(_Shape):
@@ -124,10 +127,10 @@ class GradeReply(_Shape):
     components: Components
     covered: list[int]
     missed: list[int]
-    errors: list[str]
-    jargon: list[str]
+    errors: list[str] = Field(max_length=10)
+    jargon: list[str] = Field(max_length=10)
     has_example: bool
-    feedback: list[str] = Field(min_length=1)
+    feedback: list[str] = Field(min_length=1, max_length=6)
     suggestion: str
 
 
@@ -165,20 +168,26 @@ def shape(name: str) -> ReplyShape:
     return ReplyShape(name, schema)
 
 
-def citing(name: str, ids: Sequence[str]) -> ReplyShape:
-    """``shape(name)`` whose passage ids can only be ``ids``: a server taking the schema then
-    cannot let the model cite a passage it was not given (small models invent "S7" otherwise)."""
+def citing(name: str, ids: Sequence[str], *, questions: int | None = None) -> ReplyShape:
+    """``shape(name)`` whose passage ids can only be ``ids``, and a claim must cite one: a server
+    taking the schema then cannot let the model cite a passage it was not given (small models
+    invent "S7" otherwise). ``questions`` caps a quiz's question count."""
     base = shape(name)
-    if not ids:
-        return base
 
     def narrow(node: Any) -> Any:
         if isinstance(node, dict):
             if node.get("description") == PASSAGE_ID:
                 return {"type": "string", "enum": list(ids)}
+            items = node.get("items")
+            if isinstance(items, dict) and items.get("description") == PASSAGE_ID:
+                return {**node, "items": narrow(items), "minItems": 1}
             return {key: narrow(value) for key, value in node.items()}
         if isinstance(node, list):
             return [narrow(value) for value in node]
         return node
 
-    return ReplyShape(name, narrow(base.schema))
+    schema = narrow(base.schema) if ids else base.schema
+    if questions is not None and "questions" in schema.get("properties", {}):
+        asked = {**schema["properties"]["questions"], "maxItems": max(1, questions)}
+        schema = {**schema, "properties": {**schema["properties"], "questions": asked}}
+    return ReplyShape(name, schema)

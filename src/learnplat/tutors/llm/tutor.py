@@ -199,8 +199,23 @@ class LLMTutor:
             index = SourceIndex(sources[:kept], passage_chars=chars or PASSAGE_CHARS)
             return (*quiz_prompt(index, limit), index)
 
+        def room_for(prompt: Prompt) -> int:
+            """No more questions than the reply has room for, when the context window cut it:
+            a model told 40 writes until its tokens run out, and a cut-off reply is no quiz."""
+            if prompt.max_tokens >= budget.wanted:
+                return limit
+            return min(limit, max(1, (prompt.max_tokens - 100) // QUESTION_TOKENS))
+
         def plan(window: int | None) -> Prompt:
-            return fit_items(len(sources), build, budget, window)
+            prompt = fit_items(len(sources), build, budget, window)
+            if room_for(prompt) < limit:
+                system, user = quiz_prompt(prompt.index, room_for(prompt))
+                prompt = replace(prompt, system=system, user=user)
+            return prompt
+
+        def shape_of(prompt: Prompt) -> ReplyShape:
+            ids = [passage.id for passage in prompt.index.passages]
+            return citing("quiz", ids, questions=room_for(prompt))
 
         def read(
             payload: Any, prompt: Prompt
@@ -208,7 +223,7 @@ class LLMTutor:
             draft = read_quiz(payload, prompt.index)
             return draft.questions, draft.problems, draft.dropped
 
-        made = self.asker.run("quiz", plan, _citing("quiz"), read)
+        made = self.asker.run("quiz", plan, shape_of, read)
         if isinstance(made, Failed) or not made.value:
             fallback = self.fallback.quiz(sources, limit)
             notice = (
