@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -29,7 +30,25 @@ SOURCES = (
 )
 
 
-def example(name: str) -> object:
+# A lesson written from SOURCES, as a model should (not the prompt's example copied back).
+OWN_LESSON = {
+    "title": "How leaves make sugar",
+    "sections": [
+        {
+            "heading": "Light into sugar",
+            "paragraphs": [
+                [
+                    {"sources": ["S1"], "text": "Leaves turn light into sugar."},
+                    {"sources": ["S2"], "text": "Chlorophyll, a green pigment, absorbs light."},
+                ]
+            ],
+        }
+    ],
+    "follow_ups": ["Why are leaves green?"],
+}
+
+
+def example(name: str) -> Any:
     """The JSON example in the prompt file ``name``: its first ``{`` to the matching ``}``."""
     text = template(name)
     start = text.index("{\n")
@@ -122,7 +141,7 @@ def test_the_tutor_sends_the_passage_ids_of_the_prompt_it_planned(openai_stub: O
     from learnplat.tutors.llm import LLMTutor
     from learnplat.tutors.offline import OfflineTutor
 
-    openai_stub.chunks = [json.dumps(example("schema_chat"))]
+    openai_stub.chunks = [json.dumps(OWN_LESSON)]
     tutor = LLMTutor(OpenAIChat(base_url=openai_stub.base_url), OfflineTutor(semantic=False))
     request = LessonRequest("photosynthesis", "beginner", "chat", sources=SOURCES)
     assert tutor.lesson(request).provider == "openai"
@@ -157,3 +176,26 @@ def test_a_quiz_under_a_small_window_asks_for_the_questions_that_fit(
     assert 1 <= asked < 40
     assert f"Write up to {asked} questions" in body["messages"][-1]["content"]
     assert (asked + 1) * 160 + 100 > body["max_tokens"]  # as many as the reply has room for
+
+
+def test_a_reply_that_copies_the_prompts_example_is_sent_back_then_not_used(
+    openai_stub: OpenAIStub,
+) -> None:
+    """A small model hands the example back ("A short title for the lesson"): each copied text
+    is named in the repair request, and a second copy falls back to the offline lesson."""
+    from learnplat.clients.openai import OpenAIChat
+    from learnplat.tutors.llm import LLMTutor
+    from learnplat.tutors.offline import OfflineTutor
+
+    openai_stub.chunks = [json.dumps(example("schema_chat"))]
+    tutor = LLMTutor(OpenAIChat(base_url=openai_stub.base_url), OfflineTutor(semantic=False))
+    request = LessonRequest("photosynthesis", "beginner", "chat", sources=SOURCES)
+    lesson = tutor.lesson(request)
+    assert lesson.provider != "openai"
+    assert "could not be used" in lesson.notices[0]
+    repair = openai_stub.bodies()[1]["messages"][-1]["content"]
+    assert "title: this is the example's placeholder text" in repair
+    assert "sections[0].paragraphs[0][0].text: this is the example's" in repair
+
+    openai_stub.streams = [[json.dumps(example("schema_chat"))], [json.dumps(OWN_LESSON)]]
+    assert tutor.lesson(request).title == "How leaves make sugar"  # a repair in its own words

@@ -26,6 +26,8 @@ from learnplat.clients.base import ChatClient, Message, ReplyShape
 from learnplat.clients.errors import ContextTooSmall, ProviderError
 
 from ..activity import ModelActivity, Phase, report
+from .checks import Problems
+from .placeholders import copied_examples
 from .prompting import repair_prompt
 from .replies import parse_reply
 
@@ -332,5 +334,9 @@ def check(
     parsed = parse_reply(reply)
     if parsed.problem is not None:
         return None, [parsed.problem], 0, parsed.cut_off
+    copied = Problems()
+    copied_examples(parsed.payload, copied)
+    if copied:
+        return None, copied.messages, 0, False
     value, problems, dropped = read(parsed.payload)
     return value, problems, dropped, False
