@@ -214,7 +214,8 @@ def test_statements_citing_a_missing_source_or_nothing_are_dropped_and_never_sho
     for dropped in ("moon", "jazz", "red"):
         assert dropped not in received.text
     assert lesson.notices == [
-        "Left out 3 generated statements that did not cite the given sources."
+        "Left out 3 generated statements that did not cite the given sources "
+        "or repeated the prompt's example."
     ]
 
 
@@ -480,7 +481,8 @@ def test_with_nothing_to_cite_the_lesson_says_it_is_ungrounded(
     assert lesson.notices == [
         "Bedrock wrote this without sources to cite (no notes or library topic matched): "
         "check it against a reference.",
-        "Left out 1 generated statement that did not cite the given sources.",  # the "S2" term
+        "Left out 1 generated statement that did not cite the given sources "
+        "or repeated the prompt's example.",  # the "S2" term
     ]
 
 
@@ -744,7 +746,8 @@ def test_answer_keeps_only_sentences_that_cite_the_passages(
     assert received.text.startswith("Chlorophyll absorbs light. [Biology notes, p. 4]")
     assert "sweet" not in received.text and "1817" not in received.text
     assert answer.notices == (
-        "Left out 2 generated statements that did not cite the given sources.",
+        "Left out 2 generated statements that did not cite the given sources "
+        "or repeated the prompt's example.",
     )
     assert answer.provider == "bedrock"
     user = sent_prompt(bedrock)[1]

@@ -195,7 +195,21 @@ def test_a_reply_that_copies_the_prompts_example_is_sent_back_then_not_used(
     assert "could not be used" in lesson.notices[0]
     repair = openai_stub.bodies()[1]["messages"][-1]["content"]
     assert "title: this is the example's placeholder text" in repair
-    assert "sections[0].paragraphs[0][0].text: this is the example's" in repair
+
+    # A reply of its own words with one copied sentence: that sentence is left out and said.
+    own = json.loads(json.dumps(OWN_LESSON))
+    own["sections"][0]["paragraphs"][0].append(
+        {"sources": ["S1"], "text": "The next sentence of the same paragraph."}
+    )
+    openai_stub.streams = [[json.dumps(own)]]
+    kept = tutor.lesson(request)
+    assert kept.provider == "openai"
+    shown = [s.text for section in kept.sections for p in section.paragraphs for s in p]
+    assert shown == [
+        "Leaves turn light into sugar.",
+        "Chlorophyll, a green pigment, absorbs light.",
+    ]
+    assert any("repeated the prompt's example" in notice for notice in kept.notices)
 
     openai_stub.streams = [[json.dumps(example("schema_chat"))], [json.dumps(OWN_LESSON)]]
     assert tutor.lesson(request).title == "How leaves make sugar"  # a repair in its own words

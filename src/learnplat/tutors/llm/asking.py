@@ -27,7 +27,7 @@ from learnplat.clients.errors import ContextTooSmall, ProviderError
 
 from ..activity import ModelActivity, Phase, report
 from .checks import Problems
-from .placeholders import copied_examples
+from .placeholders import strip_copied
 from .prompting import repair_prompt
 from .replies import parse_reply
 
@@ -335,8 +335,8 @@ def check(
     if parsed.problem is not None:
         return None, [parsed.problem], 0, parsed.cut_off
     copied = Problems()
-    copied_examples(parsed.payload, copied)
+    payload, left_out = strip_copied(parsed.payload, copied)
     if copied:
         return None, copied.messages, 0, False
-    value, problems, dropped = read(parsed.payload)
-    return value, problems, dropped, False
+    value, problems, dropped = read(payload)
+    return value, problems, dropped + left_out, False

@@ -90,7 +90,10 @@ def unusable_output(provider: str, *, what: str, fallback: str, discarded: bool)
 
 def left_out(dropped: int) -> str:
     statements = "statement" if dropped == 1 else "statements"
-    return f"Left out {dropped} generated {statements} that did not cite the given sources."
+    return (
+        f"Left out {dropped} generated {statements} that did not cite the given sources "
+        "or repeated the prompt's example."
+    )
 
 
 def ungrounded(provider: str) -> str:

@@ -1,9 +1,11 @@
 """The example texts of the prompts, which a small model copies instead of writing its own.
 
 Each prompt shows the reply's shape with an example ("A short title for the lesson", "One
-sentence, supported by passage S1."). A reply that hands such a text back as its own is not
-used: each copied text is named as a problem, so the model is asked to write it from the
-passages, and the offline engine answers if it copies again.
+sentence, supported by passage S1."). Copied text never reaches the learner: an item of a list
+that holds it (a sentence, a key term, a follow-up, a question, a feedback line) is left out and
+counted, like a sentence that cites nothing; a heading is left blank; any other field (a title, a
+suggestion) is a problem, so the model is asked to write it from the passages, and the offline
+engine answers if it copies again.
 """
 
 from __future__ import annotations
@@ -57,16 +59,51 @@ def placeholders() -> frozenset[str]:
     return frozenset(text for text in found if len(text.split()) >= 2)
 
 
-def copied_examples(payload: Any, problems: Problems, path: Path = ()) -> None:
-    """Name as a problem each text of ``payload`` that is one of the prompts' examples."""
-    if isinstance(payload, dict):
-        for key, value in payload.items():
-            if key not in _VALUES:
-                copied_examples(value, problems, (*path, key))
-    elif isinstance(payload, list):
-        for number, value in enumerate(payload):
-            copied_examples(value, problems, (*path, number))
-    elif isinstance(payload, str) and _normal(payload) in placeholders():
-        problems.add(
-            path, "this is the example's placeholder text: write your own, from the passages"
+def _copied(value: Any) -> bool:
+    if isinstance(value, str):
+        return _normal(value) in placeholders()
+    if isinstance(value, dict):
+        return any(
+            isinstance(item, str) and _copied(item)
+            for key, item in value.items()
+            if key not in _VALUES
         )
+    return False
+
+
+# Fields that may stay empty: a copied one is blanked rather than sent back.
+_BLANKABLE = frozenset({"heading", "explanation", "worked_example"})
+
+
+def strip_copied(payload: Any, problems: Problems, path: Path = ()) -> tuple[Any, int]:
+    """``payload`` without the prompts' example texts, and how many list items were left out;
+    a copied field that cannot be left out is named in ``problems``."""
+    if isinstance(payload, list):
+        kept, removed = [], 0
+        for number, item in enumerate(payload):
+            if _copied(item):
+                removed += 1
+                continue
+            cleaned, inner = strip_copied(item, problems, (*path, number))
+            kept.append(cleaned)
+            removed += inner
+        return kept, removed
+    if isinstance(payload, dict):
+        out: dict[str, Any] = {}
+        removed = 0
+        for key, value in payload.items():
+            if key in _VALUES:
+                out[key] = value
+            elif isinstance(value, str) and _copied(value):
+                if key not in _BLANKABLE:
+                    problems.add(
+                        (*path, key),
+                        "this is the example's placeholder text: write your own, from the "
+                        "passages",
+                    )
+                out[key] = ""
+            else:
+                out[key], inner = strip_copied(value, problems, (*path, key))
+                removed += inner
+        return out, removed
+    return payload, 0
