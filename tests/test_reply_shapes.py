@@ -213,3 +213,10 @@ def test_a_reply_that_copies_the_prompts_example_is_sent_back_then_not_used(
 
     openai_stub.streams = [[json.dumps(example("schema_chat"))], [json.dumps(OWN_LESSON)]]
     assert tutor.lesson(request).title == "How leaves make sugar"  # a repair in its own words
+
+
+def test_a_raw_line_break_inside_a_string_is_read_not_refused() -> None:
+    from learnplat.tutors.llm.replies import parse_reply
+
+    parsed = parse_reply('{"title": "Working\nmemory", "sections": []}')
+    assert parsed.problem is None and parsed.payload["title"] == "Working\nmemory"

@@ -47,7 +47,8 @@ def parse_reply(text: str) -> ParsedReply:
         what = "the reply was empty" if not text.strip() else "the reply contains no JSON object"
         return ParsedReply(problem=what)
     try:
-        payload, _ = json.JSONDecoder().raw_decode(text, start)
+        # strict=False: a raw line break inside a string (small models write them) is kept.
+        payload, _ = json.JSONDecoder(strict=False).raw_decode(text, start)
     except json.JSONDecodeError as error:
         scanner = JsonScanner(_Silent())
         scanner.feed(text[start:])
