@@ -37,6 +37,12 @@ if TYPE_CHECKING:
     from .lesson_cache import LessonCache
     from .topics import TopicLibrary
 
+# Part of a model-made lesson's cache key: raised when the checks of a model's lessons change, so
+# that lessons that passed only older checks (before: example text copied from the prompt) are
+# made again rather than served from the cache.
+MODEL_CHECKS = "#checks2"
+
+
 # How many of the learner's passages ground a lesson on a topic, and an answer: those with all
 # of the question's words, every one naming what "what is X?" asks about, those with any word.
 ANSWER_PASSAGES = 8
@@ -225,9 +231,12 @@ class Learning:
 
     def _cache_key(self, request: LessonRequest) -> tuple[str, ...]:
         topic_id = request.topic_record.id if request.topic_record else request.topic.lower()
+        model = self.provider.model or ""
+        if model:  # a model's lessons cached before today's checks are not served again
+            model += MODEL_CHECKS
         return (
             self.provider.name,
-            self.provider.model or "",
+            model,
             topic_id,
             request.level,
             request.format,
