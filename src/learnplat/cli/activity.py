@@ -11,8 +11,22 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from rich.text import Text
+
+from ..services.safe_text import safe_text
 from ..tutors.activity import ModelActivity, watching
 from . import output
+
+
+class _Line:
+    """The status line, worded when drawn: its seconds tick while the model reads the prompt
+    (nothing is reported until the first token)."""
+
+    def __init__(self, activity: ModelActivity) -> None:
+        self.activity = activity
+
+    def __rich__(self) -> Text:
+        return Text(safe_text(self.activity.line()))
 
 
 @contextlib.contextmanager
@@ -42,10 +56,10 @@ def model_status(
                 spinner = None
             return
         if spinner is None:
-            spinner = output.err.status(output.literal(activity.line()), spinner="dots")
+            spinner = output.err.status(_Line(activity), spinner="dots")
             spinner.start()
         else:
-            spinner.update(output.literal(activity.line()))
+            spinner.update(_Line(activity))
 
     try:
         with watching(to_spinner):
