@@ -220,3 +220,26 @@ def test_a_raw_line_break_inside_a_string_is_read_not_refused() -> None:
 
     parsed = parse_reply('{"title": "Working\nmemory", "sections": []}')
     assert parsed.problem is None and parsed.payload["title"] == "Working\nmemory"
+
+
+def test_a_copied_heading_is_blanked_and_its_own_sentences_kept() -> None:
+    from learnplat.tutors.llm.checks import Problems
+    from learnplat.tutors.llm.placeholders import strip_copied
+
+    own = json.loads(json.dumps(OWN_LESSON))
+    own["sections"][0]["heading"] = "A short heading"
+    own["key_terms"] = [
+        {"term": "a key term", "definition": "what it means, in one sentence", "source": "S2"},
+        {"term": "Chlorophyll", "definition": "The green pigment.", "source": "S2"},
+    ]
+    problems = Problems()
+    cleaned, left_out = strip_copied(own, problems)
+    assert not problems and left_out == 1  # the example key term, not the section
+    assert cleaned["sections"][0]["heading"] == ""
+    assert cleaned["sections"][0]["paragraphs"] == OWN_LESSON["sections"][0]["paragraphs"]
+    assert [term["term"] for term in cleaned["key_terms"]] == ["Chlorophyll"]
+    own["title"] = "A short title for the lesson"
+    strip_copied(own, problems)
+    assert problems.messages == [
+        "title: this is the example's placeholder text: write your own, from the passages"
+    ]

@@ -32,6 +32,8 @@ EXAMPLES = (
 # Fields whose example values are real values a reply may well repeat ("S1", "beginner").
 _VALUES = frozenset({"sources", "source", "difficulty"})
 _WORD = re.compile(r"[^\W_]+")
+# Fields that may stay empty: a copied one is blanked rather than sent back.
+_BLANKABLE = frozenset({"heading", "explanation", "worked_example"})
 
 
 def _normal(text: str) -> str:
@@ -59,20 +61,27 @@ def placeholders() -> frozenset[str]:
     return frozenset(text for text in found if len(text.split()) >= 2)
 
 
+def _leaf(value: dict[str, Any]) -> bool:
+    """An item made of text only (a sentence, a key term, a question), not a container (a
+    section, a chapter, a concept with children)."""
+    return not any(
+        isinstance(item, dict)
+        or (isinstance(item, list) and any(isinstance(inner, dict | list) for inner in item))
+        for item in value.values()
+    )
+
+
 def _copied(value: Any) -> bool:
+    """Whether a list item is, or holds, an example text: then it is left out whole."""
     if isinstance(value, str):
         return _normal(value) in placeholders()
-    if isinstance(value, dict):
+    if isinstance(value, dict) and _leaf(value):
         return any(
             isinstance(item, str) and _copied(item)
             for key, item in value.items()
-            if key not in _VALUES
+            if key not in _VALUES and key not in _BLANKABLE
         )
     return False
-
-
-# Fields that may stay empty: a copied one is blanked rather than sent back.
-_BLANKABLE = frozenset({"heading", "explanation", "worked_example"})
 
 
 def strip_copied(payload: Any, problems: Problems, path: Path = ()) -> tuple[Any, int]:
@@ -98,8 +107,7 @@ def strip_copied(payload: Any, problems: Problems, path: Path = ()) -> tuple[Any
                 if key not in _BLANKABLE:
                     problems.add(
                         (*path, key),
-                        "this is the example's placeholder text: write your own, from the "
-                        "passages",
+                        "this is the example's placeholder text: write your own, from the passages",
                     )
                 out[key] = ""
             else:
