@@ -23,6 +23,7 @@ from ..services.library import DocumentInfo, Library
 from ..services.topics import TopicLibrary
 from .challenges_board import ChallengesBoard, Period
 from .challenges_round import ANY, Mode, RoundPickers, RoundSpec
+from .learn_views import Superseded
 from .model_status import watch_model
 from .teach_views import report_worker_error
 from .widgets.challenge_card import LETTERS, OptionRow, QuestionCard
@@ -460,6 +461,8 @@ class ChallengesPane(Vertical):
         worker = event.worker
         if event.state != WorkerState.ERROR or worker.node is not self:
             return
+        if isinstance(worker.error, Superseded):
+            return  # stopped on purpose (a newer request took its place): nothing to undo
         if worker.group == "challenges-next" and self.phase == "loading":
             report_worker_error(self, worker, "No question")
             self._finish()

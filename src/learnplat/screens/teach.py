@@ -23,7 +23,7 @@ from ..services.community import Community, Submission
 from ..services.library import DocumentInfo, Library
 from ..services.teachback import MAX_WORDS, TeachBack, TeachResult
 from ..services.topics import TopicLibrary
-from .learn_views import TopicInput
+from .learn_views import Superseded, TopicInput
 from .model_status import watch_model
 from .teach_community import CommunityView
 from .teach_views import (
@@ -492,6 +492,8 @@ class TeachPane(Vertical):
         worker = event.worker
         if event.state != WorkerState.ERROR or worker.node is not self:
             return
+        if isinstance(worker.error, Superseded):
+            return  # stopped on purpose (a newer request took its place): nothing to undo
         if worker.group == "teach-submit":
             self._busy(False)
             self._reload_pending()  # a failure after saving leaves one more pending
