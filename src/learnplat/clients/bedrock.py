@@ -55,6 +55,7 @@ class BedrockChat:
         connect_timeout: float = 10,
         max_attempts: int = 5,
         session: Any = None,
+        context_window: int | None = None,
     ) -> None:
         self.model = model
         self.region = region
@@ -63,11 +64,16 @@ class BedrockChat:
         self.connect_timeout = connect_timeout
         self.max_attempts = max_attempts
         self._session = session
+        self.configured_window = context_window
         self._client = LazyClient(self._make_client)
         self._target = BedrockTarget(model, region, endpoint_url, read_timeout, max_attempts)
 
     def __repr__(self) -> str:
         return f"BedrockChat(model={self.model!r}, region={self.region!r})"
+
+    def context_window(self) -> int | None:
+        """The configured window, if any: Bedrock's models state theirs nowhere to ask."""
+        return self.configured_window
 
     def complete(
         self,

@@ -142,6 +142,8 @@ class OpenAIChat:
         self.backoff_s = backoff_s
         self.configured_window = context_window
         self.learnt_window: int | None = None
+        self._stated_window: int | None = None
+        self._probed = False
         self._https = parts.scheme == "https"
         self._host = parts.hostname
         self._port = parts.port
@@ -157,7 +159,12 @@ class OpenAIChat:
             return self.configured_window
         if self.learnt_window:
             return self.learnt_window
-        return openai_probe.context_window(self.base_url, self.model, self._api_key())
+        if not self._probed:  # asked once for this client: its tutor and grader share the answer
+            self._stated_window = openai_probe.context_window(
+                self.base_url, self.model, self._api_key()
+            )
+            self._probed = True
+        return self._stated_window
 
     def learn_context_window(self, window: int) -> None:
         """Keep the window a refusal named, for this client's lifetime (not across runs: a

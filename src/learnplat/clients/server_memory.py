@@ -54,6 +54,7 @@ class ServerMemory:
     def _save(self, facts: dict[str, dict[str, Any]]) -> None:
         if self.path is None:
             return
+        temporary = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".servers-")
@@ -61,4 +62,6 @@ class ServerMemory:
                 json.dump(facts, out, indent=1, sort_keys=True)
             os.replace(temporary, self.path)
         except OSError as exc:  # a read-only cache dir costs only the memory
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)  # no half-written file left behind
             log.warning("cannot keep what was learnt about model servers in %s: %s", self.path, exc)

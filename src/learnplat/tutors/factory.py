@@ -16,7 +16,11 @@ def make_client(settings: Settings) -> ChatClient | None:
     if settings.provider == "bedrock":
         from ..clients.bedrock import BedrockChat
 
-        return BedrockChat(model=settings.model_id or "", region=settings.region)
+        return BedrockChat(
+            model=settings.model_id or "",
+            region=settings.region,
+            context_window=settings.context_window or None,
+        )
     if settings.provider == "openai":
         from ..clients.openai import OpenAIChat
         from ..clients.server_memory import ServerMemory
@@ -48,7 +52,6 @@ def make_tutor(settings: Settings, client: ChatClient | None = None) -> Tutor:
         temperature=settings.temperature,
         max_tokens=settings.max_tokens,
         timeout=settings.timeout,
-        context_window=settings.context_window or None,
     )
 
 
@@ -69,9 +72,4 @@ def make_grader(
 
     if settings is None:
         return LLMGrader(client, offline)
-    return LLMGrader(
-        client,
-        offline,
-        timeout=settings.timeout,
-        context_window=settings.context_window or None,
-    )
+    return LLMGrader(client, offline, timeout=settings.timeout)

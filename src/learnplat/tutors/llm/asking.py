@@ -140,25 +140,16 @@ class Failed:
 class Asker:
     """Asks ``client`` for one task's JSON reply; see the module's docstring."""
 
-    def __init__(
-        self, client: ChatClient, *, temperature: float, timeout: float, context_window: int | None
-    ) -> None:
+    def __init__(self, client: ChatClient, *, temperature: float, timeout: float) -> None:
         self.client = client
         self.temperature = temperature
         self.timeout = timeout
-        self.configured_window = context_window
-        self._window: int | None = None
-        self._window_known = False
 
     def window(self) -> int | None:
-        """The context window to plan for: configured, else what the server said (asked once)."""
-        if self.configured_window:
-            return self.configured_window
-        if not self._window_known:
-            probe = getattr(self.client, "context_window", None)
-            self._window = probe() if callable(probe) else None
-            self._window_known = True
-        return self._window
+        """The context window to plan for, as the client knows it (configured, named by a
+        refusal, or asked of the server once); None when nobody says."""
+        known = getattr(self.client, "context_window", None)
+        return known() if callable(known) else None
 
     def run(
         self,
@@ -198,10 +189,9 @@ class Asker:
                     "%s: the server's context is %s tokens; planning again", task, refused.window
                 )
                 planned_for = self.window()
-                self._window, self._window_known = refused.window, True
                 learn = getattr(self.client, "learn_context_window", None)
                 if callable(learn):
-                    learn(refused.window)  # the client's other tasks plan for it at once
+                    learn(refused.window)  # every task over this client plans for it now
                 # Refused within the window it was planned for: the text has more tokens a
                 # character than estimated (code, other scripts); plan for two thirds of it.
                 again_for = refused.window

@@ -47,7 +47,6 @@ class LLMGrader:
         max_tokens: int = 1500,
         coverage_margin: float = COVERAGE_MARGIN,
         timeout: float = 300,
-        context_window: int | None = None,
     ) -> None:
         self.client = client
         self.fallback = fallback
@@ -56,9 +55,7 @@ class LLMGrader:
         self.coverage_margin = coverage_margin
         self.name: str = client.name
         self.model: str = client.model
-        self.asker = Asker(
-            client, temperature=temperature, timeout=timeout, context_window=context_window
-        )
+        self.asker = Asker(client, temperature=temperature, timeout=timeout)
 
     def __repr__(self) -> str:
         return f"LLMGrader({self.client!r}, fallback={self.fallback.name!r})"

@@ -85,7 +85,6 @@ class LLMTutor:
         temperature: float = 0.3,
         max_tokens: int = 4000,
         timeout: float = 300,
-        context_window: int | None = None,
     ) -> None:
         self.client = client
         self.fallback = fallback
@@ -93,9 +92,7 @@ class LLMTutor:
         self.max_tokens = max_tokens
         self.name: str = client.name
         self.model: str = client.model
-        self.asker = Asker(
-            client, temperature=temperature, timeout=timeout, context_window=context_window
-        )
+        self.asker = Asker(client, temperature=temperature, timeout=timeout)
 
     def __repr__(self) -> str:
         return f"LLMTutor({self.client!r}, fallback={self.fallback.name!r})"
