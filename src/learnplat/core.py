@@ -23,6 +23,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .clients.base import ChatClient
+    from .services.accounts import Accounts
     from .services.cards import Cards
     from .services.community import Community
     from .services.game import BankSync, Game
@@ -116,6 +117,15 @@ class Core(_Parts):
         from .services.game import BankSync
 
         return BankSync(self.game_store)
+
+    @part
+    def accounts(self) -> Accounts:
+        """Web accounts: sign-ups, logins, and terminal profiles claimed with a password."""
+        from .services.accounts import Accounts
+        from .settings import check_profile_name
+        from .store.accounts import AccountStore
+
+        return Accounts(AccountStore(self.database), self.library_store, check_profile_name)
 
     # topics and lessons ---------------------------------------------------------
     @part

@@ -88,6 +88,18 @@ def number_too_large() -> BadInput:
     )
 
 
+class NotSignedIn(BadInput):
+    """A name and password that do not match an account (web mode)."""
+
+
+class TooManyAttempts(BadInput):
+    """Too many failed logins for a name: the next try waits ``retry_after_s`` seconds."""
+
+    def __init__(self, message: str, hint: str | None, retry_after_s: int) -> None:
+        super().__init__(message, hint)
+        self.retry_after_s = retry_after_s
+
+
 class NothingToTeach(LearnplatError):
     """No source covers the topic and no provider can generate a lesson (exit code 1)."""
 

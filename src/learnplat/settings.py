@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .errors import ConfigError
+from .errors import BadInput, ConfigError
 from .profile_names import describe, lookalike_letters
 
 PROVIDERS = ("offline", "bedrock", "openai")
@@ -33,6 +33,14 @@ def _provider(value: Any) -> str:
     if name not in PROVIDERS:
         raise ValueError(f"must be one of {', '.join(PROVIDERS)}")
     return name
+
+
+def check_profile_name(value: str) -> str:
+    """``value`` as a profile name; raises BadInput saying the rule it breaks."""
+    try:
+        return _user(value)
+    except ValueError as exc:
+        raise BadInput(f"the name {value.strip()!r} {exc}") from None
 
 
 def _user(value: Any) -> str:

@@ -325,6 +325,7 @@ COMMAND_MODULES: dict[str, str] = {
     "ingest": "library", "search": "library", "docs": "library",
     "speak": "speech",
     "db": "database",
+    "serve": "web", "account": "web",
     "stats": "standing", "leaderboard": "standing",
     "teach": "teach", "grade": "teach", "community": "teach", "upvote": "teach", "unvote": "teach",
 }  # fmt: skip

@@ -237,7 +237,16 @@ class Library:
 
         Returns the IngestResult (status "added" or "duplicate"). Raises DocumentError.
         """
-        source = Path(path).expanduser()
+        return self._ingest(Path(path).expanduser(), password, None)
+
+    def ingest_upload(self, path: Path, *, display_name: str) -> IngestResult:
+        """Add a file uploaded under ``display_name`` (a browser's file name: kept as the
+        document's name, never used as a path) and saved at ``path``. Raises DocumentError."""
+        return self._ingest(path, None, display_name)
+
+    def _ingest(
+        self, source: Path, password: str | None, display_name: str | None
+    ) -> IngestResult:
         data = read_file(source, self.max_file_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self.store.find_by_hash(self.user, sha256)
@@ -246,21 +255,24 @@ class Library:
             return IngestResult(source, "duplicate", known)
         from .extract import extract
 
-        extracted = extract(data, source.name, password=password)
+        name = display_name or source.name
+        extracted = extract(data, name, password=password)
         chunks = chunk_units(extracted.units)
         if not chunks:
-            raise DocumentError(f"{source.name} has no text to index")
+            raise DocumentError(f"{name} has no text to index")
         stored = Originals.stored_path(sha256, source.suffix)
         # Written before the transaction (the long write outside the write lock), and made sure
         # of again inside it: another profile may have removed the same bytes meanwhile.
         self.originals.keep(data, stored)
         # Titles and names are shown on other screens and terminals: no controls, one line.
-        filename = safe_text(source.name, one_line=True)
+        filename = safe_text(name, one_line=True)
         document = {
             "user_id": self.user,
             "title": safe_text(extracted.title, one_line=True) or filename,
             "filename": filename,
-            "source_path": safe_text(str(source.resolve())),
+            "source_path": safe_text(
+                f"upload:{display_name}" if display_name else str(source.resolve())
+            ),
             "stored_path": stored,
             "kind": extracted.kind,
             "unit_name": extracted.unit_name,

@@ -394,6 +394,21 @@ def _v6_documents_by_original(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX documents_by_stored_path ON documents (stored_path)")
 
 
+def _v7_accounts(db: sqlite_utils.Database) -> None:
+    # Web accounts are profiles with a password (NULL: a terminal profile, not yet claimed).
+    db.execute("ALTER TABLE users ADD COLUMN password_hash TEXT")
+    # Failed logins by profile name (known or not), for slowing down guessing across every
+    # server process; rows older than the window are removed as new ones come.
+    db.execute(
+        """CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            name_key TEXT NOT NULL,
+            failed_at_ms INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX login_failures_by_name ON login_failures (name_key, failed_at_ms)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "users and library", _v1_users_and_library),
     (2, "community: explanations, upvotes, points", _v2_community),
@@ -401,6 +416,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (4, "passages: printed page labels", _v4_page_labels),
     (5, "stored text: terminal controls removed", _v5_clean_stored_text),
     (6, "documents: index on the original's path", _v6_documents_by_original),
+    (7, "accounts: password hashes and failed logins", _v7_accounts),
 )
 
 

@@ -111,6 +111,7 @@ STEPS: dict[int, Callable[[sqlalchemy.Connection], None]] = {
     4: _shared(4),
     5: _nothing,
     6: _shared(6),
+    7: _shared(7),
 }
 assert set(STEPS) == {version for version, _name, _step in migrations.MIGRATIONS}
 
