@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from learnplat.core import Session
 
 
+# The web app's fixtures (web_app, browser, ana, ben) for the web tiers.
+pytest_plugins = ("tests.webtools",)
+
 # A PostgreSQL server the tests may make schemas on: .ci/run starts a throwaway cluster and
 # sets it; locally, point it at any server you can spare a database of.
 POSTGRES_ENV = "LEARNPLAT_TEST_POSTGRES_URL"

@@ -84,6 +84,8 @@ class TeachBack:
 
         A grading failure leaves it pending (``result.error`` says why) for ``regrade``."""
         text = check_text(text)
+        if not topic.strip():
+            raise BadInput("say which topic you explain", hint="photosynthesis, recursion, …")
         reference = self.reference(topic, level, doc_ids)
         record = self.learning.topics.find(topic)
         submission = self.community.submit(

@@ -31,7 +31,15 @@ from ..projections import (
     served_json,
     teach_json,
 )
-from .app import WebError, csrf_token, current_user, sign_in, status_of, user_session
+from .app import (
+    WebError,
+    csrf_token,
+    current_user,
+    sign_in,
+    status_of,
+    upload_limit,
+    user_session,
+)
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -149,6 +157,10 @@ def documents() -> Response:
     return ok([document_json(d) for d in user_session().library.documents()])
 
 
+def library_settings() -> Any:
+    return g.core.settings
+
+
 def ingest_upload(upload: FileStorage | None) -> dict[str, Any]:
     """Ingest one uploaded file under a name of our making; the user's file name is kept as
     the document's name only (never as a path)."""
@@ -161,6 +173,14 @@ def ingest_upload(upload: FileStorage | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="learnplat-upload-") as folder:
         path = Path(folder) / stored_name
         upload.save(path)
+        limit = upload_limit(library_settings())
+        if path.stat().st_size > limit:
+            raise WebError(
+                413,
+                f"{name} is {path.stat().st_size / 2**20:.1f} MB: files of up to "
+                f"{limit // 2**20} MB are accepted",
+                hint="split the document, or ingest it from the terminal (learnplat ingest)",
+            )
         result = library.ingest_upload(path, display_name=name)
     data = ingest_json(result)
     data["path"] = name
@@ -225,7 +245,7 @@ def lesson_args(data: dict[str, Any]) -> dict[str, Any]:
 def lesson() -> Response:
     args = lesson_args(values())
     made = user_session().learning.lesson(args.pop("topic"), **args)
-    return ok(lesson_json(made))
+    return ok({**lesson_json(made), "audio": None})  # as `learn --json` without --out
 
 
 def sse(event: str, data: Any) -> str:

@@ -20,7 +20,14 @@ from flask import Flask, Response, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..core import Core, Session
-from ..errors import LearnplatError, NotFound, NotSignedIn, TooManyAttempts
+from ..errors import (
+    DiskFull,
+    LearnplatError,
+    NotFound,
+    NothingToTeach,
+    NotSignedIn,
+    TooManyAttempts,
+)
 from ..settings import Settings
 
 log = logging.getLogger("learnplat.web")
@@ -76,8 +83,10 @@ def status_of(exc: LearnplatError) -> int:
         return 429
     if isinstance(exc, NotSignedIn):
         return 401
-    if isinstance(exc, NotFound):
+    if isinstance(exc, NotFound | NothingToTeach):
         return 404
+    if isinstance(exc, DiskFull):
+        return 507
     if exc.exit_code == 2:
         return 400
     return 503 if "unavailable" in exc.message else 500

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 
-from ..errors import LearnplatError
+from ..errors import LearnplatError, NotFound
 from .api import (
     LEVELS,
     document_json,
@@ -197,6 +197,8 @@ def concept_map() -> Response:
     args["doc_ids"] = [int_value(d, "doc") for d in request.args.getlist("doc")]
     made = user_session().learning.lesson(args.pop("topic"), **args)
     svg = concept_map_svg(plain(made.concept_map)) if made.concept_map else ""
+    if not svg:
+        raise NotFound("this lesson has no concept map", hint="choose the visual format")
     response = Response(svg, mimetype="image/svg+xml")
     if request.args.get("download"):
         response.headers["Content-Disposition"] = 'attachment; filename="concept-map.svg"'
@@ -263,7 +265,9 @@ def progress() -> Response:
     charts = {
         "points": Markup(points_chart_svg(plain(made.points_by_day))),
         "accuracy": Markup(accuracy_chart_svg(plain(made.accuracy))),
-        "reviews": Markup(reviews_chart_svg(plain(made.reviews_due_by_day), made.overdue)),
+        "reviews": Markup(
+            reviews_chart_svg(_ahead(made.reviews_due_by_day, made.overdue), made.overdue)
+        ),
     }
     return page(
         "progress.html",
@@ -271,6 +275,14 @@ def progress() -> Response:
         teach=user.community.stats(),
         charts=charts,
     )
+
+
+def _ahead(days: tuple[tuple[str, int], ...], overdue: int) -> list[list[Any]]:
+    """Reviews due by day, today's without the overdue ones (the chart shows those apart)."""
+    rows = [[day, count] for day, count in days]
+    if rows:
+        rows[0][1] = max(0, rows[0][1] - overdue)
+    return rows
 
 
 __all__ = ["error_response", "pages", "text_value"]
