@@ -66,7 +66,14 @@ def run(
         def load(self) -> Any:
             from .app import create_app
 
-            return create_app(settings)
+            app = create_app(settings)
+            # Each worker loads what a first lesson needs before its first visitor asks.
+            core = app.extensions["learnplat.core"]
+            core.topics.all()
+            warm = getattr(core.tutor, "warm_up", None)
+            if warm is not None:
+                warm()
+            return app
 
     os.environ.setdefault("SERVER_SOFTWARE", "learnplat")
     Server().run()

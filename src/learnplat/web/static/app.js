@@ -38,6 +38,15 @@ function el(tag, text, attrs) {
   return node;
 }
 
+// A section of server-rendered Markdown: its <h2> and what follows up to the next heading.
+function markdownSection(container, title) {
+  const heading = [...container.querySelectorAll("h2")].find((h) => h.textContent.trim() === title);
+  if (!heading) return [];
+  const nodes = [heading];
+  for (let node = heading.nextElementSibling; node && !/^H[12]$/.test(node.tagName); node = node.nextElementSibling) nodes.push(node);
+  return nodes;
+}
+
 function typing(event) {
   const t = event.target;
   return t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
@@ -52,6 +61,8 @@ function library() {
   }
   const form = document.getElementById("upload");
   if (!form) return;
+  const flash = sessionStorage.getItem("learnplat.flash");
+  if (flash) { sessionStorage.removeItem("learnplat.flash"); say(flash); }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const file = form.elements.file.files[0];
@@ -79,6 +90,7 @@ function library() {
       }
       const title = data.document ? data.document.title : file.name;
       status.textContent = data.status === "added" ? `Added ${title}` : `${title} is already in your library`;
+      sessionStorage.setItem("learnplat.flash", status.textContent);  // said again after the reload
       window.location.reload();
     });
     request.addEventListener("error", () => { bar.hidden = true; say("the upload did not reach the server: is it running?", "error"); });
@@ -160,6 +172,8 @@ function learn() {
     const page = await fetch(`/learn/lesson?${params}&fragment=1`).then((r) => r.text());
     stream.textContent = "";
     body.innerHTML = page;  // rendered by the server, everything in it escaped
+    // The script shows the sources as links and the follow-ups as buttons: not twice.
+    for (const title of ["Sources", "You could ask next"]) for (const node of markdownSection(body, title)) node.remove();
     if (made.citations.length) {
       body.append(el("h2", "Sources"));
       const list = el("ol", null, { class: "sources" });
@@ -181,7 +195,8 @@ function learn() {
     mapLink.hidden = made.format !== "visual";
     if (made.format === "visual" && made.concept_map) {
       const img = el("img", null, { src: `/learn/map.svg?${params}`, alt: `Concept map of ${made.title}`, class: "concept-map-img" });
-      document.getElementById("lesson-map").append(img);
+      const mapHeading = markdownSection(body, "Concept map")[0];  // the picture above its outline
+      if (mapHeading) mapHeading.after(img); else document.getElementById("lesson-map").append(img);
       mapLink.href = `/learn/map.svg?${params}&download=1`;
     }
     if (made.format === "audio") await narrate();
@@ -312,6 +327,8 @@ function challenges() {
       served = await api("POST", "/api/v1/challenges/next", body);
     } catch (error) { failed(error); round.hidden = true; return; }
     asked += 1;
+    countdown.parentElement.hidden = false;
+    document.getElementById("answer-keys").hidden = false;
     document.getElementById("round-progress").textContent = `Question ${asked} of ${total}`;
     document.getElementById("round-category").textContent = `${served.category} · ${served.difficulty} · ${served.mode}`;
     document.getElementById("round-points").textContent = `${points} points`;
@@ -370,12 +387,15 @@ function challenges() {
   async function finish() {
     optionsList.replaceChildren();
     countdown.textContent = "";
+    countdown.parentElement.hidden = true;  // no clock and no keys once the round is over
+    document.getElementById("answer-keys").hidden = true;
     document.getElementById("question").textContent = `Round over: ${correct} of ${total} correct, ${points} points`;
     try {
       const stats = await api("GET", "/api/v1/stats");
       const g = stats.game;
       document.getElementById("my-stats").textContent = `Level ${g.level} · ${g.points} points · streak ${g.current_streak} (best ${g.best_streak}) · ${g.reviews_due} reviews due`;
       const rows = await api("GET", "/api/v1/leaderboard?board=game");
+      document.getElementById("game-board-empty").hidden = rows.length > 0;
       document.getElementById("game-board").replaceChildren(...rows.map((r) => el("li", `${r.display_name} · ${r.points} points · level ${r.level}`, r.is_me ? { class: "me" } : {})));
     } catch (error) { failed(error); }
   }
