@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from learnplat.cli import app as cli_app
+from tests.conftest import require_program
 from tests.webtools import PASSWORD, Browser
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -208,6 +209,19 @@ def test_visual_lesson_map_download_and_follow_up(ana: Browser) -> None:
     assert answer.status_code == 200 and set(answer.get_json()) >= {"answer", "found", "citations"}
 
 
+def test_narration_plays_in_the_page_with_its_marks(ana: Browser) -> None:
+    require_program("espeak-ng")
+    spoken = ana.get("/api/v1/lessons/narration?topic=photosynthesis&level=beginner")
+    assert spoken.status_code == 200
+    data = spoken.get_json()
+    assert data["segments"] and data["segments"][0]["start_s"] == 0
+    assert data["duration_s"] > data["segments"][-1]["start_s"]
+    assert "path" not in data  # no server path shown
+    sound = ana.get(data["url"])
+    assert sound.mimetype == "audio/wav" and sound.data[:4] == b"RIFF"
+    assert sound.headers["Content-Disposition"].startswith("inline; filename=")
+
+
 # teach back and community --------------------------------------------------------------
 def test_teach_grade_feed_upvote_board(ana: Browser, ben: Browser) -> None:
     taught = ana.post(
@@ -242,7 +256,9 @@ def test_teach_page_keeps_the_explanation_when_grading_is_refused(ana: Browser) 
 
 
 # challenges and progress ---------------------------------------------------------------
-def test_a_round_is_timed_by_the_server_and_never_shows_the_answer(ana: Browser) -> None:
+def test_a_round_is_timed_by_the_server_and_never_shows_the_answer(
+    web_app, ana: Browser
+) -> None:
     served = ana.post("/api/v1/challenges/next", json={"category": "biology"}).get_json()
     assert set(served) == {
         "token", "title", "question", "options", "time_limit", "category", "difficulty",
@@ -258,6 +274,12 @@ def test_a_round_is_timed_by_the_server_and_never_shows_the_answer(ana: Browser)
     assert stats["game"]["answered"] == 1
     seed_next = ana.post("/game/next", json={"category": "physics"})
     assert seed_next.status_code == 200 and "answer" not in seed_next.get_json()
+    token = seed_next.get_json()["token"]
+    right = web_app.extensions["learnplat.core"].game_store.attempt(token).correct_answer
+    scored = ana.post("/game/answer", json={"token": token, "answer": right}).get_json()
+    assert scored["correct"] and scored["points"] > 0
+    board = ana.get("/game/leaderboard").get_json()  # the seed's route: the game's board
+    assert board and "level" in board[0] and board[0]["display_name"] == "ana"
 
 
 def test_someone_elses_question_token_is_not_theirs(ana: Browser, ben: Browser) -> None:
@@ -309,3 +331,16 @@ def test_unknown_route_and_method_are_json_under_api_and_pages_elsewhere(ana: Br
     assert wrong.status_code == 405 and wrong.get_json()["error"]
     page = ana.get("/nothing-here")
     assert page.status_code == 404 and "No such page" in page.get_data(as_text=True)
+
+
+def test_serve_says_in_one_line_when_its_port_is_taken() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli_app, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"error: cannot listen on 127.0.0.1:{port}" in result.output
+    assert "try --port" in result.output and "Traceback" not in result.output

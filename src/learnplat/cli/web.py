@@ -3,6 +3,7 @@ terminal profile a password, which is how a web account claims it."""
 
 from __future__ import annotations
 
+import errno
 import getpass
 import sys
 from typing import Annotated
@@ -65,9 +66,12 @@ def serve(
     try:
         run(settings, host, port, workers, on_ready=ready)
     except OSError as exc:
+        taken = exc.errno == errno.EADDRINUSE
         raise BadInput(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-            hint="another program may use that port: try --port 8001",
+            hint="another program uses that port: try --port 8001"
+            if taken
+            else "--host takes an address of this machine, such as 127.0.0.1 or 0.0.0.0",
         ) from None
 
 

@@ -418,9 +418,9 @@ def unvote(explanation_id: str) -> Response:
 
 
 @api.get("/leaderboard")
-def leaderboard() -> Response:
+def leaderboard(default_board: str = "teach") -> Response:
     data = values()
-    board = text_value(data, "board", "teach") or "teach"
+    board = text_value(data, "board", default_board) or default_board
     period = text_value(data, "period", "all") or "all"
     limit = int_value(data.get("limit", 10), "limit")
     user = user_session()

@@ -17,7 +17,13 @@ seed.add_url_rule("/game/categories", "game_categories", api.categories, methods
 seed.add_url_rule("/game/next", "game_next", api.challenge_next, methods=["POST"])
 seed.add_url_rule("/game/answer", "game_answer", api.challenge_answer, methods=["POST"])
 seed.add_url_rule("/game/stats", "game_stats", api.stats, methods=["GET"])
-seed.add_url_rule("/game/leaderboard", "game_leaderboard", api.leaderboard, methods=["GET"])
+seed.add_url_rule(
+    "/game/leaderboard",
+    "game_leaderboard",
+    api.leaderboard,
+    methods=["GET"],
+    defaults={"default_board": "game"},
+)
 seed.add_url_rule("/community/explanations", "community_feed", api.community, methods=["GET"])
 seed.add_url_rule("/community/submit", "community_submit", api.teach, methods=["POST"])
 seed.add_url_rule(

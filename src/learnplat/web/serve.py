@@ -8,6 +8,7 @@ lesson streaming to one browser does not hold up another's answer.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,15 @@ def prepare(settings: Settings) -> None:
     secret_key(settings.data_dir)
 
 
+def check_port(host: str, port: int) -> None:
+    """Raise OSError now when ``host:port`` cannot be listened on (taken, or not an address
+    of this machine): gunicorn would retry for seconds and then log it in its own words."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def run(
     settings: Settings,
     host: str,
@@ -38,9 +48,11 @@ def run(
     threads: int = THREADS,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until stopped (SIGINT or SIGTERM). Raises OSError when the port is taken."""
+    """Serve until stopped (SIGINT or SIGTERM). Raises OSError when the port is taken,
+    StoreError or ConfigError when the database cannot be opened."""
     from gunicorn.app.base import BaseApplication
 
+    check_port(host, port)
     prepare(settings)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
 
