@@ -86,6 +86,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``learnplat serve`` on a free port, in a home of its own; its URL."""
     require_program("chromium")  # no browser: no point starting the server
+    require_program("espeak-ng")  # the audio lesson is spoken in the page
     home = tmp_path_factory.mktemp("serve-home")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNPLAT_")}
     env["LEARNPLAT_HOME"] = str(home)
@@ -266,6 +267,23 @@ def learn(tab: Tab) -> None:
     assert heading.evaluate("h => h.nextElementSibling.matches('img.concept-map-img')")
     expect(lesson.get_by_role("heading", name="Sources", exact=True)).to_have_count(1)
     tab.shot("learn-visual")
+
+    # Audio: the narration spoken by espeak-ng, played in the page, its script shown once.
+    page.get_by_label("Format").select_option("audio")
+    page.get_by_role("button", name="Teach me").click()
+    player = page.locator("audio#narration")
+    expect(player).to_have_attribute("src", re.compile("narration.wav"), timeout=LESSON_MS)
+    expect(page.locator("#narration-script li").first).not_to_be_empty()
+    expect(body.locator("p", has_text=re.compile(r"^\[00:00\]"))).to_have_count(0)
+    page.wait_for_function(
+        "() => document.querySelector('audio#narration').readyState >= 1", timeout=LESSON_MS
+    )
+    duration = player.evaluate("a => a.duration")
+    assert duration > 5, duration  # the browser read the WAV the server spoke
+    # A narrator's line is lit as the audio reaches it (played muted, from 0).
+    player.evaluate("a => { a.muted = true; a.currentTime = 0; return a.play(); }")
+    expect(page.locator("#narration-script li.speaking")).to_have_count(1, timeout=WAIT_MS)
+    tab.shot("learn-audio")
 
 
 def bank_answers() -> dict[str, str]:

@@ -199,7 +199,16 @@ function learn() {
       if (mapHeading) mapHeading.after(img); else document.getElementById("lesson-map").append(img);
       mapLink.href = `/learn/map.svg?${params}&download=1`;
     }
-    if (made.format === "audio") await narrate();
+    if (made.format === "audio") {
+      // The narration is shown once: as the list under the player, its line lit as it is spoken.
+      const title = body.querySelector("h1");
+      for (let node = title && title.nextElementSibling; node && !/^H[12]$/.test(node.tagName); ) {
+        const next = node.nextElementSibling;
+        if (node.tagName === "P") node.remove();  // notices (blockquotes) stay
+        node = next;
+      }
+      await narrate();
+    }
     const followUps = document.getElementById("follow-ups");
     if (made.follow_ups.length) {
       followUps.append(el("h2", "Ask next"));
@@ -220,6 +229,8 @@ function learn() {
     status.textContent = "Speaking the narration…";
     try {
       const spoken = await api("GET", `/api/v1/lessons/narration?${params}`);
+      const title = body.querySelector("h1");
+      if (title) title.after(box);  // the player and its script first, under the title
       box.hidden = false;
       const items = spoken.segments.map((s) => {
         const item = el("li", s.text, { "data-start": s.start_s });
