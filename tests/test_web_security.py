@@ -155,6 +155,25 @@ def test_five_wrong_passwords_slow_the_next_try_down(web_app, ana: Browser) -> N
     )
 
 
+def test_one_address_guessing_at_many_names_is_slowed_down(web_app, ana: Browser) -> None:
+    guesser = Browser(web_app)
+    for number in range(accounts.FREE_CLIENT_FAILURES + 1):
+        name = f"user{number}"  # never the same name twice: each name's own count stays low
+        wrong = guesser.post("/api/v1/login", json={"name": name, "password": "guess it"})
+        assert wrong.status_code == 401, number
+    slowed = guesser.post("/api/v1/login", json={"name": "ana", "password": PASSWORD})
+    assert slowed.status_code == 429 and "from your address" in slowed.get_json()["error"]
+    elsewhere = web_app.test_client()  # another address is not held up by this one
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    token = elsewhere.get("/api/v1/session").get_json()["csrf_token"]
+    login = elsewhere.post(
+        "/api/v1/login",
+        json={"name": "ana", "password": PASSWORD},
+        headers={"X-CSRF-Token": token},
+    )
+    assert login.status_code == 200
+
+
 def test_waits_double_and_stop_at_fifteen_minutes() -> None:
     waits = [accounts.wait_after(n) for n in range(1, 12)]
     assert waits[: accounts.FREE_FAILURES] == [0] * accounts.FREE_FAILURES

@@ -27,6 +27,7 @@ MAX_PASSWORD = 1024  # a hash of a megabyte is work nobody needs to ask for
 # the same memory as N=2^14, r=8, p=5); p=5 keeps the memory at 16 MiB, at ~0.2 s a hash here.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 5
 FREE_FAILURES = 4  # the fifth wrong password in the window starts the waits
+FREE_CLIENT_FAILURES = 20  # one address guessing at many names
 WINDOW_S = 15 * 60
 FIRST_WAIT_S = 30
 LONGEST_WAIT_S = 15 * 60
@@ -71,11 +72,11 @@ def check_new_password(password: str) -> str:
     return password
 
 
-def wait_after(failures: int) -> int:
+def wait_after(failures: int, free: int = FREE_FAILURES) -> int:
     """Seconds a login waits after the last of ``failures`` failures within the window."""
-    if failures <= FREE_FAILURES:
+    if failures <= free:
         return 0
-    return min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** (failures - FREE_FAILURES - 1))
+    return min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** min(failures - free - 1, 16))
 
 
 class Accounts:
@@ -122,17 +123,22 @@ class Accounts:
         exact = [str(r["id"]) for r in rows if r["id"] == name]
         return exact[0] if exact else (str(rows[0]["id"]) if rows else None)
 
-    def login(self, name: str, password: str) -> str:
-        """The profile id of the account ``name`` when ``password`` is its password."""
-        key = profile_key(name.strip())[:64]
+    def login(self, name: str, password: str, client: str | None = None) -> str:
+        """The profile id of the account ``name`` when ``password`` is its password.
+        ``client`` (a web visitor's address) is slowed down too when it guesses at many
+        names: after ``FREE_CLIENT_FAILURES`` failures in the window."""
         now = self.clock()
-        failures = self.store.failures_since(key, int((now - WINDOW_S) * 1000))
-        wait = wait_after(len(failures))
-        if wait:
-            left = int(failures[-1] / 1000 + wait - now + 0.999)
+        since = int((now - WINDOW_S) * 1000)
+        keys = [(profile_key(name.strip())[:64], FREE_FAILURES, f"for {name.strip()!r}")]
+        if client:
+            keys.append((f"@{client}"[:64], FREE_CLIENT_FAILURES, "from your address"))
+        for key, free, whose in keys:
+            failures = self.store.failures_since(key, since)
+            wait = wait_after(len(failures), free)
+            left = int(failures[-1] / 1000 + wait - now + 0.999) if wait else 0
             if left > 0:
                 raise TooManyAttempts(
-                    f"too many wrong passwords for {name.strip()!r}: try again in {left} s",
+                    f"too many wrong passwords {whose}: try again in {left} s",
                     hint="each further wrong password doubles the wait (up to 15 minutes)",
                     retry_after_s=left,
                 )
@@ -144,12 +150,13 @@ class Accounts:
         else:
             ok = check_password(password, stored)
         if not ok or user is None:
-            self.store.add_failure(key, int(now * 1000), int((now - WINDOW_S) * 1000))
+            for key, _free, _whose in keys:
+                self.store.add_failure(key, int(now * 1000), since)
             raise NotSignedIn(
                 "that name and password do not match an account",
                 hint="check both; names are not case-sensitive",
             )
-        self.store.clear_failures(key)
+        self.store.clear_failures(keys[0][0])  # the address keeps its count: others' names
         return user
 
     def _account(self, name: str) -> str | None:

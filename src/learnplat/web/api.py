@@ -132,7 +132,9 @@ def signup() -> Response:
 @api.post("/login")
 def login() -> Response:
     data = values()
-    user = g.core.accounts.login(text_value(data, "name"), text_value(data, "password"))
+    user = g.core.accounts.login(
+        text_value(data, "name"), text_value(data, "password"), client=request.remote_addr
+    )
     sign_in(user)
     return ok({"user": user, "csrf_token": session["csrf"]})
 

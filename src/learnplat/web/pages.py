@@ -85,7 +85,9 @@ def login() -> Response:
     if request.method == "GET":
         return page("login.html", form=form)
     try:
-        user = g.core.accounts.login(form["name"], request.form.get("password", ""))
+        user = g.core.accounts.login(
+            form["name"], request.form.get("password", ""), client=request.remote_addr
+        )
     except LearnplatError as exc:
         response = failed("login.html", exc, form=form)
         retry = getattr(exc, "retry_after_s", None)
