@@ -252,7 +252,7 @@ def _day_label(day: str) -> str:
 
 def _bar_chart(bars: list[_Bar], css_class: str, label: str) -> str:
     """Vertical bars from a zero baseline, the largest value marked on the y axis and every
-    few x labels kept so they do not overlap."""
+    few x labels kept so they do not overlap, counted back from the last (today)."""
     width, height, left, right, top, bottom = 640, 220, 44, 12, 14, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     base = top + plot_h
@@ -278,7 +278,7 @@ def _bar_chart(bars: list[_Bar], css_class: str, label: str) -> str:
             f' fill-opacity="0"/><rect x="{_n(x + (slot - bar_w) / 2)}" y="{_n(base - h)}"'
             f' width="{_n(bar_w)}" height="{_n(h)}" rx="2" fill="{bar.colour}"/></g>'
         )
-        if bar.label and i % step == 0:
+        if bar.label and (len(bars) - 1 - i) % step == 0:  # the last (today) always
             body.append(
                 f'<text class="x-label" x="{_n(x + slot / 2)}" y="{base + 16}"'
                 f' text-anchor="middle" font-size="10" fill="{MUTED}">{_esc(bar.label)}</text>'
