@@ -344,3 +344,22 @@ def test_serve_says_in_one_line_when_its_port_is_taken() -> None:
     assert result.exit_code == 2
     assert f"error: cannot listen on 127.0.0.1:{port}" in result.output
     assert "try --port" in result.output and "Traceback" not in result.output
+
+
+def test_a_bug_is_one_line_to_the_user_and_a_traceback_in_the_log(
+    web_app, ana: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnplat import paths
+    from learnplat.services.library import Library
+
+    def broken(self: Library) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(Library, "documents", broken)  # a stand-in bug: no real one to hand
+    api = ana.get("/api/v1/documents")
+    assert api.status_code == 500
+    assert api.get_json()["error"] == "something went wrong on the server"
+    page = ana.get("/library")
+    assert page.status_code == 500 and "Traceback" not in page.get_data(as_text=True)
+    logged = paths.log_file().read_text()
+    assert "GET /api/v1/documents failed" in logged and "ZeroDivisionError: a bug" in logged

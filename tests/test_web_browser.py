@@ -333,6 +333,18 @@ def play_round(tab: Tab, name: str) -> None:
     expect(page.locator("#my-stats")).to_contain_text(f" {points.group()} ")
     tab.shot("challenges-end")
 
+    # Notes mode asks for a document instead of a category, and serves questions from it.
+    mode = page.get_by_label("Mode")
+    expect(page.locator("#field-doc")).to_be_hidden()
+    mode.select_option("notes")
+    expect(page.locator("#field-doc")).to_be_visible()
+    expect(page.locator("#field-category")).to_be_hidden()
+    page.get_by_role("spinbutton", name="Questions").fill("1")
+    page.get_by_role("button", name="Start round").click()
+    expect(progress).to_have_text("Question 1 of 1", timeout=LESSON_MS)
+    expect(page.locator("#round-category")).to_contain_text("play")
+    expect(options).to_have_count(4)
+
 
 def teach_back(tab: Tab, name: str) -> int:
     """Teach photosynthesis; the author's points on the board after."""

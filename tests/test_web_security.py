@@ -131,7 +131,8 @@ def test_a_document_with_markup_is_shown_escaped(ana: Browser) -> None:
     page = ana.get(f"/library/{doc['id']}/pages/1").get_data(as_text=True)
     assert "<script>steal" not in page and "&lt;script&gt;steal()" in page
     hits = ana.get("/library?q=mitochondria").get_data(as_text=True)
-    assert "<script>steal" not in hits
+    assert "<script>steal" not in hits and "&lt;script&gt;steal()" in hits
+    assert "<mark>mitochondria</mark>" in hits  # the match marked, the rest escaped
 
 
 def test_five_wrong_passwords_slow_the_next_try_down(web_app, ana: Browser) -> None:

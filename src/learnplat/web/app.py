@@ -235,6 +235,18 @@ def create_app(settings: Settings, core: Core | None = None) -> Flask:
         )
         return error_response(WebError(status, message))
 
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        # A bug or a failure nobody named: logged with its traceback, one line to the user.
+        log.exception("%s %s failed", request.method, request.path)
+        return error_response(
+            WebError(
+                500,
+                "something went wrong on the server",
+                hint="it is in the server's log; try again, or tell whoever runs it",
+            )
+        )
+
     from .api import api
     from .pages import pages
     from .seed_routes import seed

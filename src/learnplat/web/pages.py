@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..errors import LearnplatError, NotFound
 from .api import (
@@ -31,6 +31,19 @@ def markdown_html(text: str) -> Markup:
     from markdown_it import MarkdownIt
 
     return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+
+
+@pages.app_template_filter("highlighted")
+def highlighted(text: str, spans: Any) -> Markup:
+    """``text`` escaped, with the ``(start, end)`` spans the search matched in <mark>."""
+    out, last = Markup(""), 0
+    for start, end in sorted(spans or ()):
+        if start < last or end > len(text):
+            continue
+        out += escape(text[last:start]) + Markup("<mark>") + escape(text[start:end])
+        out += Markup("</mark>")
+        last = end
+    return out + escape(text[last:])
 
 
 def page(template: str, status: int = 200, **values: Any) -> Response:

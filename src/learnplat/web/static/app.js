@@ -317,6 +317,16 @@ function challenges() {
   let settings = null, asked = 0, total = 0, points = 0, correct = 0;
   let served = null, timer = null, deadline = 0, answering = false;
 
+  // The document is asked for in notes mode only, the category in the others.
+  const showFields = () => {
+    const notes = form.elements.mode.value === "notes";
+    const doc = document.getElementById("field-doc");
+    if (doc) doc.hidden = !notes;
+    document.getElementById("field-category").hidden = notes;
+  };
+  form.elements.mode.addEventListener("change", showFields);
+  showFields();
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
