@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -363,3 +364,36 @@ def test_a_bug_is_one_line_to_the_user_and_a_traceback_in_the_log(
     assert page.status_code == 500 and "Traceback" not in page.get_data(as_text=True)
     logged = paths.log_file().read_text()
     assert "GET /api/v1/documents failed" in logged and "ZeroDivisionError: a bug" in logged
+
+
+def test_a_browser_leaving_a_streamed_lesson_stops_the_model(
+    isolated_home, openai_stub
+) -> None:
+    """The lesson streams from a model server (the stub, over HTTP on 127.0.0.1); when the
+    browser stops reading, the model's connection is closed and the server stops writing."""
+    from learnplat.core import Core
+    from learnplat.settings import load_settings
+    from learnplat.web.app import create_app
+    from tests.test_llm_tutor import chunks_of, lesson_payload
+
+    openai_stub.chunks = chunks_of(lesson_payload(), size=10)  # 40 chunks: 12 s at this pace
+    openai_stub.chunk_delay_s = 0.3
+    settings = load_settings(
+        {"provider": "openai", "base_url": openai_stub.base_url, "model": "llama3.1"}
+    )
+    with Core(settings) as core:
+        visitor = Browser(create_app(settings, core)).signup("ana")
+        started = time.monotonic()
+        response = visitor.client.get(
+            "/api/v1/lessons/stream?topic=photosynthesis", buffered=False
+        )
+        assert response.status_code == 200
+        stream = iter(response.response)
+        assert next(stream).startswith(b": lesson on its way")
+        while not openai_stub.bodies():  # the model was asked
+            assert time.monotonic() - started < 30
+            time.sleep(0.05)
+        time.sleep(0.6)  # it has written a little
+        response.close()  # the browser leaves
+        assert openai_stub.disconnected.wait(timeout=5)
+        assert time.monotonic() - started < 10

@@ -31,6 +31,7 @@ from ..projections import (
     served_json,
     teach_json,
 )
+from ..tutors.activity import ModelActivity, watching
 from .app import (
     WebError,
     csrf_token,
@@ -250,6 +251,10 @@ def lesson() -> Response:
     return ok({**lesson_json(made), "audio": None})  # as `learn --json` without --out
 
 
+class BrowserLeft(Exception):
+    """Raised in a lesson's callbacks once nobody reads its stream: the work stops."""
+
+
 def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json_text(data)}\n\n"
 
@@ -267,12 +272,19 @@ def lesson_stream() -> Response:
     def make() -> None:
         def on_text(text: str) -> None:
             if gone.is_set():
-                raise WebError(499, "the browser went away")
+                raise BrowserLeft
             chunks.put(("text", {"text": text}))
 
+        def on_activity(_activity: ModelActivity) -> None:
+            if gone.is_set():
+                raise BrowserLeft  # closes the model's connection: its server stops writing
+
         try:
-            made = learning.lesson(args["topic"], **{**_rest(args), "on_text": on_text})
+            with watching(on_activity):
+                made = learning.lesson(args["topic"], **{**_rest(args), "on_text": on_text})
             chunks.put(("lesson", lesson_json(made)))
+        except BrowserLeft:
+            pass
         except LearnplatError as exc:
             chunks.put(("error", {"error": exc.message, "hint": exc.hint}))
         except Exception:
@@ -286,8 +298,8 @@ def lesson_stream() -> Response:
     def events() -> Iterator[str]:
         worker = threading.Thread(target=make, name="lesson-stream", daemon=True)
         worker.start()
-        yield ": lesson on its way\n\n"
         try:
+            yield ": lesson on its way\n\n"
             while True:
                 try:
                     kind, data = chunks.get(timeout=15)
