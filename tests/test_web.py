@@ -257,9 +257,7 @@ def test_teach_page_keeps_the_explanation_when_grading_is_refused(ana: Browser) 
 
 
 # challenges and progress ---------------------------------------------------------------
-def test_a_round_is_timed_by_the_server_and_never_shows_the_answer(
-    web_app, ana: Browser
-) -> None:
+def test_a_round_is_timed_by_the_server_and_never_shows_the_answer(web_app, ana: Browser) -> None:
     served = ana.post("/api/v1/challenges/next", json={"category": "biology"}).get_json()
     assert set(served) == {
         "token", "title", "question", "options", "time_limit", "category", "difficulty",
@@ -366,9 +364,7 @@ def test_a_bug_is_one_line_to_the_user_and_a_traceback_in_the_log(
     assert "GET /api/v1/documents failed" in logged and "ZeroDivisionError: a bug" in logged
 
 
-def test_a_browser_leaving_a_streamed_lesson_stops_the_model(
-    isolated_home, openai_stub
-) -> None:
+def test_a_browser_leaving_a_streamed_lesson_stops_the_model(isolated_home, openai_stub) -> None:
     """The lesson streams from a model server (the stub, over HTTP on 127.0.0.1); when the
     browser stops reading, the model's connection is closed and the server stops writing."""
     from learnplat.core import Core
@@ -384,9 +380,7 @@ def test_a_browser_leaving_a_streamed_lesson_stops_the_model(
     with Core(settings) as core:
         visitor = Browser(create_app(settings, core)).signup("ana")
         started = time.monotonic()
-        response = visitor.client.get(
-            "/api/v1/lessons/stream?topic=photosynthesis", buffered=False
-        )
+        response = visitor.client.get("/api/v1/lessons/stream?topic=photosynthesis", buffered=False)
         assert response.status_code == 200
         stream = iter(response.response)
         assert next(stream).startswith(b": lesson on its way")
