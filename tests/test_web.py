@@ -391,3 +391,65 @@ def test_a_browser_leaving_a_streamed_lesson_stops_the_model(isolated_home, open
         response.close()  # the browser leaves
         assert openai_stub.disconnected.wait(timeout=5)
         assert time.monotonic() - started < 10
+
+
+def test_the_seed_routes_answer_as_their_api_twins(ana: Browser, ben: Browser) -> None:
+    doc = upload(ana, SAMPLES / "photosynthesis.md").get_json()["document"]
+    # POST /uploads is POST /api/v1/documents; GET /uploads/ID the original.
+    again = ana.post(
+        "/uploads",
+        data={"file": (BytesIO((SAMPLES / "photosynthesis.md").read_bytes()), "p.md")},
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
+    assert ana.get(f"/uploads/{doc['id']}").data == (SAMPLES / "photosynthesis.md").read_bytes()
+    learned = ana.post("/learn", json={"topic": "photosynthesis", "level": "advanced"})
+    twin = ana.post("/api/v1/lessons", json={"topic": "photosynthesis", "level": "advanced"})
+    assert learned.get_json()["content"] == twin.get_json()["content"]
+    submitted = ana.post(
+        "/community/submit", json={"topic": "photosynthesis", "text": PHOTOSYNTHESIS}
+    )
+    assert submitted.status_code == 201 and submitted.get_json()["score"] >= 5
+    feed = ben.get("/community/explanations").get_json()
+    assert feed == ben.get("/api/v1/community").get_json() and feed[0]["author"] == "ana"
+    assert ben.get("/community/leaderboard").get_json() == ben.get("/api/v1/leaderboard").get_json()
+    assert (
+        ana.get("/game/categories").get_json()
+        == ana.get("/api/v1/challenges/categories").get_json()
+    )
+    assert ana.get("/game/stats").get_json() == ana.get("/api/v1/stats").get_json()
+
+
+def test_the_other_api_routes(ana: Browser) -> None:
+    doc = upload(ana, SAMPLES / "cellular-respiration.pdf").get_json()["document"]
+    page = ana.get(f"/api/v1/documents/{doc['id']}/pages/2").get_json()
+    assert page["number"] == 2 and page["text"] and "stored_path" not in page["document"]
+    assert ana.get(f"/api/v1/documents/{doc['id']}").get_json() == doc
+    topics = ana.get("/api/v1/topics?category=biology").get_json()
+    assert topics and {t["category"] for t in topics} == {"biology"}
+    assert "Photosynthesis" in [t["name"] for t in topics]
+    graded = ana.post(
+        "/api/v1/grade",
+        json={
+            "reference": "Water boils at 100 degrees Celsius at sea level.",
+            "answer": "At sea level water boils at 100 C.",
+        },
+    ).get_json()
+    assert 1 <= graded["score"] <= 10 and graded["components"]
+    progress = ana.get("/api/v1/progress").get_json()
+    assert set(progress) == {"points_by_day", "accuracy", "reviews_due_by_day", "overdue"}
+    html = ana.get("/learn/lesson?topic=photosynthesis&format=ebook").get_data(as_text=True)
+    assert "<h2>Chapter 1" in html and "<html" in html
+
+
+def test_secure_cookies_behind_tls(isolated_home, monkeypatch: pytest.MonkeyPatch) -> None:
+    from learnplat.core import Core
+    from learnplat.settings import load_settings
+    from learnplat.web.app import create_app
+
+    monkeypatch.setenv("LEARNPLAT_SECURE_COOKIES", "1")
+    settings = load_settings({})
+    with Core(settings) as core:
+        client = create_app(settings, core).test_client()
+        cookie = client.get("/api/v1/session", base_url="https://localhost").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie
