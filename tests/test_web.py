@@ -221,6 +221,8 @@ def test_narration_plays_in_the_page_with_its_marks(ana: Browser) -> None:
     sound = ana.get(data["url"])
     assert sound.mimetype == "audio/wav" and sound.data[:4] == b"RIFF"
     assert sound.headers["Content-Disposition"].startswith("inline; filename=")
+    part = ana.get(data["url"], headers={"Range": "bytes=0-99"})  # a player seeking
+    assert part.status_code == 206 and part.data == sound.data[:100]
 
 
 # teach back and community --------------------------------------------------------------
@@ -418,6 +420,8 @@ def test_the_seed_routes_answer_as_their_api_twins(ana: Browser, ben: Browser) -
         == ana.get("/api/v1/challenges/categories").get_json()
     )
     assert ana.get("/game/stats").get_json() == ana.get("/api/v1/stats").get_json()
+    refused = ana.post("/game/answer", json={"token": "nope", "answer": "1"})
+    assert refused.status_code == 400 and set(refused.get_json()) == {"error", "hint"}
 
 
 def test_the_other_api_routes(ana: Browser) -> None:

@@ -18,9 +18,6 @@ class AccountStore:
         rows = self.database.rows("SELECT password_hash FROM users WHERE id = ?", (user_id,))
         return str(rows[0]["password_hash"]) if rows and rows[0]["password_hash"] else None
 
-    def has_user(self, user_id: str) -> bool:
-        return bool(self.database.rows("SELECT 1 FROM users WHERE id = ?", (user_id,)))
-
     def claim(self, user_id: str, password_hash: str) -> bool:
         """Give the profile its first password; False when it already has one."""
 

@@ -7,6 +7,7 @@ State-changing routes need the session's CSRF token in ``X-CSRF-Token`` (GET
 
 from __future__ import annotations
 
+import io
 import json
 import queue
 import re
@@ -16,7 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request, session, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    jsonify,
+    request,
+    send_file,
+    session,
+    stream_with_context,
+)
 from werkzeug.datastructures import FileStorage
 
 from ..errors import MAX_ID, BadInput, LearnplatError, number_too_large
@@ -160,10 +170,6 @@ def documents() -> Response:
     return ok([document_json(d) for d in user_session().library.documents()])
 
 
-def library_settings() -> Any:
-    return g.core.settings
-
-
 def ingest_upload(upload: FileStorage | None) -> dict[str, Any]:
     """Ingest one uploaded file under a name of our making; the user's file name is kept as
     the document's name only (never as a path)."""
@@ -176,7 +182,7 @@ def ingest_upload(upload: FileStorage | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="learnplat-upload-") as folder:
         path = Path(folder) / stored_name
         upload.save(path)
-        limit = upload_limit(library_settings())
+        limit = upload_limit(g.core.settings)
         if path.stat().st_size > limit:
             raise WebError(
                 413,
@@ -354,9 +360,8 @@ def narration_audio() -> Response:
             raise WebError(503, "no voice could speak this lesson", hint="; ".join(result.notices))
         sound = Path(result.path).read_bytes()
     name = safe_download_name(f"{args['topic'] or 'lesson'}-narration", ".wav")
-    response = Response(sound, mimetype="audio/wav")
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    # Range requests answered (a player seeking asks for a part), from the bytes in hand.
+    return send_file(io.BytesIO(sound), mimetype="audio/wav", download_name=name, conditional=True)
 
 
 def _narrate(args: dict[str, Any], out: Path | None = None) -> Any:

@@ -8,17 +8,18 @@ processes over one database and one blob store behave as one.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
 import secrets
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from ..clients.errors import ProviderError
 from ..core import Core, Session
 from ..errors import (
     DiskFull,
@@ -26,6 +27,7 @@ from ..errors import (
     NotFound,
     NothingToTeach,
     NotSignedIn,
+    StoreError,
     TooManyAttempts,
 )
 from ..settings import Settings
@@ -42,7 +44,6 @@ CSP = (
     "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def secret_key(data_dir: Path) -> bytes:
@@ -89,11 +90,18 @@ def status_of(exc: LearnplatError) -> int:
         return 507
     if exc.exit_code == 2:
         return 400
-    return 503 if "unavailable" in exc.message else 500
+    if isinstance(exc, ProviderError):  # the model server behind us failed
+        return 504 if exc.kind == "timeout" else 502
+    return 503 if isinstance(exc, StoreError) else 500
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    """JSON for the API and the seed's routes (its clients are scripts), and for whoever asks."""
+    return (
+        request.blueprint in ("api", "seed")
+        or request.path.startswith("/api/")
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def error_response(exc: LearnplatError) -> Response:
@@ -131,9 +139,10 @@ def _check_csrf() -> None:
 
 
 def _fingerprint(password_hash: str) -> str:
-    """A short tag of the password's hash, kept in the cookie: a new password (set in the
-    terminal) logs every browser out."""
-    return password_hash[-16:]
+    """A tag of the password's hash, kept in the cookie (which its holder can read: it is
+    signed, not sealed), so no part of the hash itself: a new password (set in the terminal)
+    logs every browser out."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:24]
 
 
 def sign_in(user: str) -> None:
@@ -187,7 +196,6 @@ def create_app(settings: Settings, core: Core | None = None) -> Flask:
         # again by the library, with the CLI's message.
         MAX_CONTENT_LENGTH=upload_limit(settings) + 64 * 1024,
         MAX_FORM_MEMORY_SIZE=upload_limit(settings) + 64 * 1024,
-        JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["learnplat.core"] = core

@@ -18,9 +18,8 @@ from .api import (
     ingest_upload,
     int_value,
     lesson_args,
-    text_value,
 )
-from .app import current_user, error_response, sign_in, status_of, user_session
+from .app import current_user, sign_in, status_of, user_session
 
 pages = Blueprint("pages", __name__)
 FORMATS = ("chat", "visual", "audio", "ebook")
@@ -292,12 +291,12 @@ def progress() -> Response:
     )
 
 
-def _ahead(days: tuple[tuple[str, int], ...], overdue: int) -> list[list[Any]]:
+def _ahead(days: tuple[tuple[str, int], ...], overdue: int) -> list[list[Any] | tuple[Any, ...]]:
     """Reviews due by day, today's without the overdue ones (the chart shows those apart)."""
-    rows = [[day, count] for day, count in days]
-    if rows:
-        rows[0][1] = max(0, rows[0][1] - overdue)
+    rows: list[list[Any] | tuple[Any, ...]] = [list(day) for day in days]
+    if days:
+        rows[0] = (days[0][0], max(0, days[0][1] - overdue))
     return rows
 
 
-__all__ = ["error_response", "pages", "text_value"]
+__all__ = ["pages"]
