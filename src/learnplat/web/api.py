@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import queue
 import re
 import tempfile
@@ -53,6 +54,7 @@ from .app import (
 )
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger("learnplat.web")
 
 LEVELS = ("beginner", "intermediate", "advanced")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -271,7 +273,7 @@ def lesson_stream() -> Response:
     (the whole lesson's JSON) or ``error`` ({error, hint})."""
     args = lesson_args(values())
     learning = user_session().learning
-    learning.lesson_request(args["topic"], **{k: v for k, v in args.items() if k != "topic"})
+    learning.lesson_request(args["topic"], **_rest(args))  # bad input: a 4xx before streaming
     chunks: queue.Queue[tuple[str, Any]] = queue.Queue()
     gone = threading.Event()
 
@@ -294,9 +296,7 @@ def lesson_stream() -> Response:
         except LearnplatError as exc:
             chunks.put(("error", {"error": exc.message, "hint": exc.hint}))
         except Exception:
-            import logging
-
-            logging.getLogger("learnplat.web").exception("lesson stream failed")
+            log.exception("lesson stream failed")
             chunks.put(("error", {"error": "the lesson could not be made", "hint": None}))
         finally:
             chunks.put(("end", None))
