@@ -10,6 +10,7 @@ last failure has passed, doubling with each further failure.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -35,6 +36,11 @@ LONGEST_WAIT_S = 15 * 60
 # A hash to check against when the name has no account: a wrong name costs what a wrong
 # password does, so timing does not say which names exist.
 _DUMMY_SALT = b"learnplat-no-account"
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("no account has this password", _DUMMY_SALT)
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -145,7 +151,7 @@ class Accounts:
         user = self._account(name)
         stored = self.store.password_hash(user) if user else None
         if stored is None:
-            check_password(password, hash_password("x", _DUMMY_SALT))  # the same time spent
+            check_password(password, _dummy_hash())  # the same time spent: one hash
             ok = False
         else:
             ok = check_password(password, stored)
