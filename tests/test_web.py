@@ -457,3 +457,13 @@ def test_secure_cookies_behind_tls(isolated_home, monkeypatch: pytest.MonkeyPatc
         client = create_app(settings, core).test_client()
         cookie = client.get("/api/v1/session", base_url="https://localhost").headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_serve_without_the_web_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "gunicorn", None)  # as if `learnplat[web]` was left out
+    result = CliRunner().invoke(cli_app, ["serve"])
+    assert result.exit_code == 2
+    assert "error: web mode needs Flask and gunicorn" in result.output
+    assert "pip install 'learnplat[web]'" in result.output
