@@ -284,6 +284,14 @@ function teach() {
     const update = () => { count.textContent = (text.value.match(/\S+/g) || []).length; };
     text.addEventListener("input", update);
     update();
+    // Grading takes a moment (a model's, a minute): say so, and take one submission only.
+    const form = document.getElementById("teach-form");
+    form.addEventListener("submit", () => {
+      const button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      button.textContent = "Grading…";
+      form.setAttribute("aria-busy", "true");
+    });
   }
   for (const button of document.querySelectorAll("button.vote")) {
     button.addEventListener("click", async () => {
@@ -344,16 +352,20 @@ function challenges() {
     const body = { category: settings.category, difficulty: settings.difficulty };
     if (settings.mode === "review") body.review = true;
     if (settings.mode === "notes") { body.doc = settings.doc; body.category = ""; }
+    const heading = document.getElementById("question");
+    const waiting = setTimeout(() => {  // questions made from notes take a moment the first time
+      heading.textContent = settings.mode === "notes" ? "Making questions from your notes…" : "Finding a question…";
+      optionsList.replaceChildren();
+    }, 300);
     try {
       served = await api("POST", "/api/v1/challenges/next", body);
-    } catch (error) { failed(error); round.hidden = true; return; }
+    } catch (error) { failed(error); round.hidden = true; return; } finally { clearTimeout(waiting); }
     asked += 1;
     countdown.parentElement.hidden = false;
     document.getElementById("answer-keys").hidden = false;
     document.getElementById("round-progress").textContent = `Question ${asked} of ${total}`;
     document.getElementById("round-category").textContent = `${served.category} · ${served.difficulty} · ${served.mode}`;
     document.getElementById("round-points").textContent = `${points} points`;
-    const heading = document.getElementById("question");
     heading.textContent = served.question;
     if (served.notice) say(served.notice);
     optionsList.replaceChildren(...served.options.map((option, i) => {
