@@ -420,3 +420,33 @@ def test_a_library_topic_about_another_subject_is_not_mixed_into_the_notes(
     assert python is not None
     both = platform.learning.lesson("functions", doc_ids=[python.id], level="intermediate")
     assert {c.doc_id for c in both.citations} == {None, python.id}
+
+
+def test_notes_on_another_library_topic_that_name_this_one_in_passing_are_left_out(
+    platform: Session,
+) -> None:
+    """Respiration notes say its equation is "the reverse of photosynthesis": a photosynthesis
+    lesson and its Teach Back reference leave them out, and keep the photosynthesis notes;
+    a respiration lesson keeps them."""
+    platform.library.ingest(SAMPLES / "photosynthesis.md")
+    platform.library.ingest(SAMPLES / "cellular-respiration.pdf")
+
+    def cited(titles_of) -> set[str]:
+        return {c.title for c in titles_of}
+
+    lesson = platform.learning.lesson("photosynthesis", format="visual", use_cache=False)
+    assert cited(lesson.citations) == {"Topic library: Photosynthesis", "Photosynthesis"}
+    markdown = lesson_markdown(lesson)
+    assert "Respiration happens in every living cell" not in markdown
+    assert "Cellular respiration" not in [child.label for child in lesson.concept_map.children]
+    reference = platform.teachback.reference("photosynthesis", "beginner")
+    assert {s.title for s in reference.sources} <= {
+        "Topic library: Photosynthesis",
+        "Photosynthesis",
+    }
+    other = platform.learning.lesson("cellular respiration", use_cache=False)
+    assert "Cellular respiration: study notes" in cited(other.citations)
+    # Named by the learner, a document is taught from as they asked.
+    (respiration,) = [d for d in platform.library.documents() if d.kind == "pdf"]
+    chosen = platform.learning.lesson("photosynthesis", doc_ids=[respiration.id], use_cache=False)
+    assert "Cellular respiration: study notes" in cited(chosen.citations)

@@ -188,12 +188,17 @@ class Learning:
     ) -> tuple[TopicRecord | None, list[Passage]]:
         """The curated topic and the learner's passages found by one name, kept together only
         when they are about the same subject ("functions" in a mathematics book is no Python
-        lesson): else the named documents alone, or, with none named, the curated topic."""
+        lesson): else the named documents alone, or, with none named, the curated topic.
+        Searching the whole library, a passage about another topic of the library that names
+        this one in passing ("the reverse of photosynthesis" in notes on respiration) is left
+        out."""
         if record is None or not passages:
             return record, passages
-        if self.topics.fits(record, [p.text for p in passages]):
-            return record, passages
-        return (None, passages) if doc_ids else (record, [])
+        if not self.topics.fits(record, [p.text for p in passages]):
+            return (None, passages) if doc_ids else (record, [])
+        if not doc_ids:
+            passages = [p for p in passages if not self.topics.about_another(record, p.text)]
+        return record, passages
 
     def lesson(
         self,

@@ -84,11 +84,18 @@ class TopicLibrary:
         ``record``'s subject, or say too little to tell (``topic_fit``)."""
         if not texts:
             return True
+        return self._subjects_index().fits(record, texts)
+
+    def _subjects_index(self) -> Subjects:
         with self._lock:
             if self._subjects is None:
                 self._subjects = Subjects(self._topics().values())
-            subjects = self._subjects
-        return subjects.fits(record, texts)
+            return self._subjects
+
+    def about_another(self, record: TopicRecord, text: str) -> bool:
+        """Whether ``text``, found by ``record``'s name, is about another curated topic of its
+        category ("the reverse of photosynthesis" in notes on respiration)."""
+        return self._subjects_index().about_another(record, text)
 
     def suggest(self, name: str, n: int = 3) -> list[TopicRecord]:
         """Up to ``n`` topics close to ``name``, best first, for "not found" messages."""
