@@ -224,12 +224,12 @@ def learn(tab: Tab) -> None:
     lesson = page.locator("#lesson")
     body = page.locator("#lesson-body")
     page.goto("/learn")
-    page.get_by_label("Topic").fill("photosynthesis")
+    page.get_by_label("Topic").fill("cellular respiration")  # the uploaded notes' topic
     page.get_by_label("Format").select_option("chat")
     page.evaluate(STREAM_WATCH)
     page.get_by_role("button", name="Teach me").click()
     expect(body.get_by_role("heading", level=1)).to_have_text(
-        re.compile("photosynthesis", re.I), timeout=LESSON_MS
+        re.compile("cellular respiration", re.I), timeout=LESSON_MS
     )
     expect(lesson).to_have_attribute("aria-busy", "false")
     expect(page.locator("#lesson-stream")).to_be_empty()  # the raw text made way for the page
@@ -238,7 +238,9 @@ def learn(tab: Tab) -> None:
     assert len(streamed) >= 2 and streamed == sorted(streamed), streamed
     expect(body.get_by_role("heading", level=2).first).to_be_visible()
     expect(page.locator("#lesson-status")).to_have_text(re.compile("^beginner · chat"))
-    expect(page).to_have_url(re.compile(r"/learn\?topic=photosynthesis&level=beginner&format=chat"))
+    expect(page).to_have_url(
+        re.compile(r"/learn\?topic=cellular\+respiration&level=beginner&format=chat")
+    )
     expect(page.get_by_role("link", name="Download lesson (Markdown)")).to_be_visible()
     # The sources once, as links to the cited pages; the follow-ups once, as buttons.
     expect(lesson.get_by_role("heading", name="Sources", exact=True)).to_have_count(1)
