@@ -159,7 +159,7 @@ def test_five_wrong_passwords_slow_the_next_try_down(web_app, ana: Browser) -> N
 def test_one_address_guessing_at_many_names_is_slowed_down(
     web_app, ana: Browser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The address's allowance made smaller than its 20: each wrong guess costs a real hash.
+    # The address's allowance made smaller than its 100: each wrong guess costs a real hash.
     monkeypatch.setattr(accounts, "FREE_CLIENT_FAILURES", 6)
     guesser = Browser(web_app)
     for number in range(accounts.FREE_CLIENT_FAILURES + 1):
@@ -177,6 +177,15 @@ def test_one_address_guessing_at_many_names_is_slowed_down(
         headers={"X-CSRF-Token": token},
     )
     assert login.status_code == 200
+
+
+def test_one_address_makes_only_so_many_accounts(web_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accounts, "SIGNUPS_PER_CLIENT", 3)  # not 60: each costs a real hash
+    for number in range(3):
+        Browser(web_app).signup(f"pupil{number}")
+    refused = Browser(web_app).post("/api/v1/signup", json={"name": "pupil3", "password": PASSWORD})
+    assert refused.status_code == 429 and "too many new accounts" in refused.get_json()["error"]
+    assert int(refused.headers["Retry-After"]) > 0
 
 
 def test_waits_double_and_stop_at_fifteen_minutes() -> None:
@@ -236,3 +245,32 @@ def test_public_views_show_display_names_only(ana: Browser, ben: Browser) -> Non
     feed = ben.get("/api/v1/community?sort=new").get_json()
     for row in board + feed:
         assert "password_hash" not in row and "user_id" not in row
+
+
+def test_behind_a_trusted_proxy_the_clients_own_address_counts(
+    isolated_home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnplat.core import Core
+    from learnplat.settings import load_settings
+    from learnplat.web.app import create_app
+
+    monkeypatch.setattr(accounts, "SIGNUPS_PER_CLIENT", 1)
+    monkeypatch.setenv("LEARNPLAT_TRUSTED_PROXIES", "1")
+    settings = load_settings({})
+    with Core(settings) as core:
+        app = create_app(settings, core)
+
+        def signup(name: str, address: str) -> int:
+            client = app.test_client()
+            forwarded = {"X-Forwarded-For": address}
+            token = client.get("/api/v1/session", headers=forwarded).get_json()["csrf_token"]
+            response = client.post(
+                "/api/v1/signup",
+                json={"name": name, "password": PASSWORD},
+                headers={**forwarded, "X-CSRF-Token": token},
+            )
+            return response.status_code
+
+        assert signup("one", "203.0.113.7") == 201
+        assert signup("two", "198.51.100.9") == 201  # another pupil: not held up
+        assert signup("three", "203.0.113.7") == 429

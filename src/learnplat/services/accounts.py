@@ -28,7 +28,10 @@ MAX_PASSWORD = 1024  # a hash of a megabyte is work nobody needs to ask for
 # the same memory as N=2^14, r=8, p=5); p=5 keeps the memory at 16 MiB, at ~0.2 s a hash here.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 5
 FREE_FAILURES = 4  # the fifth wrong password in the window starts the waits
-FREE_CLIENT_FAILURES = 20  # one address guessing at many names
+# One address guessing at many names, and making accounts. Generous: a class behind one
+# school router (NAT) shares an address, typos and sign-ups at the start of a lesson included.
+FREE_CLIENT_FAILURES = 100
+SIGNUPS_PER_CLIENT = 60
 WINDOW_S = 15 * 60
 FIRST_WAIT_S = 30
 LONGEST_WAIT_S = 15 * 60
@@ -101,11 +104,25 @@ class Accounts:
         self.check_name = check_name
         self.clock = clock
 
-    def signup(self, name: str, password: str) -> str:
+    def signup(self, name: str, password: str, client: str | None = None) -> str:
         """A new account named ``name``; its profile id. A name taken by an account, or by a
-        terminal profile not yet claimed, is refused."""
+        terminal profile not yet claimed, is refused; so is a ``client`` (a web visitor's
+        address) that made SIGNUPS_PER_CLIENT accounts within the window."""
         name = self.check_name(name)
         check_new_password(password)
+        now = self.clock()
+        since = int((now - WINDOW_S) * 1000)
+        key = f"+{client}"[:64] if client else None
+        if key is not None:
+            made = self.store.failures_since(key, since)
+            if len(made) >= SIGNUPS_PER_CLIENT:
+                left = int(made[0] / 1000 + WINDOW_S - now + 0.999)
+                raise TooManyAttempts(
+                    f"too many new accounts from your address: try again in {left} s",
+                    hint=f"{SIGNUPS_PER_CLIENT} accounts can be made from one address in "
+                    f"{WINDOW_S // 60} minutes",
+                    retry_after_s=max(left, 1),
+                )
         hashed = hash_password(password)
         existing = self._profile(name)
         if existing is not None and self.store.password_hash(existing) is None:
@@ -119,6 +136,8 @@ class Accounts:
         user = self.profiles.ensure_user(name)  # refuses a look-alike of another's name
         if not self.store.claim(user, hashed):  # another sign-up took it meanwhile
             raise BadInput(f"the name {name!r} is taken", hint="choose another name")
+        if key is not None:
+            self.store.add_failure(key, int(now * 1000), since)  # counted like a failed login
         return user
 
     def _profile(self, name: str) -> str | None:

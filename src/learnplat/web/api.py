@@ -137,7 +137,9 @@ def who() -> Response:
 @api.post("/signup")
 def signup() -> Response:
     data = values()
-    user = g.core.accounts.signup(text_value(data, "name"), text_value(data, "password"))
+    user = g.core.accounts.signup(
+        text_value(data, "name"), text_value(data, "password"), client=request.remote_addr
+    )
     sign_in(user)
     return ok({"user": user, "csrf_token": session["csrf"]}, 201)
 

@@ -198,6 +198,13 @@ def create_app(settings: Settings, core: Core | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=upload_limit(settings) + 64 * 1024,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    proxies = trusted_proxies()
+    if proxies:  # behind a TLS proxy: the client's address and scheme are in its headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     app.extensions["learnplat.core"] = core
 
     @app.before_request
@@ -263,6 +270,13 @@ def create_app(settings: Settings, core: Core | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(seed)
     return app
+
+
+def trusted_proxies() -> int:
+    """How many proxies in front of us set X-Forwarded-For/-Proto (``LEARNPLAT_TRUSTED_PROXIES``,
+    0 by default: the headers of a client talking to us directly are not believed)."""
+    value = os.environ.get("LEARNPLAT_TRUSTED_PROXIES", "0").strip()
+    return int(value) if value.isdigit() else 0
 
 
 def upload_limit(settings: Settings) -> int:

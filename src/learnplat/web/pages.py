@@ -84,7 +84,9 @@ def signup() -> Response:
     if request.method == "GET":
         return page("signup.html", form=form)
     try:
-        user = g.core.accounts.signup(form["name"], request.form.get("password", ""))
+        user = g.core.accounts.signup(
+            form["name"], request.form.get("password", ""), client=request.remote_addr
+        )
     except LearnplatError as exc:
         return failed("signup.html", exc, form=form)
     sign_in(user)
