@@ -7,7 +7,6 @@ lesson streaming to one browser does not hold up another's answer.
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -87,5 +86,4 @@ def run(
                 warm()
             return app
 
-    os.environ.setdefault("SERVER_SOFTWARE", "learnplat")
     Server().run()
