@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from learnplat.cli import app as cli_app
 from tests.conftest import require_program
-from tests.webtools import PASSWORD, Browser
+from tests.webtools import PASSWORD, Browser, web_app_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 PHOTOSYNTHESIS = (
@@ -369,9 +369,7 @@ def test_a_bug_is_one_line_to_the_user_and_a_traceback_in_the_log(
 def test_a_browser_leaving_a_streamed_lesson_stops_the_model(isolated_home, openai_stub) -> None:
     """The lesson streams from a model server (the stub, over HTTP on 127.0.0.1); when the
     browser stops reading, the model's connection is closed and the server stops writing."""
-    from learnplat.core import Core
     from learnplat.settings import load_settings
-    from learnplat.web.app import create_app
     from tests.test_llm_tutor import chunks_of, lesson_payload
 
     openai_stub.chunks = chunks_of(lesson_payload(), size=10)  # 40 chunks: 12 s at this pace
@@ -379,8 +377,8 @@ def test_a_browser_leaving_a_streamed_lesson_stops_the_model(isolated_home, open
     settings = load_settings(
         {"provider": "openai", "base_url": openai_stub.base_url, "model": "llama3.1"}
     )
-    with Core(settings) as core:
-        visitor = Browser(create_app(settings, core)).signup("ana")
+    with web_app_of(settings) as app:
+        visitor = Browser(app).signup("ana")
         started = time.monotonic()
         response = visitor.client.get("/api/v1/lessons/stream?topic=photosynthesis", buffered=False)
         assert response.status_code == 200
@@ -447,14 +445,12 @@ def test_the_other_api_routes(ana: Browser) -> None:
 
 
 def test_secure_cookies_behind_tls(isolated_home, monkeypatch: pytest.MonkeyPatch) -> None:
-    from learnplat.core import Core
     from learnplat.settings import load_settings
-    from learnplat.web.app import create_app
 
     monkeypatch.setenv("LEARNPLAT_SECURE_COOKIES", "1")
     settings = load_settings({})
-    with Core(settings) as core:
-        client = create_app(settings, core).test_client()
+    with web_app_of(settings) as app:
+        client = app.test_client()
         cookie = client.get("/api/v1/session", base_url="https://localhost").headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie
 

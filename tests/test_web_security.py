@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from learnplat.services import accounts
-from tests.webtools import PASSWORD, Browser
+from tests.webtools import PASSWORD, Browser, web_app_of
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "photosynthesis.md"
 
@@ -250,15 +250,12 @@ def test_public_views_show_display_names_only(ana: Browser, ben: Browser) -> Non
 def test_behind_a_trusted_proxy_the_clients_own_address_counts(
     isolated_home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from learnplat.core import Core
     from learnplat.settings import load_settings
-    from learnplat.web.app import create_app
 
     monkeypatch.setattr(accounts, "SIGNUPS_PER_CLIENT", 1)
     monkeypatch.setenv("LEARNPLAT_TRUSTED_PROXIES", "1")
     settings = load_settings({})
-    with Core(settings) as core:
-        app = create_app(settings, core)
+    with web_app_of(settings) as app:
 
         def signup(name: str, address: str) -> int:
             client = app.test_client()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from learnplat.settings import load_settings
+from learnplat.settings import Settings, load_settings
 
 PASSWORD = "correct horse battery"
 
@@ -42,15 +43,21 @@ class Browser:
         return self.client.post(path, data={**data, "csrf_token": self.csrf}, **kwargs)
 
 
-@pytest.fixture
-def web_app(isolated_home: Any) -> Iterator[Any]:
+@contextlib.contextmanager
+def web_app_of(settings: Settings) -> Iterator[Any]:
+    """The web app over a Core of ``settings``, closed after."""
     from learnplat.core import Core
     from learnplat.web.app import create_app
 
-    settings = load_settings({})
     with Core(settings) as core:
         app = create_app(settings, core)
         app.config["TESTING"] = True
+        yield app
+
+
+@pytest.fixture
+def web_app(isolated_home: Any) -> Iterator[Any]:
+    with web_app_of(load_settings({})) as app:
         yield app
 
 

@@ -131,6 +131,13 @@ def _context_window(value: Any) -> int:
     return number
 
 
+def _proxies(value: Any) -> int:
+    number = int(value)
+    if not 0 <= number <= 10:
+        raise ValueError("must be between 0 (none) and 10")
+    return number
+
+
 def _timeout(value: Any) -> float:
     number = float(value)
     if not 1 <= number <= 86_400:
@@ -212,6 +219,18 @@ OPTIONS: tuple[Option, ...] = (
         True,
         "ask also ranks your notes' sentences by meaning when learnplat[semantic] is installed.",
     ),
+    Option(
+        "secure_cookies",
+        _switch,
+        False,
+        "Web mode: send its cookies over HTTPS only (on behind a TLS proxy).",
+    ),
+    Option(
+        "trusted_proxies",
+        _proxies,
+        0,
+        "Web mode: how many proxies in front of learnplat serve set X-Forwarded-For/-Proto.",
+    ),
 )
 DEFAULT_MODELS = {"bedrock": "amazon.nova-pro-v1:0", "openai": "llama3.1"}
 _BY_KEY = {option.key: option for option in OPTIONS}
@@ -253,6 +272,8 @@ class Settings:
     polly_voice: str = "Joanna"
     semantic_grading: bool = True
     semantic_search: bool = True
+    secure_cookies: bool = False
+    trusted_proxies: int = 0
     sources: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 

@@ -114,7 +114,7 @@ class Accounts:
         since = int((now - WINDOW_S) * 1000)
         key = f"+{client}"[:64] if client else None
         if key is not None:
-            made = self.store.failures_since(key, since)
+            made = self.store.attempts_since(key, since)
             if len(made) >= SIGNUPS_PER_CLIENT:
                 left = int(made[0] / 1000 + WINDOW_S - now + 0.999)
                 raise TooManyAttempts(
@@ -137,7 +137,7 @@ class Accounts:
         if not self.store.claim(user, hashed):  # another sign-up took it meanwhile
             raise BadInput(f"the name {name!r} is taken", hint="choose another name")
         if key is not None:
-            self.store.add_failure(key, int(now * 1000), since)  # counted like a failed login
+            self.store.add_attempt(key, int(now * 1000), since)  # counted like a failed login
         return user
 
     def _profile(self, name: str) -> str | None:
@@ -158,7 +158,7 @@ class Accounts:
         if client:
             keys.append((f"@{client}"[:64], FREE_CLIENT_FAILURES, "from your address"))
         for key, free, whose in keys:
-            failures = self.store.failures_since(key, since)
+            failures = self.store.attempts_since(key, since)
             wait = wait_after(len(failures), free)
             left = int(failures[-1] / 1000 + wait - now + 0.999) if wait else 0
             if left > 0:
@@ -176,12 +176,12 @@ class Accounts:
             ok = check_password(password, stored)
         if not ok or user is None:
             for key, _free, _whose in keys:
-                self.store.add_failure(key, int(now * 1000), since)
+                self.store.add_attempt(key, int(now * 1000), since)
             raise NotSignedIn(
                 "that name and password do not match an account",
                 hint="check both; names are not case-sensitive",
             )
-        self.store.clear_failures(keys[0][0])  # the address keeps its count: others' names
+        self.store.clear_attempts(keys[0][0])  # the address keeps its count: others' names
         return user
 
     def _account(self, name: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Store methods for web accounts: a profile's password hash and the failed logins by name."""
+"""Store methods for web accounts: a profile's password hash, and the attempts counted against a
+name or an address (failed logins, sign-ups) in ``login_failures``."""
 
 from __future__ import annotations
 
@@ -39,8 +40,9 @@ class AccountStore:
 
         self._writer.write(work)
 
-    def failures_since(self, name_key: str, since_ms: int) -> list[int]:
-        """The times (ms) of the name's failed logins since ``since_ms``, oldest first."""
+    def attempts_since(self, name_key: str, since_ms: int) -> list[int]:
+        """The times (ms) of the attempts counted against ``name_key`` since ``since_ms``,
+        oldest first."""
         rows = self.database.rows(
             "SELECT failed_at_ms FROM login_failures WHERE name_key = ? AND failed_at_ms >= ?"
             " ORDER BY failed_at_ms",
@@ -48,7 +50,7 @@ class AccountStore:
         )
         return [int(row["failed_at_ms"]) for row in rows]
 
-    def add_failure(self, name_key: str, at_ms: int, forget_before_ms: int) -> None:
+    def add_attempt(self, name_key: str, at_ms: int, forget_before_ms: int) -> None:
         def work(conn: Connection) -> None:
             conn.execute("DELETE FROM login_failures WHERE failed_at_ms < ?", (forget_before_ms,))
             conn.execute(
@@ -58,7 +60,7 @@ class AccountStore:
 
         self._writer.write(work)
 
-    def clear_failures(self, name_key: str) -> None:
+    def clear_attempts(self, name_key: str) -> None:
         def work(conn: Connection) -> None:
             conn.execute("DELETE FROM login_failures WHERE name_key = ?", (name_key,))
 

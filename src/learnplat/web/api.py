@@ -16,7 +16,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -52,6 +52,9 @@ from .app import (
     upload_limit,
     user_session,
 )
+
+if TYPE_CHECKING:
+    from ..tutors.model import Lesson
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 log = logging.getLogger("learnplat.web")
@@ -254,10 +257,14 @@ def lesson_args(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def lesson_of(args: dict[str, Any]) -> Lesson:
+    """The lesson ``lesson_args`` describe, for the signed-in account."""
+    return user_session().learning.lesson(args["topic"], **_rest(args))
+
+
 @api.post("/lessons")
 def lesson() -> Response:
-    args = lesson_args(values())
-    made = user_session().learning.lesson(args.pop("topic"), **args)
+    made = lesson_of(lesson_args(values()))
     return ok({**lesson_json(made), "audio": None})  # as `learn --json` without --out
 
 
@@ -335,8 +342,7 @@ def lesson_download() -> Response:
     """The lesson as a Markdown file (an ebook's chapters, a concept map's Mermaid)."""
     from ..tutors.render import lesson_markdown
 
-    args = lesson_args(values())
-    made = user_session().learning.lesson(args["topic"], **_rest(args))
+    made = lesson_of(lesson_args(values()))
     name = safe_download_name(f"{made.topic}-{made.format}-{made.level}", ".md")
     return attachment(lesson_markdown(made), name, "text/markdown; charset=utf-8")
 
@@ -368,7 +374,7 @@ def narration_audio() -> Response:
 
 def _narrate(args: dict[str, Any], out: Path | None = None) -> Any:
     user = user_session()
-    made = user.learning.lesson(args["topic"], **_rest(args))
+    made = lesson_of(args)
     if out is None:
         with tempfile.TemporaryDirectory(prefix="learnplat-audio-") as folder:
             return user.speech.narrate(made, Path(folder) / "narration.wav")

@@ -190,7 +190,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Flask:
         SESSION_COOKIE_NAME="learnplat_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("LEARNPLAT_SECURE_COOKIES") == "1",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         PERMANENT_SESSION_LIFETIME=30 * 24 * 3600,
         # The file limit plus room for the form around it; the file's own size is checked
         # again by the library, with the CLI's message.
@@ -198,7 +198,7 @@ def create_app(settings: Settings, core: Core | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=upload_limit(settings) + 64 * 1024,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    proxies = trusted_proxies()
+    proxies = settings.trusted_proxies
     if proxies:  # behind a TLS proxy: the client's address and scheme are in its headers
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -270,13 +270,6 @@ def create_app(settings: Settings, core: Core | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(seed)
     return app
-
-
-def trusted_proxies() -> int:
-    """How many proxies in front of us set X-Forwarded-For/-Proto (``LEARNPLAT_TRUSTED_PROXIES``,
-    0 by default: the headers of a client talking to us directly are not believed)."""
-    value = os.environ.get("LEARNPLAT_TRUSTED_PROXIES", "0").strip()
-    return int(value) if value.isdigit() else 0
 
 
 def upload_limit(settings: Settings) -> int:

@@ -6,6 +6,8 @@ A form that fails is shown again with what the user typed and the error above it
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
@@ -18,6 +20,7 @@ from .api import (
     ingest_upload,
     int_value,
     lesson_args,
+    lesson_of,
 )
 from .app import current_user, sign_in, status_of, user_session
 
@@ -56,10 +59,16 @@ def failed(template: str, exc: LearnplatError, **values: Any) -> Response:
     return page(template, status_of(exc), error=exc, **values)
 
 
-def signed_in_only() -> Response | None:
-    if current_user() is None:
-        return redirect(url_for("pages.login", next=request.path))  # type: ignore[return-value]
-    return None
+def signed_in(view: Callable[..., Response]) -> Callable[..., Response]:
+    """A page for accounts: a visitor not signed in is sent to log in, and back after."""
+
+    @functools.wraps(view)
+    def page_view(*args: Any, **kwargs: Any) -> Response:
+        if current_user() is None:
+            return redirect(url_for("pages.login", next=request.path))  # type: ignore[return-value]
+        return view(*args, **kwargs)
+
+    return page_view
 
 
 def _next_page() -> str:
@@ -120,9 +129,8 @@ def logout() -> Response:
 
 # library -------------------------------------------------------------------------------
 @pages.get("/library")
+@signed_in
 def library() -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     user = user_session()
     query = request.args.get("q", "").strip()
     hits, error = [], None
@@ -136,9 +144,8 @@ def library() -> Response:
 
 
 @pages.post("/library/upload")
+@signed_in
 def upload() -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     try:
         result = ingest_upload(request.files.get("file"))
     except LearnplatError as exc:
@@ -154,27 +161,24 @@ def upload() -> Response:
 
 
 @pages.post("/library/<doc_id>/remove")
+@signed_in
 def remove(doc_id: str) -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     removed = user_session().library.remove(int_value(doc_id, "id"))
     session["flash"] = f"Removed {removed.title}"
     return redirect(url_for("pages.library"))  # type: ignore[return-value]
 
 
 @pages.get("/library/<doc_id>/pages/<number>")
+@signed_in
 def document_page(doc_id: str, number: str) -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     view = user_session().library.page(int_value(doc_id, "id"), int_value(number, "page"))
     return page("document_page.html", view=view, mark=request.args.get("mark", ""))
 
 
 # learn ---------------------------------------------------------------------------------
 @pages.get("/learn")
+@signed_in
 def learn() -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     user = user_session()
     docs = [document_json(d) for d in user.library.documents()]
     form = {
@@ -187,15 +191,13 @@ def learn() -> Response:
 
 
 @pages.get("/learn/lesson")
+@signed_in
 def lesson_html() -> Response:
     """The finished lesson as HTML (what the stream's last event is turned into)."""
-    if (away := signed_in_only()) is not None:
-        return away
     from ..tutors.render import lesson_markdown
 
     args = lesson_args(request.args.to_dict())
-    args["doc_ids"] = [int_value(d, "doc") for d in request.args.getlist("doc")]
-    made = user_session().learning.lesson(args.pop("topic"), **args)
+    made = lesson_of(args)
     body = markdown_html(lesson_markdown(made))
     if request.args.get("fragment"):
         return Response(body, mimetype="text/html")
@@ -203,15 +205,13 @@ def lesson_html() -> Response:
 
 
 @pages.get("/learn/map.svg")
+@signed_in
 def concept_map() -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     from ..projections import plain
     from .charts import concept_map_svg
 
     args = {**lesson_args(request.args.to_dict()), "format": "visual"}
-    args["doc_ids"] = [int_value(d, "doc") for d in request.args.getlist("doc")]
-    made = user_session().learning.lesson(args.pop("topic"), **args)
+    made = lesson_of(args)
     svg = concept_map_svg(plain(made.concept_map)) if made.concept_map else ""
     if not svg:
         raise NotFound("this lesson has no concept map", hint="choose the visual format")
@@ -232,16 +232,14 @@ def _teach_page(status: int = 200, **values: Any) -> Response:
 
 
 @pages.get("/teach")
+@signed_in
 def teach() -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     return _teach_page()
 
 
 @pages.post("/teach")
+@signed_in
 def teach_submit() -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     form = {
         "topic": request.form.get("topic", ""),
         "level": request.form.get("level", "beginner"),
@@ -256,9 +254,8 @@ def teach_submit() -> Response:
 
 # challenges and progress ---------------------------------------------------------------
 @pages.get("/challenges")
+@signed_in
 def challenges() -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     user = user_session()
     return page(
         "challenges.html",
@@ -270,9 +267,8 @@ def challenges() -> Response:
 
 
 @pages.get("/progress")
+@signed_in
 def progress() -> Response:
-    if (away := signed_in_only()) is not None:
-        return away
     from ..projections import plain
     from .charts import accuracy_chart_svg, points_chart_svg, reviews_chart_svg
 
